@@ -1,0 +1,94 @@
+# wpsim build. `make` builds build/wpsim; see README.md for the other targets.
+#
+# Layering is enforced by what each binary links: build/unit links only the core
+# and GSL, so a SimGrid or SQLite symbol in sim/core fails the build.
+
+CC       ?= cc
+BUILD    ?= build
+PKGS_CORE = gsl
+WARN     = -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wundef -Wvla
+ifeq ($(CI),true)
+WERROR   ?= -Werror
+endif
+OPT      ?= -O2 -g
+CFLAGS_BASE = $(WARN) $(WERROR) $(OPT) -D_GNU_SOURCE -Isim
+CORE_CFLAGS = $(CFLAGS_BASE) -Wconversion $(shell pkg-config --cflags $(PKGS_CORE))
+APP_CFLAGS  = $(CFLAGS_BASE) $(shell pkg-config --cflags $(PKGS_CORE))
+CORE_LIBS   = $(shell pkg-config --libs $(PKGS_CORE)) -lm
+
+CORE_SRC  = $(wildcard sim/core/*.c)
+IO_SRC    = $(wildcard sim/io/*.c)
+UNIT_SRC  = $(wildcard sim/tests/unit/*.c)
+IOTEST_SRC = $(wildcard sim/tests/io/*.c) sim/tests/unit/unit_main.c
+BENCH_SRC = $(wildcard sim/bench/*.c)
+
+CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
+IO_OBJ    = $(IO_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
+IOTEST_OBJ = $(IOTEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_OBJ = $(BENCH_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ  = $(BUILD)/sim/main.o
+
+all: $(BUILD)/wpsim
+
+$(BUILD)/sim/core/%.o: sim/core/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libxscore.a: $(CORE_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/wpsim: $(MAIN_OBJ) $(IO_OBJ) $(BUILD)/libxscore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# The unit-test binary: core + GSL only (DESIGN.md §1).
+$(BUILD)/unit: $(UNIT_OBJ) $(BUILD)/libxscore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# Tests of the xfs_io language layer (sim/io) link it with the core.
+$(BUILD)/iotest: $(IOTEST_OBJ) $(IO_OBJ) $(BUILD)/libxscore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(BUILD)/bench: $(BENCH_OBJ) $(BUILD)/libxscore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
+		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format
+
+test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/wpsim
+	@sh sim/tests/run-all.sh $(BUILD)
+
+run: $(BUILD)/wpsim
+	@sh sim/tests/diff/run.sh $(BUILD)/wpsim
+
+bench: $(BUILD)/bench $(BUILD)/wpsim
+	$(BUILD)/bench
+	@sh sim/bench/io-bench.sh $(BUILD)/wpsim
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+kernel-capture:
+	sh data/kernel/capture.sh
+
+FORMAT_FILES = $(shell git ls-files 'sim/*.c' 'sim/*.h' 2>/dev/null)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps test run bench asan kernel-capture format-check format clean
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
