@@ -23,8 +23,8 @@ struct xs_iext_node;
 struct xs_iext_leaf;
 
 struct xs_ifork {
-	void *if_root;        /* leaf when if_height == 1, else a node; NULL when empty */
-	int if_height;        /* 0: empty, 1: root is a leaf */
+	void *if_root;	      /* leaf when if_height == 1, else a node; NULL when empty */
+	int if_height;	      /* 0: empty, 1: root is a leaf */
 	uint64_t if_nextents; /* number of records */
 	uint32_t if_seq;      /* bumped by every insert/remove/update */
 };
@@ -41,7 +41,11 @@ void xs_iext_destroy(struct xs_ifork *ifp);
 /* Position the cursor on the first / last record (or past the end when empty). */
 void xs_iext_first(struct xs_ifork *ifp, struct xs_iext_cursor *cur);
 void xs_iext_last(struct xs_ifork *ifp, struct xs_iext_cursor *cur);
-/* Step the cursor; stepping past either end leaves it on an invalid position. */
+/*
+ * Step the cursor; stepping past either end leaves it on an invalid position, where
+ * further steps outwards stay and one step back returns to the end record. A cursor
+ * with a NULL leaf steps to the first (next) or last (prev) record, as in the kernel.
+ */
 void xs_iext_next(struct xs_ifork *ifp, struct xs_iext_cursor *cur);
 void xs_iext_prev(struct xs_ifork *ifp, struct xs_iext_cursor *cur);
 
@@ -55,6 +59,15 @@ bool xs_iext_peek_prev_extent(struct xs_ifork *ifp, const struct xs_iext_cursor 
 			      struct xs_bmbt_irec *gotp);
 
 /*
+ * Models xfs_iext_next_extent() / xfs_iext_prev_extent() (xfs_inode_fork.h): step the
+ * cursor, then copy the record there into *gotp; false when it stepped off either end.
+ */
+bool xs_iext_next_extent(struct xs_ifork *ifp, struct xs_iext_cursor *cur,
+			 struct xs_bmbt_irec *gotp);
+bool xs_iext_prev_extent(struct xs_ifork *ifp, struct xs_iext_cursor *cur,
+			 struct xs_bmbt_irec *gotp);
+
+/*
  * Models xfs_iext_lookup_extent(): position the cursor on the record containing
  * offset_fsb, or else on the first record starting after it, and copy it into *gotp.
  * Returns false when no record contains or follows offset_fsb (the cursor is then
@@ -65,8 +78,9 @@ bool xs_iext_lookup_extent(struct xs_ifork *ifp, uint64_t offset_fsb, struct xs_
 
 /*
  * Models xfs_iext_lookup_extent_before(): the last record starting before *end_fsb.
- * If that record ends before *end_fsb nothing changes; on success *end_fsb is lowered to
- * min(*end_fsb, got end). Returns false when no record starts before *end_fsb.
+ * On success *end_fsb becomes min(*end_fsb, got end): unchanged when the record covers
+ * *end_fsb - 1, lowered to the record's end when it ends in a hole before *end_fsb.
+ * Returns false (and leaves *end_fsb alone) when no record starts before *end_fsb.
  */
 bool xs_iext_lookup_extent_before(struct xs_ifork *ifp, uint64_t *end_fsb,
 				  struct xs_iext_cursor *cur, struct xs_bmbt_irec *gotp);

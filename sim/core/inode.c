@@ -1,0 +1,216 @@
+/*
+ * The modelled filesystem: init, policy presets, host hooks and the invariant checks.
+ */
+#include "core/inode.h"
+
+#include "core/bmap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int xs_policy_preset(struct xs_policy *pol, const char *kernel)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->write_lock = XS_WRITE_LOCK_EXCL;
+	pol->fault_lock = XS_FAULT_LOCK_INVALIDATE_SHARED;
+	if (strcmp(kernel, "6.1") == 0) {
+		pol->punch = XS_PUNCH_TRUNCATE;
+		pol->fault_end = true;
+		pol->validity = false;
+		pol->block_dirty = false;
+	} else if (strcmp(kernel, "6.2") == 0) {
+		pol->punch = XS_PUNCH_CLEAN;
+		pol->validity = true;
+	} else if (strcmp(kernel, "6.6") == 0 || strcmp(kernel, "6.13") == 0) {
+		pol->punch = XS_PUNCH_CLEAN;
+		pol->validity = true;
+		pol->block_dirty = true;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_policy *pol,
+	       const struct xs_host_ops *ops, void *host, struct xs_err *err)
+{
+	struct xs_inode *ip = &fs->inode;
+	int error;
+
+	memset(fs, 0, sizeof(*fs));
+	error = xs_mount_init(&fs->mount, geo, err);
+	if (error)
+		return error;
+	if (geo->blocksize > geo->pagesize) {
+		xs_mount_destroy(&fs->mount);
+		return xs_err_set(err, -EINVAL, "block size %u above page size %u", geo->blocksize,
+				  geo->pagesize);
+	}
+	xs_pagestore_init(&fs->disk, geo->blocksize);
+	fs->policy = *pol;
+	fs->ops = ops;
+	fs->host = host;
+	fs->current_task = -1;
+	ip->i_fs = fs;
+	ip->i_mount = &fs->mount;
+	ip->i_ino = 131; /* the first inode a fresh filesystem hands out */
+	xs_iext_init(&ip->i_df);
+	error = xs_pagecache_init(&ip->i_mapping, geo->pagesize, geo->blocksize);
+	XS_ASSERT(error == 0);
+	return 0;
+}
+
+void xs_fs_destroy(struct xs_fs *fs)
+{
+	xs_iext_destroy(&fs->inode.i_df);
+	xs_pagecache_destroy(&fs->inode.i_mapping);
+	free(fs->inode.i_bmbt_bno);
+	xs_pagestore_destroy(&fs->disk);
+	xs_mount_destroy(&fs->mount);
+}
+
+void xs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
+{
+	if (fs->ops && fs->ops->lock)
+		fs->ops->lock(fs->host, id, mode);
+}
+
+void xs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
+{
+	if (fs->ops && fs->ops->unlock)
+		fs->ops->unlock(fs->host, id, mode);
+}
+
+void xs_folio_lock(struct xs_fs *fs, uint64_t index)
+{
+	if (fs->ops && fs->ops->folio_lock)
+		fs->ops->folio_lock(fs->host, index);
+}
+
+void xs_folio_unlock(struct xs_fs *fs, uint64_t index)
+{
+	if (fs->ops && fs->ops->folio_unlock)
+		fs->ops->folio_unlock(fs->host, index);
+}
+
+void xs_preempt(struct xs_fs *fs, enum xs_point point, uint64_t off_bytes)
+{
+	if (fs->ops && fs->ops->preempt)
+		fs->ops->preempt(fs->host, point, off_bytes);
+}
+
+void xs_event(struct xs_fs *fs, enum xs_event_kind kind, uint64_t off_bytes, uint64_t len_bytes)
+{
+	struct xs_event ev;
+
+	if (!fs->ops || !fs->ops->event)
+		return;
+	ev.kind = kind;
+	ev.off_bytes = off_bytes;
+	ev.len_bytes = len_bytes;
+	ev.task = fs->current_task;
+	fs->ops->event(fs->host, &ev);
+}
+
+int xs_inode_check(struct xs_inode *ip, struct xs_err *err)
+{
+	struct xs_mount *mp = ip->i_mount;
+	struct xs_iext_cursor icur;
+	struct xs_bmbt_irec got;
+	uint64_t delayed = 0, indlen = 0, real = 0, nreal = 0, post_eof_delay = 0;
+	uint64_t eof_fsb = xs_b_to_fsb(mp, ip->i_size);
+	int64_t total;
+	int error;
+
+	error = xs_iext_check(&ip->i_df, err);
+	if (error)
+		return error;
+	error = xs_mount_check(mp, err);
+	if (error)
+		return error;
+	error = xs_pagecache_check(&ip->i_mapping, err);
+	if (error)
+		return error;
+	xs_iext_first(&ip->i_df, &icur);
+	while (xs_iext_get_extent(&ip->i_df, &icur, &got)) {
+		if (xs_isnullstartblock(got.br_startblock)) {
+			delayed += got.br_blockcount;
+			indlen += xs_startblockval(got.br_startblock);
+			if (got.br_startoff + got.br_blockcount > eof_fsb)
+				post_eof_delay++;
+		} else {
+			real += got.br_blockcount;
+			nreal++;
+		}
+		if (got.br_blockcount == 0 || got.br_blockcount > XS_MAX_BMBT_EXTLEN)
+			return xs_err_set(err, -EUCLEAN, "record at %llu has length %llu",
+					  (unsigned long long)got.br_startoff,
+					  (unsigned long long)got.br_blockcount);
+		xs_iext_next(&ip->i_df, &icur);
+	}
+	/* I3 */
+	if (delayed != ip->i_delayed_blks)
+		return xs_err_set(err, -EUCLEAN, "I3: delalloc records %llu != i_delayed_blks %llu",
+				  (unsigned long long)delayed,
+				  (unsigned long long)ip->i_delayed_blks);
+	if ((int64_t)(delayed + indlen) != mp->m_delalloc_blks)
+		return xs_err_set(err, -EUCLEAN, "I3: delalloc+indlen %llu != m_delalloc_blks %lld",
+				  (unsigned long long)(delayed + indlen),
+				  (long long)mp->m_delalloc_blks);
+	if (nreal != ip->i_df_nextents)
+		return xs_err_set(err, -EUCLEAN, "real records %llu != if_nextents %llu",
+				  (unsigned long long)nreal,
+				  (unsigned long long)ip->i_df_nextents);
+	if (real + ip->i_bmbt_blocks != ip->i_nblocks)
+		return xs_err_set(err, -EUCLEAN, "real blocks %llu + bmbt %llu != i_nblocks %llu",
+				  (unsigned long long)real, (unsigned long long)ip->i_bmbt_blocks,
+				  (unsigned long long)ip->i_nblocks);
+	/* I4: free + reserved + allocated is what the filesystem had at mount */
+	total = mp->m_fdblocks + mp->m_delalloc_blks + (int64_t)ip->i_nblocks;
+	if (total != mp->m_fdblocks_initial)
+		return xs_err_set(err, -EUCLEAN,
+				  "I4: fdblocks %lld + delalloc %lld + allocated %llu != %lld",
+				  (long long)mp->m_fdblocks, (long long)mp->m_delalloc_blks,
+				  (unsigned long long)ip->i_nblocks, (long long)mp->m_fdblocks_initial);
+	if (ip->i_nblocks != mp->m_allocated_blocks)
+		return xs_err_set(err, -EUCLEAN, "allocator handed out %llu, inode holds %llu",
+				  (unsigned long long)mp->m_allocated_blocks,
+				  (unsigned long long)ip->i_nblocks);
+	/* I6 */
+	if (post_eof_delay && !(ip->i_flags & XS_IEOFBLOCKS))
+		return xs_err_set(err, -EUCLEAN, "I6: post-EOF delalloc without EOFBLOCKS");
+	return 0;
+}
+
+int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+	struct xs_mount *mp = ip->i_mount;
+	size_t i;
+
+	for (i = 0; i < pc->nr; i++) {
+		struct xs_folio *f = pc->folios[i];
+		uint32_t b;
+
+		if (!(f->flags & XS_FOLIO_DIRTY))
+			continue;
+		for (b = 0; b < pc->blocks_per_folio; b++) {
+			uint64_t pos = f->index * pc->page_bytes + (uint64_t)b * pc->block_bytes;
+			struct xs_bmbt_irec map;
+			int n = 1;
+
+			if (pos >= ip->i_size)
+				break;
+			if (ip->i_fs->policy.block_dirty && pc->blocks_per_folio > 1 &&
+			    !((f->dirty_bits >> b) & 1))
+				continue;
+			xs_bmapi_read(ip, xs_b_to_fsbt(mp, pos), 1, &map, &n);
+			if (xs_irec_is_hole(&map))
+				return xs_err_set(err, -EUCLEAN,
+						  "I1: dirty block at byte %llu has no backing",
+						  (unsigned long long)pos);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * The modelled filesystem of one run: the mount, the disk contents, the policy
+ * knobs, the hooks through which a host (the SimGrid actors, or nothing for
+ * `wpsim io`) takes locks and preempts, and the one modelled regular file.
+ *
+ * Models struct xfs_inode (fs/xfs/xfs_inode.h) and the data-fork fields of
+ * struct xfs_ifork. Lock order (kernel-semantics.md §1.6):
+ *   i_rwsem -> invalidate_lock -> folio lock -> ILOCK
+ * The core never blocks: a lock is a call into the host, which may block the caller.
+ *
+ * Simplification: one regular file per filesystem, no attribute fork, no COW fork.
+ */
+#ifndef XS_INODE_H
+#define XS_INODE_H
+
+#include "core/iext.h"
+#include "core/pagecache.h"
+#include "core/pagestore.h"
+#include "core/space.h"
+
+/* What a failed buffered write does with the NEW delalloc it reserved (DESIGN.md §4). */
+enum xs_punch_policy {
+	XS_PUNCH_TRUNCATE = 0,    /* <= 6.1: truncate page cache, punch, no invalidate_lock */
+	XS_PUNCH_LOCKED_TRUNCATE, /* 198dd8aedee6 alone: the same under invalidate_lock EXCL */
+	XS_PUNCH_CLEAN,           /* 6.2+: iomap_write_delalloc_release, keeps dirty data */
+	XS_PUNCH_NONE,            /* never punch (the rejected alternative, leaks) */
+};
+
+enum xs_write_lock_mode { XS_WRITE_LOCK_EXCL = 0, XS_WRITE_LOCK_SHARED };
+enum xs_fault_lock_mode { XS_FAULT_LOCK_INVALIDATE_SHARED = 0, XS_FAULT_LOCK_IOLOCK_EXCL };
+
+struct xs_policy {
+	enum xs_punch_policy punch;
+	bool fault_end;      /* write faults run the write path's iomap_end (<= 6.1) */
+	bool validity;       /* iomap validity cookie checked per folio (6.2+) */
+	bool block_dirty;    /* per-block dirty tracking in folios (6.6+) */
+	enum xs_write_lock_mode write_lock;
+	enum xs_fault_lock_mode fault_lock;
+};
+
+/* Preset for a kernel release: "6.1", "6.2", "6.6", "6.13". Returns 0 or -EINVAL. */
+int xs_policy_preset(struct xs_policy *pol, const char *kernel);
+
+/* The locks a host provides. */
+enum xs_lock_id {
+	XS_LOCK_IOLOCK = 0,      /* inode->i_rwsem */
+	XS_LOCK_INVALIDATE,      /* mapping->invalidate_lock (XFS_MMAPLOCK) */
+	XS_LOCK_ILOCK,           /* ip->i_lock */
+	XS_LOCK_NR,
+};
+
+enum xs_lock_mode { XS_LOCK_SHARED = 0, XS_LOCK_EXCL = 1 };
+
+/*
+ * Modelled preemption points: where another task may run in between (DESIGN.md §9).
+ * Every one goes through xs_preempt(), so a scheduler can be added in one place.
+ */
+enum xs_point {
+	XS_PT_WRITE_MAPPED = 0, /* after iomap_begin, before the first folio */
+	XS_PT_WRITE_COPY,       /* before copying one chunk into its locked folio */
+	XS_PT_WRITE_CHUNK_DONE, /* after write_end of one chunk */
+	XS_PT_WRITE_END,        /* before iomap_end */
+	XS_PT_PUNCH,            /* between page cache truncate and punch (<= 6.1) */
+	XS_PT_FAULT,            /* page fault entry */
+	XS_PT_FAULT_MAPPED,     /* after page_mkwrite's iomap_begin */
+	XS_PT_WB_FOLIO,         /* writeback, before mapping one folio */
+	XS_PT_NR,
+};
+
+/* Trace events: what happened, for anomaly records and traces. */
+enum xs_event_kind {
+	XS_EV_RESERVE = 0,   /* delalloc reserved: off/len in bytes */
+	XS_EV_PUNCH,         /* delalloc punched */
+	XS_EV_TRUNCATE_PC,   /* page cache range truncated */
+	XS_EV_DISCARD_DIRTY, /* a dirty folio was thrown away by a truncate */
+	XS_EV_SHORT_COPY,    /* a write's copy-in came up short */
+	XS_EV_WB_HOLE,       /* writeback found a hole under dirty data: no I/O */
+	XS_EV_STALE_IOMAP,   /* the validity cookie was stale */
+	XS_EV_FAULT_DIRTY,   /* page_mkwrite dirtied a folio */
+	XS_EV_CONVERT,       /* delalloc converted to unwritten */
+	XS_EV_IO,            /* data I/O submitted: off/len bytes */
+	XS_EV_NR,
+};
+
+struct xs_event {
+	enum xs_event_kind kind;
+	uint64_t off_bytes;
+	uint64_t len_bytes;
+	int task;            /* host task id, -1 if none */
+};
+
+struct xs_host_ops {
+	void (*lock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode);
+	void (*unlock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode);
+	void (*folio_lock)(void *host, uint64_t index);
+	void (*folio_unlock)(void *host, uint64_t index);
+	void (*preempt)(void *host, enum xs_point point, uint64_t off_bytes);
+	void (*event)(void *host, const struct xs_event *ev);
+	/* submit a write of len_bytes at disk block bno; returns when it completes */
+	void (*io)(void *host, uint64_t bno, uint64_t len_bytes);
+};
+
+/* Inode flags (xfs_inode.h i_flags). */
+#define XS_IEOFBLOCKS     (1u << 0) /* has post-EOF preallocation */
+#define XS_ITRUNCATED     (1u << 1) /* truncated down since last release */
+#define XS_IDIRTY_RELEASE (1u << 2) /* release already trimmed once */
+
+/* On-disk inode flags (di_flags). */
+#define XS_DIFLAG_PREALLOC (1u << 0) /* fallocate'd space */
+
+struct xs_fs;
+
+struct xs_inode {
+	struct xs_fs *i_fs;
+	struct xs_mount *i_mount;
+	uint64_t i_ino;
+	struct xs_ifork i_df;         /* incore extent tree: delalloc and real records */
+	uint64_t i_df_nextents;       /* real extents (the kernel's if_nextents) */
+	uint64_t i_bmbt_blocks;       /* bmap btree blocks; 0 in extents format */
+	uint64_t *i_bmbt_bno;         /* their disk addresses */
+	uint64_t i_size;              /* VFS i_size, bytes */
+	uint64_t i_disk_size;         /* on-disk size, bytes */
+	uint64_t i_delayed_blks;      /* delalloc data blocks */
+	uint64_t i_nblocks;           /* real blocks, data and bmbt */
+	unsigned int i_flags;
+	unsigned int i_diflags;
+	struct xs_pagecache i_mapping;
+};
+
+struct xs_fs {
+	struct xs_mount mount;
+	struct xs_pagestore disk;     /* contents of every disk block ever written */
+	struct xs_policy policy;
+	const struct xs_host_ops *ops;
+	void *host;
+	int current_task;             /* set by the host before each call; -1 otherwise */
+	struct xs_inode inode;
+	uint64_t invariant_violations;
+	struct xs_err last_violation;
+};
+
+/*
+ * Make a fresh filesystem with geometry geo and policy pol, holding one empty file.
+ * ops may be NULL (single-threaded use: locks and preemption are no-ops).
+ */
+int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_policy *pol,
+	       const struct xs_host_ops *ops, void *host, struct xs_err *err);
+void xs_fs_destroy(struct xs_fs *fs);
+
+/* Host hooks (no-ops when the fs has no host). */
+void xs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
+void xs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
+void xs_folio_lock(struct xs_fs *fs, uint64_t index);
+void xs_folio_unlock(struct xs_fs *fs, uint64_t index);
+void xs_preempt(struct xs_fs *fs, enum xs_point point, uint64_t off_bytes);
+void xs_event(struct xs_fs *fs, enum xs_event_kind kind, uint64_t off_bytes, uint64_t len_bytes);
+
+/*
+ * Recount the inode from scratch (xfs_iext tree, delalloc and real block totals,
+ * counters against the mount) and check the invariants of kernel-semantics.md §12
+ * that hold at any quiescent moment: I3 (sum of delalloc == i_delayed_blks), I4
+ * (space conservation), I6 (post-EOF delalloc only with EOFBLOCKS). I1 (dirty data
+ * inside EOF has backing) is checked by xs_inode_check_dirty_backing().
+ * Returns 0 or -EUCLEAN with the first problem in err.
+ */
+int xs_inode_check(struct xs_inode *ip, struct xs_err *err);
+/* I1: every dirty block inside EOF is backed by delalloc or real blocks. */
+int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err);
+
+/* XFS_ISIZE(): the size the allocator reasons with. */
+static inline uint64_t xs_isize(const struct xs_inode *ip)
+{
+	return ip->i_size;
+}
+
+#endif /* XS_INODE_H */

@@ -1,0 +1,99 @@
+/*
+ * The page cache of the modelled file: folios with uptodate / dirty / writeback
+ * state, per-block uptodate and dirty bits (the iomap_folio_state "ifs"), mapped-PTE
+ * state, the bytes they hold, SEEK_DATA/SEEK_HOLE over them and clean-folio eviction.
+ *
+ * Models mm/filemap.c (filemap_get_folio, mapping_seek_hole_data), mm/truncate.c
+ * (truncate_pagecache_range), and the ifs helpers of fs/iomap/buffered-io.c.
+ *
+ * Folio state (flags), each arrow naming the function that takes it:
+ *
+ *   absent --xs_pagecache_get(create)--> present, !uptodate
+ *   !uptodate --xs_folio_set_range_uptodate (zero-fill or read)--> uptodate
+ *   uptodate --xs_folio_mark_dirty_range--> dirty
+ *   dirty --xs_folio_clear_dirty_for_io (writeback; write-protects PTEs)--> writeback
+ *   writeback --xs_folio_end_writeback--> clean
+ *   any --xs_pagecache_remove (truncate/invalidate: dirty data discarded)--> absent
+ *   clean, !writeback --xs_pagecache_evict_one (reclaim)--> absent
+ *
+ * Simplification: a folio is one page (no large folios); block size <= page size.
+ * Simplification: folios are kept in a sorted array (O(n) insertion in the middle);
+ * fine for the file sizes the scenarios use.
+ */
+#ifndef XS_PAGECACHE_H
+#define XS_PAGECACHE_H
+
+#include "core/xs_types.h"
+
+#define XS_FOLIO_UPTODATE   (1u << 0)
+#define XS_FOLIO_DIRTY      (1u << 1)
+#define XS_FOLIO_WRITEBACK  (1u << 2)
+#define XS_FOLIO_PTE_WRITE  (1u << 3) /* mapped with a writable PTE */
+#define XS_FOLIO_PTE_MAPPED (1u << 4) /* mapped by a user mapping */
+
+struct xs_folio {
+	uint64_t index;         /* page index in the file */
+	unsigned int flags;
+	uint64_t uptodate_bits; /* per block (bit i = block i of the folio) */
+	uint64_t dirty_bits;    /* per block; kept in sync with DIRTY when unused */
+	uint8_t *data;          /* page_bytes bytes */
+	uint64_t lru_tick;      /* last use, for eviction order */
+};
+
+struct xs_pagecache {
+	struct xs_folio **folios; /* sorted by index */
+	size_t nr;
+	size_t cap;
+	uint32_t page_bytes;
+	uint32_t block_bytes;
+	uint32_t blocks_per_folio; /* <= 64 */
+	uint64_t nr_dirty;         /* folios with DIRTY */
+	uint64_t nr_writeback;
+	uint64_t tick;
+};
+
+int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t block_bytes);
+void xs_pagecache_destroy(struct xs_pagecache *pc);
+
+/* The folio at index, or NULL. */
+struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, uint64_t index);
+/* The folio at index, created (not uptodate, zero bytes) if absent. */
+struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, uint64_t index);
+/* Position of the first folio with index >= index (for ordered walks). */
+size_t xs_pagecache_first_at(const struct xs_pagecache *pc, uint64_t index);
+/* Remove and free the folio (its dirty data is discarded). */
+void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio);
+
+/* Block-range state (bytes relative to the folio, block-aligned by the callee). */
+void xs_folio_set_range_uptodate(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,
+				 uint32_t len);
+bool xs_folio_range_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio,
+			     uint32_t off, uint32_t len);
+/* Mark [off, off + len) dirty: the folio flag and the covered blocks' bits. */
+void xs_folio_mark_dirty_range(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,
+			       uint32_t len);
+/* Models folio_clear_dirty_for_io(): clear DIRTY, write-protect PTEs. Dirty bits stay. */
+void xs_folio_clear_dirty_for_io(struct xs_pagecache *pc, struct xs_folio *folio);
+void xs_folio_start_writeback(struct xs_pagecache *pc, struct xs_folio *folio);
+void xs_folio_end_writeback(struct xs_pagecache *pc, struct xs_folio *folio);
+/* Models folio_cancel_dirty(). */
+void xs_folio_cancel_dirty(struct xs_pagecache *pc, struct xs_folio *folio);
+bool xs_folio_block_dirty(const struct xs_pagecache *pc, const struct xs_folio *folio,
+			  uint32_t block);
+
+/*
+ * Models mapping_seek_hole_data() over [start, end): whence_data true finds the first
+ * byte of cached data (an uptodate folio, or an uptodate block of a partly uptodate
+ * one), false the first byte that is not. Returns the offset, or -ENXIO (as int64)
+ * when SEEK_DATA finds nothing; SEEK_HOLE returns end if all is data.
+ */
+int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, uint64_t start, uint64_t end,
+				  bool whence_data);
+
+/* Evict the least recently used clean folio not under writeback; false if none. */
+bool xs_pagecache_evict_one(struct xs_pagecache *pc, uint64_t *index_out);
+
+/* Recount nr_dirty / nr_writeback and the sort order. 0 or -EUCLEAN. */
+int xs_pagecache_check(const struct xs_pagecache *pc, struct xs_err *err);
+
+#endif /* XS_PAGECACHE_H */

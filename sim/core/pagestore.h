@@ -1,0 +1,40 @@
+/*
+ * A sparse byte store in fixed-size units (pages or blocks): unit index -> unit bytes.
+ * A unit never written reads as zeroes and costs no memory.
+ *
+ * Used for the modelled disk (indexed by disk block), the oracle's shadow copy and
+ * read-back (indexed by page). Open-addressing hash table: O(1) expected per access.
+ */
+#ifndef XS_PAGESTORE_H
+#define XS_PAGESTORE_H
+
+#include "core/xs_types.h"
+
+struct xs_pagestore {
+	uint32_t unit_bytes;
+	uint64_t *keys;   /* unit index + 1; 0 marks an empty slot */
+	uint8_t **vals;
+	size_t cap;       /* power of two */
+	size_t count;
+};
+
+void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes);
+void xs_pagestore_destroy(struct xs_pagestore *ps);
+
+/* The unit's bytes, or NULL when it was never written (all zeroes). */
+const uint8_t *xs_pagestore_peek(const struct xs_pagestore *ps, uint64_t idx);
+/* The unit's bytes, allocated zero-filled on first use. */
+uint8_t *xs_pagestore_get(struct xs_pagestore *ps, uint64_t idx);
+/* Forget a unit: it reads as zeroes again. */
+void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx);
+
+/* Copy bytes [off, off + len) of the store (units laid end to end) to or from buf. */
+void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len, uint8_t *buf);
+void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, const uint8_t *buf);
+/* Zero [off, off + len): whole units are dropped. */
+void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len);
+
+/* Memory held, bytes. */
+size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps);
+
+#endif /* XS_PAGESTORE_H */

@@ -1,0 +1,436 @@
+/*
+ * The modelled mount: geometry, free-space counters and the block allocator.
+ * See space.h for what is modelled and the simplifications.
+ */
+#include "core/space.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* XFS_ALLOCBT_AGFL_RESERVE: per-AG blocks held back to refill the AGFL. */
+#define XS_ALLOCBT_AGFL_RESERVE 4
+
+static uint32_t ilog2_u64(uint64_t v)
+{
+	uint32_t l = 0;
+
+	while (v > 1) {
+		v >>= 1;
+		l++;
+	}
+	return l;
+}
+
+int xs_geometry_default(struct xs_geometry *geo, uint64_t fs_bytes, uint32_t blocksize,
+			struct xs_err *err)
+{
+	uint64_t dblocks, logbytes;
+
+	if (blocksize < 512 || blocksize > 65536 || (blocksize & (blocksize - 1)))
+		return xs_err_set(err, -EINVAL, "block size %u is not a power of two in 512..64k",
+				  blocksize);
+	if (fs_bytes < 300ULL << 20 || fs_bytes > 1ULL << 42)
+		return xs_err_set(err, -EINVAL,
+				  "filesystem of %llu bytes is outside 300 MiB..4 TiB",
+				  (unsigned long long)fs_bytes);
+	memset(geo, 0, sizeof(*geo));
+	dblocks = fs_bytes / blocksize;
+	geo->blocksize = blocksize;
+	geo->pagesize = 4096;
+	geo->dblocks = dblocks;
+	/* mkfs: a single disk below 4 TiB gets 4 AGs. */
+	geo->agcount = 4;
+	geo->agblocks = (dblocks + geo->agcount - 1) / geo->agcount;
+	/* mkfs: a 64 MiB internal log up to 64 GiB (data/kernel/geometry.txt), then
+	 * about 1/2048 of the device (Simplification: not checked above 64 GiB) */
+	logbytes = fs_bytes / 2048;
+	if (logbytes < 64ULL << 20)
+		logbytes = 64ULL << 20;
+	geo->logblocks = logbytes / blocksize;
+	geo->inodesize = 512;
+	geo->allocsize_log = 16;
+	return 0;
+}
+
+/* Models xfs_btree_calc_size(): blocks of a btree of records at minimum fill. */
+static uint64_t xs_btree_calc_size(uint64_t leaf_minrecs, uint64_t node_minrecs, uint64_t records)
+{
+	uint64_t level_blocks = (records + leaf_minrecs - 1) / leaf_minrecs;
+	uint64_t blocks = level_blocks;
+
+	while (level_blocks > 1) {
+		level_blocks = (level_blocks + node_minrecs - 1) / node_minrecs;
+		blocks += level_blocks;
+	}
+	return blocks;
+}
+
+/* The AG that holds the internal log (mkfs puts it in the middle AG). */
+static uint32_t xs_log_agno(const struct xs_geometry *geo)
+{
+	return geo->agcount / 2;
+}
+
+/*
+ * Models xfs_ag_resv_init()'s metadata reservation of one AG: the largest refcount
+ * btree and free-inode btree the AG could need (xfs_refcountbt_calc_reserves,
+ * xfs_finobt_calc_reserves), less the root block each already uses. Short-format
+ * btree blocks with CRCs have a 56-byte header; refcount records are 12 bytes and
+ * inobt records 16, keys and pointers 4 bytes each.
+ */
+static uint64_t xs_ag_resv_metadata(const struct xs_geometry *geo, uint32_t agno,
+				    uint64_t agblocks)
+{
+	uint64_t avail = geo->blocksize - 56;
+	uint64_t refc_leaf = avail / 12 / 2, refc_node = avail / 8 / 2;
+	uint64_t inobt_leaf = avail / 16 / 2, inobt_node = avail / 8 / 2;
+	uint64_t inopblock = geo->blocksize / geo->inodesize;
+	uint64_t ask;
+
+	if (agno == xs_log_agno(geo))
+		agblocks -= geo->logblocks;
+	ask = xs_btree_calc_size(refc_leaf, refc_node, agblocks);
+	ask += xs_btree_calc_size(inobt_leaf, inobt_node, agblocks * inopblock / 64);
+	return ask - 2;
+}
+
+/*
+ * f_bavail of a freshly made and mounted filesystem (verified against the kernel for
+ * 300 MiB to 64 GiB in data/kernel/geometry.txt): the data device less the log, the
+ * six header and btree-root blocks of each AG and the root inode chunk of AG 0, less
+ * the reserve pool (min(5%, 8192) blocks), the per-AG metadata reservations and the
+ * allocation set-aside.
+ */
+static uint64_t xs_mkfs_free_at_mount(const struct xs_geometry *geo)
+{
+	uint64_t inode_chunk = 64 * geo->inodesize / geo->blocksize;
+	uint64_t fdblocks = geo->dblocks - geo->logblocks - 6ULL * geo->agcount - inode_chunk;
+	uint64_t resblks = xs_min_u64(geo->dblocks / 20, 8192);
+	uint64_t resv = 0;
+	uint32_t agno;
+
+	for (agno = 0; agno < geo->agcount; agno++) {
+		uint64_t agblocks = geo->agblocks;
+
+		if (agno == geo->agcount - 1)
+			agblocks = geo->dblocks - (uint64_t)agno * geo->agblocks;
+		resv += xs_ag_resv_metadata(geo, agno, agblocks);
+	}
+	return fdblocks - resblks - resv - (uint64_t)geo->agcount * (XS_ALLOCBT_AGFL_RESERVE + 4);
+}
+
+/* Models xfs_bmap_compute_maxlevels() for the data fork. */
+static uint32_t xs_bmap_compute_maxlevels(const struct xs_mount *mp)
+{
+	uint64_t maxleafents = mp->m_geo.nrext64 ? ((1ULL << 48) - 1) : ((1ULL << 31) - 1);
+	/* MINDBTPTRS = 3 records fit in the smallest incore root */
+	uint64_t maxrootrecs = 3;
+	uint64_t maxblocks = (maxleafents + mp->m_bmap_dmnr[0] - 1) / mp->m_bmap_dmnr[0];
+	uint32_t level;
+
+	for (level = 1; maxblocks > 1; level++) {
+		if (maxblocks <= maxrootrecs)
+			maxblocks = 1;
+		else
+			maxblocks = (maxblocks + mp->m_bmap_dmnr[1] - 1) / mp->m_bmap_dmnr[1];
+	}
+	return level;
+}
+
+uint64_t xs_bmap_worst_indlen(const struct xs_mount *mp, uint64_t len)
+{
+	uint64_t maxrecs = mp->m_bmap_dmxr[0];
+	uint64_t rval = 0;
+	uint32_t level;
+
+	for (level = 0; level < mp->m_bm_maxlevels; level++) {
+		len = (len + maxrecs - 1) / maxrecs;
+		rval += len;
+		if (len == 1)
+			return rval + mp->m_bm_maxlevels - level - 1;
+		if (level == 0)
+			maxrecs = mp->m_bmap_dmxr[1];
+	}
+	return rval;
+}
+
+static void perag_add(struct xs_perag *pag, uint64_t agbno, uint64_t len)
+{
+	if (pag->nfree == pag->cap) {
+		pag->cap = pag->cap ? pag->cap * 2 : 8;
+		pag->free = realloc(pag->free, pag->cap * sizeof(*pag->free));
+		XS_ASSERT(pag->free);
+	}
+	pag->free[pag->nfree].agbno = agbno;
+	pag->free[pag->nfree].len = len;
+	pag->nfree++;
+	pag->freeblks += len;
+}
+
+int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_err *err)
+{
+	uint32_t agno, i;
+	uint64_t free_at_mount;
+	/* long-format bmbt block header with CRCs: 72 bytes; 8+8 byte keys/ptrs */
+	uint32_t hdr = 72;
+	/* v3 dinode core is 176 bytes; the rest is the data fork (no attr fork) */
+	uint32_t dinode_core = 176;
+
+	memset(mp, 0, sizeof(*mp));
+	if (geo->blocksize < 512 || (geo->blocksize & (geo->blocksize - 1)) || !geo->agcount ||
+	    !geo->agblocks || geo->dblocks <= geo->logblocks)
+		return xs_err_set(err, -EINVAL, "inconsistent geometry");
+	mp->m_geo = *geo;
+	mp->m_blocklog = ilog2_u64(geo->blocksize);
+	mp->m_blockmask = geo->blocksize - 1;
+	mp->m_maxbytes = (uint64_t)INT64_MAX;
+	mp->m_bmap_dmxr[0] = (geo->blocksize - hdr) / 16;
+	mp->m_bmap_dmxr[1] = (geo->blocksize - hdr) / 16;
+	mp->m_bmap_dmnr[0] = mp->m_bmap_dmxr[0] / 2;
+	mp->m_bmap_dmnr[1] = mp->m_bmap_dmxr[1] / 2;
+	mp->m_bm_maxlevels = xs_bmap_compute_maxlevels(mp);
+	mp->m_iext_max_inline = (geo->inodesize - dinode_core) / 16;
+	mp->m_alloc_set_aside = (uint64_t)geo->agcount * (XS_ALLOCBT_AGFL_RESERVE + 4);
+	for (i = 0; i < XS_LOWSP_MAX; i++)
+		mp->m_low_space[i] = geo->dblocks / 100 * (i + 1);
+	{
+		uint32_t alog = geo->allocsize_log;
+
+		if (alog < mp->m_blocklog)
+			alog = mp->m_blocklog;
+		mp->m_geo.allocsize_log = alog;
+		mp->m_allocsize_blocks = 1ULL << (alog - mp->m_blocklog);
+	}
+	free_at_mount = geo->free_at_mount ? geo->free_at_mount : xs_mkfs_free_at_mount(geo);
+	mp->m_fdblocks = (int64_t)(free_at_mount + mp->m_alloc_set_aside);
+	mp->m_fdblocks_initial = mp->m_fdblocks;
+
+	mp->m_perag = calloc(geo->agcount, sizeof(*mp->m_perag));
+	if (!mp->m_perag)
+		return xs_err_set(err, -ENOMEM, "out of memory");
+	for (agno = 0; agno < geo->agcount; agno++) {
+		struct xs_perag *pag = &mp->m_perag[agno];
+		uint64_t agblocks = geo->agblocks;
+		/* blocks 0-5: headers and btree roots; 6-9: the AGFL; AG 0 also has the
+		 * root inode chunk at 16-23, as mkfs.xfs lays them out */
+		uint64_t first = 10;
+
+		if (agno == geo->agcount - 1)
+			agblocks = geo->dblocks - (uint64_t)agno * geo->agblocks;
+		if (agno == 0) {
+			perag_add(pag, first, 6);
+			first = 24;
+		}
+		if (agno == xs_log_agno(geo) && geo->logblocks + first < agblocks) {
+			perag_add(pag, first + geo->logblocks, agblocks - first - geo->logblocks);
+			continue;
+		}
+		perag_add(pag, first, agblocks - first);
+	}
+	return 0;
+}
+
+void xs_mount_destroy(struct xs_mount *mp)
+{
+	uint32_t agno;
+
+	if (!mp->m_perag)
+		return;
+	for (agno = 0; agno < mp->m_geo.agcount; agno++)
+		free(mp->m_perag[agno].free);
+	free(mp->m_perag);
+	mp->m_perag = NULL;
+}
+
+int xs_dec_fdblocks(struct xs_mount *mp, uint64_t delta)
+{
+	if (mp->m_fdblocks - (int64_t)delta < (int64_t)mp->m_alloc_set_aside)
+		return -ENOSPC;
+	mp->m_fdblocks -= (int64_t)delta;
+	return 0;
+}
+
+void xs_add_fdblocks(struct xs_mount *mp, uint64_t delta)
+{
+	mp->m_fdblocks += (int64_t)delta;
+}
+
+uint64_t xs_statfs_blocks(const struct xs_mount *mp)
+{
+	return mp->m_geo.dblocks - mp->m_geo.logblocks;
+}
+
+uint64_t xs_statfs_bavail(const struct xs_mount *mp)
+{
+	int64_t v = mp->m_fdblocks - (int64_t)mp->m_alloc_set_aside;
+
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+/* Take [agbno, agbno + len) out of free extent i of pag. */
+static void perag_take(struct xs_perag *pag, size_t i, uint64_t agbno, uint64_t len)
+{
+	struct xs_free_extent *fe = &pag->free[i];
+	uint64_t fend = fe->agbno + fe->len;
+
+	XS_ASSERT(agbno >= fe->agbno && agbno + len <= fend);
+	pag->freeblks -= len;
+	if (agbno == fe->agbno && len == fe->len) {
+		memmove(&pag->free[i], &pag->free[i + 1], (pag->nfree - i - 1) * sizeof(*fe));
+		pag->nfree--;
+	} else if (agbno == fe->agbno) {
+		fe->agbno += len;
+		fe->len -= len;
+	} else if (agbno + len == fend) {
+		fe->len -= len;
+	} else {
+		/* split: keep the left piece at i, insert the right after it */
+		uint64_t right = agbno + len;
+
+		fe->len = agbno - fe->agbno;
+		perag_add(pag, 0, 0); /* grow by one empty slot */
+		memmove(&pag->free[i + 2], &pag->free[i + 1],
+			(pag->nfree - i - 2) * sizeof(*pag->free));
+		pag->free[i + 1].agbno = right;
+		pag->free[i + 1].len = fend - right;
+	}
+}
+
+static uint64_t dist_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/*
+ * Near allocation inside one AG: an extent containing target_agbno (allocate there),
+ * else the free extent nearest to target that holds maxlen, else the longest one
+ * holding at least minlen. Returns 1 when it allocated.
+ */
+static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_t minlen,
+			    uint64_t maxlen, uint64_t *agbnop, uint64_t *lenp)
+{
+	size_t i, best = SIZE_MAX, longest = SIZE_MAX;
+	uint64_t best_dist = UINT64_MAX;
+
+	for (i = 0; i < pag->nfree; i++) {
+		struct xs_free_extent *fe = &pag->free[i];
+
+		if (target_agbno >= fe->agbno && target_agbno < fe->agbno + fe->len &&
+		    fe->agbno + fe->len - target_agbno >= minlen) {
+			*agbnop = target_agbno;
+			*lenp = xs_min_u64(maxlen, fe->agbno + fe->len - target_agbno);
+			perag_take(pag, i, *agbnop, *lenp);
+			return 1;
+		}
+		if (fe->len >= maxlen && dist_u64(fe->agbno, target_agbno) < best_dist) {
+			best = i;
+			best_dist = dist_u64(fe->agbno, target_agbno);
+		}
+		if (fe->len >= minlen && (longest == SIZE_MAX || fe->len > pag->free[longest].len))
+			longest = i;
+	}
+	if (best == SIZE_MAX)
+		best = longest;
+	if (best == SIZE_MAX)
+		return 0;
+	*agbnop = pag->free[best].agbno;
+	*lenp = xs_min_u64(maxlen, pag->free[best].len);
+	perag_take(pag, best, *agbnop, *lenp);
+	return 1;
+}
+
+int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
+		     uint64_t *bnop, uint64_t *lenp)
+{
+	uint32_t agcount = mp->m_geo.agcount;
+	uint32_t start = 0, k;
+	uint64_t target_agbno = 0, agbno;
+
+	XS_ASSERT(minlen >= 1 && maxlen >= minlen);
+	if (target != XS_NULLFSBLOCK && target < mp->m_geo.dblocks) {
+		start = xs_fsb_to_agno(mp, target);
+		target_agbno = target - (uint64_t)start * mp->m_geo.agblocks;
+	}
+	for (k = 0; k < agcount; k++) {
+		uint32_t agno = (start + k) % agcount;
+
+		if (perag_alloc_near(&mp->m_perag[agno], k == 0 ? target_agbno : 0, minlen, maxlen,
+				     &agbno, lenp)) {
+			*bnop = (uint64_t)agno * mp->m_geo.agblocks + agbno;
+			mp->m_allocated_blocks += *lenp;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len)
+{
+	uint32_t agno = xs_fsb_to_agno(mp, bno);
+	struct xs_perag *pag = &mp->m_perag[agno];
+	uint64_t agbno = bno - (uint64_t)agno * mp->m_geo.agblocks;
+	size_t i = 0, lo = 0, hi = pag->nfree;
+	bool left, right;
+
+	XS_ASSERT(len > 0 && mp->m_allocated_blocks >= len);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (pag->free[mid].agbno < agbno)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	i = lo;
+	XS_ASSERT(i == pag->nfree || agbno + len <= pag->free[i].agbno);
+	XS_ASSERT(i == 0 || pag->free[i - 1].agbno + pag->free[i - 1].len <= agbno);
+	mp->m_allocated_blocks -= len;
+	left = i > 0 && pag->free[i - 1].agbno + pag->free[i - 1].len == agbno;
+	right = i < pag->nfree && agbno + len == pag->free[i].agbno;
+	pag->freeblks += len;
+	if (left && right) {
+		pag->free[i - 1].len += len + pag->free[i].len;
+		memmove(&pag->free[i], &pag->free[i + 1], (pag->nfree - i - 1) * sizeof(*pag->free));
+		pag->nfree--;
+	} else if (left) {
+		pag->free[i - 1].len += len;
+	} else if (right) {
+		pag->free[i].agbno = agbno;
+		pag->free[i].len += len;
+	} else {
+		perag_add(pag, 0, 0); /* grow by one empty slot */
+		memmove(&pag->free[i + 1], &pag->free[i], (pag->nfree - i - 1) * sizeof(*pag->free));
+		pag->free[i].agbno = agbno;
+		pag->free[i].len = len;
+	}
+}
+
+int xs_mount_check(const struct xs_mount *mp, struct xs_err *err)
+{
+	uint32_t agno;
+
+	for (agno = 0; agno < mp->m_geo.agcount; agno++) {
+		const struct xs_perag *pag = &mp->m_perag[agno];
+		uint64_t sum = 0;
+		size_t i;
+
+		for (i = 0; i < pag->nfree; i++) {
+			if (!pag->free[i].len)
+				return xs_err_set(err, -EUCLEAN, "ag %u free extent %zu empty", agno, i);
+			if (i && pag->free[i - 1].agbno + pag->free[i - 1].len >= pag->free[i].agbno)
+				return xs_err_set(err, -EUCLEAN,
+						  "ag %u free extents %zu/%zu overlap or touch",
+						  agno, i - 1, i);
+			sum += pag->free[i].len;
+		}
+		if (sum != pag->freeblks)
+			return xs_err_set(err, -EUCLEAN, "ag %u freeblks %llu, extents sum %llu",
+					  agno, (unsigned long long)pag->freeblks,
+					  (unsigned long long)sum);
+	}
+	if (mp->m_delalloc_blks < 0)
+		return xs_err_set(err, -EUCLEAN, "negative delalloc counter %lld",
+				  (long long)mp->m_delalloc_blks);
+	return 0;
+}

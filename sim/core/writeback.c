@@ -1,0 +1,220 @@
+/*
+ * Writeback; see writeback.h.
+ */
+#include "core/writeback.h"
+
+#include "core/bmap.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* The cached mapping of xfs_writepage_ctx, in blocks. */
+struct xs_wpc {
+	bool valid;
+	struct xs_bmbt_irec imap; /* HOLESTARTBLOCK for a hole */
+	uint32_t data_seq;
+	/* the ioend being built: contiguous file and disk blocks of one type */
+	bool io_open;
+	uint64_t io_off_fsb;
+	uint64_t io_len_fsb;
+	uint64_t io_bno;
+	bool io_unwritten;
+};
+
+/* Models xfs_imap_valid(). */
+static bool xs_imap_valid(struct xs_inode *ip, const struct xs_wpc *wpc, uint64_t offset_fsb)
+{
+	return wpc->valid && offset_fsb >= wpc->imap.br_startoff &&
+	       offset_fsb < wpc->imap.br_startoff + wpc->imap.br_blockcount &&
+	       wpc->data_seq == ip->i_df.if_seq;
+}
+
+/* Models xfs_map_blocks(). */
+static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, uint64_t offset_fsb)
+{
+	struct xs_iext_cursor icur;
+	struct xs_bmbt_irec imap;
+	int error;
+
+	if (xs_imap_valid(ip, wpc, offset_fsb))
+		return 0;
+	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	if (!xs_iext_lookup_extent(&ip->i_df, offset_fsb, &icur, &imap)) {
+		imap.br_startoff = offset_fsb;
+		imap.br_startblock = XS_HOLESTARTBLOCK;
+		imap.br_blockcount = (1ULL << 54) - offset_fsb;
+		imap.br_state = XS_EXT_NORM;
+	} else if (imap.br_startoff > offset_fsb) {
+		imap.br_blockcount = imap.br_startoff - offset_fsb;
+		imap.br_startoff = offset_fsb;
+		imap.br_startblock = XS_HOLESTARTBLOCK;
+		imap.br_state = XS_EXT_NORM;
+	}
+	wpc->data_seq = ip->i_df.if_seq;
+	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	if (xs_irec_is_delay(&imap)) {
+		uint32_t seq;
+
+		error = xs_bmapi_convert_delalloc(ip, xs_fsb_to_b(ip->i_mount, offset_fsb), &imap,
+						  &seq);
+		if (error) {
+			wpc->valid = false;
+			return error;
+		}
+		wpc->data_seq = seq;
+	}
+	wpc->imap = imap;
+	wpc->valid = true;
+	return 0;
+}
+
+/* Submit and complete the open ioend (xfs_end_ioend). */
+static void xs_submit_ioend(struct xs_inode *ip, struct xs_wpc *wpc)
+{
+	struct xs_mount *mp = ip->i_mount;
+	uint64_t off, len;
+
+	if (!wpc->io_open)
+		return;
+	wpc->io_open = false;
+	off = xs_fsb_to_b(mp, wpc->io_off_fsb);
+	len = xs_fsb_to_b(mp, wpc->io_len_fsb);
+	xs_event(ip->i_fs, XS_EV_IO, off, len);
+	if (ip->i_fs->ops && ip->i_fs->ops->io)
+		ip->i_fs->ops->io(ip->i_fs->host, wpc->io_bno, len);
+	if (wpc->io_unwritten) {
+		xs_iomap_write_unwritten(ip, off, len);
+	} else if (off + len > ip->i_disk_size) {
+		/* xfs_setfilesize() */
+		ip->i_disk_size = xs_max_u64(ip->i_disk_size, xs_min_u64(off + len, ip->i_size));
+	}
+}
+
+/* Add one block (its bytes already copied to disk) to the ioend. */
+static void xs_add_to_ioend(struct xs_inode *ip, struct xs_wpc *wpc, uint64_t file_fsb,
+			    uint64_t bno, bool unwritten)
+{
+	if (wpc->io_open &&
+	    (wpc->io_off_fsb + wpc->io_len_fsb != file_fsb ||
+	     wpc->io_bno + wpc->io_len_fsb != bno || wpc->io_unwritten != unwritten))
+		xs_submit_ioend(ip, wpc);
+	if (!wpc->io_open) {
+		wpc->io_open = true;
+		wpc->io_off_fsb = file_fsb;
+		wpc->io_len_fsb = 0;
+		wpc->io_bno = bno;
+		wpc->io_unwritten = unwritten;
+	}
+	wpc->io_len_fsb++;
+}
+
+/* Models iomap_writepage_map() for one locked folio. */
+static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_folio *folio)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+	struct xs_mount *mp = ip->i_mount;
+	uint64_t fpos = folio->index * pc->page_bytes;
+	uint64_t end_pos = fpos + pc->page_bytes;
+	uint64_t dirty;
+	uint32_t b;
+	int count = 0, error = 0;
+
+	/* which blocks to write: per-block dirty bits (6.6+), else every uptodate block */
+	if (ip->i_fs->policy.block_dirty && pc->blocks_per_folio > 1)
+		dirty = folio->dirty_bits;
+	else
+		dirty = folio->uptodate_bits;
+	xs_folio_clear_dirty_for_io(pc, folio);
+
+	/* iomap_writepage_handle_eof() */
+	if (end_pos > ip->i_size) {
+		uint64_t end_index = ip->i_size / pc->page_bytes;
+		uint64_t poff = ip->i_size % pc->page_bytes;
+
+		if (folio->index > end_index || (folio->index == end_index && poff == 0)) {
+			folio->dirty_bits = 0;
+			return 0;
+		}
+		memset(folio->data + poff, 0, pc->page_bytes - poff);
+		end_pos = (ip->i_size + mp->m_blockmask) & ~mp->m_blockmask;
+	}
+	xs_folio_start_writeback(pc, folio);
+	for (b = 0; b < pc->blocks_per_folio; b++) {
+		uint64_t pos = fpos + (uint64_t)b * pc->block_bytes;
+		uint64_t fsb = xs_b_to_fsbt(mp, pos);
+		uint64_t bno;
+
+		if (pos >= end_pos)
+			break;
+		if (!((dirty >> b) & 1))
+			continue;
+		error = xs_map_blocks(ip, wpc, fsb);
+		if (error) {
+			/* xfs_discard_folio(): punch delalloc from pos to the folio end */
+			xs_bmap_punch_delalloc_range(ip, pos, fpos + pc->page_bytes);
+			break;
+		}
+		if (xs_irec_is_hole(&wpc->imap)) {
+			xs_event(ip->i_fs, XS_EV_WB_HOLE, pos, pc->block_bytes);
+			continue;
+		}
+		bno = wpc->imap.br_startblock + (fsb - wpc->imap.br_startoff);
+		xs_pagestore_write(&ip->i_fs->disk, xs_fsb_to_b(mp, bno), pc->block_bytes,
+				   folio->data + (uint64_t)b * pc->block_bytes);
+		xs_add_to_ioend(ip, wpc, fsb, bno, wpc->imap.br_state == XS_EXT_UNWRITTEN);
+		count++;
+	}
+	folio->dirty_bits = 0;
+	(void)count;
+	xs_submit_ioend(ip, wpc);
+	xs_folio_end_writeback(pc, folio);
+	return error;
+}
+
+/* Write back dirty folios with index in [first, last], at most max of them. */
+static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uint64_t max)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+	struct xs_wpc wpc;
+	uint64_t index = first, done = 0;
+	int error = 0;
+
+	memset(&wpc, 0, sizeof(wpc));
+	while (index <= last && done < max) {
+		size_t i = xs_pagecache_first_at(pc, index);
+		struct xs_folio *folio;
+		int e;
+
+		while (i < pc->nr && !(pc->folios[i]->flags & XS_FOLIO_DIRTY))
+			i++;
+		if (i >= pc->nr || pc->folios[i]->index > last)
+			break;
+		index = pc->folios[i]->index;
+		xs_preempt(ip->i_fs, XS_PT_WB_FOLIO, index * pc->page_bytes);
+		xs_folio_lock(ip->i_fs, index);
+		folio = xs_pagecache_lookup(pc, index);
+		if (folio && (folio->flags & XS_FOLIO_DIRTY)) {
+			e = xs_writepage_map(ip, &wpc, folio);
+			if (e && !error)
+				error = e;
+			done++;
+		}
+		xs_folio_unlock(ip->i_fs, index);
+		index++;
+	}
+	return error;
+}
+
+int xs_filemap_write_and_wait_range(struct xs_inode *ip, uint64_t start, uint64_t end)
+{
+	uint64_t pb = ip->i_mapping.page_bytes;
+
+	if (end < start)
+		return 0;
+	return xs_writepages(ip, start / pb, end / pb, UINT64_MAX);
+}
+
+int xs_writeback_some(struct xs_inode *ip, uint64_t nr_folios)
+{
+	return xs_writepages(ip, 0, UINT64_MAX, nr_folios);
+}

@@ -1,0 +1,18 @@
+/*
+ * `wpsim io`: xfs_io's command language run against the model (DESIGN.md §3).
+ */
+#ifndef XS_IO_IO_H
+#define XS_IO_IO_H
+
+#include <stdio.h>
+
+/*
+ * Run commands against one file on a fresh modelled filesystem. cmds (ncmds of them)
+ * are -c arguments; script (may be NULL) is a file of commands, one a line, '#'
+ * comments; a "# mkfs-size: SIZE" comment sets the filesystem size. Output goes to
+ * out and err as xfs_io's would. Returns the exit status: 0, 1 (a runtime failure),
+ * or 2 (bad input: a message naming the line is printed to err).
+ */
+int xs_io_main(int ncmds, char **cmds, const char *script, FILE *out, FILE *err);
+
+#endif /* XS_IO_IO_H */
