@@ -70,7 +70,7 @@ cleanup() {
 
 cleanup_all() {
 	cleanup
-	trace_end
+	if type trace_end >/dev/null 2>&1; then trace_end; fi
 	if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
 }
 trap cleanup_all EXIT

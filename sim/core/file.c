@@ -285,7 +285,17 @@ size_t xs_getbmap(struct xs_inode *ip, bool want_delalloc, struct xs_getbmap_rec
 		max_len = ip->i_size;
 	len = xs_b_to_fsb(mp, max_len);
 	end = xs_b_to_fsb(mp, ip->i_size);
-	if (!len || !xs_iext_lookup_extent(&ip->i_df, 0, &icur, &got))
+	if (!xs_iext_lookup_extent(&ip->i_df, 0, &icur, &got)) {
+		/* a whole-file hole, even of length 0, when delalloc is asked for */
+		if (!want_delalloc || !max)
+			return 0;
+		out[0].bmv_offset = 0;
+		out[0].bmv_length = (int64_t)(end << bbshift);
+		out[0].bmv_block = -1;
+		out[0].unwritten = false;
+		return 1;
+	}
+	if (!len)
 		return 0;
 	while (n < max) {
 		struct xs_bmbt_irec rec = got;

@@ -190,7 +190,13 @@ int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_
 	mp->m_bmap_dmnr[0] = mp->m_bmap_dmxr[0] / 2;
 	mp->m_bmap_dmnr[1] = mp->m_bmap_dmxr[1] / 2;
 	mp->m_bm_maxlevels = xs_bmap_compute_maxlevels(mp);
-	mp->m_iext_max_inline = (geo->inodesize - dinode_core) / 16;
+	/*
+	 * Files created here get an attribute fork (fsxattr.xflags shows HASATTR) that
+	 * leaves the data fork 192 of the 336 literal bytes of a 512-byte inode: 12
+	 * extents before the fork turns into a btree (measured on the kernel).
+	 * Simplification: the attr fork size is taken as fixed, scaled by inode size.
+	 */
+	mp->m_iext_max_inline = (geo->inodesize - dinode_core) * 192 / 336 / 16;
 	mp->m_alloc_set_aside = (uint64_t)geo->agcount * (XS_ALLOCBT_AGFL_RESERVE + 4);
 	for (i = 0; i < XS_LOWSP_MAX; i++)
 		mp->m_low_space[i] = geo->dblocks / 100 * (i + 1);
@@ -303,41 +309,95 @@ static uint64_t dist_u64(uint64_t a, uint64_t b)
 }
 
 /*
- * Near allocation inside one AG: an extent containing target_agbno (allocate there),
- * else the free extent nearest to target that holds maxlen, else the longest one
- * holding at least minlen. Returns 1 when it allocated.
+ * Models xfs_alloc_compute_diff() without alignment: where in the free extent
+ * [fbno, fbno + flen) a wantlen allocation lands nearest to wantbno; *diffp is the
+ * distance from wantbno.
+ */
+static uint64_t xs_alloc_compute_diff(uint64_t wantbno, uint64_t wantlen, uint64_t fbno,
+				      uint64_t flen, uint64_t *diffp)
+{
+	uint64_t fend = fbno + flen, newbno;
+
+	if (fbno >= wantbno)
+		newbno = fbno;
+	else if (fend >= wantbno + wantlen)
+		newbno = wantbno;
+	else
+		newbno = fend - wantlen;
+	*diffp = dist_u64(newbno, wantbno);
+	return newbno;
+}
+
+/*
+ * Models xfs_alloc_ag_vextent_near() in one AG: the free extent holding maxlen whose
+ * allocation lands nearest target_agbno; if none holds maxlen, the longest holding at
+ * least minlen. Returns 1 when it allocated.
  */
 static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_t minlen,
 			    uint64_t maxlen, uint64_t *agbnop, uint64_t *lenp)
 {
 	size_t i, best = SIZE_MAX, longest = SIZE_MAX;
-	uint64_t best_dist = UINT64_MAX;
+	uint64_t best_dist = UINT64_MAX, best_bno = 0, diff, bno;
 
 	for (i = 0; i < pag->nfree; i++) {
 		struct xs_free_extent *fe = &pag->free[i];
 
-		if (target_agbno >= fe->agbno && target_agbno < fe->agbno + fe->len &&
-		    fe->agbno + fe->len - target_agbno >= minlen) {
-			*agbnop = target_agbno;
-			*lenp = xs_min_u64(maxlen, fe->agbno + fe->len - target_agbno);
-			perag_take(pag, i, *agbnop, *lenp);
-			return 1;
-		}
-		if (fe->len >= maxlen && dist_u64(fe->agbno, target_agbno) < best_dist) {
-			best = i;
-			best_dist = dist_u64(fe->agbno, target_agbno);
+		if (fe->len >= maxlen) {
+			bno = xs_alloc_compute_diff(target_agbno, maxlen, fe->agbno, fe->len, &diff);
+			if (diff < best_dist) {
+				best = i;
+				best_dist = diff;
+				best_bno = bno;
+			}
 		}
 		if (fe->len >= minlen && (longest == SIZE_MAX || fe->len > pag->free[longest].len))
 			longest = i;
 	}
-	if (best == SIZE_MAX)
+	if (best != SIZE_MAX) {
+		*agbnop = best_bno;
+		*lenp = maxlen;
+	} else if (longest != SIZE_MAX) {
 		best = longest;
-	if (best == SIZE_MAX)
+		*lenp = pag->free[best].len;
+		*agbnop = xs_alloc_compute_diff(target_agbno, *lenp, pag->free[best].agbno, *lenp,
+						&diff);
+	} else {
 		return 0;
-	*agbnop = pag->free[best].agbno;
-	*lenp = xs_min_u64(maxlen, pag->free[best].len);
+	}
 	perag_take(pag, best, *agbnop, *lenp);
 	return 1;
+}
+
+/* Models xfs_alloc_vextent_exact_bno(): at target exactly, at least minlen. */
+static int perag_alloc_exact(struct xs_perag *pag, uint64_t target_agbno, uint64_t minlen,
+			     uint64_t maxlen, uint64_t *lenp)
+{
+	size_t i;
+
+	for (i = 0; i < pag->nfree; i++) {
+		struct xs_free_extent *fe = &pag->free[i];
+
+		if (target_agbno >= fe->agbno && target_agbno < fe->agbno + fe->len) {
+			uint64_t avail = fe->agbno + fe->len - target_agbno;
+
+			if (avail < minlen)
+				return 0;
+			*lenp = xs_min_u64(avail, maxlen);
+			perag_take(pag, i, target_agbno, *lenp);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t perag_longest(const struct xs_perag *pag)
+{
+	uint64_t longest = 0;
+	size_t i;
+
+	for (i = 0; i < pag->nfree; i++)
+		longest = xs_max_u64(longest, pag->free[i].len);
+	return longest;
 }
 
 int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
@@ -345,12 +405,26 @@ int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint
 {
 	uint32_t agcount = mp->m_geo.agcount;
 	uint32_t start = 0, k;
-	uint64_t target_agbno = 0, agbno;
+	uint64_t target_agbno = 0, agbno, blen = 0;
 
 	XS_ASSERT(minlen >= 1 && maxlen >= minlen);
 	if (target != XS_NULLFSBLOCK && target < mp->m_geo.dblocks) {
 		start = xs_fsb_to_agno(mp, target);
 		target_agbno = target - (uint64_t)start * mp->m_geo.agblocks;
+	}
+	/*
+	 * xfs_bmap_btalloc_select_lengths(): scan the AGs from the target's for the
+	 * longest free extent; ask for no less than that (or maxlen) from now on.
+	 */
+	for (k = 0; k < agcount && blen < maxlen; k++)
+		blen = xs_max_u64(blen, perag_longest(&mp->m_perag[(start + k) % agcount]));
+	if (blen >= minlen)
+		minlen = xs_min_u64(blen, maxlen);
+	if (target != XS_NULLFSBLOCK &&
+	    perag_alloc_exact(&mp->m_perag[start], target_agbno, minlen, maxlen, lenp)) {
+		*bnop = target;
+		mp->m_allocated_blocks += *lenp;
+		return 0;
 	}
 	for (k = 0; k < agcount; k++) {
 		uint32_t agno = (start + k) % agcount;

@@ -160,7 +160,7 @@ static int xs_io_getopt(struct xs_io_pctx *ctx)
 		return c;
 	if (ctx->gpos) {
 		/* "-b4k": the rest of the word is the argument */
-		ctx->optarg = (char *)word + ctx->gpos;
+		ctx->optarg = ctx->argv[ctx->gi] + ctx->gpos;
 		ctx->gi++;
 		ctx->gpos = 0;
 	} else if (ctx->gi < ctx->argc) {

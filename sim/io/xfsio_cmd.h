@@ -13,10 +13,33 @@
  * complaints to stdout, and "command not found", argument-count, getopt and
  * "no mapped regions" complaints to stderr.
  *
- * Simplification: options that xfs_io accepts but wpsim does not model (pwrite -i/-d/-s/
- * -B/-R/-Z/-V/-N/-u, pread -B/-R/-Z/-V/-u, mmap -s, mread -r with -v/-f, bmap -c) make
- * xs_io_parse() return -EOPNOTSUPP instead of running with a silently different meaning.
- * Simplification: one open file, never closed; open/close/file commands are not parsed.
+ * What the executor does with a parsed command, as xfs_io 6.1 does it:
+ *   pwrite   writes min(remaining, bsize) bytes per op from off until len bytes are
+ *            written or a write comes back short (bsize 0: zero ops); then -W fsync,
+ *            -w fdatasync; then, unless -q, xs_io_print_io_report("wrote", off, len,
+ *            total, ops, ...). An error: xs_io_print_errno("pwrite"), no report, even
+ *            after earlier ops succeeded.
+ *   pread    the same with "read"; -v dumps each op's bytes (xs_io_print_dump at the
+ *            op's offset) as it goes, before the report. to_eof: read until a read
+ *            returns 0 or less than bsize; the report's count is the total read.
+ *   mwrite, mread, msync   xs_io_check_mapping_range() first (msync page-aligned);
+ *            without have_range they cover the whole current mapping.
+ *   munmap   prints the mappings left (xs_io_print_mapping), nothing if none.
+ *   mmap, mwrite, mread (without -v/-f), msync, truncate, falloc, fpunch, fzero,
+ *            fsync, fdatasync, sync print nothing when they succeed.
+ *   bmap     GETBMAPX: without -e the kernel writes delalloc back first; rows as in
+ *            xfsio_print.h.
+ * Runtime errors set xfs_io's exit status to 1 (perror paths).
+ *
+ * Simplification: options that xfs_io accepts but wpsim does not model make
+ * xs_io_parse() return -EOPNOTSUPP rather than run with another meaning: pwrite -i/-f,
+ * -B/-R, -D, -N, -O, -u, -V; pread -B/-R, -V; mmap with a mapping and fewer than two
+ * arguments (listing, selecting); mread -r with -v/-f; falloc -c/-i/-u; bmap -c and a
+ * negative -n above -3; every other xfs_io command (fiemap, open, close, ...). Options
+ * without effect on the model are accepted and dropped: pwrite/pread -Z, pread -u,
+ * mmap -s.
+ * Simplification: one open file, never closed, on a filesystem without DAX (mmap -S
+ * fails with EOPNOTSUPP, as xfs_io reports it).
  */
 #ifndef XS_IO_XFSIO_CMD_H
 #define XS_IO_XFSIO_CMD_H
@@ -91,12 +114,16 @@ struct xs_io_pwrite_opts {
 	uint8_t fill_byte;   /* the byte written everywhere: memset(buf, seed, ...) */
 };
 
-/* pread [-q] [-C] [-v] [-b bsize] off len */
+/*
+ * pread [-q] [-C] [-v] [-b bsize] off len. A non-numeric off is no parse error in
+ * xfs_io 6.1: it calls pread(2) at offset -1, so xs_io_parse() returns -EINVAL with
+ * err_text "pread: Invalid argument".
+ */
 struct xs_io_pread_opts {
 	bool quiet;	     /* -q */
 	bool compact;	     /* -C */
 	bool verbose;	     /* -v: hex dump of each op's buffer (xs_io_print_dump) */
-	bool to_eof;	     /* len was not a number: read until a read returns 0 */
+	bool to_eof;	     /* len was not a number: read to EOF (len_bytes is 0) */
 	int64_t bsize_bytes; /* -b, default env->blocksize_bytes */
 };
 
@@ -154,8 +181,11 @@ struct xs_io_cmd {
 	/*
 	 * What xfs_io prints while parsing, possibly non-empty even on success (falloc and
 	 * fzero print their usage on a bad option and go on). Print err_text to stderr,
-	 * out_text to stdout, before running the command. set_exitcode: the failure sets
-	 * xfs_io's exit status to 1 (only some commands do).
+	 * out_text to stdout, before running the command. set_exitcode: xfs_io's exit
+	 * status becomes 1 (true for most complaints; not for argument counts, unknown
+	 * commands, "no mapped regions" outside mmap, bmap's and fzero's complaints, or
+	 * mwrite's bad seed; true for falloc's bad option although falloc then runs).
+	 * Text beyond XS_IO_MSG_MAX - 1 bytes is dropped.
 	 */
 	char out_text[XS_IO_MSG_MAX];
 	char err_text[XS_IO_MSG_MAX];
@@ -175,7 +205,8 @@ struct xs_io_cmd {
  *		  nothing else; errbuf holds both texts, stderr's first.
  *   -EOPNOTSUPP  xfs_io would accept the line but wpsim does not model that command or
  *		  option; errbuf says which. Nothing for xfs_io's streams.
- * errbuf may be NULL when errlen is 0.
+ *   -ENOMEM	  no memory for a copy of the line.
+ * errbuf is set to "" on success; it may be NULL when errlen is 0.
  */
 int xs_io_parse(const struct xs_io_env *env, const char *line, struct xs_io_cmd *cmd, char *errbuf,
 		size_t errlen);

@@ -60,6 +60,9 @@ set -f # no globbing of the names
 set -- $names
 set +f
 
+linebuf=""
+if command -v stdbuf >/dev/null 2>&1; then linebuf="stdbuf -oL"; fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wpsim-diff.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM HUP
@@ -96,9 +99,11 @@ for n in "$@"; do
 	fi
 
 	rc=0
-	# the inner sh reports a crash ("Segmentation fault") on its stderr, discarded
-	(cd "$tmp" && sh -c '"$0" io "$1" >"$2" 2>&1 </dev/null; s=$?; exit $s' \
-		"$wpsim" "$script" "$tmp/model.raw" 2>/dev/null) || rc=$?
+	# stdout line-buffered, as in the capture, so that error lines (stderr) keep
+	# their place; the inner sh reports a crash ("Segmentation fault") on its
+	# stderr, which is discarded
+	(cd "$tmp" && sh -c '$3 "$0" io "$1" >"$2" 2>&1 </dev/null; s=$?; exit $s' \
+		"$wpsim" "$script" "$tmp/model.raw" "$linebuf" 2>/dev/null) || rc=$?
 	sh "$normalize" <"$golden" >"$tmp/kernel"
 	sh "$normalize" <"$tmp/model.raw" >"$tmp/model"
 	diff -u "$tmp/kernel" "$tmp/model" >"$tmp/diff.full" 2>&1

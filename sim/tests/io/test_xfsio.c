@@ -1,8 +1,9 @@
 /*
  * Tests of the xfs_io language layer (sim/io/xfsio_cmd.c, sim/io/xfsio_print.c).
  *
- * The expected texts are outputs of the real xfs_io 6.1 (xfsprogs 6.1.0, Debian),
- * captured on a loop-mounted XFS: a 1 GiB filesystem with default mkfs options
+ * The expected texts are outputs of the real xfs_io 6.1 (xfsprogs 6.1.0, Debian; the
+ * host kernel was 6.18, which decided the values but not the formats), captured on a
+ * loop-mounted XFS: a 1 GiB filesystem with default mkfs options
  * (4 AGs of 65536 blocks) and a 16 GiB one made with -d agcount=120,su=64k,sw=4 for the
  * stripe flags. The printers are fed the values that xfs_io printed (disk addresses,
  * inode numbers, times), so these tests check formats, not the model. Timing lines
