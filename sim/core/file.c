@@ -219,7 +219,11 @@ int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, uint64_t offset, u
 
 int xs_file_fsync(struct xs_inode *ip)
 {
-	return xs_filemap_write_and_wait_range(ip, 0, UINT64_MAX);
+	int error = xs_filemap_write_and_wait_range(ip, 0, UINT64_MAX);
+
+	/* the log force commits the frees: busy extents become reusable */
+	xs_extent_busy_clear(ip->i_mount);
+	return error;
 }
 
 void xs_file_release(struct xs_inode *ip)

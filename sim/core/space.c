@@ -243,8 +243,10 @@ void xs_mount_destroy(struct xs_mount *mp)
 
 	if (!mp->m_perag)
 		return;
-	for (agno = 0; agno < mp->m_geo.agcount; agno++)
+	for (agno = 0; agno < mp->m_geo.agcount; agno++) {
 		free(mp->m_perag[agno].free);
+		free(mp->m_perag[agno].busy);
+	}
 	free(mp->m_perag);
 	mp->m_perag = NULL;
 }
@@ -400,8 +402,8 @@ static uint64_t perag_longest(const struct xs_perag *pag)
 	return longest;
 }
 
-int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
-		     uint64_t *bnop, uint64_t *lenp)
+static int xs_alloc_vextent_once(struct xs_mount *mp, uint64_t target, uint64_t minlen,
+				 uint64_t maxlen, uint64_t *bnop, uint64_t *lenp)
 {
 	uint32_t agcount = mp->m_geo.agcount;
 	uint32_t start = 0, k;
@@ -439,15 +441,58 @@ int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint
 	return -ENOSPC;
 }
 
+/* Put [agbno, agbno + len) back into the free extents, merging neighbours. */
+static void perag_free(struct xs_perag *pag, uint64_t agbno, uint64_t len);
+
+int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
+		     uint64_t *bnop, uint64_t *lenp)
+{
+	int error = xs_alloc_vextent_once(mp, target, minlen, maxlen, bnop, lenp);
+
+	if (error == -ENOSPC) {
+		/* xfs_extent_busy_flush(): force the log and try again */
+		xs_extent_busy_clear(mp);
+		error = xs_alloc_vextent_once(mp, target, minlen, maxlen, bnop, lenp);
+	}
+	return error;
+}
+
 void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len)
 {
 	uint32_t agno = xs_fsb_to_agno(mp, bno);
 	struct xs_perag *pag = &mp->m_perag[agno];
-	uint64_t agbno = bno - (uint64_t)agno * mp->m_geo.agblocks;
+
+	XS_ASSERT(len > 0 && mp->m_allocated_blocks >= len);
+	mp->m_allocated_blocks -= len;
+	if (pag->nbusy == pag->busycap) {
+		pag->busycap = pag->busycap ? pag->busycap * 2 : 8;
+		pag->busy = realloc(pag->busy, pag->busycap * sizeof(*pag->busy));
+		XS_ASSERT(pag->busy);
+	}
+	pag->busy[pag->nbusy].agbno = bno - (uint64_t)agno * mp->m_geo.agblocks;
+	pag->busy[pag->nbusy].len = len;
+	pag->nbusy++;
+}
+
+void xs_extent_busy_clear(struct xs_mount *mp)
+{
+	uint32_t agno;
+
+	for (agno = 0; agno < mp->m_geo.agcount; agno++) {
+		struct xs_perag *pag = &mp->m_perag[agno];
+		size_t i;
+
+		for (i = 0; i < pag->nbusy; i++)
+			perag_free(pag, pag->busy[i].agbno, pag->busy[i].len);
+		pag->nbusy = 0;
+	}
+}
+
+static void perag_free(struct xs_perag *pag, uint64_t agbno, uint64_t len)
+{
 	size_t i = 0, lo = 0, hi = pag->nfree;
 	bool left, right;
 
-	XS_ASSERT(len > 0 && mp->m_allocated_blocks >= len);
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
@@ -459,7 +504,6 @@ void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len)
 	i = lo;
 	XS_ASSERT(i == pag->nfree || agbno + len <= pag->free[i].agbno);
 	XS_ASSERT(i == 0 || pag->free[i - 1].agbno + pag->free[i - 1].len <= agbno);
-	mp->m_allocated_blocks -= len;
 	left = i > 0 && pag->free[i - 1].agbno + pag->free[i - 1].len == agbno;
 	right = i < pag->nfree && agbno + len == pag->free[i].agbno;
 	pag->freeblks += len;

@@ -55,6 +55,9 @@ struct xs_perag {
 	size_t nfree;
 	size_t cap;
 	uint64_t freeblks;           /* sum of free[].len */
+	struct xs_free_extent *busy; /* freed, not reusable until the log commits */
+	size_t nbusy;
+	size_t busycap;
 };
 
 enum {
@@ -130,8 +133,17 @@ uint64_t xs_bmap_worst_indlen(const struct xs_mount *mp, uint64_t len);
 int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
 		     uint64_t *bnop, uint64_t *lenp);
 
-/* Return [bno, bno + len) to the free extents. The range must be allocated. */
+/*
+ * Return [bno, bno + len) to free space. The range must be allocated. It stays busy
+ * (xfs_extent_busy_insert) — not handed out again — until xs_extent_busy_clear().
+ */
 void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len);
+
+/*
+ * The log has committed (a log force, as fsync does): busy extents become ordinary
+ * free space. The allocator also does this itself before failing (xfs_extent_busy_flush).
+ */
+void xs_extent_busy_clear(struct xs_mount *mp);
 
 /* AG of a (linear) block number. */
 static inline uint32_t xs_fsb_to_agno(const struct xs_mount *mp, uint64_t bno)

@@ -32,6 +32,15 @@ struct xs_io_state {
 	int exitcode;
 };
 
+/* perror() as xfs_io does it: the failed command makes the exit status 1. */
+static void io_errno(struct xs_io_state *st, const char *what, int errnum)
+{
+	fflush(st->out);
+	xs_io_print_errno(st->err, what, errnum);
+	fflush(st->err);
+	st->exitcode = 1;
+}
+
 /* A user buffer filled with one byte value: copies never come up short. */
 static size_t fill_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 {
@@ -55,7 +64,7 @@ static void io_pwrite(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 		if (bytes == 0)
 			break;
 		if (bytes < 0) {
-			xs_io_print_errno(st->err, "pwrite", (int)-bytes);
+			io_errno(st, "pwrite", (int)-bytes);
 			return;
 		}
 		ops++;
@@ -161,7 +170,7 @@ static void io_falloc(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	error = xs_file_fallocate(&st->fs.inode, mode, (uint64_t)cmd->off_bytes,
 				  (uint64_t)cmd->len_bytes);
 	if (error)
-		xs_io_print_errno(st->err, "fallocate", -error);
+		io_errno(st, "fallocate", -error);
 }
 
 static void io_bmap(struct xs_io_state *st, const struct xs_io_cmd *cmd)
@@ -282,7 +291,7 @@ static void io_run(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	case XS_IO_CMD_TRUNCATE:
 		error = xs_file_truncate(ip, (uint64_t)cmd->off_bytes);
 		if (error)
-			xs_io_print_errno(st->err, "ftruncate", -error);
+			io_errno(st, "ftruncate", -error);
 		break;
 	case XS_IO_CMD_FALLOC:
 	case XS_IO_CMD_FPUNCH:
