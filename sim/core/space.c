@@ -224,6 +224,7 @@ int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_
 
 		if (agno == geo->agcount - 1)
 			agblocks = geo->dblocks - (uint64_t)agno * geo->agblocks;
+		pag->resv = xs_ag_resv_metadata(geo, agno, agblocks);
 		if (agno == 0) {
 			perag_add(pag, first, 6);
 			first = 24;
@@ -311,6 +312,29 @@ static uint64_t dist_u64(uint64_t a, uint64_t b)
 }
 
 /*
+ * Models xfs_alloc_space_available(): what one allocation may take from an AG —
+ * free blocks plus the AGFL, less the AG's metadata reservation, the free-list
+ * minimum (xfs_alloc_min_freelist: 4 with one-level free-space btrees) and minleft
+ * (1 block for a later bmbt split). The AGFL's 4 blocks are not in pag->free.
+ */
+static uint64_t perag_available(const struct xs_perag *pag)
+{
+	uint64_t keep = pag->resv + 1;
+
+	return pag->freeblks > keep ? pag->freeblks - keep : 0;
+}
+
+/* Models xfs_alloc_longest_free_extent(): the longest extent less what others need. */
+static uint64_t perag_longest_usable(const struct xs_perag *pag, uint64_t longest)
+{
+	uint64_t delta = 0, rest = pag->freeblks - longest;
+
+	if (rest < pag->resv)
+		delta = pag->resv - rest;
+	return longest > delta ? longest - delta : 0;
+}
+
+/*
  * Models xfs_alloc_compute_diff() without alignment: where in the free extent
  * [fbno, fbno + flen) a wantlen allocation lands nearest to wantbno; *diffp is the
  * distance from wantbno.
@@ -340,7 +364,11 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 {
 	size_t i, best = SIZE_MAX, longest = SIZE_MAX;
 	uint64_t best_dist = UINT64_MAX, best_bno = 0, diff, bno;
+	uint64_t avail = perag_available(pag);
 
+	if (avail < minlen)
+		return 0;
+	maxlen = xs_min_u64(maxlen, avail);
 	for (i = 0; i < pag->nfree; i++) {
 		struct xs_free_extent *fe = &pag->free[i];
 
@@ -360,7 +388,7 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 		*lenp = maxlen;
 	} else if (longest != SIZE_MAX) {
 		best = longest;
-		*lenp = pag->free[best].len;
+		*lenp = xs_min_u64(pag->free[best].len, maxlen);
 		*agbnop = xs_alloc_compute_diff(target_agbno, *lenp, pag->free[best].agbno, *lenp,
 						&diff);
 	} else {
@@ -374,13 +402,14 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 static int perag_alloc_exact(struct xs_perag *pag, uint64_t target_agbno, uint64_t minlen,
 			     uint64_t maxlen, uint64_t *lenp)
 {
+	uint64_t space = perag_available(pag);
 	size_t i;
 
 	for (i = 0; i < pag->nfree; i++) {
 		struct xs_free_extent *fe = &pag->free[i];
 
 		if (target_agbno >= fe->agbno && target_agbno < fe->agbno + fe->len) {
-			uint64_t avail = fe->agbno + fe->len - target_agbno;
+			uint64_t avail = xs_min_u64(fe->agbno + fe->len - target_agbno, space);
 
 			if (avail < minlen)
 				return 0;
@@ -399,7 +428,7 @@ static uint64_t perag_longest(const struct xs_perag *pag)
 
 	for (i = 0; i < pag->nfree; i++)
 		longest = xs_max_u64(longest, pag->free[i].len);
-	return longest;
+	return xs_min_u64(perag_longest_usable(pag, longest), perag_available(pag));
 }
 
 static int xs_alloc_vextent_once(struct xs_mount *mp, uint64_t target, uint64_t minlen,

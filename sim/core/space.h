@@ -55,6 +55,7 @@ struct xs_perag {
 	size_t nfree;
 	size_t cap;
 	uint64_t freeblks;           /* sum of free[].len */
+	uint64_t resv;               /* metadata reservation no data allocation may use */
 	struct xs_free_extent *busy; /* freed, not reusable until the log commits */
 	size_t nbusy;
 	size_t busycap;

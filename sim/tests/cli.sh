@@ -1,0 +1,62 @@
+#!/bin/sh
+# End-to-end tests of the wpsim command line: bad input gets a message naming the
+# file, line and problem and exit status 2; the same input gives byte-identical
+# output. Ends with "cli: N passed, N failed".
+wpsim=$1
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # description, condition-exit-status
+	if [ "$2" -eq 0 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "  FAIL $1"
+	fi
+}
+
+expect_exit() { # description, want, command...
+	d=$1
+	want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	[ "$got" -eq "$want" ]
+	check "$d (exit $got, want $want)" $?
+}
+
+# bad input: exit 2 with FILE:LINE
+printf 'pwrite 0 4k\nfrobnicate 1 2\n' >"$tmp/bad.xfsio"
+expect_exit "unknown command" 2 "$wpsim" io "$tmp/bad.xfsio"
+grep -q "bad.xfsio:2:" "$tmp/err"
+check "unknown command message names file and line" $?
+
+printf 'pwrite 0 4q\n' >"$tmp/badsize.xfsio"
+expect_exit "malformed size" 2 "$wpsim" io "$tmp/badsize.xfsio"
+grep -q "badsize.xfsio:1:" "$tmp/err"
+check "malformed size message names file and line" $?
+
+printf 'pwrite -Z 0 4k\n' >"$tmp/badopt.xfsio"
+expect_exit "bad option" 2 "$wpsim" io "$tmp/badopt.xfsio"
+
+expect_exit "missing script" 2 "$wpsim" io "$tmp/no-such-file.xfsio"
+grep -q "no-such-file.xfsio" "$tmp/err"
+check "missing script is named" $?
+
+expect_exit "bad -c command" 2 "$wpsim" io -c "pwrite 0"
+printf '# mkfs-size: 1k\npwrite 0 4k\n' >"$tmp/tiny.xfsio"
+expect_exit "filesystem too small" 2 "$wpsim" io "$tmp/tiny.xfsio"
+expect_exit "unknown subcommand" 2 "$wpsim" frob
+expect_exit "no subcommand" 2 "$wpsim"
+
+# a good script runs and is deterministic
+expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
+"$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/a" 2>&1
+"$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/b" 2>&1
+cmp -s "$tmp/a" "$tmp/b"
+check "same script, byte-identical output" $?
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
