@@ -32,11 +32,17 @@ MAIN_OBJ  = $(BUILD)/sim/main.o
 
 all: $(BUILD)/wpsim
 
-$(BUILD)/sim/core/%.o: sim/core/%.c
+# A fresh machine: install the packages first (make deps needs root).
+$(BUILD)/.deps-ok:
+	@mkdir -p $(BUILD)
+	@pkg-config --exists gsl simgrid sqlite3 inih || $(MAKE) deps
+	@touch $@
+
+$(BUILD)/sim/core/%.o: sim/core/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -73,7 +79,9 @@ bench: $(BUILD)/bench $(BUILD)/wpsim
 	$(BUILD)/bench
 	@sh sim/bench/io-bench.sh $(BUILD)/wpsim
 
+# stdbuf (used by the diff runner) preloads a library ahead of the ASan runtime.
 asan:
+	ASAN_OPTIONS=verify_asan_link_order=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" test
 

@@ -9,10 +9,11 @@
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: wpsim io [-c CMD]... [SCRIPT]\n"
-		   "       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
-		   "       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume]\n"
-		   "       wpsim report [--db PATH] [--out DIR]\n");
+	fprintf(f,
+		"usage: wpsim io [-c CMD]... [SCRIPT]\n"
+		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
+		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume]\n"
+		"       wpsim report [--db PATH] [--out DIR]\n");
 	return 2;
 }
 

@@ -104,7 +104,8 @@ static void xs_bmap_update_format(struct xs_inode *ip)
 			target = ip->i_bmbt_bno[ip->i_bmbt_blocks - 1] + 1;
 		error = xs_alloc_vextent(mp, target, 1, 1, &bno, &len);
 		XS_ASSERT(error == 0);
-		ip->i_bmbt_bno = realloc(ip->i_bmbt_bno, (ip->i_bmbt_blocks + 1) * sizeof(uint64_t));
+		ip->i_bmbt_bno =
+			realloc(ip->i_bmbt_bno, (ip->i_bmbt_blocks + 1) * sizeof(uint64_t));
 		XS_ASSERT(ip->i_bmbt_bno);
 		ip->i_bmbt_bno[ip->i_bmbt_blocks++] = bno;
 		/* from the transaction's (or indlen's) reservation: never fails */
@@ -133,11 +134,14 @@ static void xs_bmap_add_extent_hole_delay(struct xs_inode *ip, struct xs_iext_cu
 	if (xs_iext_get_extent(ifp, icur, &right))
 		right_delay = xs_isnullstartblock(right.br_startblock);
 
-	if (left_delay && left.br_startoff + left.br_blockcount == new->br_startoff &&
-	    left.br_blockcount + new->br_blockcount <= XS_MAX_BMBT_EXTLEN)
+	if (left_delay && left.br_startoff + left.br_blockcount ==
+				  new->br_startoff &&left.br_blockcount + new->br_blockcount <=
+					  XS_MAX_BMBT_EXTLEN)
 		lc = true;
-	if (right_delay && new->br_startoff + new->br_blockcount == right.br_startoff &&
-	    new->br_blockcount + right.br_blockcount <= XS_MAX_BMBT_EXTLEN &&
+	if (right_delay &&
+	    new->br_startoff + new->br_blockcount ==
+		    right.br_startoff &&new->br_blockcount + right.br_blockcount <=
+			    XS_MAX_BMBT_EXTLEN &&
 	    (!lc ||
 	     left.br_blockcount + new->br_blockcount + right.br_blockcount <= XS_MAX_BMBT_EXTLEN))
 		rc = true;
@@ -155,8 +159,8 @@ static void xs_bmap_add_extent_hole_delay(struct xs_inode *ip, struct xs_iext_cu
 		xs_iext_update_extent(ifp, icur, &left);
 	} else if (lc) {
 		temp = left.br_blockcount + new->br_blockcount;
-		oldlen = xs_startblockval(left.br_startblock) +
-			 xs_startblockval(new->br_startblock);
+		oldlen =
+			xs_startblockval(left.br_startblock) + xs_startblockval(new->br_startblock);
 		newlen = xs_min_u64(xs_bmap_worst_indlen(ip->i_mount, temp), oldlen);
 		left.br_blockcount = temp;
 		left.br_startblock = xs_nullstartblock(newlen);
@@ -317,8 +321,7 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
 	xs_mod_delalloc(ip, -(int64_t)del->br_blockcount, -(int64_t)da_diff);
 }
 
-uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte,
-				      uint64_t end_byte)
+uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte)
 {
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_ifork *ifp = &ip->i_df;
@@ -420,7 +423,7 @@ static void xs_bmap_add_extent_delay_real(struct xs_inode *ip, struct xs_iext_cu
 	XS_ASSERT(xs_iext_get_extent(ifp, icur, &prev));
 	XS_ASSERT(xs_isnullstartblock(prev.br_startblock));
 	prev_end = prev.br_startoff + prev.br_blockcount;
-	XS_ASSERT(prev.br_startoff <= new->br_startoff && new_end <= prev_end);
+	XS_ASSERT(prev.br_startoff <= new->br_startoff &&new_end <= prev_end);
 	da_old = xs_startblockval(prev.br_startblock);
 	has_left = prev.br_startoff < new->br_startoff;
 	has_right = new_end < prev_end;
@@ -468,7 +471,7 @@ static void xs_bmap_add_extent_delay_real(struct xs_inode *ip, struct xs_iext_cu
 	} else {
 		xs_add_fdblocks(mp, da_old - da_new);
 	}
-	xs_mod_delalloc(ip, -(int64_t)new->br_blockcount, (int64_t)da_new - (int64_t)da_old);
+	xs_mod_delalloc(ip, -(int64_t) new->br_blockcount, (int64_t)da_new - (int64_t)da_old);
 	xs_bmap_merge_real(ip, icur);
 	xs_bmap_update_format(ip);
 }
@@ -710,7 +713,8 @@ int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 			uint64_t gend = got.br_startoff + got.br_blockcount;
 
 			plen = xs_min_u64(end, gend) - bno;
-			error = xs_alloc_vextent(mp, xs_bmap_target(ip, bno), 1, plen, &abno, &alen);
+			error = xs_alloc_vextent(mp, xs_bmap_target(ip, bno), 1, plen, &abno,
+						 &alen);
 			if (error)
 				break;
 			new.br_startoff = bno;

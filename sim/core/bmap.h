@@ -59,8 +59,7 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
  * Models xfs_bmap_punch_delalloc_range(): remove every delalloc block in
  * [floor(start/bs), ceil(end/bs)); real extents are left alone. Returns blocks punched.
  */
-uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte,
-				      uint64_t end_byte);
+uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte);
 
 /*
  * Models xfs_bmapi_convert_delalloc(): allocate real (unwritten) blocks for the whole

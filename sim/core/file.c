@@ -13,8 +13,7 @@
 
 static enum xs_lock_mode write_iolock_mode(struct xs_inode *ip)
 {
-	return ip->i_fs->policy.write_lock == XS_WRITE_LOCK_SHARED ? XS_LOCK_SHARED
-								   : XS_LOCK_EXCL;
+	return ip->i_fs->policy.write_lock == XS_WRITE_LOCK_SHARED ? XS_LOCK_SHARED : XS_LOCK_EXCL;
 }
 
 /* xfs_blockgc_free_space() for the one inode: a synchronous post-EOF trim. */

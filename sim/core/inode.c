@@ -160,8 +160,7 @@ int xs_inode_check(struct xs_inode *ip, struct xs_err *err)
 				  (long long)mp->m_delalloc_blks);
 	if (nreal != ip->i_df_nextents)
 		return xs_err_set(err, -EUCLEAN, "real records %llu != if_nextents %llu",
-				  (unsigned long long)nreal,
-				  (unsigned long long)ip->i_df_nextents);
+				  (unsigned long long)nreal, (unsigned long long)ip->i_df_nextents);
 	if (real + ip->i_bmbt_blocks != ip->i_nblocks)
 		return xs_err_set(err, -EUCLEAN, "real blocks %llu + bmbt %llu != i_nblocks %llu",
 				  (unsigned long long)real, (unsigned long long)ip->i_bmbt_blocks,
@@ -169,10 +168,10 @@ int xs_inode_check(struct xs_inode *ip, struct xs_err *err)
 	/* I4: free + reserved + allocated is what the filesystem had at mount */
 	total = mp->m_fdblocks + mp->m_delalloc_blks + (int64_t)ip->i_nblocks;
 	if (total != mp->m_fdblocks_initial)
-		return xs_err_set(err, -EUCLEAN,
-				  "I4: fdblocks %lld + delalloc %lld + allocated %llu != %lld",
-				  (long long)mp->m_fdblocks, (long long)mp->m_delalloc_blks,
-				  (unsigned long long)ip->i_nblocks, (long long)mp->m_fdblocks_initial);
+		return xs_err_set(
+			err, -EUCLEAN, "I4: fdblocks %lld + delalloc %lld + allocated %llu != %lld",
+			(long long)mp->m_fdblocks, (long long)mp->m_delalloc_blks,
+			(unsigned long long)ip->i_nblocks, (long long)mp->m_fdblocks_initial);
 	if (ip->i_nblocks != mp->m_allocated_blocks)
 		return xs_err_set(err, -EUCLEAN, "allocator handed out %llu, inode holds %llu",
 				  (unsigned long long)mp->m_allocated_blocks,

@@ -20,10 +20,10 @@
 
 /* What a failed buffered write does with the NEW delalloc it reserved (DESIGN.md §4). */
 enum xs_punch_policy {
-	XS_PUNCH_TRUNCATE = 0,    /* <= 6.1: truncate page cache, punch, no invalidate_lock */
+	XS_PUNCH_TRUNCATE = 0,	  /* <= 6.1: truncate page cache, punch, no invalidate_lock */
 	XS_PUNCH_LOCKED_TRUNCATE, /* 198dd8aedee6 alone: the same under invalidate_lock EXCL */
-	XS_PUNCH_CLEAN,           /* 6.2+: iomap_write_delalloc_release, keeps dirty data */
-	XS_PUNCH_NONE,            /* never punch (the rejected alternative, leaks) */
+	XS_PUNCH_CLEAN,		  /* 6.2+: iomap_write_delalloc_release, keeps dirty data */
+	XS_PUNCH_NONE,		  /* never punch (the rejected alternative, leaks) */
 };
 
 enum xs_write_lock_mode { XS_WRITE_LOCK_EXCL = 0, XS_WRITE_LOCK_SHARED };
@@ -31,9 +31,9 @@ enum xs_fault_lock_mode { XS_FAULT_LOCK_INVALIDATE_SHARED = 0, XS_FAULT_LOCK_IOL
 
 struct xs_policy {
 	enum xs_punch_policy punch;
-	bool fault_end;      /* write faults run the write path's iomap_end (<= 6.1) */
-	bool validity;       /* iomap validity cookie checked per folio (6.2+) */
-	bool block_dirty;    /* per-block dirty tracking in folios (6.6+) */
+	bool fault_end;	  /* write faults run the write path's iomap_end (<= 6.1) */
+	bool validity;	  /* iomap validity cookie checked per folio (6.2+) */
+	bool block_dirty; /* per-block dirty tracking in folios (6.6+) */
 	enum xs_write_lock_mode write_lock;
 	enum xs_fault_lock_mode fault_lock;
 };
@@ -43,9 +43,9 @@ int xs_policy_preset(struct xs_policy *pol, const char *kernel);
 
 /* The locks a host provides. */
 enum xs_lock_id {
-	XS_LOCK_IOLOCK = 0,      /* inode->i_rwsem */
-	XS_LOCK_INVALIDATE,      /* mapping->invalidate_lock (XFS_MMAPLOCK) */
-	XS_LOCK_ILOCK,           /* ip->i_lock */
+	XS_LOCK_IOLOCK = 0, /* inode->i_rwsem */
+	XS_LOCK_INVALIDATE, /* mapping->invalidate_lock (XFS_MMAPLOCK) */
+	XS_LOCK_ILOCK,	    /* ip->i_lock */
 	XS_LOCK_NR,
 };
 
@@ -57,28 +57,28 @@ enum xs_lock_mode { XS_LOCK_SHARED = 0, XS_LOCK_EXCL = 1 };
  */
 enum xs_point {
 	XS_PT_WRITE_MAPPED = 0, /* after iomap_begin, before the first folio */
-	XS_PT_WRITE_COPY,       /* before copying one chunk into its locked folio */
+	XS_PT_WRITE_COPY,	/* before copying one chunk into its locked folio */
 	XS_PT_WRITE_CHUNK_DONE, /* after write_end of one chunk */
-	XS_PT_WRITE_END,        /* before iomap_end */
-	XS_PT_PUNCH,            /* between page cache truncate and punch (<= 6.1) */
-	XS_PT_FAULT,            /* page fault entry */
-	XS_PT_FAULT_MAPPED,     /* after page_mkwrite's iomap_begin */
-	XS_PT_WB_FOLIO,         /* writeback, before mapping one folio */
+	XS_PT_WRITE_END,	/* before iomap_end */
+	XS_PT_PUNCH,		/* between page cache truncate and punch (<= 6.1) */
+	XS_PT_FAULT,		/* page fault entry */
+	XS_PT_FAULT_MAPPED,	/* after page_mkwrite's iomap_begin */
+	XS_PT_WB_FOLIO,		/* writeback, before mapping one folio */
 	XS_PT_NR,
 };
 
 /* Trace events: what happened, for anomaly records and traces. */
 enum xs_event_kind {
 	XS_EV_RESERVE = 0,   /* delalloc reserved: off/len in bytes */
-	XS_EV_PUNCH,         /* delalloc punched */
+	XS_EV_PUNCH,	     /* delalloc punched */
 	XS_EV_TRUNCATE_PC,   /* page cache range truncated */
 	XS_EV_DISCARD_DIRTY, /* a dirty folio was thrown away by a truncate */
 	XS_EV_SHORT_COPY,    /* a write's copy-in came up short */
-	XS_EV_WB_HOLE,       /* writeback found a hole under dirty data: no I/O */
+	XS_EV_WB_HOLE,	     /* writeback found a hole under dirty data: no I/O */
 	XS_EV_STALE_IOMAP,   /* the validity cookie was stale */
 	XS_EV_FAULT_DIRTY,   /* page_mkwrite dirtied a folio */
-	XS_EV_CONVERT,       /* delalloc converted to unwritten */
-	XS_EV_IO,            /* data I/O submitted: off/len bytes */
+	XS_EV_CONVERT,	     /* delalloc converted to unwritten */
+	XS_EV_IO,	     /* data I/O submitted: off/len bytes */
 	XS_EV_NR,
 };
 
@@ -86,7 +86,7 @@ struct xs_event {
 	enum xs_event_kind kind;
 	uint64_t off_bytes;
 	uint64_t len_bytes;
-	int task;            /* host task id, -1 if none */
+	int task; /* host task id, -1 if none */
 };
 
 struct xs_host_ops {
@@ -101,8 +101,8 @@ struct xs_host_ops {
 };
 
 /* Inode flags (xfs_inode.h i_flags). */
-#define XS_IEOFBLOCKS     (1u << 0) /* has post-EOF preallocation */
-#define XS_ITRUNCATED     (1u << 1) /* truncated down since last release */
+#define XS_IEOFBLOCKS	  (1u << 0) /* has post-EOF preallocation */
+#define XS_ITRUNCATED	  (1u << 1) /* truncated down since last release */
 #define XS_IDIRTY_RELEASE (1u << 2) /* release already trimmed once */
 
 /* On-disk inode flags (di_flags). */
@@ -114,14 +114,14 @@ struct xs_inode {
 	struct xs_fs *i_fs;
 	struct xs_mount *i_mount;
 	uint64_t i_ino;
-	struct xs_ifork i_df;         /* incore extent tree: delalloc and real records */
-	uint64_t i_df_nextents;       /* real extents (the kernel's if_nextents) */
-	uint64_t i_bmbt_blocks;       /* bmap btree blocks; 0 in extents format */
-	uint64_t *i_bmbt_bno;         /* their disk addresses */
-	uint64_t i_size;              /* VFS i_size, bytes */
-	uint64_t i_disk_size;         /* on-disk size, bytes */
-	uint64_t i_delayed_blks;      /* delalloc data blocks */
-	uint64_t i_nblocks;           /* real blocks, data and bmbt */
+	struct xs_ifork i_df;	 /* incore extent tree: delalloc and real records */
+	uint64_t i_df_nextents;	 /* real extents (the kernel's if_nextents) */
+	uint64_t i_bmbt_blocks;	 /* bmap btree blocks; 0 in extents format */
+	uint64_t *i_bmbt_bno;	 /* their disk addresses */
+	uint64_t i_size;	 /* VFS i_size, bytes */
+	uint64_t i_disk_size;	 /* on-disk size, bytes */
+	uint64_t i_delayed_blks; /* delalloc data blocks */
+	uint64_t i_nblocks;	 /* real blocks, data and bmbt */
 	unsigned int i_flags;
 	unsigned int i_diflags;
 	struct xs_pagecache i_mapping;
@@ -129,11 +129,11 @@ struct xs_inode {
 
 struct xs_fs {
 	struct xs_mount mount;
-	struct xs_pagestore disk;     /* contents of every disk block ever written */
+	struct xs_pagestore disk; /* contents of every disk block ever written */
 	struct xs_policy policy;
 	const struct xs_host_ops *ops;
 	void *host;
-	int current_task;             /* set by the host before each call; -1 otherwise */
+	int current_task; /* set by the host before each call; -1 otherwise */
 	struct xs_inode inode;
 	uint64_t invariant_violations;
 	struct xs_err last_violation;

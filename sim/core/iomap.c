@@ -41,8 +41,8 @@ static void xs_bmbt_to_iomap(struct xs_inode *ip, struct xs_iomap *iomap,
 		iomap->type = XS_IOMAP_DELALLOC;
 		iomap->addr_fsb = XS_NULLFSBLOCK;
 	} else {
-		iomap->type = imap->br_state == XS_EXT_UNWRITTEN ? XS_IOMAP_UNWRITTEN
-								 : XS_IOMAP_MAPPED;
+		iomap->type =
+			imap->br_state == XS_EXT_UNWRITTEN ? XS_IOMAP_UNWRITTEN : XS_IOMAP_MAPPED;
 		iomap->addr_fsb = imap->br_startblock;
 	}
 	iomap->offset = xs_fsb_to_b(mp, imap->br_startoff);
@@ -71,8 +71,8 @@ int xs_buffered_write_iomap_begin(struct xs_inode *ip, uint64_t offset, uint64_t
 
 	/* zeroing never allocates over a hole */
 	if ((flags & XS_IOMAP_ZERO) && imap.br_startoff > offset_fsb) {
-		struct xs_bmbt_irec hole = { offset_fsb, XS_HOLESTARTBLOCK,
-					     imap.br_startoff - offset_fsb, XS_EXT_NORM };
+		struct xs_bmbt_irec hole = {offset_fsb, XS_HOLESTARTBLOCK,
+					    imap.br_startoff - offset_fsb, XS_EXT_NORM};
 
 		xs_bmbt_to_iomap(ip, iomap, &hole, 0, ip->i_df.if_seq);
 		goto out_unlock;
@@ -102,8 +102,8 @@ int xs_buffered_write_iomap_begin(struct xs_inode *ip, uint64_t offset, uint64_t
 		else
 			prealloc_blocks = xs_iomap_prealloc_size(ip, offset, count, &icur);
 		if (prealloc_blocks) {
-			uint64_t end_offset = (offset + count - 1) >> mp->m_geo.allocsize_log
-								     << mp->m_geo.allocsize_log;
+			uint64_t end_offset = (offset + count - 1) >>
+					      mp->m_geo.allocsize_log << mp->m_geo.allocsize_log;
 			uint64_t p_end_fsb = xs_b_to_fsbt(mp, end_offset) + prealloc_blocks;
 			uint64_t align = xs_eof_alignment(ip);
 
@@ -155,8 +155,8 @@ static uint64_t bs_up(const struct xs_inode *ip, uint64_t b)
  * The <= 6.1 cleanup (and 198dd8aedee6 alone when locked): truncate the page cache
  * over the unwritten part of the new delalloc, then punch it.
  */
-static void xs_write_end_truncate_punch(struct xs_inode *ip, uint64_t start_byte,
-					uint64_t end_byte, bool locked)
+static void xs_write_end_truncate_punch(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte,
+					bool locked)
 {
 	if (locked)
 		xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
@@ -253,8 +253,7 @@ static void xs_write_delalloc_scan(struct xs_inode *ip, uint64_t *punch_start_by
 	}
 }
 
-void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte,
-				     uint64_t end_byte)
+void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte)
 {
 	uint64_t punch_start_byte = start_byte;
 	uint64_t scan_end_byte = xs_min_u64(ip->i_size, end_byte);
@@ -266,8 +265,8 @@ void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte,
 		if (data < 0 || (uint64_t)data == scan_end_byte)
 			break;
 		start_byte = (uint64_t)data;
-		data_end = xs_mapping_seek_hole_data(&ip->i_mapping, start_byte, scan_end_byte,
-						     false);
+		data_end =
+			xs_mapping_seek_hole_data(&ip->i_mapping, start_byte, scan_end_byte, false);
 		if ((uint64_t)data_end == start_byte)
 			continue;
 		xs_write_delalloc_scan(ip, &punch_start_byte, start_byte, (uint64_t)data_end);
@@ -302,7 +301,8 @@ void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
 	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 	for (b = 0; b < pc->blocks_per_folio; b++) {
 		uint32_t off = b * pc->block_bytes;
-		uint64_t file_block = xs_b_to_fsbt(ip->i_mount, folio->index * pc->page_bytes + off);
+		uint64_t file_block =
+			xs_b_to_fsbt(ip->i_mount, folio->index * pc->page_bytes + off);
 		struct xs_bmbt_irec map;
 		int n = 1;
 
@@ -351,11 +351,11 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 		uint64_t block_pos = fpos + poff;
 
 		if (pend <= from || poff >= to)
-			continue;                  /* not touched by the write */
+			continue; /* not touched by the write */
 		if (xs_folio_range_uptodate(pc, folio, poff, pc->block_bytes))
 			continue;
 		if (from <= poff && to >= pend)
-			continue;                  /* fully overwritten */
+			continue; /* fully overwritten */
 		/* iomap_block_needs_zeroing() */
 		if (iomap->type != XS_IOMAP_MAPPED || (iomap->flags & XS_IOMAP_F_NEW) ||
 		    block_pos >= ip->i_size) {
@@ -402,8 +402,7 @@ static void xs_iomap_write_failed(struct xs_inode *ip, uint64_t pos, uint64_t le
  * (>= 0) or a -errno when nothing was written.
  */
 static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint64_t pos,
-				   uint64_t length, const struct xs_user_buf *src,
-				   uint64_t src_off)
+				   uint64_t length, const struct xs_user_buf *src, uint64_t src_off)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t total = 0;
@@ -416,7 +415,7 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 		uint64_t copied;
 		bool ok;
 
-retry:
+	retry:
 		if (src->fault_in && src->fault_in(src->arg, src_off + total, bytes) == bytes) {
 			status = -EFAULT;
 			break;
@@ -469,8 +468,9 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, uint64_t pos, uint64_t
 		xs_preempt(ip->i_fs, XS_PT_WRITE_MAPPED, pos);
 		processed = xs_iomap_write_iter(ip, &iomap, pos, length, src, pos - start);
 		xs_preempt(ip->i_fs, XS_PT_WRITE_END, pos);
-		xs_buffered_write_iomap_end(ip, pos, length, processed > 0 ? (uint64_t)processed : 0,
-					    XS_IOMAP_WRITE, &iomap);
+		xs_buffered_write_iomap_end(ip, pos, length,
+					    processed > 0 ? (uint64_t)processed : 0, XS_IOMAP_WRITE,
+					    &iomap);
 		if (processed < 0) {
 			ret = processed;
 			break;
@@ -555,10 +555,10 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 	uint64_t fpos = index * pc->page_bytes, pos, end;
 	struct xs_folio *folio;
 	int error = 0;
-	enum xs_lock_id lk = p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_IOLOCK
-									 : XS_LOCK_INVALIDATE;
-	enum xs_lock_mode lm = p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_EXCL
-									  : XS_LOCK_SHARED;
+	enum xs_lock_id lk =
+		p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_IOLOCK : XS_LOCK_INVALIDATE;
+	enum xs_lock_mode lm =
+		p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_EXCL : XS_LOCK_SHARED;
 
 	xs_lock(ip->i_fs, lk, lm);
 	xs_folio_lock(ip->i_fs, index);
@@ -724,7 +724,8 @@ int xs_zero_range(struct xs_inode *ip, uint64_t pos, uint64_t len, bool *did_zer
 	while (pos < end) {
 		struct xs_iomap iomap;
 		uint64_t length;
-		int error = xs_buffered_write_iomap_begin(ip, pos, end - pos, XS_IOMAP_ZERO, &iomap);
+		int error =
+			xs_buffered_write_iomap_begin(ip, pos, end - pos, XS_IOMAP_ZERO, &iomap);
 
 		if (error)
 			return error;

@@ -18,7 +18,7 @@
 #define XS_IOMAP_ZERO  (1u << 1)
 #define XS_IOMAP_FAULT (1u << 2)
 
-#define XS_IOMAP_F_NEW   (1u << 0) /* this call reserved the range */
+#define XS_IOMAP_F_NEW	 (1u << 0) /* this call reserved the range */
 #define XS_IOMAP_F_STALE (1u << 1) /* the validity cookie went stale */
 
 enum xs_iomap_type { XS_IOMAP_HOLE = 0, XS_IOMAP_DELALLOC, XS_IOMAP_MAPPED, XS_IOMAP_UNWRITTEN };
@@ -64,8 +64,7 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, uint64_t pos, uint64_t
  * Models iomap_write_delalloc_release(): punch the delalloc in [start, end) except
  * what lies under dirty page cache inside EOF. The caller holds invalidate_lock EXCL.
  */
-void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte,
-				     uint64_t end_byte);
+void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte);
 
 /*
  * A store of len bytes through a shared writable mapping at pos (all inside one page):

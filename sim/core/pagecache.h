@@ -26,18 +26,18 @@
 #include "core/xs_types.h"
 
 #define XS_FOLIO_UPTODATE   (1u << 0)
-#define XS_FOLIO_DIRTY      (1u << 1)
+#define XS_FOLIO_DIRTY	    (1u << 1)
 #define XS_FOLIO_WRITEBACK  (1u << 2)
 #define XS_FOLIO_PTE_WRITE  (1u << 3) /* mapped with a writable PTE */
 #define XS_FOLIO_PTE_MAPPED (1u << 4) /* mapped by a user mapping */
 
 struct xs_folio {
-	uint64_t index;         /* page index in the file */
+	uint64_t index; /* page index in the file */
 	unsigned int flags;
 	uint64_t uptodate_bits; /* per block (bit i = block i of the folio) */
-	uint64_t dirty_bits;    /* per block; kept in sync with DIRTY when unused */
-	uint8_t *data;          /* page_bytes bytes */
-	uint64_t lru_tick;      /* last use, for eviction order */
+	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
+	uint8_t *data;		/* page_bytes bytes */
+	uint64_t lru_tick;	/* last use, for eviction order */
 };
 
 struct xs_pagecache {
@@ -47,7 +47,7 @@ struct xs_pagecache {
 	uint32_t page_bytes;
 	uint32_t block_bytes;
 	uint32_t blocks_per_folio; /* <= 64 */
-	uint64_t nr_dirty;         /* folios with DIRTY */
+	uint64_t nr_dirty;	   /* folios with DIRTY */
 	uint64_t nr_writeback;
 	uint64_t tick;
 };

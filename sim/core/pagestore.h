@@ -12,9 +12,9 @@
 
 struct xs_pagestore {
 	uint32_t unit_bytes;
-	uint64_t *keys;   /* unit index + 1; 0 marks an empty slot */
+	uint64_t *keys; /* unit index + 1; 0 marks an empty slot */
 	uint8_t **vals;
-	size_t cap;       /* power of two */
+	size_t cap; /* power of two */
 	size_t count;
 };
 

@@ -132,8 +132,9 @@ uint64_t xs_free_eofblocks(struct xs_inode *ip)
 	if (ip->i_diflags & XS_DIFLAG_PREALLOC) {
 		removed = 0;
 		if (ip->i_delayed_blks)
-			removed = xs_bmap_punch_delalloc_range(
-				ip, xs_fsb_to_b(mp, end_fsb), (uint64_t)INT64_MAX & ~mp->m_blockmask);
+			removed = xs_bmap_punch_delalloc_range(ip, xs_fsb_to_b(mp, end_fsb),
+							       (uint64_t)INT64_MAX &
+								       ~mp->m_blockmask);
 		ip->i_flags &= ~XS_IEOFBLOCKS;
 		return removed;
 	}

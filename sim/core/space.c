@@ -79,8 +79,7 @@ static uint32_t xs_log_agno(const struct xs_geometry *geo)
  * btree blocks with CRCs have a 56-byte header; refcount records are 12 bytes and
  * inobt records 16, keys and pointers 4 bytes each.
  */
-static uint64_t xs_ag_resv_metadata(const struct xs_geometry *geo, uint32_t agno,
-				    uint64_t agblocks)
+static uint64_t xs_ag_resv_metadata(const struct xs_geometry *geo, uint32_t agno, uint64_t agblocks)
 {
 	uint64_t avail = geo->blocksize - 56;
 	uint64_t refc_leaf = avail / 12 / 2, refc_node = avail / 8 / 2;
@@ -373,7 +372,8 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 		struct xs_free_extent *fe = &pag->free[i];
 
 		if (fe->len >= maxlen) {
-			bno = xs_alloc_compute_diff(target_agbno, maxlen, fe->agbno, fe->len, &diff);
+			bno = xs_alloc_compute_diff(target_agbno, maxlen, fe->agbno, fe->len,
+						    &diff);
 			if (diff < best_dist) {
 				best = i;
 				best_dist = diff;
@@ -538,7 +538,8 @@ static void perag_free(struct xs_perag *pag, uint64_t agbno, uint64_t len)
 	pag->freeblks += len;
 	if (left && right) {
 		pag->free[i - 1].len += len + pag->free[i].len;
-		memmove(&pag->free[i], &pag->free[i + 1], (pag->nfree - i - 1) * sizeof(*pag->free));
+		memmove(&pag->free[i], &pag->free[i + 1],
+			(pag->nfree - i - 1) * sizeof(*pag->free));
 		pag->nfree--;
 	} else if (left) {
 		pag->free[i - 1].len += len;
@@ -547,7 +548,8 @@ static void perag_free(struct xs_perag *pag, uint64_t agbno, uint64_t len)
 		pag->free[i].len += len;
 	} else {
 		perag_add(pag, 0, 0); /* grow by one empty slot */
-		memmove(&pag->free[i + 1], &pag->free[i], (pag->nfree - i - 1) * sizeof(*pag->free));
+		memmove(&pag->free[i + 1], &pag->free[i],
+			(pag->nfree - i - 1) * sizeof(*pag->free));
 		pag->free[i].agbno = agbno;
 		pag->free[i].len = len;
 	}
@@ -564,8 +566,10 @@ int xs_mount_check(const struct xs_mount *mp, struct xs_err *err)
 
 		for (i = 0; i < pag->nfree; i++) {
 			if (!pag->free[i].len)
-				return xs_err_set(err, -EUCLEAN, "ag %u free extent %zu empty", agno, i);
-			if (i && pag->free[i - 1].agbno + pag->free[i - 1].len >= pag->free[i].agbno)
+				return xs_err_set(err, -EUCLEAN, "ag %u free extent %zu empty",
+						  agno, i);
+			if (i &&
+			    pag->free[i - 1].agbno + pag->free[i - 1].len >= pag->free[i].agbno)
 				return xs_err_set(err, -EUCLEAN,
 						  "ag %u free extents %zu/%zu overlap or touch",
 						  agno, i - 1, i);

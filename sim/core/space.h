@@ -21,19 +21,19 @@
 
 /* mkfs/mount parameters of one modelled filesystem. */
 struct xs_geometry {
-	uint32_t blocksize;      /* sb_blocksize, bytes: 512..65536, power of two */
-	uint32_t pagesize;       /* PAGE_SIZE, bytes (4096) */
-	uint64_t dblocks;        /* sb_dblocks */
-	uint32_t agcount;        /* sb_agcount */
-	uint64_t agblocks;       /* sb_agblocks */
-	uint64_t logblocks;      /* internal log, blocks */
-	uint32_t inodesize;      /* sb_inodesize, bytes */
-	bool nrext64;            /* large extent counters */
-	uint32_t allocsize_log;  /* m_allocsize_log: 16 unless allocsize= */
-	bool allocsize_fixed;    /* allocsize= given at mount */
-	uint32_t dalign;         /* stripe unit, blocks (0: none) */
-	uint32_t swidth;         /* stripe width, blocks */
-	uint64_t free_at_mount;  /* f_bavail of the fresh filesystem; 0 = derive */
+	uint32_t blocksize;	/* sb_blocksize, bytes: 512..65536, power of two */
+	uint32_t pagesize;	/* PAGE_SIZE, bytes (4096) */
+	uint64_t dblocks;	/* sb_dblocks */
+	uint32_t agcount;	/* sb_agcount */
+	uint64_t agblocks;	/* sb_agblocks */
+	uint64_t logblocks;	/* internal log, blocks */
+	uint32_t inodesize;	/* sb_inodesize, bytes */
+	bool nrext64;		/* large extent counters */
+	uint32_t allocsize_log; /* m_allocsize_log: 16 unless allocsize= */
+	bool allocsize_fixed;	/* allocsize= given at mount */
+	uint32_t dalign;	/* stripe unit, blocks (0: none) */
+	uint32_t swidth;	/* stripe width, blocks */
+	uint64_t free_at_mount; /* f_bavail of the fresh filesystem; 0 = derive */
 };
 
 /*
@@ -54,8 +54,8 @@ struct xs_perag {
 	struct xs_free_extent *free; /* sorted by agbno, disjoint, non-adjacent */
 	size_t nfree;
 	size_t cap;
-	uint64_t freeblks;           /* sum of free[].len */
-	uint64_t resv;               /* metadata reservation no data allocation may use */
+	uint64_t freeblks;	     /* sum of free[].len */
+	uint64_t resv;		     /* metadata reservation no data allocation may use */
 	struct xs_free_extent *busy; /* freed, not reusable until the log commits */
 	size_t nbusy;
 	size_t busycap;
@@ -72,21 +72,21 @@ enum {
 
 struct xs_mount {
 	struct xs_geometry m_geo;
-	uint32_t m_blocklog;          /* log2(blocksize) */
-	uint64_t m_blockmask;         /* blocksize - 1 */
-	uint64_t m_maxbytes;          /* s_maxbytes */
-	int64_t m_fdblocks;           /* free data blocks not reserved by anyone */
-	int64_t m_fdblocks_initial;   /* m_fdblocks at mount, for the conservation check */
-	int64_t m_delalloc_blks;      /* delalloc data + indlen, all inodes */
-	uint64_t m_alloc_set_aside;   /* withheld from statfs and reservations */
+	uint32_t m_blocklog;	    /* log2(blocksize) */
+	uint64_t m_blockmask;	    /* blocksize - 1 */
+	uint64_t m_maxbytes;	    /* s_maxbytes */
+	int64_t m_fdblocks;	    /* free data blocks not reserved by anyone */
+	int64_t m_fdblocks_initial; /* m_fdblocks at mount, for the conservation check */
+	int64_t m_delalloc_blks;    /* delalloc data + indlen, all inodes */
+	uint64_t m_alloc_set_aside; /* withheld from statfs and reservations */
 	uint64_t m_low_space[XS_LOWSP_MAX];
-	uint64_t m_allocsize_blocks;  /* minimum speculative preallocation */
-	uint32_t m_bmap_dmxr[2];      /* bmbt max records: leaf, node */
-	uint32_t m_bmap_dmnr[2];      /* bmbt min records */
-	uint32_t m_bm_maxlevels;      /* data fork bmbt height bound */
-	uint32_t m_iext_max_inline;   /* extents that fit in the inode fork */
-	uint64_t m_allocated_blocks;  /* blocks handed out by the allocator */
-	struct xs_perag *m_perag;     /* m_geo.agcount entries */
+	uint64_t m_allocsize_blocks; /* minimum speculative preallocation */
+	uint32_t m_bmap_dmxr[2];     /* bmbt max records: leaf, node */
+	uint32_t m_bmap_dmnr[2];     /* bmbt min records */
+	uint32_t m_bm_maxlevels;     /* data fork bmbt height bound */
+	uint32_t m_iext_max_inline;  /* extents that fit in the inode fork */
+	uint64_t m_allocated_blocks; /* blocks handed out by the allocator */
+	struct xs_perag *m_perag;    /* m_geo.agcount entries */
 };
 
 /* Mount a fresh filesystem with geometry geo. Returns 0 or -ENOMEM/-EINVAL. */

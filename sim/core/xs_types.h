@@ -16,10 +16,10 @@
  * the failed expression on stderr and aborts; it is the only place the core writes
  * anything, and only on a bug.
  */
-#define XS_ASSERT(cond)                                                                            \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			xs_assert_fail(#cond, __FILE__, __LINE__, __func__);                       \
+#define XS_ASSERT(cond)                                                      \
+	do {                                                                 \
+		if (!(cond))                                                 \
+			xs_assert_fail(#cond, __FILE__, __LINE__, __func__); \
 	} while (0)
 
 _Noreturn void xs_assert_fail(const char *expr, const char *file, int line, const char *func);
@@ -45,7 +45,7 @@ enum xs_exntst {
 
 /* Incore extent record (struct xfs_bmbt_irec); all fields in filesystem blocks. */
 struct xs_bmbt_irec {
-	uint64_t br_startoff;   /* file offset, fsb */
+	uint64_t br_startoff;	/* file offset, fsb */
 	uint64_t br_startblock; /* disk block, or a null startblock for delalloc */
 	uint64_t br_blockcount; /* length, fsb */
 	enum xs_exntst br_state;
@@ -59,7 +59,7 @@ struct xs_bmbt_irec {
 #define XS_STARTBLOCKMASKBITS (15 + 20)
 #define XS_STARTBLOCKMASK     ((((uint64_t)1 << XS_STARTBLOCKMASKBITS) - 1) << XS_STARTBLOCKVALBITS)
 #define XS_HOLESTARTBLOCK     ((uint64_t)-2)
-#define XS_NULLFSBLOCK        ((uint64_t)-1)
+#define XS_NULLFSBLOCK	      ((uint64_t)-1)
 
 /* Longest extent a record may describe (XFS_MAX_BMBT_EXTLEN = 2^21 - 1). */
 #define XS_MAX_BMBT_EXTLEN ((uint64_t)((1u << 21) - 1))

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XS_IO_PATH "file"
+#define XS_IO_PATH     "file"
 #define XS_IO_MAP_ADDR 0x7f0000000000ULL
 
 struct xs_io_state {
@@ -52,14 +52,15 @@ static size_t fill_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 static void io_pwrite(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 {
 	const struct xs_io_pwrite_opts *o = &cmd->pwrite;
-	struct xs_user_buf src = { fill_copy, NULL, (void *)&o->fill_byte };
+	struct xs_user_buf src = {fill_copy, NULL, (void *)&o->fill_byte};
 	int64_t offset = cmd->off_bytes, count = cmd->len_bytes, total = 0;
 	int64_t bar = o->bsize_bytes < count ? o->bsize_bytes : count;
 	int ops = 0;
 
 	while (count > 0) {
 		int64_t chunk = count < bar ? count : bar;
-		int64_t bytes = xs_file_write(&st->fs.inode, (uint64_t)offset, (uint64_t)chunk, &src);
+		int64_t bytes =
+			xs_file_write(&st->fs.inode, (uint64_t)offset, (uint64_t)chunk, &src);
 
 		if (bytes == 0)
 			break;
@@ -77,8 +78,8 @@ static void io_pwrite(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	if (o->fsync || o->fdatasync)
 		xs_file_fsync(&st->fs.inode);
 	if (!o->quiet)
-		xs_io_print_io_report(st->out, "wrote", cmd->off_bytes, cmd->len_bytes, total, ops, 0,
-				      o->compact);
+		xs_io_print_io_report(st->out, "wrote", cmd->off_bytes, cmd->len_bytes, total, ops,
+				      0, o->compact);
 }
 
 static void io_pread(struct xs_io_state *st, const struct xs_io_cmd *cmd)
@@ -108,8 +109,9 @@ static void io_pread(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	}
 	free(buf);
 	if (!o->quiet)
-		xs_io_print_io_report(st->out, "read", cmd->off_bytes, o->to_eof ? total : cmd->len_bytes,
-				      total, ops, 0, o->compact);
+		xs_io_print_io_report(st->out, "read", cmd->off_bytes,
+				      o->to_eof ? total : cmd->len_bytes, total, ops, 0,
+				      o->compact);
 }
 
 static void io_mwrite(struct xs_io_state *st, const struct xs_io_cmd *cmd)
@@ -181,8 +183,9 @@ static void io_bmap(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	struct xs_getbmap_rec *recs = calloc(max, sizeof(*recs));
 	struct xs_io_bmap_row *rows = calloc(max, sizeof(*rows));
 	struct xs_io_bmap_geom geom = {
-		mp->m_geo.blocksize, (uint32_t)mp->m_geo.agblocks, mp->m_geo.agcount,
-		mp->m_geo.dalign, mp->m_geo.swidth,
+		mp->m_geo.blocksize, (uint32_t)mp->m_geo.agblocks,
+		mp->m_geo.agcount,   mp->m_geo.dalign,
+		mp->m_geo.swidth,
 	};
 
 	if (!recs || !rows)
@@ -378,8 +381,8 @@ static int io_script_size(const char *script, uint64_t *fs_bytes, FILE *err)
 		p[strcspn(p, " \t\n")] = '\0';
 		v = xs_io_cvtnum(4096, 512, p);
 		if (v <= 0) {
-			fprintf(err, "%s:%d: mkfs-size = %s: not a size (accepted: 300m..4t)\n", script,
-				lineno, p);
+			fprintf(err, "%s:%d: mkfs-size = %s: not a size (accepted: 300m..4t)\n",
+				script, lineno, p);
 			fclose(f);
 			return 2;
 		}
@@ -394,7 +397,7 @@ int xs_io_main(int ncmds, char **cmds, const char *script, FILE *out, FILE *err)
 	struct xs_io_state *st = calloc(1, sizeof(*st));
 	struct xs_geometry geo;
 	struct xs_policy pol;
-	struct xs_err xerr = { 0, "" };
+	struct xs_err xerr = {0, ""};
 	uint64_t fs_bytes = 1ULL << 30;
 	int i, ret = 0;
 
@@ -407,8 +410,7 @@ int xs_io_main(int ncmds, char **cmds, const char *script, FILE *out, FILE *err)
 		if (ret)
 			goto out_free;
 	}
-	if (xs_geometry_default(&geo, fs_bytes, 4096, &xerr) ||
-	    xs_policy_preset(&pol, "6.13") ||
+	if (xs_geometry_default(&geo, fs_bytes, 4096, &xerr) || xs_policy_preset(&pol, "6.13") ||
 	    xs_fs_init(&st->fs, &geo, &pol, NULL, NULL, &xerr)) {
 		fprintf(err, "%s: mkfs-size: %s\n", script ? script : "wpsim io", xerr.msg);
 		ret = 2;

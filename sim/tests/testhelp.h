@@ -19,12 +19,12 @@ struct xs_test_suite {
 void xs_test_register(const char *name, void (*fn)(void));
 void xs_test_result(int ok, const char *descr, const char *file, int line);
 
-#define XS_TEST_SUITE(name)                                                                        \
-	static void name(void);                                                                    \
-	__attribute__((constructor)) static void name##_register(void)                             \
-	{                                                                                          \
-		xs_test_register(#name, name);                                                     \
-	}                                                                                          \
+#define XS_TEST_SUITE(name)                                            \
+	static void name(void);                                        \
+	__attribute__((constructor)) static void name##_register(void) \
+	{                                                              \
+		xs_test_register(#name, name);                         \
+	}                                                              \
 	static void name(void)
 
 #define test_cond(descr, cond) xs_test_result(!!(cond), (descr), __FILE__, __LINE__)
