@@ -132,6 +132,9 @@ int xs_inode_check(struct xs_inode *ip, struct xs_err *err)
 	error = xs_pagecache_check(&ip->i_mapping, err);
 	if (error)
 		return error;
+	error = xs_pagestore_check(&ip->i_fs->disk, err);
+	if (error)
+		return error;
 	xs_iext_first(&ip->i_df, &icur);
 	while (xs_iext_get_extent(&ip->i_df, &icur, &got)) {
 		if (xs_isnullstartblock(got.br_startblock)) {

@@ -3,6 +3,7 @@
  */
 #include "core/pagestore.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,4 +176,24 @@ void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len)
 size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps)
 {
 	return ps->cap * (sizeof(*ps->keys) + sizeof(*ps->vals)) + ps->count * ps->unit_bytes;
+}
+
+int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err)
+{
+	size_t i, used = 0;
+
+	for (i = 0; i < ps->cap; i++) {
+		if (!ps->keys[i])
+			continue;
+		used++;
+		if (!ps->vals[i])
+			return xs_err_set(err, -EUCLEAN, "pagestore slot %zu has no data", i);
+		if (find_slot(ps, ps->keys[i]) != i)
+			return xs_err_set(err, -EUCLEAN, "pagestore key %llu unreachable",
+					  (unsigned long long)(ps->keys[i] - 1));
+	}
+	if (used != ps->count)
+		return xs_err_set(err, -EUCLEAN, "pagestore count %zu, %zu slots used", ps->count,
+				  used);
+	return 0;
 }

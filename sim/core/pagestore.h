@@ -34,6 +34,9 @@ void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, con
 /* Zero [off, off + len): whole units are dropped. */
 void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len);
 
+/* Recount: used slots equal count, every key is found by its own probe. 0 or -EUCLEAN. */
+int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err);
+
 /* Memory held, bytes. */
 size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps);
 
