@@ -16,15 +16,22 @@ CFLAGS_BASE = $(WARN) $(WERROR) $(OPT) -D_GNU_SOURCE -Isim
 CORE_CFLAGS = $(CFLAGS_BASE) -Wconversion $(shell pkg-config --cflags $(PKGS_CORE))
 APP_CFLAGS  = $(CFLAGS_BASE) $(shell pkg-config --cflags $(PKGS_CORE))
 CORE_LIBS   = $(shell pkg-config --libs $(PKGS_CORE)) -lm
+PKGS_SIM    = simgrid inih
+SIM_CFLAGS  = $(APP_CFLAGS) $(shell pkg-config --cflags $(PKGS_SIM) 2>/dev/null)
+SIM_LIBS    = $(shell pkg-config --libs $(PKGS_SIM) 2>/dev/null) $(CORE_LIBS)
 
 CORE_SRC  = $(wildcard sim/core/*.c)
 IO_SRC    = $(wildcard sim/io/*.c)
+ACTORS_SRC = $(wildcard sim/actors/*.c)
+SIMTEST_SRC = $(wildcard sim/tests/sim/*.c) sim/tests/unit/unit_main.c
 UNIT_SRC  = $(wildcard sim/tests/unit/*.c)
 IOTEST_SRC = $(wildcard sim/tests/io/*.c) sim/tests/unit/unit_main.c
 BENCH_SRC = $(wildcard sim/bench/*.c)
 
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
 IO_OBJ    = $(IO_SRC:%.c=$(BUILD)/%.o)
+ACTORS_OBJ = $(ACTORS_SRC:%.c=$(BUILD)/%.o)
+SIMTEST_OBJ = $(SIMTEST_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 IOTEST_OBJ = $(IOTEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ = $(BENCH_SRC:%.c=$(BUILD)/%.o)
@@ -42,6 +49,18 @@ $(BUILD)/sim/core/%.o: sim/core/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/sim/actors/%.o: sim/actors/%.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/sim/tests/sim/%.o: sim/tests/sim/%.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/sim/main.o: sim/main.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
@@ -49,8 +68,12 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 $(BUILD)/libxscore.a: $(CORE_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/wpsim: $(MAIN_OBJ) $(IO_OBJ) $(BUILD)/libxscore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+$(BUILD)/wpsim: $(MAIN_OBJ) $(IO_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+
+# Tests of the simulation layer (scenarios, distributions, device, runs): SimGrid.
+$(BUILD)/simtest: $(SIMTEST_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
 # The unit-test binary: core + GSL only (DESIGN.md §1).
 $(BUILD)/unit: $(UNIT_OBJ) $(BUILD)/libxscore.a
@@ -69,7 +92,7 @@ deps:
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
 		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format
 
-test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/wpsim
+test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/simtest $(BUILD)/wpsim
 	@sh sim/tests/run-all.sh $(BUILD)
 
 run: $(BUILD)/wpsim
@@ -99,4 +122,4 @@ clean:
 	rm -rf build build-asan
 
 .PHONY: all deps test run bench asan kernel-capture format-check format clean
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(ACTORS_OBJ:.o=.d) $(SIMTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -234,15 +234,17 @@ static void xs_write_delalloc_scan(struct xs_inode *ip, uint64_t *punch_start_by
 
 	while (start_byte < end_byte) {
 		uint64_t index = start_byte / pc->page_bytes;
-		struct xs_folio *folio = xs_pagecache_lookup(pc, index);
 		uint64_t fend = (index + 1) * pc->page_bytes;
+		struct xs_folio *folio;
 
-		if (!folio) {
+		/* filemap_lock_folio(): lock, then see whether it is (still) there */
+		if (!xs_pagecache_lookup(pc, index)) {
 			start_byte = fend;
 			continue;
 		}
 		xs_folio_lock(ip->i_fs, index);
-		if (folio->flags & XS_FOLIO_DIRTY) {
+		folio = xs_pagecache_lookup(pc, index);
+		if (folio && (folio->flags & XS_FOLIO_DIRTY)) {
 			if (start_byte > *punch_start_byte)
 				xs_bmap_punch_delalloc_range(ip, *punch_start_byte, start_byte);
 			xs_write_delalloc_ifs_punch(ip, folio, start_byte, end_byte);
@@ -488,31 +490,42 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, uint64_t pos, uint64_t
 void xs_truncate_pagecache_range(struct xs_inode *ip, uint64_t lstart, uint64_t lend)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
-	size_t i = xs_pagecache_first_at(pc, lstart / pc->page_bytes);
+	uint64_t index = lstart / pc->page_bytes;
 	bool any = false;
 
-	while (i < pc->nr) {
-		struct xs_folio *folio = pc->folios[i];
-		uint64_t fpos = folio->index * pc->page_bytes;
-		uint64_t flast = fpos + pc->page_bytes - 1;
+	for (;;) {
+		size_t i = xs_pagecache_first_at(pc, index);
+		struct xs_folio *folio;
+		uint64_t fpos, flast;
 
-		if (fpos > lend)
+		if (i >= pc->nr || pc->folios[i]->index * pc->page_bytes > lend)
 			break;
+		index = pc->folios[i]->index;
+		/* truncate_inode_pages_range() locks each folio (and so waits for I/O) */
+		xs_folio_lock(ip->i_fs, index);
+		folio = xs_pagecache_lookup(pc, index);
+		if (!folio) {
+			xs_folio_unlock(ip->i_fs, index);
+			continue;
+		}
 		any = true;
+		fpos = folio->index * pc->page_bytes;
+		flast = fpos + pc->page_bytes - 1;
 		if (fpos >= lstart && flast <= lend) {
 			if (folio->flags & XS_FOLIO_DIRTY)
 				xs_event(ip->i_fs, XS_EV_DISCARD_DIRTY, fpos, pc->page_bytes);
 			xs_pagecache_remove(pc, folio);
-			continue;
-		}
-		/* partial: zero the covered bytes, dirty state unchanged */
-		{
+		} else {
+			/* partial: zero the covered bytes, dirty state unchanged */
 			uint64_t zs = xs_max_u64(lstart, fpos), ze = xs_min_u64(lend, flast);
 
 			memset(folio->data + (zs - fpos), 0, ze - zs + 1);
 			folio->flags &= ~XS_FOLIO_PTE_WRITE;
 		}
-		i++;
+		xs_folio_unlock(ip->i_fs, index);
+		if (index == UINT64_MAX)
+			break;
+		index++;
 	}
 	if (any)
 		xs_event(ip->i_fs, XS_EV_TRUNCATE_PC, lstart,

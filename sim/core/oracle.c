@@ -128,22 +128,25 @@ static uint64_t owner_at(struct xs_oracle *o, uint64_t off, uint64_t *end)
 	return got.br_startblock;
 }
 
-uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, uint64_t actual_size,
-			   void (*report)(void *arg, const struct xs_oracle_loss *loss), void *arg)
+uint64_t xs_oracle_compare_range(struct xs_oracle *o, uint64_t base, const uint8_t *actual,
+				 uint64_t len,
+				 void (*report)(void *arg, const struct xs_oracle_loss *loss),
+				 void *arg)
 {
-	uint64_t n = xs_min_u64(actual_size, o->size), lost = 0, off = 0;
 	uint32_t unit = o->shadow.unit_bytes;
+	uint64_t off = base, end = base + len, lost = 0;
 
-	while (off < n) {
-		uint64_t chunk = xs_min_u64(n - off, unit - off % unit);
+	XS_ASSERT(end <= o->size);
+	while (off < end) {
+		uint64_t chunk = xs_min_u64(end - off, unit - off % unit);
 		const uint8_t *exp = xs_pagestore_peek(&o->shadow, off / unit);
+		const uint8_t *act = actual + (off - base);
 		uint64_t i = 0;
 
 		while (i < chunk) {
-			uint8_t e = exp ? exp[off % unit + i] : 0;
 			uint64_t owner_end, id, start;
 
-			if (actual[off + i] == e) {
+			if (act[i] == (exp ? exp[off % unit + i] : 0)) {
 				i++;
 				continue;
 			}
@@ -151,17 +154,25 @@ uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, uint64_t 
 			start = off + i;
 			id = owner_at(o, start, &owner_end);
 			while (i < chunk && off + i < owner_end &&
-			       actual[off + i] != (exp ? exp[off % unit + i] : 0))
+			       act[i] != (exp ? exp[off % unit + i] : 0))
 				i++;
 			lost += off + i - start;
 			if (report) {
-				struct xs_oracle_loss loss = {id, start, off + i - start};
+				struct xs_oracle_loss loss = { id, start, off + i - start };
 
 				report(arg, &loss);
 			}
 		}
 		off += chunk;
 	}
-	lost += (actual_size > o->size ? actual_size - o->size : o->size - actual_size);
 	return lost;
+}
+
+uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, uint64_t actual_size,
+			   void (*report)(void *arg, const struct xs_oracle_loss *loss), void *arg)
+{
+	uint64_t n = xs_min_u64(actual_size, o->size);
+	uint64_t lost = xs_oracle_compare_range(o, 0, actual, n, report, arg);
+
+	return lost + (actual_size > o->size ? actual_size - o->size : o->size - actual_size);
 }

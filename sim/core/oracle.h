@@ -48,4 +48,13 @@ struct xs_oracle_loss {
 uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, uint64_t actual_size,
 			   void (*report)(void *arg, const struct xs_oracle_loss *loss), void *arg);
 
+/*
+ * The same for one piece of the file: actual holds bytes [off, off + len), which must
+ * lie inside the expected size. Returns the differing bytes in the piece.
+ */
+uint64_t xs_oracle_compare_range(struct xs_oracle *o, uint64_t off, const uint8_t *actual,
+				 uint64_t len,
+				 void (*report)(void *arg, const struct xs_oracle_loss *loss),
+				 void *arg);
+
 #endif /* XS_ORACLE_H */

@@ -141,6 +141,7 @@ void xs_folio_mark_dirty_range(struct xs_pagecache *pc, struct xs_folio *folio, 
 	folio->dirty_bits |= block_mask(pc, off, len);
 	if (!(folio->flags & XS_FOLIO_DIRTY)) {
 		folio->flags |= XS_FOLIO_DIRTY;
+		folio->dirtied_ns = pc->now_ns;
 		pc->nr_dirty++;
 	}
 }
@@ -240,6 +241,40 @@ bool xs_pagecache_evict_one(struct xs_pagecache *pc, uint64_t *index_out)
 		*index_out = pc->folios[best]->index;
 	xs_pagecache_remove(pc, pc->folios[best]);
 	return true;
+}
+
+static int lru_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, uint64_t *out, size_t max)
+{
+	uint64_t *pairs;
+	size_t i, n = 0;
+
+	if (!max)
+		return 0;
+	pairs = malloc(2 * pc->nr * sizeof(*pairs) + 1);
+	XS_ASSERT(pairs);
+	for (i = 0; i < pc->nr; i++) {
+		const struct xs_folio *f = pc->folios[i];
+
+		if (f->flags & (XS_FOLIO_DIRTY | XS_FOLIO_WRITEBACK))
+			continue;
+		pairs[2 * n] = f->lru_tick;
+		pairs[2 * n + 1] = f->index;
+		n++;
+	}
+	qsort(pairs, n, 2 * sizeof(*pairs), lru_cmp);
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		out[i] = pairs[2 * i + 1];
+	free(pairs);
+	return n;
 }
 
 int xs_pagecache_check(const struct xs_pagecache *pc, struct xs_err *err)

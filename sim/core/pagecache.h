@@ -38,6 +38,7 @@ struct xs_folio {
 	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
 	uint8_t *data;		/* page_bytes bytes */
 	uint64_t lru_tick;	/* last use, for eviction order */
+	uint64_t dirtied_ns;	/* when it last went from clean to dirty (host clock) */
 };
 
 struct xs_pagecache {
@@ -50,6 +51,7 @@ struct xs_pagecache {
 	uint64_t nr_dirty;	   /* folios with DIRTY */
 	uint64_t nr_writeback;
 	uint64_t tick;
+	uint64_t now_ns;           /* the host's clock, kept current by the host */
 };
 
 int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t block_bytes);
@@ -92,6 +94,13 @@ int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, uint64_t start, uint6
 
 /* Evict the least recently used clean folio not under writeback; false if none. */
 bool xs_pagecache_evict_one(struct xs_pagecache *pc, uint64_t *index_out);
+
+/*
+ * Up to max indexes of clean folios not under writeback, least recently used first
+ * (reclaim's candidates; the caller locks each and calls xs_pagecache_remove if it is
+ * still clean). Returns how many.
+ */
+size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, uint64_t *out, size_t max);
 
 /* Recount nr_dirty / nr_writeback and the sort order. 0 or -EUCLEAN. */
 int xs_pagecache_check(const struct xs_pagecache *pc, struct xs_err *err);

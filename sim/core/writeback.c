@@ -171,8 +171,12 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 	return error;
 }
 
-/* Write back dirty folios with index in [first, last], at most max of them. */
-static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uint64_t max)
+/*
+ * Write back dirty folios with index in [first, last] dirtied at or before
+ * dirtied_before_ns, at most max of them.
+ */
+static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uint64_t max,
+			 uint64_t dirtied_before_ns)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_wpc wpc;
@@ -185,7 +189,8 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 		struct xs_folio *folio;
 		int e;
 
-		while (i < pc->nr && !(pc->folios[i]->flags & XS_FOLIO_DIRTY))
+		while (i < pc->nr && (!(pc->folios[i]->flags & XS_FOLIO_DIRTY) ||
+				      pc->folios[i]->dirtied_ns > dirtied_before_ns))
 			i++;
 		if (i >= pc->nr || pc->folios[i]->index > last)
 			break;
@@ -211,10 +216,15 @@ int xs_filemap_write_and_wait_range(struct xs_inode *ip, uint64_t start, uint64_
 
 	if (end < start)
 		return 0;
-	return xs_writepages(ip, start / pb, end / pb, UINT64_MAX);
+	return xs_writepages(ip, start / pb, end / pb, UINT64_MAX, UINT64_MAX);
 }
 
 int xs_writeback_some(struct xs_inode *ip, uint64_t nr_folios)
 {
-	return xs_writepages(ip, 0, UINT64_MAX, nr_folios);
+	return xs_writepages(ip, 0, UINT64_MAX, nr_folios, UINT64_MAX);
+}
+
+int xs_writeback_expired(struct xs_inode *ip, uint64_t dirtied_before_ns)
+{
+	return xs_writepages(ip, 0, UINT64_MAX, UINT64_MAX, dirtied_before_ns);
 }

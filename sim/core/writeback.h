@@ -20,7 +20,10 @@
  */
 int xs_filemap_write_and_wait_range(struct xs_inode *ip, uint64_t start, uint64_t end);
 
-/* Write back at most nr_folios dirty folios, oldest index first (the flusher). */
+/* Write back at most nr_folios dirty folios, lowest index first (the flusher). */
 int xs_writeback_some(struct xs_inode *ip, uint64_t nr_folios);
+
+/* Write back the folios dirtied at or before dirtied_before_ns (periodic writeback). */
+int xs_writeback_expired(struct xs_inode *ip, uint64_t dirtied_before_ns);
 
 #endif /* XS_WRITEBACK_H */

@@ -32,6 +32,7 @@ run_suite() {
 
 run_suite unit "$build/unit"
 run_suite iotest "$build/iotest"
+run_suite simtest "$build/simtest"
 run_suite diff sh sim/tests/diff/run.sh "$build/wpsim"
 run_suite cli sh sim/tests/cli.sh "$build/wpsim"
 

@@ -1,0 +1,71 @@
+/*
+ * The block device's timing: SimGrid disk bandwidth plus per-request latency drawn
+ * from a distribution, a queue depth, a maximum I/O size (larger requests are split,
+ * contiguous ones merged), seek and rotation for a rotational disk, and a cache-flush
+ * cost. Parameters come from configs/devices/NAME.ini (each file's header names the
+ * datasheet or measurement they are quoted from).
+ *
+ * Request service time = latency sample + (rotational: seek(distance) + rotation
+ * sample) + transfer at the disk's bandwidth (sg_disk_write/read, so concurrent
+ * transfers share bandwidth as SimGrid models it). At most queue_depth requests are
+ * in service at once; the rest wait in FIFO order.
+ */
+#ifndef XS_DEVICE_H
+#define XS_DEVICE_H
+
+#include "actors/dist.h"
+
+#include <simgrid/forward.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct xs_device_cfg {
+	char name[64];
+	double read_bw_Bps;      /* sustained, bytes/s */
+	double write_bw_Bps;
+	struct xs_dist latency;  /* per request, excluding transfer */
+	uint32_t queue_depth;    /* >= 1 */
+	uint64_t max_io_bytes;   /* requests are split at this size */
+	bool rotational;
+	double seek_min_s;       /* track-to-track */
+	double seek_max_s;       /* full stroke; seek time grows with sqrt(distance) */
+	double rpm;              /* rotational latency uniform on [0, 60/rpm) */
+	uint64_t capacity_bytes; /* for seek distances */
+	struct xs_dist flush;    /* cache flush (fsync) */
+};
+
+/*
+ * Load and validate a device file. Unknown keys and bad values:
+ * "FILE:LINE: key = value: problem (accepted: ...)" in err, -EINVAL; a missing file
+ * "FILE: No such file or directory", -ENOENT.
+ */
+int xs_device_cfg_load(const char *path, struct xs_device_cfg *cfg, char *err, size_t errlen);
+
+struct xs_device;
+
+/* Create the device on disk (from the SimGrid platform); rng is its own stream. */
+struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t disk, gsl_rng *rng);
+void xs_device_destroy(struct xs_device *dev);
+
+/* Blocking I/O from the calling actor; byte_off is the disk address. */
+void xs_device_write(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes);
+void xs_device_read(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes);
+/* Blocking cache flush. */
+void xs_device_flush(struct xs_device *dev);
+
+/* Statistics since creation. */
+struct xs_device_stats {
+	uint64_t requests;
+	uint64_t bytes;
+	double busy_s;
+};
+void xs_device_get_stats(const struct xs_device *dev, struct xs_device_stats *st);
+
+/*
+ * The platform XML for one host "node" (speed 1 Gf, one core) with one disk "disk"
+ * at the device's bandwidths, written to path (for simgrid_load_platform).
+ * Returns 0 or -errno.
+ */
+int xs_device_write_platform(const struct xs_device_cfg *cfg, const char *path);
+
+#endif /* XS_DEVICE_H */

@@ -1,0 +1,49 @@
+/*
+ * Random durations: a distribution written in a scenario or device file and sampled
+ * from a GSL RNG stream. Text forms (times take ns/us/ms/s suffixes, bare numbers are
+ * seconds):
+ *   const(T)             always T                           (a bare "T" means const(T))
+ *   uniform(A, B)        uniform on [A, B)
+ *   exp(MEAN)            exponential
+ *   normal(MEAN, SD)     normal, truncated at 0
+ *   lognormal(MEAN, CV)  lognormal with that mean and coefficient of variation
+ *   gamma(MEAN, CV)      gamma with that mean and coefficient of variation
+ * No SimGrid here: scenario parsing and the device model both use it.
+ */
+#ifndef XS_DIST_H
+#define XS_DIST_H
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum xs_dist_kind {
+	XS_DIST_CONST = 0,
+	XS_DIST_UNIFORM,
+	XS_DIST_EXP,
+	XS_DIST_NORMAL,
+	XS_DIST_LOGNORMAL,
+	XS_DIST_GAMMA,
+};
+
+struct xs_dist {
+	enum xs_dist_kind kind;
+	double a; /* const: value; uniform: low; others: mean (seconds) */
+	double b; /* uniform: high; normal: sd (s); lognormal/gamma: coefficient of variation */
+};
+
+/*
+ * Parse text into *d. Returns 0, or -EINVAL with a short reason in why (e.g.
+ * "unknown distribution 'foo'", "negative time").
+ */
+int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen);
+/* Parse a time with an ns/us/ms/s suffix (bare: seconds) into seconds. 0 or -EINVAL. */
+int xs_time_parse(const char *text, double *seconds);
+/* Draw one sample, seconds, >= 0. */
+double xs_dist_sample(const struct xs_dist *d, gsl_rng *r);
+/* The distribution's mean, seconds. */
+double xs_dist_mean(const struct xs_dist *d);
+/* Print d back in its text form (round-trips through xs_dist_parse). */
+void xs_dist_format(const struct xs_dist *d, char *buf, size_t len);
+
+#endif /* XS_DIST_H */

@@ -1,0 +1,258 @@
+/*
+ * Sleeping locks on SimGrid; see locks.h.
+ *
+ * SimGrid actors run one at a time, so the lock state itself needs no protection
+ * beyond the SimGrid mutex that the condition variable requires.
+ */
+#include "actors/locks.h"
+
+#include <simgrid/cond.h>
+#include <simgrid/engine.h>
+#include <simgrid/mutex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xbt/asserts.h>
+
+struct xs_rwsem_waiter {
+	uint64_t ticket;
+	bool write;
+	struct xs_rwsem_waiter *next;
+};
+
+void xs_rwsem_init(struct xs_rwsem *sem, const char *name)
+{
+	memset(sem, 0, sizeof(*sem));
+	sem->name = name;
+	sem->mutex = sg_mutex_init();
+	sem->cond = sg_cond_init();
+}
+
+void xs_rwsem_destroy(struct xs_rwsem *sem)
+{
+	sg_cond_destroy(sem->cond);
+	sg_mutex_destroy(sem->mutex);
+}
+
+/* May the waiter w be admitted now? */
+static bool rwsem_can_grant(const struct xs_rwsem *sem, const struct xs_rwsem_waiter *w)
+{
+	const struct xs_rwsem_waiter *p;
+
+	if (sem->writer)
+		return false;
+	if (w->write)
+		return sem->readers == 0 && sem->queue == w;
+	/* a reader: everyone ahead of it must be a reader too */
+	for (p = sem->queue; p && p != w; p = p->next)
+		if (p->write)
+			return false;
+	return true;
+}
+
+static void rwsem_dequeue(struct xs_rwsem *sem, struct xs_rwsem_waiter *w)
+{
+	struct xs_rwsem_waiter **pp = &sem->queue;
+
+	while (*pp != w)
+		pp = &(*pp)->next;
+	*pp = w->next;
+}
+
+static double rwsem_acquire(struct xs_rwsem *sem, bool write)
+{
+	struct xs_rwsem_waiter w = { sem->next_ticket++, write, NULL };
+	struct xs_rwsem_waiter **tail = &sem->queue;
+	double start = simgrid_get_clock(), waited;
+
+	sg_mutex_lock(sem->mutex);
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = &w;
+	if (!rwsem_can_grant(sem, &w))
+		sem->stats.contended++;
+	while (!rwsem_can_grant(sem, &w))
+		sg_cond_wait(sem->cond, sem->mutex);
+	rwsem_dequeue(sem, &w);
+	if (write) {
+		sem->writer = true;
+		sem->acquired_at = simgrid_get_clock();
+	} else {
+		sem->readers++;
+	}
+	/* readers queued behind us may come in too */
+	if (!write)
+		sg_cond_notify_all(sem->cond);
+	sg_mutex_unlock(sem->mutex);
+	waited = simgrid_get_clock() - start;
+	sem->stats.acquisitions++;
+	sem->stats.wait_s += waited;
+	if (waited > sem->stats.max_wait_s)
+		sem->stats.max_wait_s = waited;
+	return waited;
+}
+
+double xs_down_read(struct xs_rwsem *sem)
+{
+	return rwsem_acquire(sem, false);
+}
+
+double xs_down_write(struct xs_rwsem *sem)
+{
+	return rwsem_acquire(sem, true);
+}
+
+bool xs_down_write_trylock(struct xs_rwsem *sem)
+{
+	if (sem->writer || sem->readers || sem->queue)
+		return false;
+	sem->writer = true;
+	sem->acquired_at = simgrid_get_clock();
+	sem->stats.acquisitions++;
+	return true;
+}
+
+void xs_up_read(struct xs_rwsem *sem, double held_since)
+{
+	sg_mutex_lock(sem->mutex);
+	xbt_assert(sem->readers > 0, "%s: up_read without readers", sem->name);
+	sem->readers--;
+	sem->stats.hold_s += simgrid_get_clock() - held_since;
+	sg_cond_notify_all(sem->cond);
+	sg_mutex_unlock(sem->mutex);
+}
+
+void xs_up_write(struct xs_rwsem *sem)
+{
+	sg_mutex_lock(sem->mutex);
+	xbt_assert(sem->writer, "%s: up_write without the writer", sem->name);
+	sem->writer = false;
+	sem->stats.hold_s += simgrid_get_clock() - sem->acquired_at;
+	sg_cond_notify_all(sem->cond);
+	sg_mutex_unlock(sem->mutex);
+}
+
+/* ---- folio locks ---- */
+
+static size_t fl_slot(const struct xs_folio_locks *fl, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (fl->cap - 1);
+
+	while (fl->locked[i] && fl->locked[i] != key)
+		i = (i + 1) & (fl->cap - 1);
+	return i;
+}
+
+void xs_folio_locks_init(struct xs_folio_locks *fl)
+{
+	memset(fl, 0, sizeof(*fl));
+	fl->mutex = sg_mutex_init();
+	fl->cond = sg_cond_init();
+	fl->cap = 256;
+	fl->locked = calloc(fl->cap, sizeof(*fl->locked));
+	fl->owner = calloc(fl->cap, sizeof(*fl->owner));
+	xbt_assert(fl->locked && fl->owner, "out of memory");
+}
+
+void xs_folio_locks_destroy(struct xs_folio_locks *fl)
+{
+	free(fl->locked);
+	free(fl->owner);
+	sg_cond_destroy(fl->cond);
+	sg_mutex_destroy(fl->mutex);
+}
+
+bool xs_folio_is_locked(const struct xs_folio_locks *fl, uint64_t index)
+{
+	return fl->locked[fl_slot(fl, index + 1)] != 0;
+}
+
+static void fl_insert(struct xs_folio_locks *fl, uint64_t index, int owner)
+{
+	size_t i;
+
+	if ((fl->count + 1) * 2 > fl->cap) {
+		uint64_t *ok = fl->locked;
+		int *oo = fl->owner;
+		size_t ocap = fl->cap, j;
+
+		fl->cap *= 2;
+		fl->locked = calloc(fl->cap, sizeof(*fl->locked));
+		fl->owner = calloc(fl->cap, sizeof(*fl->owner));
+		xbt_assert(fl->locked && fl->owner, "out of memory");
+		for (j = 0; j < ocap; j++) {
+			if (ok[j]) {
+				i = fl_slot(fl, ok[j]);
+				fl->locked[i] = ok[j];
+				fl->owner[i] = oo[j];
+			}
+		}
+		free(ok);
+		free(oo);
+	}
+	i = fl_slot(fl, index + 1);
+	fl->locked[i] = index + 1;
+	fl->owner[i] = owner;
+	fl->count++;
+}
+
+bool xs_folio_trylock(struct xs_folio_locks *fl, uint64_t index, int owner)
+{
+	if (xs_folio_is_locked(fl, index))
+		return false;
+	fl_insert(fl, index, owner);
+	fl->stats.acquisitions++;
+	return true;
+}
+
+double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner)
+{
+	double start = simgrid_get_clock(), waited;
+
+	sg_mutex_lock(fl->mutex);
+	if (xs_folio_is_locked(fl, index)) {
+		size_t i = fl_slot(fl, index + 1);
+
+		xbt_assert(fl->owner[i] != owner, "folio %llu locked twice by task %d",
+			   (unsigned long long)index, owner);
+		fl->stats.contended++;
+	}
+	while (xs_folio_is_locked(fl, index))
+		sg_cond_wait(fl->cond, fl->mutex);
+	fl_insert(fl, index, owner);
+	sg_mutex_unlock(fl->mutex);
+	waited = simgrid_get_clock() - start;
+	fl->stats.acquisitions++;
+	fl->stats.wait_s += waited;
+	if (waited > fl->stats.max_wait_s)
+		fl->stats.max_wait_s = waited;
+	return waited;
+}
+
+void xs_folio_unlock_index(struct xs_folio_locks *fl, uint64_t index)
+{
+	size_t i, j;
+
+	sg_mutex_lock(fl->mutex);
+	i = fl_slot(fl, index + 1);
+	xbt_assert(fl->locked[i], "unlock of unlocked folio %llu", (unsigned long long)index);
+	fl->locked[i] = 0;
+	fl->count--;
+	/* backward-shift deletion */
+	j = i;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & (fl->cap - 1);
+		if (!fl->locked[j])
+			break;
+		home = (size_t)((fl->locked[j] * 0x9E3779B97F4A7C15ULL) >> 20) & (fl->cap - 1);
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			fl->locked[i] = fl->locked[j];
+			fl->owner[i] = fl->owner[j];
+			fl->locked[j] = 0;
+			i = j;
+		}
+	}
+	sg_cond_notify_all(fl->cond);
+	sg_mutex_unlock(fl->mutex);
+}

@@ -1,0 +1,113 @@
+/*
+ * Scenarios (DESIGN.md §4-5): an INI file read with libinih into a fully resolved
+ * struct xs_scenario. Every key is checked at load time; an unknown key or a bad
+ * value is reported as "FILE:LINE: key = value: problem (accepted: ...)".
+ * No SimGrid here.
+ *
+ * [global]   kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock,
+ *            fs_size, block_size, file_size, prefill, device, memory, seed, time_limit
+ * [NAME]     one actor group: kind (writer|faulter|reader|truncator|syncer), jobs,
+ *            offset, size, bs, stride, pattern, ops, think, fail_rate, prefault,
+ *            op (truncator: truncate|fpunch|fzero), start (delay before the first op)
+ * [writeback] interval, expire, background_ratio, dirty_ratio
+ * [reclaim]  interval
+ * [blockgc]  period
+ * [cpu]      simulated CPU cost of each kernel step, as distributions (dist.h):
+ *            syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite,
+ *            punch, wb_folio, lock
+ */
+#ifndef XS_SCENARIO_H
+#define XS_SCENARIO_H
+
+#include "actors/dist.h"
+#include "core/inode.h"
+
+#include <stdint.h>
+
+#define XS_SCN_MAX_GROUPS 16
+#define XS_SCN_NAME_MAX 64
+#define XS_SCN_PATH_MAX 512
+
+enum xs_actor_kind {
+	XS_ACTOR_WRITER = 0,
+	XS_ACTOR_FAULTER,
+	XS_ACTOR_READER,
+	XS_ACTOR_TRUNCATOR,
+	XS_ACTOR_SYNCER,
+};
+
+enum xs_prefill { XS_PREFILL_NONE = 0, XS_PREFILL_WRITTEN, XS_PREFILL_UNWRITTEN, XS_PREFILL_DIRTY };
+enum xs_pattern { XS_PATTERN_SEQ = 0, XS_PATTERN_RAND };
+enum xs_trunc_op { XS_TRUNC_TRUNCATE = 0, XS_TRUNC_FPUNCH, XS_TRUNC_FZERO };
+
+struct xs_actor_group {
+	char name[XS_SCN_NAME_MAX]; /* the section name */
+	enum xs_actor_kind kind;
+	uint32_t jobs;               /* actors in the group, >= 1 */
+	uint64_t offset_bytes;       /* where the group's ops start */
+	uint64_t size_bytes;         /* the range [offset, offset + size) they cover */
+	uint64_t bs_bytes;           /* bytes per op */
+	uint64_t stride_bytes;       /* distance between op starts (default bs) */
+	enum xs_pattern pattern;
+	uint64_t ops;                /* ops per job; 0 = one pass over the range */
+	struct xs_dist think;        /* pause between ops */
+	double fail_rate;            /* writer: P(a chunk's copy-in comes up short), 0..1 */
+	bool prefault_read;          /* faulter: read-touch every page first */
+	enum xs_trunc_op trunc_op;   /* truncator */
+	double start_s;              /* delay before the first op */
+};
+
+struct xs_cpu_costs {
+	struct xs_dist syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite,
+		punch, wb_folio, lock;
+};
+
+struct xs_scenario {
+	char path[XS_SCN_PATH_MAX]; /* file it came from */
+	char kernel[16];            /* "6.1", "6.2", "6.6", "6.13" */
+	struct xs_policy policy;    /* preset, then explicit keys */
+	uint64_t fs_bytes;          /* fs_size, default 1g */
+	uint32_t block_bytes;       /* block_size, default 4096 */
+	uint64_t file_bytes;        /* file_size: initial (sparse) size, default 0 */
+	enum xs_prefill prefill;
+	char device[XS_SCN_NAME_MAX]; /* configs/devices/NAME.ini, default "nvme" */
+	char device_path[XS_SCN_PATH_MAX];
+	uint64_t memory_bytes;      /* page-cache limit, default 1g */
+	uint64_t seed;              /* default 1 */
+	double time_limit_s;        /* default 3600 */
+	/* background actors */
+	double wb_interval_s, wb_expire_s;
+	uint32_t wb_background_ratio, wb_dirty_ratio;
+	double reclaim_interval_s;
+	double blockgc_period_s;
+	struct xs_cpu_costs cpu;
+	struct xs_actor_group groups[XS_SCN_MAX_GROUPS];
+	int ngroups;
+};
+
+/* One "section.key=value" override (wpsim run -s). */
+struct xs_override {
+	const char *section;
+	const char *key;
+	const char *value;
+};
+
+/*
+ * Load path, apply the overrides (as if they were the last lines of the file), fill
+ * defaults, validate. devices_dir is where NAME.ini device files live (the device file
+ * must exist). Returns 0, or -EINVAL / -ENOENT with one line in err ("FILE:LINE: key =
+ * value: problem (accepted: ...)"; overrides are reported as "-s section.key=value:
+ * problem (accepted: ...)").
+ */
+int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
+		     const char *devices_dir, struct xs_scenario *sc, char *err, size_t errlen);
+
+/*
+ * Every resolved key as "section.key" / value text, in a fixed order, for the param
+ * table and for -s round trips. Calls fn once per key.
+ */
+void xs_scenario_foreach_param(const struct xs_scenario *sc,
+			       void (*fn)(void *arg, const char *name, const char *value),
+			       void *arg);
+
+#endif /* XS_SCENARIO_H */
