@@ -189,8 +189,14 @@ int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_mount *mp = ip->i_mount;
+	struct xs_iext_cursor icur;
+	struct xs_bmbt_irec got;
+	bool have;
 	size_t i;
 
+	/* one merged walk of the sorted folios and the sorted extent records */
+	xs_iext_first(&ip->i_df, &icur);
+	have = xs_iext_get_extent(&ip->i_df, &icur, &got);
 	for (i = 0; i < pc->nr; i++) {
 		struct xs_folio *f = pc->folios[i];
 		uint32_t b;
@@ -199,16 +205,18 @@ int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
 			continue;
 		for (b = 0; b < pc->blocks_per_folio; b++) {
 			uint64_t pos = f->index * pc->page_bytes + (uint64_t)b * pc->block_bytes;
-			struct xs_bmbt_irec map;
-			int n = 1;
+			uint64_t fsb = xs_b_to_fsbt(mp, pos);
 
 			if (pos >= ip->i_size)
 				break;
 			if (ip->i_fs->policy.block_dirty && pc->blocks_per_folio > 1 &&
 			    !((f->dirty_bits >> b) & 1))
 				continue;
-			xs_bmapi_read(ip, xs_b_to_fsbt(mp, pos), 1, &map, &n);
-			if (xs_irec_is_hole(&map))
+			while (have && got.br_startoff + got.br_blockcount <= fsb) {
+				xs_iext_next(&ip->i_df, &icur);
+				have = xs_iext_get_extent(&ip->i_df, &icur, &got);
+			}
+			if (!have || got.br_startoff > fsb)
 				return xs_err_set(err, -EUCLEAN,
 						  "I1: dirty block at byte %llu has no backing",
 						  (unsigned long long)pos);

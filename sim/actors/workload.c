@@ -1,0 +1,284 @@
+/*
+ * The workload actors: writers (pwrite with copy-in failure injection), faulters
+ * (stores through a shared mapping), readers, truncators (truncate, fpunch, fzero) and
+ * syncers, one actor per job; and the initial file contents.
+ *
+ * Every acknowledged operation is applied to the oracle when it returns.
+ * Simplification: the oracle applies operations in the order they return, which is
+ * the order they took effect unless two tasks write the same bytes concurrently.
+ */
+#include "actors/run_internal.h"
+
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xbt/asserts.h>
+
+/* Fill buf with the marker of operation id: no zero bytes, unique per operation. */
+static void fill_marker(uint8_t *buf, uint64_t len, uint64_t id)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++) {
+		uint64_t w = id * 0x9E3779B97F4A7C15ULL + (i / 8);
+
+		w ^= w >> 29;
+		buf[i] = (uint8_t)((w >> (8 * (i % 8))) | 1);
+	}
+}
+
+/* Copy-in from the user buffer, failing with probability fail_rate per chunk. */
+static size_t w_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
+{
+	struct xs_task *t = arg;
+	size_t n = len;
+
+	if (t->copy_failed)
+		return 0;
+	if (t->grp->fail_rate > 0 && gsl_rng_uniform(t->rng) < t->grp->fail_rate) {
+		/* the copy comes up short and the rest of the buffer cannot be faulted in */
+		t->copy_failed = true;
+		n = (size_t)gsl_rng_uniform_int(t->rng, (unsigned long)len);
+	}
+	memcpy(dst, t->wbuf + src_off, n);
+	xs_cpu(t, &t->run->sc->cpu.copy_4k, (double)n / 4096.0);
+	return n;
+}
+
+static size_t w_fault_in(void *arg, uint64_t src_off, size_t len)
+{
+	struct xs_task *t = arg;
+
+	(void)src_off;
+	return t->copy_failed ? len : 0;
+}
+
+static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
+		     uint8_t *buf)
+{
+	struct xs_user_buf src = { w_copy, w_fault_in, t };
+	uint64_t id;
+	double t0;
+	int64_t r;
+
+	xs_balance_dirty_pages(run, t);
+	id = xs_op_begin(run, t, XS_OP_WRITE, off, len);
+	fill_marker(buf, len, id);
+	t->copy_failed = false;
+	t->wbuf = buf;
+	t0 = simgrid_get_clock();
+	xs_cpu(t, &run->sc->cpu.syscall, 1);
+	r = xs_file_write(&run->fs.inode, off, len, &src);
+	xs_sample(run, XS_LAT_WRITE, simgrid_get_clock() - t0);
+	xs_trace_span(run, t->id, "syscall", "pwrite", t0, simgrid_get_clock(), off, len);
+	run->res->writes++;
+	if (r > 0)
+		xs_oracle_write(&run->oracle, id, off, (uint64_t)r, buf);
+	xs_op_end(run, id, r > 0 ? (uint64_t)r : 0);
+}
+
+static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
+		     uint8_t *buf)
+{
+	uint64_t page = run->fs.inode.i_mapping.page_bytes;
+
+	while (len) {
+		uint64_t n = xs_min_u64(len, page - off % page), id;
+		double t0;
+		int r;
+
+		id = xs_op_begin(run, t, XS_OP_STORE, off, n);
+		fill_marker(buf, n, id);
+		t->faulted = false;
+		t0 = simgrid_get_clock();
+		r = xs_mmap_store(&run->fs.inode, off, buf, (uint32_t)n);
+		if (t->faulted) {
+			run->res->faults++;
+			xs_sample(run, XS_LAT_FAULT, simgrid_get_clock() - t0);
+			xs_trace_span(run, t->id, "fault", "page_mkwrite", t0, simgrid_get_clock(),
+				      off, n);
+		}
+		if (r == 0) {
+			xs_oracle_write(&run->oracle, id, off, n, buf);
+			xs_op_end(run, id, n);
+		} else {
+			run->res->sigbus++;
+			xs_op_end(run, id, 0);
+		}
+		off += n;
+		len -= n;
+	}
+}
+
+static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
+		    uint8_t *buf)
+{
+	double t0 = simgrid_get_clock();
+
+	xs_cpu(t, &run->sc->cpu.syscall, 1);
+	xs_file_read(&run->fs.inode, off, len, buf);
+	xs_sample(run, XS_LAT_READ, simgrid_get_clock() - t0);
+	xs_trace_span(run, t->id, "syscall", "pread", t0, simgrid_get_clock(), off, len);
+}
+
+static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
+{
+	struct xs_inode *ip = &run->fs.inode;
+	double t0 = simgrid_get_clock();
+	uint64_t id;
+	int error;
+
+	xs_cpu(t, &run->sc->cpu.syscall, 1);
+	switch (t->grp->trunc_op) {
+	case XS_TRUNC_TRUNCATE:
+		id = xs_op_begin(run, t, XS_OP_TRUNCATE, off, 0);
+		error = xs_file_truncate(ip, off);
+		if (!error)
+			xs_oracle_truncate(&run->oracle, id, off);
+		break;
+	case XS_TRUNC_FPUNCH:
+		id = xs_op_begin(run, t, XS_OP_FPUNCH, off, len);
+		error = xs_file_fallocate(ip, XS_FALLOC_PUNCH_HOLE | XS_FALLOC_KEEP_SIZE, off, len);
+		if (!error)
+			xs_oracle_zero(&run->oracle, id, off, len);
+		break;
+	case XS_TRUNC_FZERO:
+	default:
+		id = xs_op_begin(run, t, XS_OP_FZERO, off, len);
+		error = xs_file_fallocate(ip, XS_FALLOC_ZERO_RANGE | XS_FALLOC_KEEP_SIZE, off, len);
+		if (!error)
+			xs_oracle_zero(&run->oracle, id, off, len);
+		break;
+	}
+	xs_op_end(run, id, error ? 0 : len);
+	xs_sample(run, XS_LAT_TRUNCATE, simgrid_get_clock() - t0);
+	xs_trace_span(run, t->id, "syscall", "truncate", t0, simgrid_get_clock(), off, len);
+}
+
+static void do_fsync(struct xs_run *run, struct xs_task *t)
+{
+	double t0 = simgrid_get_clock();
+
+	xs_cpu(t, &run->sc->cpu.syscall, 1);
+	xs_file_fsync(&run->fs.inode);
+	xs_device_flush(run->dev);
+	xs_sample(run, XS_LAT_FSYNC, simgrid_get_clock() - t0);
+	xs_trace_span(run, t->id, "syscall", "fsync", t0, simgrid_get_clock(), 0, 0);
+}
+
+void xs_worker_main(int argc, char **argv)
+{
+	struct xs_task *t = xs_self();
+	struct xs_run *run = t->run;
+	const struct xs_actor_group *g = t->grp;
+	uint64_t page = run->fs.inode.i_mapping.page_bytes;
+	uint64_t slots = g->size_bytes / g->stride_bytes, nops, i;
+	uint8_t *buf = malloc(g->bs_bytes);
+
+	(void)argc;
+	(void)argv;
+	xbt_assert(buf, "out of memory");
+	if (!slots)
+		slots = 1;
+	nops = g->ops ? g->ops : slots;
+	if (g->start_s > 0)
+		sg_actor_sleep_for(g->start_s);
+	xs_run_tick(run);
+	if (g->kind == XS_ACTOR_FAULTER && g->prefault_read) {
+		uint64_t p;
+
+		for (p = g->offset_bytes / page * page; p < g->offset_bytes + g->size_bytes;
+		     p += page) {
+			uint8_t c;
+
+			if (xs_mmap_load(&run->fs.inode, p, &c, 1))
+				break;
+		}
+	}
+	for (i = 0; i < nops; i++) {
+		uint64_t slot = g->pattern == XS_PATTERN_RAND
+					? (uint64_t)gsl_rng_uniform_int(t->rng, (unsigned long)slots)
+					: i % slots;
+		uint64_t off = g->offset_bytes + slot * g->stride_bytes;
+		uint64_t len = xs_min_u64(g->bs_bytes, g->offset_bytes + g->size_bytes - off);
+
+		if (simgrid_get_clock() >= run->sc->time_limit_s)
+			break;
+		switch (g->kind) {
+		case XS_ACTOR_WRITER:
+			do_write(run, t, off, len, buf);
+			break;
+		case XS_ACTOR_FAULTER:
+			do_store(run, t, off, len, buf);
+			break;
+		case XS_ACTOR_READER:
+			do_read(run, t, off, len, buf);
+			break;
+		case XS_ACTOR_TRUNCATOR:
+			do_truncator(run, t, off, len);
+			break;
+		case XS_ACTOR_SYNCER:
+			do_fsync(run, t);
+			break;
+		}
+		t->op = 0;
+		t->nops++;
+		xs_run_check(run);
+		xs_cpu(t, &g->think, 1);
+	}
+	free(buf);
+}
+
+/* A user buffer whose copy-in never fails (the prefill). */
+static size_t plain_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
+{
+	memcpy(dst, (const uint8_t *)arg + src_off, len);
+	return len;
+}
+
+void xs_prefill(struct xs_run *run, struct xs_task *t)
+{
+	const struct xs_scenario *sc = run->sc;
+	struct xs_inode *ip = &run->fs.inode;
+	uint64_t size = sc->file_bytes, chunk = 1 << 20, off, id;
+	uint8_t *buf;
+
+	if (!size)
+		return;
+	id = xs_op_begin(run, t, XS_OP_PREFILL, 0, size);
+	switch (sc->prefill) {
+	case XS_PREFILL_NONE:
+		xs_file_truncate(ip, size);
+		xs_oracle_truncate(&run->oracle, id, size);
+		break;
+	case XS_PREFILL_UNWRITTEN:
+		xs_file_fallocate(ip, 0, 0, size);
+		xs_oracle_truncate(&run->oracle, id, size);
+		break;
+	case XS_PREFILL_WRITTEN:
+	case XS_PREFILL_DIRTY:
+		buf = malloc(chunk);
+		xbt_assert(buf, "out of memory");
+		for (off = 0; off < size; off += chunk) {
+			uint64_t n = xs_min_u64(chunk, size - off);
+			struct xs_user_buf src = { plain_copy, NULL, buf };
+			int64_t r;
+
+			fill_marker(buf, n, id + off / chunk);
+			r = xs_file_write(ip, off, n, &src);
+			xbt_assert(r == (int64_t)n, "prefill write failed: %lld", (long long)r);
+			xs_oracle_write(&run->oracle, id, off, n, buf);
+		}
+		free(buf);
+		if (sc->prefill == XS_PREFILL_WRITTEN) {
+			xs_file_fsync(ip);
+			xs_device_flush(run->dev);
+		}
+		break;
+	}
+	xs_op_end(run, id, size);
+	t->op = 0;
+}
