@@ -359,11 +359,12 @@ static const char *const ev_names[XS_EV_NR] = {
 	"discarded a dirty folio",   "short copy-in",	  "writeback found a hole (no I/O)",
 	"stale iomap",		     "dirtied by a fault", "converted delalloc",
 	"wrote",
+	"zeroed the block around its write (mapping: not written)",
 };
 
 static bool ev_relevant(enum xs_event_kind k)
 {
-	return k != XS_EV_IO && k != XS_EV_CONVERT && k != XS_EV_RESERVE;
+	return k != XS_EV_CONVERT && k != XS_EV_RESERVE;
 }
 
 struct loss_ctx {
@@ -724,6 +725,8 @@ void xs_run_result_free(struct xs_run_result *res)
 
 void xs_run_print_outcomes(FILE *out, const struct xs_run_result *r)
 {
+	/* not one of the fixed outcomes: stores that got SIGBUS (ENOSPC, beyond EOF) */
+	fprintf(out, "sigbus=%llu\n", (unsigned long long)r->sigbus);
 	fprintf(out, "lost_bytes=%llu\n", (unsigned long long)r->lost_bytes);
 	fprintf(out, "lost_stores=%llu\n", (unsigned long long)r->lost_stores);
 	fprintf(out, "leaked_delalloc_blocks=%llu\n", (unsigned long long)r->leaked_delalloc_blocks);

@@ -147,6 +147,7 @@ static const struct xs_key_val op_vals[] = {{"truncate", XS_TRUNC_TRUNCATE},
 					    {"fpunch", XS_TRUNC_FPUNCH},
 					    {"fzero", XS_TRUNC_FZERO},
 					    {NULL, 0}};
+static const struct xs_key_val sync_vals[] = {{"fsync", 0}, {"range", 1}, {NULL, 0}};
 
 /*
  * Every key. Within a section, the order here is the order of the param listing.
@@ -202,6 +203,8 @@ static const struct xs_key xs_keys[] = {
 	    .kinds = KIND(XS_ACTOR_FAULTER), .def = "none"),
 	KEY(SEC_ACTOR, "op", KT_ENUM, GRP(trunc_op, KS_INT), .vals = op_vals,
 	    .kinds = KIND(XS_ACTOR_TRUNCATOR), .def = "truncate"),
+	KEY(SEC_ACTOR, "sync", KT_ENUM, GRP(sync_range, KS_BOOL), .vals = sync_vals,
+	    .kinds = KIND(XS_ACTOR_SYNCER), .def = "fsync"),
 	KEY(SEC_ACTOR, "start", KT_TIME, GRP(start_s, KS_DOUBLE), .dmin = 0, .kinds = KINDS_ALL,
 	    .def = "0"),
 	/* [writeback]: the flusher, as /proc/sys/vm/dirty_* */

@@ -8,7 +8,8 @@
  *            fs_size, block_size, file_size, prefill, device, memory, seed, time_limit
  * [NAME]     one actor group: kind (writer|faulter|reader|truncator|syncer), jobs,
  *            offset, size, bs, stride, pattern, ops, think, fail_rate, prefault,
- *            op (truncator: truncate|fpunch|fzero), start (delay before the first op)
+ *            op (truncator: truncate|fpunch|fzero), sync (syncer: fsync|range),
+ *            start (delay before the first op)
  * [writeback] interval, expire, background_ratio, dirty_ratio
  * [reclaim]  interval
  * [blockgc]  period
@@ -54,6 +55,7 @@ struct xs_actor_group {
 	double fail_rate;            /* writer: P(a chunk's copy-in comes up short), 0..1 */
 	bool prefault_read;          /* faulter: read-touch every page first */
 	enum xs_trunc_op trunc_op;   /* truncator */
+	bool sync_range;             /* syncer: sync_file_range over its range, not fsync */
 	double start_s;              /* delay before the first op */
 };
 

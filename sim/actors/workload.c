@@ -9,6 +9,8 @@
  */
 #include "actors/run_internal.h"
 
+#include "core/writeback.h"
+
 #include <errno.h>
 #include <gsl/gsl_randist.h>
 #include <simgrid/actor.h>
@@ -158,13 +160,18 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 	xs_trace_span(run, t->id, "syscall", "truncate", t0, simgrid_get_clock(), off, len);
 }
 
-static void do_fsync(struct xs_run *run, struct xs_task *t)
+static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
 {
 	double t0 = simgrid_get_clock();
 
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
-	xs_file_fsync(&run->fs.inode);
-	xs_device_flush(run->dev);
+	if (t->grp->sync_range) {
+		/* sync_file_range(WAIT_BEFORE | WRITE | WAIT_AFTER): no cache flush */
+		xs_filemap_write_and_wait_range(&run->fs.inode, off, off + len - 1);
+	} else {
+		xs_file_fsync(&run->fs.inode);
+		xs_device_flush(run->dev);
+	}
 	xs_sample(run, XS_LAT_FSYNC, simgrid_get_clock() - t0);
 	xs_trace_span(run, t->id, "syscall", "fsync", t0, simgrid_get_clock(), 0, 0);
 }
@@ -221,7 +228,7 @@ void xs_worker_main(int argc, char **argv)
 			do_truncator(run, t, off, len);
 			break;
 		case XS_ACTOR_SYNCER:
-			do_fsync(run, t);
+			do_fsync(run, t, off, len);
 			break;
 		}
 		t->op = 0;

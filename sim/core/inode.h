@@ -79,6 +79,7 @@ enum xs_event_kind {
 	XS_EV_FAULT_DIRTY,   /* page_mkwrite dirtied a folio */
 	XS_EV_CONVERT,	     /* delalloc converted to unwritten */
 	XS_EV_IO,	     /* data I/O submitted: off/len bytes */
+	XS_EV_ZEROED,	     /* write_begin zeroed the unwritten part of a block */
 	XS_EV_NR,
 };
 

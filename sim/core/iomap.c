@@ -365,6 +365,7 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 				memset(folio->data + poff, 0, from - poff);
 			if (to < pend)
 				memset(folio->data + to, 0, pend - to);
+			xs_event(ip->i_fs, XS_EV_ZEROED, block_pos, pc->block_bytes);
 		} else {
 			struct xs_bmbt_irec map;
 			uint64_t fb = xs_b_to_fsbt(ip->i_mount, block_pos);

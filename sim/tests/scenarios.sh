@@ -100,6 +100,26 @@ runs punchclean 5 scenarios/no-punch-leak.ini -s global.punch=punch-clean
 check "punch-clean: no leak" \
 	"$([ "$(nonzero punchclean leaked_delalloc_blocks)" -eq 0 ] && echo 0 || echo 1)"
 
+# --- xfs-559: the stale iomap, caught by the validity cookie
+runs x559_off 5 scenarios/xfs-559.ini -s global.kernel=6.1
+check "xfs-559 validity off: loses data ($(nonzero x559_off lost_bytes)/5 seeds)" \
+	"$([ "$(nonzero x559_off lost_bytes)" -gt 0 ] && echo 0 || echo 1)"
+grep -h '^anomaly lost' "$tmp"/x559_off.* | head -n 1 | grep -q 'zeroed the block'
+check "xfs-559 validity off: the loss names the zeroing over the stale mapping" $?
+for k in 6.2 6.13; do
+	runs "x559_$k" 20 scenarios/xfs-559.ini -s global.kernel=$k
+	check "xfs-559 $k (validity on): no loss in 20 seeds" \
+		"$([ "$(nonzero "x559_$k" lost_bytes)" -eq 0 ] && [ "$(crashed "x559_$k")" -eq 0 ] && echo 0 || echo 1)"
+done
+runs x559_v 5 scenarios/xfs-559.ini -s global.kernel=6.1 -s global.validity=on
+check "xfs-559 6.1 with validity = on alone: no loss" \
+	"$([ "$(nonzero x559_v lost_bytes)" -eq 0 ] && echo 0 || echo 1)"
+
+# --- ENOSPC under faults: SIGBUS, not loss
+runs enospc 1 scenarios/enospc-faults.ini
+check "enospc-faults: stores get SIGBUS ($(metric enospc sigbus))" \
+	"$([ "$(nonzero enospc sigbus)" -eq 1 ] && [ "$(nonzero enospc lost_bytes)" -eq 0 ] && echo 0 || echo 1)"
+
 # --- determinism: the same scenario and seed give the same output
 "$wpsim" run scenarios/generic-346.ini -s global.seed=4 | grep -v '^wall_time_s=' >"$tmp/d1"
 "$wpsim" run scenarios/generic-346.ini -s global.seed=4 | grep -v '^wall_time_s=' >"$tmp/d2"
