@@ -18,7 +18,7 @@
 
 #define ACTOR_KEYS                                                                             \
 	"kind, jobs, offset, size, bs, stride, pattern, ops, think, fail_rate, prefault, op, " \
-	"start"
+	"sync, start"
 #define GLOBAL_KEYS                                                                    \
 	"kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock, " \
 	"fs_size, block_size, file_size, prefill, device, memory, seed, time_limit"
