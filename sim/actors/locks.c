@@ -62,8 +62,23 @@ static double rwsem_acquire(struct xs_rwsem *sem, bool write)
 {
 	struct xs_rwsem_waiter w = { sem->next_ticket++, write, NULL };
 	struct xs_rwsem_waiter **tail = &sem->queue;
-	double start = simgrid_get_clock(), waited;
+	double start, waited;
 
+	/*
+	 * Fast path: nobody waiting and compatible. Actors run one at a time and only
+	 * switch at SimGrid calls, so no SimGrid call is needed to take it.
+	 */
+	if (!sem->queue && !sem->writer && (!write || sem->readers == 0)) {
+		if (write) {
+			sem->writer = true;
+			sem->acquired_at = simgrid_get_clock();
+		} else {
+			sem->readers++;
+		}
+		sem->stats.acquisitions++;
+		return 0;
+	}
+	start = simgrid_get_clock();
 	sg_mutex_lock(sem->mutex);
 	while (*tail)
 		tail = &(*tail)->next;
@@ -101,6 +116,11 @@ double xs_down_write(struct xs_rwsem *sem)
 	return rwsem_acquire(sem, true);
 }
 
+bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write)
+{
+	return sem->queue || sem->writer || (write && sem->readers);
+}
+
 bool xs_down_write_trylock(struct xs_rwsem *sem)
 {
 	if (sem->writer || sem->readers || sem->queue)
@@ -113,20 +133,24 @@ bool xs_down_write_trylock(struct xs_rwsem *sem)
 
 void xs_up_read(struct xs_rwsem *sem, double held_since)
 {
-	sg_mutex_lock(sem->mutex);
 	xbt_assert(sem->readers > 0, "%s: up_read without readers", sem->name);
 	sem->readers--;
 	sem->stats.hold_s += simgrid_get_clock() - held_since;
+	if (!sem->queue)
+		return;
+	sg_mutex_lock(sem->mutex);
 	sg_cond_notify_all(sem->cond);
 	sg_mutex_unlock(sem->mutex);
 }
 
 void xs_up_write(struct xs_rwsem *sem)
 {
-	sg_mutex_lock(sem->mutex);
 	xbt_assert(sem->writer, "%s: up_write without the writer", sem->name);
 	sem->writer = false;
 	sem->stats.hold_s += simgrid_get_clock() - sem->acquired_at;
+	if (!sem->queue)
+		return;
+	sg_mutex_lock(sem->mutex);
 	sg_cond_notify_all(sem->cond);
 	sg_mutex_unlock(sem->mutex);
 }
@@ -206,8 +230,15 @@ bool xs_folio_trylock(struct xs_folio_locks *fl, uint64_t index, int owner)
 
 double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner)
 {
-	double start = simgrid_get_clock(), waited;
+	double start, waited;
 
+	if (!xs_folio_is_locked(fl, index)) {
+		fl_insert(fl, index, owner); /* uncontended: no SimGrid call needed */
+		fl->stats.acquisitions++;
+		return 0;
+	}
+	start = simgrid_get_clock();
+	fl->waiters++;
 	sg_mutex_lock(fl->mutex);
 	if (xs_folio_is_locked(fl, index)) {
 		size_t i = fl_slot(fl, index + 1);
@@ -220,6 +251,7 @@ double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner)
 		sg_cond_wait(fl->cond, fl->mutex);
 	fl_insert(fl, index, owner);
 	sg_mutex_unlock(fl->mutex);
+	fl->waiters--;
 	waited = simgrid_get_clock() - start;
 	fl->stats.acquisitions++;
 	fl->stats.wait_s += waited;
@@ -232,7 +264,6 @@ void xs_folio_unlock_index(struct xs_folio_locks *fl, uint64_t index)
 {
 	size_t i, j;
 
-	sg_mutex_lock(fl->mutex);
 	i = fl_slot(fl, index + 1);
 	xbt_assert(fl->locked[i], "unlock of unlocked folio %llu", (unsigned long long)index);
 	fl->locked[i] = 0;
@@ -253,6 +284,9 @@ void xs_folio_unlock_index(struct xs_folio_locks *fl, uint64_t index)
 			i = j;
 		}
 	}
+	if (!fl->waiters)
+		return;
+	sg_mutex_lock(fl->mutex);
 	sg_cond_notify_all(fl->cond);
 	sg_mutex_unlock(fl->mutex);
 }

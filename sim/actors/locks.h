@@ -44,6 +44,8 @@ double xs_down_read(struct xs_rwsem *sem);
 double xs_down_write(struct xs_rwsem *sem);
 void xs_up_read(struct xs_rwsem *sem, double held_since);
 void xs_up_write(struct xs_rwsem *sem);
+/* Would taking it now (exclusive if write) have to wait? */
+bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write);
 /* Non-blocking; true when taken. */
 bool xs_down_write_trylock(struct xs_rwsem *sem);
 
@@ -55,6 +57,7 @@ struct xs_folio_locks {
 	int *owner;
 	size_t cap;
 	size_t count;
+	int waiters;       /* tasks blocked in xs_folio_lock_wait */
 	struct xs_lock_stats stats;
 };
 

@@ -82,11 +82,16 @@ struct xs_task *xs_task_new(struct xs_run *run, const char *name,
 
 void xs_cpu(struct xs_task *t, const struct xs_dist *d, double scale)
 {
-	double s = xs_dist_sample(d, t->rng) * scale;
+	t->cpu_debt += xs_dist_sample(d, t->rng) * scale;
+}
 
-	t->run->events++;
-	if (s > 0)
-		sg_actor_sleep_for(s);
+void xs_cpu_pay(struct xs_task *t)
+{
+	if (t->cpu_debt > 0) {
+		t->run->events++;
+		sg_actor_sleep_for(t->cpu_debt);
+		t->cpu_debt = 0;
+	}
 	xs_run_tick(t->run);
 }
 
@@ -168,11 +173,18 @@ void xs_run_check(struct xs_run *run)
 	int bad;
 
 	/*
-	 * The recount is O(records + folios): do it every 16 operations and at the end.
+	 * The recount is O(records + folios): do it every (records + folios) / 64
+	 * operations and at the end.
 	 * A violation persists until writeback or truncate repairs it, so it is still seen.
 	 */
-	if (run->checks++ % 16)
-		return;
+	{
+		uint64_t size = run->fs.inode.i_mapping.nr + run->fs.inode.i_df.if_nextents;
+
+		/* amortised: about 64 records or folios of recount per operation */
+		if (++run->checks * 64 < size)
+			return;
+		run->checks = 0;
+	}
 	bad = xs_inode_check(&run->fs.inode, &err);
 	if (!bad)
 		bad = xs_inode_check_dirty_backing(&run->fs.inode, &err);
@@ -207,6 +219,10 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 
 	held_check(t, lock_rank[id], lock_name[id]);
 	run->events++;
+	if (xs_rwsem_would_block(&run->locks[id], mode == XS_LOCK_EXCL)) {
+		xs_cpu_pay(t);
+		t0 = simgrid_get_clock();
+	}
 	if (mode == XS_LOCK_EXCL)
 		waited = xs_down_write(&run->locks[id]);
 	else
@@ -242,6 +258,10 @@ static void host_folio_lock(void *host, uint64_t index)
 
 	held_check(t, XS_RANK_FOLIO, "a folio lock");
 	run->events++;
+	if (xs_folio_is_locked(&run->folios, index)) {
+		xs_cpu_pay(t);
+		t0 = simgrid_get_clock();
+	}
 	waited = xs_folio_lock_wait(&run->folios, index, t->id);
 	t->held |= 1u << XS_RANK_FOLIO;
 	if (waited > 0)
@@ -256,6 +276,7 @@ static void host_folio_unlock(void *host, uint64_t index)
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
 
+	xs_cpu_pay(t); /* the work done under the folio lock */
 	xs_folio_unlock_index(&run->folios, index);
 	/* a task holds one folio lock at a time in this model */
 	t->held &= ~(1u << XS_RANK_FOLIO);
@@ -301,8 +322,8 @@ static void host_preempt(void *host, enum xs_point point, uint64_t off)
 	}
 	if (d)
 		xs_cpu(t, d, 1);
-	else
-		run->events++;
+	run->events++;
+	xs_cpu_pay(t);
 }
 
 static void host_event(void *host, const struct xs_event *ev)
@@ -331,10 +352,12 @@ static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
-	double t0 = simgrid_get_clock();
+	double t0;
 	uint64_t byte_off = bno * run->fs.mount.m_geo.blocksize;
 
 	run->events++;
+	xs_cpu_pay(t);
+	t0 = simgrid_get_clock();
 	xs_device_write(run->dev, byte_off, len_bytes);
 	xs_trace_span(run, t->id, "io", "write", t0, simgrid_get_clock(), byte_off, len_bytes);
 	xs_run_tick(run);

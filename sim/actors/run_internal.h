@@ -30,6 +30,7 @@ struct xs_task {
 	uint64_t op;             /* id of the operation in progress (0: none) */
 	uint64_t nops;           /* operations done */
 	bool faulted;            /* a page_mkwrite ran during the current store */
+	double cpu_debt;         /* CPU time charged but not yet slept (s) */
 	/* copy-in failure injection of the current write */
 	bool copy_failed;
 	const uint8_t *wbuf;
@@ -101,8 +102,14 @@ struct xs_task *xs_self(void);
 /* A new task of the run (its RNG stream is numbered by creation order). */
 struct xs_task *xs_task_new(struct xs_run *run, const char *name,
 			    const struct xs_actor_group *grp, uint32_t job);
-/* Simulated CPU time for one kernel step: sleep for a sample of d. */
+/*
+ * Simulated CPU time for one kernel step: charge a sample of d (times scale) to the
+ * task. Charges are slept at the next preemption point, folio unlock, I/O, contended
+ * lock or end of operation (xs_cpu_pay): time advances by the same amount, with fewer
+ * simulation events.
+ */
 void xs_cpu(struct xs_task *t, const struct xs_dist *d, double scale);
+void xs_cpu_pay(struct xs_task *t);
 /* Register an operation; returns its id (> 0). */
 uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
 		     uint64_t len);

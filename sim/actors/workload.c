@@ -22,13 +22,19 @@
 /* Fill buf with the marker of operation id: no zero bytes, unique per operation. */
 static void fill_marker(uint8_t *buf, uint64_t len, uint64_t id)
 {
-	uint64_t i;
+	uint64_t i, k;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += 8) {
 		uint64_t w = id * 0x9E3779B97F4A7C15ULL + (i / 8);
 
 		w ^= w >> 29;
-		buf[i] = (uint8_t)((w >> (8 * (i % 8))) | 1);
+		w |= 0x0101010101010101ULL;
+		if (i + 8 <= len) {
+			memcpy(buf + i, &w, 8);
+			continue;
+		}
+		for (k = 0; i + k < len; k++)
+			buf[i + k] = (uint8_t)(w >> (8 * k));
 	}
 }
 
@@ -74,6 +80,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	t0 = simgrid_get_clock();
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	r = xs_file_write(&run->fs.inode, off, len, &src);
+	xs_cpu_pay(t);
 	xs_sample(run, XS_LAT_WRITE, simgrid_get_clock() - t0);
 	xs_trace_span(run, t->id, "syscall", "pwrite", t0, simgrid_get_clock(), off, len);
 	run->res->writes++;
@@ -97,6 +104,7 @@ static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		t->faulted = false;
 		t0 = simgrid_get_clock();
 		r = xs_mmap_store(&run->fs.inode, off, buf, (uint32_t)n);
+		xs_cpu_pay(t);
 		if (t->faulted) {
 			run->res->faults++;
 			xs_sample(run, XS_LAT_FAULT, simgrid_get_clock() - t0);
@@ -122,6 +130,7 @@ static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_
 
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	xs_file_read(&run->fs.inode, off, len, buf);
+	xs_cpu_pay(t);
 	xs_sample(run, XS_LAT_READ, simgrid_get_clock() - t0);
 	xs_trace_span(run, t->id, "syscall", "pread", t0, simgrid_get_clock(), off, len);
 }
@@ -155,6 +164,7 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 			xs_oracle_zero(&run->oracle, id, off, len);
 		break;
 	}
+	xs_cpu_pay(t);
 	xs_op_end(run, id, error ? 0 : len);
 	xs_sample(run, XS_LAT_TRUNCATE, simgrid_get_clock() - t0);
 	xs_trace_span(run, t->id, "syscall", "truncate", t0, simgrid_get_clock(), off, len);
@@ -172,6 +182,7 @@ static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		xs_file_fsync(&run->fs.inode);
 		xs_device_flush(run->dev);
 	}
+	xs_cpu_pay(t);
 	xs_sample(run, XS_LAT_FSYNC, simgrid_get_clock() - t0);
 	xs_trace_span(run, t->id, "syscall", "fsync", t0, simgrid_get_clock(), 0, 0);
 }
@@ -235,6 +246,7 @@ void xs_worker_main(int argc, char **argv)
 		t->nops++;
 		xs_run_check(run);
 		xs_cpu(t, &g->think, 1);
+		xs_cpu_pay(t);
 	}
 	free(buf);
 }

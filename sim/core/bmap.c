@@ -722,6 +722,7 @@ int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 			new.br_blockcount = alen;
 			new.br_state = XS_EXT_UNWRITTEN;
 			xs_bmap_add_extent_delay_real(ip, &icur, &new);
+			ip->i_diflags |= XS_DIFLAG_PREALLOC;
 			bno += alen;
 			continue;
 		}
@@ -745,9 +746,10 @@ int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 		new.br_state = XS_EXT_UNWRITTEN;
 		ip->i_nblocks += alen;
 		xs_bmap_add_extent_hole_real(ip, &icur, &new);
+		/* xfs_alloc_file_space() marks the file once an allocation succeeded */
+		ip->i_diflags |= XS_DIFLAG_PREALLOC;
 		bno += alen;
 	}
-	ip->i_diflags |= XS_DIFLAG_PREALLOC;
 	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;
 }
