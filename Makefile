@@ -26,7 +26,7 @@ ACTORS_SRC = $(wildcard sim/actors/*.c)
 SIMTEST_SRC = $(wildcard sim/tests/sim/*.c) sim/tests/unit/unit_main.c
 UNIT_SRC  = $(wildcard sim/tests/unit/*.c)
 IOTEST_SRC = $(wildcard sim/tests/io/*.c) sim/tests/unit/unit_main.c
-BENCH_SRC = $(wildcard sim/bench/*.c)
+BENCH_SRC = $(filter-out sim/bench/sim_bench.c,$(wildcard sim/bench/*.c))
 
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
 IO_OBJ    = $(IO_SRC:%.c=$(BUILD)/%.o)
@@ -83,6 +83,14 @@ $(BUILD)/unit: $(UNIT_OBJ) $(BUILD)/libxscore.a
 $(BUILD)/iotest: $(IOTEST_OBJ) $(IO_OBJ) $(BUILD)/libxscore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
+# The simulation benchmark: SimGrid, the actors and the core.
+$(BUILD)/simbench: $(BUILD)/sim/bench/sim_bench.o $(ACTORS_OBJ) $(BUILD)/libxscore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+
+$(BUILD)/sim/bench/sim_bench.o: sim/bench/sim_bench.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/bench: $(BENCH_OBJ) $(BUILD)/libxscore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
@@ -98,9 +106,10 @@ test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/simtest $(BUILD)/wpsim
 run: $(BUILD)/wpsim
 	@sh sim/tests/diff/run.sh $(BUILD)/wpsim
 
-bench: $(BUILD)/bench $(BUILD)/wpsim
+bench: $(BUILD)/bench $(BUILD)/simbench $(BUILD)/wpsim
 	$(BUILD)/bench
 	@sh sim/bench/io-bench.sh $(BUILD)/wpsim
+	$(BUILD)/simbench
 
 # stdbuf (used by the diff runner) preloads a library ahead of the ASan runtime.
 asan:

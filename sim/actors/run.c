@@ -613,6 +613,13 @@ static void main_actor(int argc, char **argv)
 		sg_actor_unref(workers[i]);
 	}
 	free(workers);
+	{
+		struct timespec w;
+
+		clock_gettime(CLOCK_MONOTONIC, &w);
+		run->res->workload_wall_s = (double)w.tv_sec + (double)w.tv_nsec / 1e9 -
+					    run->res->workload_wall_s;
+	}
 	xs_stop_daemons(run);
 
 	/* end of life: munmap, sync, close, evict (canary), unmount (counter) */
@@ -666,6 +673,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 		return -ENOMEM;
 	clock_gettime(CLOCK_MONOTONIC, &w0);
 	memset(res, 0, sizeof(*res));
+	res->workload_wall_s = (double)w0.tv_sec + (double)w0.tv_nsec / 1e9;
 	run->sc = sc;
 	run->res = res;
 	the_run = run;

@@ -40,6 +40,7 @@ struct xs_run_result {
 	uint64_t writes, faults, short_copies, sigbus;
 	double write_lat_p50_us, write_lat_p99_us, fault_lat_p50_us, fault_lat_p99_us;
 	double sim_time_s, wall_time_s;
+	double workload_wall_s; /* host time until the workload actors finished */
 	uint64_t events;
 	struct xs_latency latency[XS_MAX_LATENCY_KINDS];
 	int nlatency;
