@@ -94,8 +94,8 @@ static int cmd_run(int argc, char **argv)
 
 			owned[nov] = kv;
 			if (!dot || !eq) {
-				fprintf(stderr,
-					"wpsim run: -s %s: expected section.key=value\n", argv[i]);
+				fprintf(stderr, "wpsim run: -s %s: expected section.key=value\n",
+					argv[i]);
 				goto out;
 			}
 			*dot = '\0';
@@ -161,8 +161,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
-	if (strcmp(argv[1], "sweep") == 0 ||
-	    strcmp(argv[1], "report") == 0) {
+	if (strcmp(argv[1], "sweep") == 0 || strcmp(argv[1], "report") == 0) {
 		fprintf(stderr, "wpsim %s: not built yet (issue 4)\n", argv[1]);
 		return 2;
 	}

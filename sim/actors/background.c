@@ -90,7 +90,8 @@ static void reclaim_main(int argc, char **argv)
 	(void)argv;
 	while (!run->stopping) {
 		daemon_wait(run, run->reclaim_wake, run->sc->reclaim_interval_s);
-		while (!run->stopping && (uint64_t)pc->nr * pc->page_bytes > run->sc->memory_bytes) {
+		while (!run->stopping &&
+		       (uint64_t)pc->nr * pc->page_bytes > run->sc->memory_bytes) {
 			size_t n = xs_pagecache_lru_clean(pc, cand, 64), i, evicted = 0;
 
 			for (i = 0; i < n; i++) {
@@ -174,8 +175,9 @@ void xs_balance_dirty_pages(struct xs_run *run, struct xs_task *t)
 		daemon_wake(run->flusher_wake);
 	while (!run->stopping && dirty_bytes(run) > freerun && paused < 60) {
 		uint64_t d = dirty_bytes(run);
-		double pause = d >= limit ? 0.010
-					  : 0.200 * (double)(d - freerun) / (double)(limit - freerun);
+		double pause = d >= limit
+				       ? 0.010
+				       : 0.200 * (double)(d - freerun) / (double)(limit - freerun);
 
 		if (pause < 0.001)
 			pause = 0.001;

@@ -21,17 +21,17 @@
 
 struct xs_device_cfg {
 	char name[64];
-	double read_bw_Bps;      /* sustained, bytes/s */
+	double read_bw_Bps; /* sustained, bytes/s */
 	double write_bw_Bps;
-	struct xs_dist latency;  /* per request, excluding transfer */
-	uint32_t queue_depth;    /* >= 1 */
-	uint64_t max_io_bytes;   /* requests are split at this size */
+	struct xs_dist latency; /* per request, excluding transfer */
+	uint32_t queue_depth;	/* >= 1 */
+	uint64_t max_io_bytes;	/* requests are split at this size */
 	bool rotational;
-	double seek_min_s;       /* track-to-track */
-	double seek_max_s;       /* full stroke; seek time grows with sqrt(distance) */
-	double rpm;              /* rotational latency uniform on [0, 60/rpm) */
+	double seek_min_s;	 /* track-to-track */
+	double seek_max_s;	 /* full stroke; seek time grows with sqrt(distance) */
+	double rpm;		 /* rotational latency uniform on [0, 60/rpm) */
 	uint64_t capacity_bytes; /* for seek distances */
-	struct xs_dist flush;    /* cache flush (fsync) */
+	struct xs_dist flush;	 /* cache flush (fsync) */
 };
 
 /*

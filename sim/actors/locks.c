@@ -60,7 +60,7 @@ static void rwsem_dequeue(struct xs_rwsem *sem, struct xs_rwsem_waiter *w)
 
 static double rwsem_acquire(struct xs_rwsem *sem, bool write)
 {
-	struct xs_rwsem_waiter w = { sem->next_ticket++, write, NULL };
+	struct xs_rwsem_waiter w = {sem->next_ticket++, write, NULL};
 	struct xs_rwsem_waiter **tail = &sem->queue;
 	double start, waited;
 

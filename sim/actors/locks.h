@@ -17,9 +17,9 @@
 
 struct xs_lock_stats {
 	uint64_t acquisitions;
-	uint64_t contended;   /* had to wait */
-	double wait_s;        /* total time waited */
-	double hold_s;        /* total time held (exclusive or shared) */
+	uint64_t contended; /* had to wait */
+	double wait_s;	    /* total time waited */
+	double hold_s;	    /* total time held (exclusive or shared) */
 	double max_wait_s;
 };
 
@@ -29,11 +29,11 @@ struct xs_rwsem {
 	const char *name;
 	sg_mutex_t mutex;
 	sg_cond_t cond;
-	int readers;        /* current shared holders */
-	bool writer;        /* held exclusive */
+	int readers; /* current shared holders */
+	bool writer; /* held exclusive */
 	uint64_t next_ticket;
 	struct xs_rwsem_waiter *queue; /* FIFO */
-	double acquired_at; /* exclusive: when taken */
+	double acquired_at;	       /* exclusive: when taken */
 	struct xs_lock_stats stats;
 };
 
@@ -53,11 +53,11 @@ bool xs_down_write_trylock(struct xs_rwsem *sem);
 struct xs_folio_locks {
 	sg_mutex_t mutex;
 	sg_cond_t cond;
-	uint64_t *locked;  /* open-addressing set of index + 1 */
+	uint64_t *locked; /* open-addressing set of index + 1 */
 	int *owner;
 	size_t cap;
 	size_t count;
-	int waiters;       /* tasks blocked in xs_folio_lock_wait */
+	int waiters; /* tasks blocked in xs_folio_lock_wait */
 	struct xs_lock_stats stats;
 };
 

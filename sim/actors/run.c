@@ -32,8 +32,8 @@
 
 #define XS_RANK_FOLIO 2
 
-static const int lock_rank[XS_LOCK_NR] = { 0, 1, 3 };
-static const char *const lock_name[XS_LOCK_NR] = { "i_rwsem", "invalidate_lock", "ILOCK" };
+static const int lock_rank[XS_LOCK_NR] = {0, 1, 3};
+static const char *const lock_name[XS_LOCK_NR] = {"i_rwsem", "invalidate_lock", "ILOCK"};
 
 /* The run of this process (SimGrid runs one engine per process). */
 static struct xs_run *the_run;
@@ -57,8 +57,8 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-struct xs_task *xs_task_new(struct xs_run *run, const char *name,
-			    const struct xs_actor_group *grp, uint32_t job)
+struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp,
+			    uint32_t job)
 {
 	struct xs_task *t = calloc(1, sizeof(*t));
 
@@ -169,7 +169,7 @@ static char *xs_strdup_printf(const char *fmt, ...)
 
 void xs_run_check(struct xs_run *run)
 {
-	struct xs_err err = { 0, "" };
+	struct xs_err err = {0, ""};
 	int bad;
 
 	/*
@@ -375,12 +375,17 @@ static const struct xs_host_ops host_ops = {
 
 /* ---- end of life ---- */
 
-static const char *const op_names[] = { "write", "store", "truncate", "fpunch", "fzero",
-					"prefill" };
+static const char *const op_names[] = {"write", "store", "truncate", "fpunch", "fzero", "prefill"};
 static const char *const ev_names[XS_EV_NR] = {
-	"reserved delalloc",	     "punched delalloc",  "truncated page cache",
-	"discarded a dirty folio",   "short copy-in",	  "writeback found a hole (no I/O)",
-	"stale iomap",		     "dirtied by a fault", "converted delalloc",
+	"reserved delalloc",
+	"punched delalloc",
+	"truncated page cache",
+	"discarded a dirty folio",
+	"short copy-in",
+	"writeback found a hole (no I/O)",
+	"stale iomap",
+	"dirtied by a fault",
+	"converted delalloc",
 	"wrote",
 	"zeroed the block around its write (mapping: not written)",
 };
@@ -417,7 +422,8 @@ static char *loss_detail(struct xs_run *run, const struct xs_oracle_loss *loss)
 	for (i = 0; i < run->nevs && shown < 12; i++) {
 		const struct xs_evrec *e = &run->evs[i];
 		uint64_t page = run->fs.inode.i_mapping.page_bytes;
-		uint64_t lo = loss->off / page * page, hi = (loss->off + loss->len + page - 1) / page * page;
+		uint64_t lo = loss->off / page * page,
+			 hi = (loss->off + loss->len + page - 1) / page * page;
 
 		if (!ev_relevant(e->kind) || (o && e->t < o->t0))
 			continue;
@@ -441,8 +447,8 @@ static void on_loss(void *arg, const struct xs_oracle_loss *loss)
 	struct xs_run *run = lc->run;
 	size_t i;
 
-	xs_anomaly_add(run, "lost", loss->off, loss->len,
-		       loss->id ? run->ops[loss->id - 1].t1 : 0, loss_detail(run, loss));
+	xs_anomaly_add(run, "lost", loss->off, loss->len, loss->id ? run->ops[loss->id - 1].t1 : 0,
+		       loss_detail(run, loss));
 	for (i = 0; i < lc->nlost_ids; i++)
 		if (lc->lost_ids[i] == loss->id)
 			return;
@@ -461,7 +467,7 @@ static void compare_with_oracle(struct xs_run *run)
 	struct xs_mount *mp = &run->fs.mount;
 	uint64_t bs = mp->m_geo.blocksize, size = ip->i_size, off;
 	uint8_t *buf = malloc(bs);
-	struct loss_ctx lc = { run, NULL, 0, 0 };
+	struct loss_ctx lc = {run, NULL, 0, 0};
 	uint64_t lost = 0;
 
 	xbt_assert(buf, "out of memory");
@@ -479,8 +485,8 @@ static void compare_with_oracle(struct xs_run *run)
 		lost += xs_oracle_compare_range(&run->oracle, off, buf, n, on_loss, &lc);
 	}
 	if (size != run->oracle.size) {
-		uint64_t d = size > run->oracle.size ? size - run->oracle.size
-						     : run->oracle.size - size;
+		uint64_t d =
+			size > run->oracle.size ? size - run->oracle.size : run->oracle.size - size;
 
 		lost += d;
 		xs_anomaly_add(run, "lost", xs_min_u64(size, run->oracle.size), d,
@@ -505,13 +511,13 @@ static void record_leaks(struct xs_run *run)
 	xs_iext_first(&ip->i_df, &icur);
 	while (xs_iext_get_extent(&ip->i_df, &icur, &got)) {
 		if (xs_isnullstartblock(got.br_startblock))
-			xs_anomaly_add(run, "leak", xs_fsb_to_b(&run->fs.mount, got.br_startoff),
-				       xs_fsb_to_b(&run->fs.mount, got.br_blockcount),
-				       simgrid_get_clock(),
-				       xs_strdup_printf("xfs_check_delalloc: data fork has delalloc "
-							"extent at [%llu:%llu] at eviction",
-							(unsigned long long)got.br_startoff,
-							(unsigned long long)got.br_blockcount));
+			xs_anomaly_add(
+				run, "leak", xs_fsb_to_b(&run->fs.mount, got.br_startoff),
+				xs_fsb_to_b(&run->fs.mount, got.br_blockcount), simgrid_get_clock(),
+				xs_strdup_printf("xfs_check_delalloc: data fork has delalloc "
+						 "extent at [%llu:%llu] at eviction",
+						 (unsigned long long)got.br_startoff,
+						 (unsigned long long)got.br_blockcount));
 		xs_iext_next(&ip->i_df, &icur);
 	}
 }
@@ -537,8 +543,7 @@ static double pct(const double *v, size_t n, double q)
 
 static void summarise_latency(struct xs_run *run)
 {
-	static const char *const names[XS_LAT_NR] = { "write", "fault", "read", "fsync",
-						      "truncate" };
+	static const char *const names[XS_LAT_NR] = {"write", "fault", "read", "fsync", "truncate"};
 	struct xs_run_result *res = run->res;
 	int k;
 
@@ -617,8 +622,8 @@ static void main_actor(int argc, char **argv)
 		struct timespec w;
 
 		clock_gettime(CLOCK_MONOTONIC, &w);
-		run->res->workload_wall_s = (double)w.tv_sec + (double)w.tv_nsec / 1e9 -
-					    run->res->workload_wall_s;
+		run->res->workload_wall_s =
+			(double)w.tv_sec + (double)w.tv_nsec / 1e9 - run->res->workload_wall_s;
 	}
 	xs_stop_daemons(run);
 
@@ -641,7 +646,7 @@ static void main_actor(int argc, char **argv)
 	compare_with_oracle(run);
 	run->res->sim_time_s = simgrid_get_clock();
 	if (getenv("WPSIM_DEBUG")) {
-		uint64_t n[XS_EV_NR] = { 0 };
+		uint64_t n[XS_EV_NR] = {0};
 		size_t e;
 
 		for (e = 0; e < run->nevs; e++)
@@ -656,13 +661,16 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 {
 	struct xs_run *run = calloc(1, sizeof(*run));
 	struct xs_geometry geo;
-	struct xs_err xerr = { 0, "" };
+	struct xs_err xerr = {0, ""};
 	char platform[] = "/tmp/wpsim-platform-XXXXXX";
-	char *sg_argv[] = { "wpsim", "--log=root.thres:critical",
+	char *sg_argv[] = {
+		"wpsim",
+		"--log=root.thres:critical",
 #if defined(__SANITIZE_ADDRESS__)
-			    "--cfg=contexts/factory:thread",
+		"--cfg=contexts/factory:thread",
 #endif
-			    NULL };
+		NULL
+	};
 	int sg_argc = (int)(sizeof(sg_argv) / sizeof(sg_argv[0])) - 1;
 	unsigned int ndisks = 0;
 	sg_disk_t *disks = NULL;
@@ -718,12 +726,25 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	xs_trace_open(run, trace_path);
 	sg_actor_create("main", run->host, main_actor, 0, NULL);
 	simgrid_run();
+	for (i = 0; i < XS_LOCK_NR + 1; i++) {
+		const struct xs_lock_stats *ls =
+			i < XS_LOCK_NR ? &run->locks[i].stats : &run->folios.stats;
+
+		snprintf(res->locks[i].name, sizeof(res->locks[i].name), "%s",
+			 i < XS_LOCK_NR ? lock_name[i] : "folio");
+		res->locks[i].acquisitions = ls->acquisitions;
+		res->locks[i].contended = ls->contended;
+		res->locks[i].wait_s = ls->wait_s;
+		res->locks[i].max_wait_s = ls->max_wait_s;
+		res->locks[i].hold_s = ls->hold_s;
+	}
 	xs_device_destroy(run->dev); /* also frees its RNG stream */
 	xs_trace_close(run);
 	summarise_latency(run);
 	res->events = run->events;
 	clock_gettime(CLOCK_MONOTONIC, &w1);
-	res->wall_time_s = (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
+	res->wall_time_s =
+		(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
 	error = 0;
 out_fs:
 	xs_oracle_destroy(&run->oracle);
@@ -756,11 +777,26 @@ void xs_run_result_free(struct xs_run_result *res)
 
 void xs_run_print_outcomes(FILE *out, const struct xs_run_result *r)
 {
-	/* not one of the fixed outcomes: stores that got SIGBUS (ENOSPC, beyond EOF) */
+	int i;
+
+	/* not among the fixed outcomes: SIGBUS stores (ENOSPC, beyond EOF), lock figures */
 	fprintf(out, "sigbus=%llu\n", (unsigned long long)r->sigbus);
+	for (i = 0; i < 4; i++) {
+		if (!r->locks[i].name[0])
+			continue;
+		fprintf(out, "lock_%s_contended=%llu\n", r->locks[i].name,
+			(unsigned long long)r->locks[i].contended);
+		fprintf(out, "lock_%s_wait_us=%.3f\n", r->locks[i].name, r->locks[i].wait_s * 1e6);
+		fprintf(out, "lock_%s_max_wait_us=%.3f\n", r->locks[i].name,
+			r->locks[i].max_wait_s * 1e6);
+		if (i < 2)
+			fprintf(out, "lock_%s_hold_us=%.3f\n", r->locks[i].name,
+				r->locks[i].hold_s * 1e6);
+	}
 	fprintf(out, "lost_bytes=%llu\n", (unsigned long long)r->lost_bytes);
 	fprintf(out, "lost_stores=%llu\n", (unsigned long long)r->lost_stores);
-	fprintf(out, "leaked_delalloc_blocks=%llu\n", (unsigned long long)r->leaked_delalloc_blocks);
+	fprintf(out, "leaked_delalloc_blocks=%llu\n",
+		(unsigned long long)r->leaked_delalloc_blocks);
 	fprintf(out, "delalloc_at_unmount=%lld\n", (long long)r->delalloc_at_unmount);
 	fprintf(out, "invariant_violations=%llu\n", (unsigned long long)r->invariant_violations);
 	fprintf(out, "writes=%llu\n", (unsigned long long)r->writes);

@@ -26,7 +26,7 @@ struct xs_anomaly {
 	uint64_t offset;
 	uint64_t length;
 	double sim_time_s;
-	char *detail;  /* malloc'd */
+	char *detail; /* malloc'd */
 };
 
 #define XS_MAX_LATENCY_KINDS 8
@@ -46,6 +46,12 @@ struct xs_run_result {
 	int nlatency;
 	struct xs_anomaly *anomalies;
 	size_t nanomalies;
+	/* per lock: i_rwsem, invalidate_lock, ILOCK, folio */
+	struct {
+		char name[24];
+		uint64_t acquisitions, contended;
+		double wait_s, max_wait_s, hold_s;
+	} locks[4];
 };
 
 /*

@@ -25,26 +25,32 @@ struct xs_task {
 	uint32_t job;
 	gsl_rng *rng;
 	sg_actor_t actor;
-	unsigned int held;       /* lock ranks held (bit per rank) */
+	unsigned int held; /* lock ranks held (bit per rank) */
 	double shared_since[XS_LOCK_NR];
-	uint64_t op;             /* id of the operation in progress (0: none) */
-	uint64_t nops;           /* operations done */
-	bool faulted;            /* a page_mkwrite ran during the current store */
-	double cpu_debt;         /* CPU time charged but not yet slept (s) */
+	uint64_t op;	 /* id of the operation in progress (0: none) */
+	uint64_t nops;	 /* operations done */
+	bool faulted;	 /* a page_mkwrite ran during the current store */
+	double cpu_debt; /* CPU time charged but not yet slept (s) */
 	/* copy-in failure injection of the current write */
 	bool copy_failed;
 	const uint8_t *wbuf;
 };
 
 /* An acknowledged (or attempted) user operation. */
-enum xs_opkind { XS_OP_WRITE = 0, XS_OP_STORE, XS_OP_TRUNCATE, XS_OP_FPUNCH, XS_OP_FZERO,
-		 XS_OP_PREFILL };
+enum xs_opkind {
+	XS_OP_WRITE = 0,
+	XS_OP_STORE,
+	XS_OP_TRUNCATE,
+	XS_OP_FPUNCH,
+	XS_OP_FZERO,
+	XS_OP_PREFILL
+};
 
 struct xs_oprec {
 	int task;
 	enum xs_opkind kind;
-	uint64_t off, len;     /* what it asked for */
-	uint64_t done;         /* bytes acknowledged */
+	uint64_t off, len; /* what it asked for */
+	uint64_t done;	   /* bytes acknowledged */
 	double t0, t1;
 };
 
@@ -61,8 +67,14 @@ struct xs_samples {
 	size_t n, cap;
 };
 
-enum xs_lat_kind { XS_LAT_WRITE = 0, XS_LAT_FAULT, XS_LAT_READ, XS_LAT_FSYNC, XS_LAT_TRUNCATE,
-		   XS_LAT_NR };
+enum xs_lat_kind {
+	XS_LAT_WRITE = 0,
+	XS_LAT_FAULT,
+	XS_LAT_READ,
+	XS_LAT_FSYNC,
+	XS_LAT_TRUNCATE,
+	XS_LAT_NR
+};
 
 struct xs_run {
 	const struct xs_scenario *sc;
@@ -100,8 +112,8 @@ struct xs_run {
 /* The task running now. */
 struct xs_task *xs_self(void);
 /* A new task of the run (its RNG stream is numbered by creation order). */
-struct xs_task *xs_task_new(struct xs_run *run, const char *name,
-			    const struct xs_actor_group *grp, uint32_t job);
+struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp,
+			    uint32_t job);
 /*
  * Simulated CPU time for one kernel step: charge a sample of d (times scale) to the
  * task. Charges are slept at the next preemption point, folio unlock, I/O, contended

@@ -28,6 +28,8 @@
  */
 #include "actors/scenario.h"
 
+#include "actors/device.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <ini.h>
@@ -1213,6 +1215,12 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 	if (!ld->rc)
 		resolve(ld);
 	error = ld->rc;
+	/* the device file must be valid too: bad input is found before the run starts */
+	if (!error) {
+		struct xs_device_cfg dev;
+
+		error = xs_device_cfg_load(sc->device_path, &dev, err, errlen);
+	}
 out:
 	if (ld->f)
 		fclose(ld->f);

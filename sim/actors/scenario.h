@@ -26,8 +26,8 @@
 #include <stdint.h>
 
 #define XS_SCN_MAX_GROUPS 16
-#define XS_SCN_NAME_MAX 64
-#define XS_SCN_PATH_MAX 512
+#define XS_SCN_NAME_MAX	  64
+#define XS_SCN_PATH_MAX	  512
 
 enum xs_actor_kind {
 	XS_ACTOR_WRITER = 0,
@@ -44,39 +44,39 @@ enum xs_trunc_op { XS_TRUNC_TRUNCATE = 0, XS_TRUNC_FPUNCH, XS_TRUNC_FZERO };
 struct xs_actor_group {
 	char name[XS_SCN_NAME_MAX]; /* the section name */
 	enum xs_actor_kind kind;
-	uint32_t jobs;               /* actors in the group, >= 1 */
-	uint64_t offset_bytes;       /* where the group's ops start */
-	uint64_t size_bytes;         /* the range [offset, offset + size) they cover */
-	uint64_t bs_bytes;           /* bytes per op */
-	uint64_t stride_bytes;       /* distance between op starts (default bs) */
+	uint32_t jobs;	       /* actors in the group, >= 1 */
+	uint64_t offset_bytes; /* where the group's ops start */
+	uint64_t size_bytes;   /* the range [offset, offset + size) they cover */
+	uint64_t bs_bytes;     /* bytes per op */
+	uint64_t stride_bytes; /* distance between op starts (default bs) */
 	enum xs_pattern pattern;
-	uint64_t ops;                /* ops per job; 0 = one pass over the range */
-	struct xs_dist think;        /* pause between ops */
-	double fail_rate;            /* writer: P(a chunk's copy-in comes up short), 0..1 */
-	bool prefault_read;          /* faulter: read-touch every page first */
-	enum xs_trunc_op trunc_op;   /* truncator */
-	bool sync_range;             /* syncer: sync_file_range over its range, not fsync */
-	double start_s;              /* delay before the first op */
+	uint64_t ops;		   /* ops per job; 0 = one pass over the range */
+	struct xs_dist think;	   /* pause between ops */
+	double fail_rate;	   /* writer: P(a chunk's copy-in comes up short), 0..1 */
+	bool prefault_read;	   /* faulter: read-touch every page first */
+	enum xs_trunc_op trunc_op; /* truncator */
+	bool sync_range;	   /* syncer: sync_file_range over its range, not fsync */
+	double start_s;		   /* delay before the first op */
 };
 
 struct xs_cpu_costs {
-	struct xs_dist syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite,
-		punch, wb_folio, lock;
+	struct xs_dist syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite, punch,
+		wb_folio, lock;
 };
 
 struct xs_scenario {
 	char path[XS_SCN_PATH_MAX]; /* file it came from */
-	char kernel[16];            /* "6.1", "6.2", "6.6", "6.13" */
+	char kernel[16];	    /* "6.1", "6.2", "6.6", "6.13" */
 	struct xs_policy policy;    /* preset, then explicit keys */
-	uint64_t fs_bytes;          /* fs_size, default 1g */
-	uint32_t block_bytes;       /* block_size, default 4096 */
-	uint64_t file_bytes;        /* file_size: initial (sparse) size, default 0 */
+	uint64_t fs_bytes;	    /* fs_size, default 1g */
+	uint32_t block_bytes;	    /* block_size, default 4096 */
+	uint64_t file_bytes;	    /* file_size: initial (sparse) size, default 0 */
 	enum xs_prefill prefill;
 	char device[XS_SCN_NAME_MAX]; /* configs/devices/NAME.ini, default "nvme" */
 	char device_path[XS_SCN_PATH_MAX];
-	uint64_t memory_bytes;      /* page-cache limit, default 1g */
-	uint64_t seed;              /* default 1 */
-	double time_limit_s;        /* default 3600 */
+	uint64_t memory_bytes; /* page-cache limit, default 1g */
+	uint64_t seed;	       /* default 1 */
+	double time_limit_s;   /* default 3600 */
 	/* background actors */
 	double wb_interval_s, wb_expire_s;
 	uint32_t wb_background_ratio, wb_dirty_ratio;

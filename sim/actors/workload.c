@@ -67,7 +67,7 @@ static size_t w_fault_in(void *arg, uint64_t src_off, size_t len)
 static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
 		     uint8_t *buf)
 {
-	struct xs_user_buf src = { w_copy, w_fault_in, t };
+	struct xs_user_buf src = {w_copy, w_fault_in, t};
 	uint64_t id;
 	double t0;
 	int64_t r;
@@ -123,8 +123,7 @@ static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	}
 }
 
-static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
-		    uint8_t *buf)
+static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len, uint8_t *buf)
 {
 	double t0 = simgrid_get_clock();
 
@@ -217,9 +216,10 @@ void xs_worker_main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < nops; i++) {
-		uint64_t slot = g->pattern == XS_PATTERN_RAND
-					? (uint64_t)gsl_rng_uniform_int(t->rng, (unsigned long)slots)
-					: i % slots;
+		uint64_t slot =
+			g->pattern == XS_PATTERN_RAND
+				? (uint64_t)gsl_rng_uniform_int(t->rng, (unsigned long)slots)
+				: i % slots;
 		uint64_t off = g->offset_bytes + slot * g->stride_bytes;
 		uint64_t len = xs_min_u64(g->bs_bytes, g->offset_bytes + g->size_bytes - off);
 
@@ -283,7 +283,7 @@ void xs_prefill(struct xs_run *run, struct xs_task *t)
 		xbt_assert(buf, "out of memory");
 		for (off = 0; off < size; off += chunk) {
 			uint64_t n = xs_min_u64(chunk, size - off);
-			struct xs_user_buf src = { plain_copy, NULL, buf };
+			struct xs_user_buf src = {plain_copy, NULL, buf};
 			int64_t r;
 
 			fill_marker(buf, n, id + off / chunk);

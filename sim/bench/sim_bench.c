@@ -52,7 +52,7 @@ static void bare_loop(int fd)
 {
 	struct xs_device_cfg cfg;
 	char err[512], platform[] = "/tmp/wpsim-bench-XXXXXX";
-	char *argv[] = { "bench", "--log=root.thres:critical", NULL };
+	char *argv[] = {"bench", "--log=root.thres:critical", NULL};
 	int argc = 2, tmpfd;
 	double t0, rate;
 

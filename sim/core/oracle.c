@@ -173,7 +173,7 @@ uint64_t xs_oracle_compare_range(struct xs_oracle *o, uint64_t base, const uint8
 				i++;
 			lost += off + i - start;
 			if (report) {
-				struct xs_oracle_loss loss = { id, start, off + i - start };
+				struct xs_oracle_loss loss = {id, start, off + i - start};
 
 				report(arg, &loss);
 			}

@@ -51,7 +51,7 @@ struct xs_pagecache {
 	uint64_t nr_dirty;	   /* folios with DIRTY */
 	uint64_t nr_writeback;
 	uint64_t tick;
-	uint64_t now_ns;           /* the host's clock, kept current by the host */
+	uint64_t now_ns; /* the host's clock, kept current by the host */
 };
 
 int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t block_bytes);

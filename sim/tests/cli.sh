@@ -51,6 +51,31 @@ expect_exit "filesystem too small" 2 "$wpsim" io "$tmp/tiny.xfsio"
 expect_exit "unknown subcommand" 2 "$wpsim" frob
 expect_exit "no subcommand" 2 "$wpsim"
 
+# wpsim run: bad scenarios and overrides
+printf '[global]\nfile_size = 1m\n[w]\nkind = writer\ncolour = red\n' >"$tmp/badkey.ini"
+expect_exit "run: unknown scenario key" 2 "$wpsim" run "$tmp/badkey.ini"
+grep -q "badkey.ini:5: colour = red: unknown key" "$tmp/err"
+check "run: unknown key message names file, line, key and value" $?
+printf '[global]\nfile_size = 1m\n[f]\nkind = faulter\noffset = 2m\n' >"$tmp/badoff.ini"
+expect_exit "run: faulter offset beyond the file" 2 "$wpsim" run "$tmp/badoff.ini"
+grep -q "badoff.ini:5: offset = 2m" "$tmp/err"
+check "run: impossible combination is named" $?
+expect_exit "run: missing scenario" 2 "$wpsim" run "$tmp/none.ini"
+expect_exit "run: bad override value" 2 "$wpsim" run scenarios/generic-346.ini -s pwriter.fail_rate=2
+grep -q "pwriter.fail_rate=2" "$tmp/err"
+check "run: bad override is named" $?
+expect_exit "run: malformed override" 2 "$wpsim" run scenarios/generic-346.ini -s nodot
+printf '[global]\ndevice = floppy\nfile_size = 1m\n[w]\nkind = writer\n' >"$tmp/nodev.ini"
+expect_exit "run: missing device file" 2 "$wpsim" run "$tmp/nodev.ini"
+grep -q "nodev.ini:2: device = floppy" "$tmp/err"
+check "run: missing device file is named" $?
+mkdir -p "$tmp/dev"
+sed 's/^queue_depth *=.*/queue_depth = 0/' configs/devices/nvme.ini >"$tmp/dev/nvme.ini"
+WPSIM_DEVICES="$tmp/dev" "$wpsim" run scenarios/generic-346.ini >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 2 ] && grep -q "queue_depth = 0" "$tmp/err"
+check "run: a queue depth of 0 is refused with exit 2 (got $got)" $?
+
 # a good script runs and is deterministic
 expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
 "$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/a" 2>&1

@@ -47,12 +47,20 @@ static int make_devdirs(void)
 	snprintf(emptydir, sizeof(emptydir), "/tmp/wpsim-nodevs-XXXXXX");
 	if (!mkdtemp(devdir) || !mkdtemp(emptydir))
 		return -1;
+	/* valid device files (scenario loading also loads the device): the shipped ones */
 	for (i = 0; i < 2; i++) {
+		FILE *in;
+		char line[512];
+
+		snprintf(path, sizeof(path), "configs/devices/%s.ini", i ? "nvme" : "hdd");
+		in = fopen(path, "r");
 		snprintf(path, sizeof(path), "%s/%s.ini", devdir, i ? "nvme" : "hdd");
 		f = fopen(path, "w");
-		if (!f)
+		if (!f || !in)
 			return -1;
-		fprintf(f, "; dummy device for the scenario tests\n");
+		while (fgets(line, sizeof(line), in))
+			fputs(line, f);
+		fclose(in);
 		fclose(f);
 	}
 	return 0;
