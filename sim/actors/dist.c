@@ -333,8 +333,7 @@ double xs_dist_mean(const struct xs_dist *d)
 	return d->a;
 }
 
-/* The shortest %g text that reads back as exactly x; whole numbers in full (3600). */
-static void shortest_g(char *buf, size_t len, double x)
+void xs_real_format(double x, char *buf, size_t len)
 {
 	int prec;
 
@@ -358,11 +357,11 @@ void xs_dist_format(const struct xs_dist *d, char *buf, size_t len)
 	for (i = 0; i < XS_NDIST_NAMES; i++)
 		if (xs_dist_names[i].kind == d->kind)
 			name = xs_dist_names[i].name;
-	shortest_g(a, sizeof(a), d->a);
+	xs_real_format(d->a, a, sizeof(a));
 	if (d->kind == XS_DIST_CONST || d->kind == XS_DIST_EXP) {
 		snprintf(buf, len, "%s(%s)", name, a);
 		return;
 	}
-	shortest_g(b, sizeof(b), d->b);
+	xs_real_format(d->b, b, sizeof(b));
 	snprintf(buf, len, "%s(%s, %s)", name, a, b);
 }

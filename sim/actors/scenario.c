@@ -488,25 +488,6 @@ static void size_text(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%" PRIu64, v);
 }
 
-/*
- * The shortest %g text that reads back as exactly x (times print in seconds); whole
- * numbers in full (3600, not 3.6e+03).
- */
-static void real_text(double x, char *buf, size_t len)
-{
-	int prec;
-
-	if (x == floor(x) && fabs(x) < 1e15) {
-		snprintf(buf, len, "%.0f", x);
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, x);
-		if (strtod(buf, NULL) == x)
-			return;
-	}
-}
-
 static void vals_list(const struct xs_key_val *vals, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -534,12 +515,12 @@ static void key_accepted(const struct xs_key *k, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "..%" PRIu64, k->umin, k->umax);
 		break;
 	case KT_REAL:
-		real_text(k->dmin, lo, sizeof(lo));
-		real_text(k->dmax, hi, sizeof(hi));
+		xs_real_format(k->dmin, lo, sizeof(lo));
+		xs_real_format(k->dmax, hi, sizeof(hi));
 		snprintf(buf, len, "%s..%s", lo, hi);
 		break;
 	case KT_TIME:
-		real_text(k->dmin, lo, sizeof(lo));
+		xs_real_format(k->dmin, lo, sizeof(lo));
 		snprintf(buf, len, "a time %s %s, suffixes ns, us, ms, s (bare: s)",
 			 k->dmin_open ? ">" : ">=", lo);
 		break;
@@ -583,7 +564,7 @@ static void value_format(const void *base, const struct xs_key *k, char *buf, si
 	case KT_REAL:
 	case KT_TIME:
 		memcpy(&x, p, sizeof(x));
-		real_text(x, buf, len);
+		xs_real_format(x, buf, len);
 		break;
 	case KT_DIST:
 		memcpy(&d, p, sizeof(d));
