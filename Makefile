@@ -16,13 +16,14 @@ CFLAGS_BASE = $(WARN) $(WERROR) $(OPT) -D_GNU_SOURCE -Isim
 CORE_CFLAGS = $(CFLAGS_BASE) -Wconversion $(shell pkg-config --cflags $(PKGS_CORE))
 APP_CFLAGS  = $(CFLAGS_BASE) $(shell pkg-config --cflags $(PKGS_CORE))
 CORE_LIBS   = $(shell pkg-config --libs $(PKGS_CORE)) -lm
-PKGS_SIM    = simgrid inih
+PKGS_SIM    = simgrid inih sqlite3
 SIM_CFLAGS  = $(APP_CFLAGS) $(shell pkg-config --cflags $(PKGS_SIM) 2>/dev/null)
 SIM_LIBS    = $(shell pkg-config --libs $(PKGS_SIM) 2>/dev/null) $(CORE_LIBS)
 
 CORE_SRC  = $(wildcard sim/core/*.c)
 IO_SRC    = $(wildcard sim/io/*.c)
 ACTORS_SRC = $(wildcard sim/actors/*.c)
+STORE_SRC = sim/store/store.c sim/store/sweep.c
 SIMTEST_SRC = $(wildcard sim/tests/sim/*.c) sim/tests/unit/unit_main.c
 UNIT_SRC  = $(wildcard sim/tests/unit/*.c)
 IOTEST_SRC = $(wildcard sim/tests/io/*.c) sim/tests/unit/unit_main.c
@@ -31,6 +32,7 @@ BENCH_SRC = $(filter-out sim/bench/sim_bench.c,$(wildcard sim/bench/*.c))
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
 IO_OBJ    = $(IO_SRC:%.c=$(BUILD)/%.o)
 ACTORS_OBJ = $(ACTORS_SRC:%.c=$(BUILD)/%.o)
+STORE_OBJ = $(STORE_SRC:%.c=$(BUILD)/%.o)
 SIMTEST_OBJ = $(SIMTEST_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 IOTEST_OBJ = $(IOTEST_SRC:%.c=$(BUILD)/%.o)
@@ -53,6 +55,11 @@ $(BUILD)/sim/actors/%.o: sim/actors/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
 
+# The results database and sweeps: SQLite (only here), SimGrid runs in child processes.
+$(BUILD)/sim/store/%.o: sim/store/%.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/sim/tests/sim/%.o: sim/tests/sim/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
@@ -68,11 +75,11 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 $(BUILD)/libxscore.a: $(CORE_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/wpsim: $(MAIN_OBJ) $(IO_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
+$(BUILD)/wpsim: $(MAIN_OBJ) $(IO_OBJ) $(STORE_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
 # Tests of the simulation layer (scenarios, distributions, device, runs): SimGrid.
-$(BUILD)/simtest: $(SIMTEST_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
+$(BUILD)/simtest: $(SIMTEST_OBJ) $(STORE_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
 # The unit-test binary: core + GSL only (DESIGN.md §1).
@@ -94,22 +101,48 @@ $(BUILD)/sim/bench/sim_bench.o: sim/bench/sim_bench.c | $(BUILD)/.deps-ok
 $(BUILD)/bench: $(BENCH_OBJ) $(BUILD)/libxscore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
+# wpsim report (issue 4): statistics (GSL) and the report (SQLite, opened read-only),
+# compiled by the sim/store rule above, linked into build/wpsim; the statistics' tests
+# are in build/simtest. Prerequisites are added on lines of their own ($^ drops
+# duplicates, so these objects may also be listed elsewhere).
+REPORT_SRC  = sim/store/report.c sim/store/stats.c
+REPORT_OBJ  = $(REPORT_SRC:%.c=$(BUILD)/%.o)
+
+$(BUILD)/wpsim: $(REPORT_OBJ)
+$(BUILD)/simtest: $(BUILD)/sim/store/stats.o
+
+# analysis/*.sql and `wpsim report` on a generated database (needs the sqlite3 CLI).
+analysis-test: $(BUILD)/wpsim
+	@sh sim/tests/analysis.sh $(BUILD)/wpsim
+
+.PHONY: analysis-test
+-include $(REPORT_OBJ:.o=.d)
+
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
-		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format
+		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel
 
 test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/simtest $(BUILD)/wpsim
 	@sh sim/tests/run-all.sh $(BUILD)
 
+# The main job: the default sweeps into data/results.db (runs already stored are
+# kept: remove the file to start afresh), then the report into data/report/.
+DB ?= data/results.db
 run: $(BUILD)/wpsim
-	@sh sim/tests/diff/run.sh $(BUILD)/wpsim
+	@mkdir -p data
+	$(BUILD)/wpsim sweep configs/sweeps/default-346.ini --db $(DB) --resume
+	$(BUILD)/wpsim sweep configs/sweeps/default-344.ini --db $(DB) --resume
+	$(BUILD)/wpsim sweep configs/sweeps/default-nopunch.ini --db $(DB) --resume
+	$(BUILD)/wpsim report --db $(DB) --out data/report
+	@sqlite3 -readonly $(DB) < analysis/summary.sql
 
 bench: $(BUILD)/bench $(BUILD)/simbench $(BUILD)/wpsim
 	$(BUILD)/bench
 	@sh sim/bench/io-bench.sh $(BUILD)/wpsim
 	$(BUILD)/simbench
+	@sh sim/bench/sweep-bench.sh $(BUILD)/wpsim
 
 # stdbuf (used by the diff runner) preloads a library ahead of the ASan runtime.
 asan:
@@ -131,4 +164,4 @@ clean:
 	rm -rf build build-asan
 
 .PHONY: all deps test run bench asan kernel-capture format-check format clean
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(ACTORS_OBJ:.o=.d) $(SIMTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(ACTORS_OBJ:.o=.d) $(STORE_OBJ:.o=.d) $(SIMTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

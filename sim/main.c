@@ -4,17 +4,23 @@
 #include "actors/run.h"
 #include "actors/scenario.h"
 #include "io/io.h"
+#include "store/store.h"
+#include "store/sweep.h"
+#include "store/report.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: wpsim io [-c CMD]... [SCRIPT]\n"
 		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
-		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume]\n"
+		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N]\n"
+		"       wpsim merge OUT IN...\n"
 		"       wpsim report [--db PATH] [--out DIR]\n");
 	return 2;
 }
@@ -74,6 +80,30 @@ static void print_anomalies(FILE *out, const struct xs_run_result *res)
 	}
 }
 
+/* wpsim run --db: refuse a file that is not a wpsim database before the run. */
+static int run_db_check(const char *db)
+{
+	char err[1024];
+	int error = xs_store_check_file(db, err, sizeof(err));
+
+	if (error == 0 || error == -ENOENT)
+		return 0;
+	fprintf(stderr, "wpsim run: %s\n", err);
+	return error == -EINVAL ? 2 : 1;
+}
+
+/* wpsim run --db: store the run as a sweep of one (store/sweep.h). */
+static int run_db_store(const char *db, const struct xs_scenario *sc, const struct xs_override *ov,
+			int nov, const struct xs_run_result *res, const char *run_error)
+{
+	char err[1024];
+	int error = xs_sweep_store_single(db, sc, ov, nov, res, run_error, err, sizeof(err));
+
+	if (error) /* 1: already stored, a note */
+		fprintf(stderr, "wpsim run: %s\n", err);
+	return error < 0 ? (error == -EINVAL || error == -EEXIST ? 2 : 1) : 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
@@ -124,8 +154,10 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (db) {
-		fprintf(stderr, "wpsim run: --db %s: the results database is not built yet\n", db);
-		goto out;
+		ret = run_db_check(db);
+		if (ret)
+			goto out;
+		ret = 2;
 	}
 	if (xs_scenario_load(scenario, ov, nov, devices_dir(), sc, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -134,12 +166,14 @@ static int cmd_run(int argc, char **argv)
 	if (xs_run(sc, trace, &res, err, sizeof(err))) {
 		fprintf(stderr, "wpsim run: %s\n", err);
 		ret = 1;
+		if (db)
+			run_db_store(db, sc, ov, nov, NULL, err);
 		goto out;
 	}
 	print_anomalies(stdout, &res);
 	xs_run_print_outcomes(stdout, &res);
+	ret = db ? run_db_store(db, sc, ov, nov, &res, NULL) : 0;
 	xs_run_result_free(&res);
-	ret = 0;
 out:
 	for (i = 0; i < nov + 1 && owned; i++)
 		free(owned[i]);
@@ -147,6 +181,130 @@ out:
 	free(ov);
 	free(sc);
 	return ret;
+}
+
+/* wpsim report [--db PATH] [--out DIR] (store/report.h) */
+static int cmd_report(int argc, char **argv)
+{
+	const char *db = "data/results.db", *out = "data/report";
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			fprintf(stderr, "wpsim report: unknown argument %s\n", argv[i]);
+			return usage(stderr);
+		}
+	}
+	return xs_report_main(db, out, stdout, stderr);
+}
+
+/* A whole number lo..hi, all of s. */
+static bool uint_arg(const char *s, unsigned lo, unsigned hi, unsigned *v)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || n < lo || n > hi)
+		return false;
+	*v = (unsigned)n;
+	return true;
+}
+
+/* wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N] (store/sweep.h) */
+static int cmd_sweep(int argc, char **argv)
+{
+	struct xs_sweep_opts o = {.db = "data/results.db", .jobs = xs_sweep_default_jobs()};
+	struct xs_sweep *sw;
+	const char *path = NULL;
+	char err[2048], *slash;
+	int i, ret;
+
+	o.progress = isatty(STDERR_FILENO) ? 1 : 0;
+	o.out = stdout;
+	o.log = stderr;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
+			if (!uint_arg(argv[++i], 1, 4096, &o.jobs)) {
+				fprintf(stderr,
+					"wpsim sweep: --jobs %s: bad count (accepted: 1..4096)\n",
+					argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			o.db = argv[++i];
+		} else if (strcmp(argv[i], "--resume") == 0) {
+			o.resume = true;
+		} else if (strcmp(argv[i], "--shard") == 0 && i + 1 < argc) {
+			slash = strchr(argv[++i], '/');
+			if (slash)
+				*slash = '\0';
+			if (!slash || !uint_arg(slash + 1, 1, 1000000, &o.shard_n) ||
+			    !uint_arg(argv[i], 1, o.shard_n, &o.shard_k)) {
+				if (slash)
+					*slash = '/';
+				fprintf(stderr,
+					"wpsim sweep: --shard %s: bad shard "
+					"(accepted: K/N, 1 <= K <= N <= 1000000)\n",
+					argv[i]);
+				return 2;
+			}
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "wpsim sweep: unknown option %s\n", argv[i]);
+			return usage(stderr);
+		} else if (!path) {
+			path = argv[i];
+		} else {
+			fprintf(stderr, "wpsim sweep: one sweep file only (got %s and %s)\n", path,
+				argv[i]);
+			return 2;
+		}
+	}
+	if (!path)
+		return usage(stderr);
+	sw = calloc(1, sizeof(*sw));
+	if (!sw)
+		return 1;
+	if (xs_sweep_load(path, devices_dir(), sw, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		ret = 2;
+	} else {
+		ret = xs_sweep_execute(sw, &o);
+	}
+	xs_sweep_free(sw);
+	free(sw);
+	return ret;
+}
+
+/* wpsim merge OUT IN...: shard databases into one (store.h). */
+static int cmd_merge(int argc, char **argv)
+{
+	uint64_t copied, skipped;
+	char err[2048];
+	int i, error;
+
+	for (i = 0; i < argc; i++) {
+		if (argv[i][0] == '-') {
+			fprintf(stderr, "wpsim merge: unknown option %s\n", argv[i]);
+			return usage(stderr);
+		}
+	}
+	if (argc < 2)
+		return usage(stderr);
+	error = xs_store_merge(argv[0], (const char *const *)argv + 1, argc - 1, &copied, &skipped,
+			       err, sizeof(err));
+	if (error) {
+		fprintf(stderr, "wpsim merge: %s\n", err);
+		return error == -EINVAL || error == -ENOENT || error == -EEXIST ? 2 : 1;
+	}
+	printf("merge: %llu runs copied, %llu already there -> %s\n", (unsigned long long)copied,
+	       (unsigned long long)skipped, argv[0]);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -161,10 +319,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
-	if (strcmp(argv[1], "sweep") == 0 || strcmp(argv[1], "report") == 0) {
-		fprintf(stderr, "wpsim %s: not built yet (issue 4)\n", argv[1]);
-		return 2;
-	}
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 2, argv + 2);
+	if (strcmp(argv[1], "sweep") == 0)
+		return cmd_sweep(argc - 2, argv + 2);
+	if (strcmp(argv[1], "merge") == 0)
+		return cmd_merge(argc - 2, argv + 2);
 	fprintf(stderr, "wpsim: unknown command %s\n", argv[1]);
 	return usage(stderr);
 }

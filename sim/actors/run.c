@@ -590,6 +590,7 @@ static void main_actor(int argc, char **argv)
 	(void)argv;
 	sg_actor_self_set_data(self);
 	xs_prefill(run, self);
+	xs_prefault(run, self);
 	xs_start_daemons(run);
 	for (g = 0; g < run->sc->ngroups; g++)
 		nworkers += (int)run->sc->groups[g].jobs;

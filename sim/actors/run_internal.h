@@ -138,6 +138,11 @@ void xs_run_tick(struct xs_run *run);
 void xs_worker_main(int argc, char **argv);
 /* workload.c: the initial file contents (global.prefill, global.file_size). */
 void xs_prefill(struct xs_run *run, struct xs_task *t);
+/*
+ * workload.c: faulters with prefault = read touch every page of their range with a
+ * load before any job starts, as holetest -r does before its threads race.
+ */
+void xs_prefault(struct xs_run *run, struct xs_task *t);
 
 /* background.c: flusher, reclaim and blockgc daemons. */
 void xs_start_daemons(struct xs_run *run);

@@ -191,7 +191,6 @@ void xs_worker_main(int argc, char **argv)
 	struct xs_task *t = xs_self();
 	struct xs_run *run = t->run;
 	const struct xs_actor_group *g = t->grp;
-	uint64_t page = run->fs.inode.i_mapping.page_bytes;
 	uint64_t slots = g->size_bytes / g->stride_bytes, nops, i;
 	uint8_t *buf = malloc(g->bs_bytes);
 
@@ -204,17 +203,6 @@ void xs_worker_main(int argc, char **argv)
 	if (g->start_s > 0)
 		sg_actor_sleep_for(g->start_s);
 	xs_run_tick(run);
-	if (g->kind == XS_ACTOR_FAULTER && g->prefault_read) {
-		uint64_t p;
-
-		for (p = g->offset_bytes / page * page; p < g->offset_bytes + g->size_bytes;
-		     p += page) {
-			uint8_t c;
-
-			if (xs_mmap_load(&run->fs.inode, p, &c, 1))
-				break;
-		}
-	}
 	for (i = 0; i < nops; i++) {
 		uint64_t slot =
 			g->pattern == XS_PATTERN_RAND
@@ -249,6 +237,29 @@ void xs_worker_main(int argc, char **argv)
 		xs_cpu_pay(t);
 	}
 	free(buf);
+}
+
+void xs_prefault(struct xs_run *run, struct xs_task *t)
+{
+	uint64_t page = run->fs.inode.i_mapping.page_bytes;
+	int gi;
+
+	for (gi = 0; gi < run->sc->ngroups; gi++) {
+		const struct xs_actor_group *g = &run->sc->groups[gi];
+		uint64_t p;
+
+		if (g->kind != XS_ACTOR_FAULTER || !g->prefault_read)
+			continue;
+		for (p = g->offset_bytes / page * page; p < g->offset_bytes + g->size_bytes;
+		     p += page) {
+			uint8_t c;
+
+			xs_cpu(t, &run->sc->cpu.fault, 1);
+			if (xs_mmap_load(&run->fs.inode, p, &c, 1))
+				break;
+		}
+		xs_cpu_pay(t);
+	}
 }
 
 /* A user buffer whose copy-in never fails (the prefill). */

@@ -36,6 +36,8 @@ run_suite simtest "$build/simtest"
 run_suite diff sh sim/tests/diff/run.sh "$build/wpsim"
 run_suite cli sh sim/tests/cli.sh "$build/wpsim"
 run_suite scenarios sh sim/tests/scenarios.sh "$build/wpsim"
+run_suite analysis sh sim/tests/analysis.sh "$build/wpsim"
+run_suite sweep sh sim/tests/sweep.sh "$build/wpsim"
 
 echo "total: $total_pass passed, $total_fail failed"
 exit $status

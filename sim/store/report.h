@@ -1,0 +1,23 @@
+/*
+ * `wpsim report` (DESIGN.md §8): the policy comparison read from a results database
+ * (the tables of DESIGN.md §7), printed as tables and written as CSV and gnuplot PNGs.
+ */
+#ifndef XS_REPORT_H
+#define XS_REPORT_H
+
+#include <stdio.h>
+
+/*
+ * Reads the database at db_path, opened read-only in one read transaction (a sweep
+ * may be writing it), and prints the report on out, messages on err. Writes into
+ * out_dir (created, with parents, if missing): groups.csv, comparisons.csv, and
+ * through gnuplot loss.png and latency-cdf.png with their data and plots.gp. Without
+ * a gnuplot binary it warns on err and writes everything but the PNGs.
+ *
+ * Returns the exit status: 0 success; 2 bad input (no such file, not an SQLite
+ * database, no run/param/metric table, no runs), the database untouched; 1 runtime
+ * failure (SQLite error while reading, out_dir not writable, gnuplot failed, ENOMEM).
+ */
+int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *err);
+
+#endif /* XS_REPORT_H */

@@ -1,0 +1,147 @@
+/*
+ * The results database (DESIGN.md §7): one SQLite file, written in WAL mode, one
+ * transaction per run. This module is the only code that includes sqlite3.h.
+ *
+ * Schema version XS_STORE_SCHEMA_VERSION, kept in PRAGMA user_version; the file is
+ * marked as ours by PRAGMA application_id = XS_STORE_APP_ID. The fixed tables and
+ * columns of DESIGN.md §7 are all there; the extra columns are
+ *   sweep.sweep_key   the sweep's identity (its name, or "spec-" and the spec hash), UNIQUE
+ *   sweep.spec_hash   hash of the scenario text and the varied key names
+ *   run.run_key       the run's identity "SWEEP_KEY|k=v;k=v|SEED", UNIQUE: a run is
+ *                     stored at most once, which is what --resume and merge rely on
+ *   run.host          the host name of the machine that ran it
+ *   anomaly.anomaly_id
+ *
+ * Opening never writes to a file that is not already a wpsim database of this schema
+ * version: an existing file is first checked read-only (xs_store_check_file) and
+ * refused, untouched, if it is not SQLite, not ours, or of another version.
+ *
+ * Concurrency: any number of processes may write one database at once (WAL, a busy
+ * timeout of XS_STORE_BUSY_MS, and every write transaction is BEGIN IMMEDIATE so
+ * the busy handler applies). synchronous = NORMAL: a killed process (kill -9) loses
+ * no committed run; a power cut may lose the last few commits, never consistency.
+ */
+#ifndef XS_STORE_H
+#define XS_STORE_H
+
+#include "actors/run.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define XS_WPSIM_VERSION	"0.1"	   /* run.version */
+#define XS_STORE_SCHEMA_VERSION 1	   /* PRAGMA user_version */
+#define XS_STORE_APP_ID		0x77707369 /* PRAGMA application_id, "wpsi" */
+#define XS_STORE_BUSY_MS	600000	   /* wait up to 10 min for another writer */
+
+struct xs_store;
+
+/* A name/value pair of the param and metric tables. */
+struct xs_store_kv {
+	const char *name;
+	const char *value;
+};
+
+/* One sweep row. sweep_key identifies it (UNIQUE); the others describe it. */
+struct xs_store_sweep {
+	const char *sweep_key;
+	const char *name;
+	const char *spec;      /* the sweep file's text (or a synthesised one) */
+	const char *spec_hash; /* 16 hex digits */
+	bool named;	       /* sweep_key is a name chosen by the user */
+};
+
+/*
+ * One run and all its rows. Metric values are text as printed by
+ * xs_run_print_outcomes(); integers are stored as INTEGER, other numbers as REAL.
+ */
+struct xs_store_run {
+	int64_t sweep_id;
+	const char *run_key;
+	const char *scenario;
+	uint64_t seed;
+	bool ok;	   /* status ok | failed */
+	const char *error; /* failed: why; NULL for ok */
+	bool has_sim_time; /* sim_time_s is known (NULL in the row otherwise) */
+	double sim_time_s;
+	double wall_time_s;
+	const char *started_at; /* ISO 8601 UTC */
+	const char *version;
+	const char *host;
+	const struct xs_store_kv *params;
+	size_t nparams;
+	const struct xs_store_kv *metrics;
+	size_t nmetrics;
+	const struct xs_latency *latency;
+	size_t nlatency;
+	const struct xs_anomaly *anomalies;
+	size_t nanomalies;
+};
+
+/* Time spent and rows written by xs_store_put_run() since the store was opened. */
+struct xs_store_stats {
+	uint64_t runs, metric_rows, rows;
+	double put_s; /* host seconds inside xs_store_put_run() */
+};
+
+/*
+ * Check, read-only, that path is a wpsim database of this schema version. Returns 0
+ * if it is; -ENOENT if path does not exist, is empty, or is an SQLite database without
+ * a single table (a new database may be created there); -EINVAL if it must be refused
+ * (not SQLite, not a wpsim database, another schema version, a directory...), with
+ * "PATH: problem" in err; another -errno if it cannot be read. Not while this process
+ * has the file open in a connection: its close() of the file would drop the process's
+ * POSIX locks on it, WAL mode's SHARED lock included.
+ */
+int xs_store_check_file(const char *path, char *err, size_t errlen);
+
+/*
+ * Open (create when missing or empty) the database at path: schema, WAL, busy timeout.
+ * Returns 0 and *out, or -EINVAL (refused, see xs_store_check_file: exit status 2) or
+ * another -errno (runtime failure: exit status 1), with one line in err.
+ */
+int xs_store_open(const char *path, struct xs_store **out, char *err, size_t errlen);
+
+void xs_store_close(struct xs_store *st);
+
+/*
+ * The sweep row of sw->sweep_key: created if missing, else its spec is updated to
+ * sw->spec. A named sweep already stored with another spec_hash is refused: -EEXIST
+ * (nothing written). Returns 0 and *sweep_id, or -errno with err.
+ */
+int xs_store_sweep(struct xs_store *st, const struct xs_store_sweep *sw, int64_t *sweep_id,
+		   char *err, size_t errlen);
+
+/*
+ * Whether a run named run_key is stored: 1 yes, 0 no, -errno on a database error.
+ * A named sweep's spec_hash as stored: 1 and the hash in hash (17 bytes), 0 if no such
+ * sweep.
+ */
+int xs_store_has_run(struct xs_store *st, const char *run_key);
+int xs_store_sweep_hash(struct xs_store *st, const char *sweep_key, char *hash, size_t len);
+
+/*
+ * Store one run and every row of it in one transaction. Returns 0 (stored, *run_id
+ * set), 1 (a run with that run_key is already stored: nothing written), or -errno.
+ */
+int xs_store_put_run(struct xs_store *st, const struct xs_store_run *r, int64_t *run_id, char *err,
+		     size_t errlen);
+
+void xs_store_get_stats(const struct xs_store *st, struct xs_store_stats *stats);
+
+/*
+ * wpsim merge: copy into out every run of the wpsim databases in[0..nin) whose run_key
+ * out does not hold yet, with its sweep and rows (run ids renumbered), one transaction
+ * per input. Every input is checked before anything is written: a missing or bad
+ * input, an input that is out itself, or a named sweep stored with two different
+ * spec hashes gives -EINVAL (or -ENOENT, -EEXIST) and leaves out unchanged.
+ * *copied and *skipped count the runs copied and those already present.
+ */
+int xs_store_merge(const char *out, const char *const *in, int nin, uint64_t *copied,
+		   uint64_t *skipped, char *err, size_t errlen);
+
+/* Current time as ISO 8601 UTC, "2024-05-01T12:00:00Z". */
+void xs_store_now(char *buf, size_t len);
+
+#endif /* XS_STORE_H */
