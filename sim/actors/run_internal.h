@@ -119,6 +119,8 @@ struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct x
  * task. Charges are slept at the next preemption point, folio unlock, I/O, contended
  * lock or end of operation (xs_cpu_pay): time advances by the same amount, with fewer
  * simulation events.
+ * Simplification: an uncontended lock is taken before the CPU time charged ahead of it
+ * has been slept, so it is taken up to a few hundred ns early.
  */
 void xs_cpu(struct xs_task *t, const struct xs_dist *d, double scale);
 void xs_cpu_pay(struct xs_task *t);

@@ -9,9 +9,13 @@
  * Simplification: block numbers are linear (agno * agblocks + agbno), not the kernel's
  * packed fsbno; the allocator never returns an extent crossing an AG boundary and
  * bmap never merges across one, so contiguity is the same.
- * Simplification: free space per AG is a sorted array of free extents; there are no
- * free-space btrees, AGFL or busy extents. The space those would use is inside the
- * mount-time counters (m_fdblocks_initial is derived from the kernel's captures).
+ * Simplification: free space per AG is a sorted array of free extents with a list of
+ * busy (freed, not yet committed) extents; there are no free-space btrees and the
+ * AGFL is a fixed 4 blocks. The mount-time free space follows mkfs.xfs and the
+ * per-AG reservations exactly (checked against the kernel in data/kernel/geometry.txt).
+ * Simplification: near ENOSPC the kernel's full-AG allocations come out one block
+ * shorter than this model's xfs_alloc_space_available() in some cases (see
+ * data/kernel/KNOWN-DIFFERENCES).
  * Simplification: no quota, no realtime device, no reflink/COW fork.
  */
 #ifndef XS_SPACE_H
