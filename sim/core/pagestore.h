@@ -4,6 +4,10 @@
  *
  * Used for the modelled disk (indexed by disk block), the oracle's shadow copy and
  * read-back (indexed by page). Open-addressing hash table: O(1) expected per access.
+ *
+ * A unit holding little data (a few markers in a page, as holetest writes) is kept
+ * sparse: its non-zero runs as (offset, length, bytes) segments, at most unit/8
+ * bytes of them; anything larger is a plain unit_bytes array.
  */
 #ifndef XS_PAGESTORE_H
 #define XS_PAGESTORE_H
@@ -12,18 +16,23 @@
 
 struct xs_pagestore {
 	uint32_t unit_bytes;
-	uint64_t *keys; /* unit index + 1; 0 marks an empty slot */
-	uint8_t **vals;
-	size_t cap; /* power of two */
+	uint64_t *keys;	  /* unit index + 1; 0 marks an empty slot */
+	uint8_t **vals;	  /* dense: unit_bytes; sparse: segments (u16 off, u16 len, bytes) */
+	uint32_t *blen;	  /* sparse: bytes of segments; UINT32_MAX: dense */
+	uint8_t *scratch; /* unit_bytes, for materialising a sparse unit */
+	size_t cap;	  /* power of two */
 	size_t count;
 };
 
 void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes);
 void xs_pagestore_destroy(struct xs_pagestore *ps);
 
-/* The unit's bytes, or NULL when it was never written (all zeroes). */
+/*
+ * The unit's bytes, or NULL when it was never written (all zeroes). For a sparse unit
+ * the bytes are materialised in a scratch buffer valid until the next call.
+ */
 const uint8_t *xs_pagestore_peek(const struct xs_pagestore *ps, uint64_t idx);
-/* The unit's bytes, allocated zero-filled on first use. */
+/* The unit's bytes, writable, allocated zero-filled on first use (made dense). */
 uint8_t *xs_pagestore_get(struct xs_pagestore *ps, uint64_t idx);
 /* Forget a unit: it reads as zeroes again. */
 void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx);

@@ -90,9 +90,11 @@ XS_TEST_SUITE(test_pagestore_basic)
 	test_cond("re-get: zero-filled again", bytes_are(u, 512, 0) && ps.count == 3);
 	xs_pagestore_drop(&ps, 8);
 	test_cond("dropping an absent unit is a no-op", ps.count == 3);
+	/* units 0, 2 (mostly 0x5c) and 7 (get) are dense: whole units */
 	test_cond("memory: slots plus units",
 		  xs_pagestore_mem_bytes(&ps) ==
-			  ps.cap * (sizeof(uint64_t) + sizeof(uint8_t *)) + 3 * 512);
+			  ps.cap * (sizeof(uint64_t) + sizeof(uint8_t *) + sizeof(uint32_t)) +
+				  3 * 512);
 
 	/* a unit far out (a disk block number beyond 2^32) */
 	xs_pagestore_write(&ps, (1ULL << 40) + 3, 4, src);
@@ -213,4 +215,42 @@ XS_TEST_SUITE(test_pagestore_vs_flat)
 	free(buf);
 	free(src);
 	free(held);
+}
+
+XS_TEST_SUITE(test_pagestore_sparse)
+{
+	struct xs_pagestore ps;
+	uint8_t marker[8], page[4096], exp[4096];
+	struct xs_err err;
+	uint64_t u;
+
+	memset(marker, 0xab, sizeof(marker));
+	xs_pagestore_init(&ps, 4096);
+	memset(exp, 0, sizeof(exp));
+	/* holetest: two 8-byte markers in each of 64 pages */
+	for (u = 0; u < 64; u++) {
+		xs_pagestore_write(&ps, u * 4096 + 1024, 8, marker);
+		xs_pagestore_write(&ps, u * 4096 + 3072, 8, marker);
+	}
+	memcpy(exp + 1024, marker, 8);
+	memcpy(exp + 3072, marker, 8);
+	xs_pagestore_read(&ps, 17 * 4096, 4096, page);
+	test_cond("sparse unit reads back both markers and zeroes", memcmp(page, exp, 4096) == 0);
+	test_cond("sparse peek materialises the same bytes",
+		  memcmp(xs_pagestore_peek(&ps, 17), exp, 4096) == 0);
+	/* 64 units of two 12-byte segments, far below 64 dense units */
+	test_cond("two markers a page cost segments, not pages",
+		  xs_pagestore_mem_bytes(&ps) < ps.cap * 20 + 64 * 64);
+	xs_pagestore_zero(&ps, 5 * 4096 + 1024, 4);
+	xs_pagestore_read(&ps, 5 * 4096 + 1020, 16, page);
+	test_cond("zeroing inside a sparse segment", page[3] == 0 && page[4] == 0 && page[7] == 0 &&
+							     page[8] == 0xab && page[11] == 0xab);
+	memset(page, 0x11, sizeof(page));
+	u = xs_pagestore_mem_bytes(&ps);
+	xs_pagestore_write(&ps, 9 * 4096, 4096, page);
+	xs_pagestore_read(&ps, 9 * 4096, 4096, exp);
+	test_cond("a full write turns the unit dense",
+		  memcmp(page, exp, 4096) == 0 && ps.blen[0] != 7);
+	test_cond("check passes", xs_pagestore_check(&ps, &err) == 0);
+	xs_pagestore_destroy(&ps);
 }
