@@ -250,7 +250,7 @@ XS_TEST_SUITE(test_pagestore_sparse)
 	xs_pagestore_write(&ps, 9 * 4096, 4096, page);
 	xs_pagestore_read(&ps, 9 * 4096, 4096, exp);
 	test_cond("a full write turns the unit dense",
-		  memcmp(page, exp, 4096) == 0 && ps.blen[0] != 7);
+		  memcmp(page, exp, 4096) == 0 && xs_pagestore_mem_bytes(&ps) >= u + 4096 - 64);
 	test_cond("check passes", xs_pagestore_check(&ps, &err) == 0);
 	xs_pagestore_destroy(&ps);
 }
