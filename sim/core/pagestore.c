@@ -289,6 +289,19 @@ void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len
 	}
 }
 
+/* Whether buf[0, n) has more than limit non-zero bytes (stops as soon as it knows). */
+static bool more_than(const uint8_t *buf, uint32_t n, uint32_t limit)
+{
+	uint32_t i, nz = 0;
+
+	if (n <= limit)
+		return false;
+	for (i = 0; i < n; i++)
+		if (buf[i] && ++nz > limit)
+			return true;
+	return false;
+}
+
 void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, const uint8_t *buf)
 {
 	while (len) {
@@ -297,6 +310,16 @@ void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, con
 		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
 		size_t i = slot_make(ps, idx);
 
+		if (ps->blen[i] != DENSE && more_than(buf, n, ps->unit_bytes / 8)) {
+			/* too much data to stay sparse: go dense without rebuilding segments */
+			uint8_t *dense = malloc(ps->unit_bytes);
+
+			XS_ASSERT(dense);
+			unit_materialize(ps, i, dense);
+			free(ps->vals[i]);
+			ps->vals[i] = dense;
+			ps->blen[i] = DENSE;
+		}
 		if (ps->blen[i] == DENSE) {
 			memcpy(ps->vals[i] + in, buf, n);
 		} else {
