@@ -287,12 +287,13 @@ static void xs_read_block(struct xs_inode *ip, struct xs_folio *folio, uint32_t 
 
 	if (xs_irec_is_hole(map) || xs_irec_is_delay(map) || map->br_state == XS_EXT_UNWRITTEN ||
 	    xs_fsb_to_b(mp, file_block) >= ip->i_size) {
-		memset(folio->data + off, 0, bs);
+		xs_folio_zero(&ip->i_mapping, folio, off, bs);
 		return;
 	}
 	xs_pagestore_read(&ip->i_fs->disk,
 			  xs_fsb_to_b(mp, map->br_startblock + (file_block - map->br_startoff)), bs,
-			  folio->data + off);
+			  ip->i_mapping.scratch);
+	xs_folio_write(&ip->i_mapping, folio, off, bs, ip->i_mapping.scratch);
 }
 
 void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
@@ -362,9 +363,9 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 		if (iomap->type != XS_IOMAP_MAPPED || (iomap->flags & XS_IOMAP_F_NEW) ||
 		    block_pos >= ip->i_size) {
 			if (from > poff)
-				memset(folio->data + poff, 0, from - poff);
+				xs_folio_zero(pc, folio, poff, from - poff);
 			if (to < pend)
-				memset(folio->data + to, 0, pend - to);
+				xs_folio_zero(pc, folio, to, pend - to);
 			xs_event(ip->i_fs, XS_EV_ZEROED, block_pos, pc->block_bytes);
 		} else {
 			struct xs_bmbt_irec map;
@@ -427,7 +428,10 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 		folio = xs_iomap_write_begin(ip, iomap, pos, bytes);
 		if (!folio)
 			break; /* stale: remap */
-		copied = src->copy(src->arg, folio->data + offset, src_off + total, bytes);
+		/* copy-in goes through scratch: the copy must not yield before it is stored */
+		copied = src->copy(src->arg, pc->scratch, src_off + total, bytes);
+		if (copied)
+			xs_folio_write(pc, folio, (uint32_t)offset, (uint32_t)copied, pc->scratch);
 		if (copied < bytes)
 			xs_event(ip->i_fs, XS_EV_SHORT_COPY, pos + copied, bytes - copied);
 		ok = xs_iomap_write_end(ip, folio, pos, bytes, copied);
@@ -520,7 +524,7 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, uint64_t lstart, uint64_t 
 			/* partial: zero the covered bytes, dirty state unchanged */
 			uint64_t zs = xs_max_u64(lstart, fpos), ze = xs_min_u64(lend, flast);
 
-			memset(folio->data + (zs - fpos), 0, ze - zs + 1);
+			xs_folio_zero(pc, folio, (uint32_t)(zs - fpos), (uint32_t)(ze - zs + 1));
 			folio->flags &= ~XS_FOLIO_PTE_WRITE;
 		}
 		xs_folio_unlock(ip->i_fs, index);
@@ -625,7 +629,7 @@ int xs_mmap_store(struct xs_inode *ip, uint64_t pos, const uint8_t *buf, uint32_
 
 		if (folio && (folio->flags & XS_FOLIO_PTE_WRITE)) {
 			/* the store itself: no kernel event while the PTE stays writable */
-			memcpy(folio->data + pos % pc->page_bytes, buf, len);
+			xs_folio_write(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
 			return 0;
 		}
 		xs_preempt(ip->i_fs, XS_PT_FAULT, pos);
@@ -656,7 +660,7 @@ int xs_mmap_load(struct xs_inode *ip, uint64_t pos, uint8_t *buf, uint32_t len)
 		return error;
 	folio = xs_pagecache_lookup(pc, index);
 	XS_ASSERT(folio);
-	memcpy(buf, folio->data + pos % pc->page_bytes, len);
+	xs_folio_read(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
 	return 0;
 }
 
@@ -686,7 +690,7 @@ int64_t xs_filemap_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t
 		folio = xs_pagecache_get(pc, index);
 		if (!(folio->flags & XS_FOLIO_UPTODATE))
 			xs_iomap_read_folio(ip, folio);
-		memcpy(buf + done, folio->data + off, n);
+		xs_folio_read(pc, folio, (uint32_t)off, (uint32_t)n, buf + done);
 		xs_folio_unlock(ip->i_fs, index);
 		done += n;
 	}
@@ -720,7 +724,7 @@ static void xs_iomap_zero_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint
 
 		if (!folio)
 			return;
-		memset(folio->data + offset, 0, bytes);
+		xs_folio_zero(pc, folio, (uint32_t)offset, (uint32_t)bytes);
 		xs_iomap_write_end(ip, folio, pos, bytes, bytes);
 		xs_folio_unlock(ip->i_fs, folio->index);
 		pos += bytes;

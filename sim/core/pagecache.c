@@ -15,12 +15,14 @@ int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t blo
 	pc->page_bytes = page_bytes;
 	pc->block_bytes = block_bytes;
 	pc->blocks_per_folio = page_bytes / block_bytes;
+	xs_pagestore_init(&pc->data, page_bytes);
+	pc->scratch = malloc(page_bytes);
+	XS_ASSERT(pc->scratch);
 	return 0;
 }
 
 static void folio_free(struct xs_folio *folio)
 {
-	free(folio->data);
 	free(folio);
 }
 
@@ -33,6 +35,30 @@ void xs_pagecache_destroy(struct xs_pagecache *pc)
 	free(pc->folios);
 	pc->folios = NULL;
 	pc->nr = pc->cap = 0;
+	xs_pagestore_destroy(&pc->data);
+	free(pc->scratch);
+	pc->scratch = NULL;
+}
+
+void xs_folio_read(const struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+		   uint32_t len, uint8_t *buf)
+{
+	XS_ASSERT(off + len <= pc->page_bytes);
+	xs_pagestore_read(&pc->data, folio->index * pc->page_bytes + off, len, buf);
+}
+
+void xs_folio_write(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+		    uint32_t len, const uint8_t *buf)
+{
+	XS_ASSERT(off + len <= pc->page_bytes);
+	xs_pagestore_write(&pc->data, folio->index * pc->page_bytes + off, len, buf);
+}
+
+void xs_folio_zero(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+		   uint32_t len)
+{
+	XS_ASSERT(off + len <= pc->page_bytes);
+	xs_pagestore_zero(&pc->data, folio->index * pc->page_bytes + off, len);
 }
 
 size_t xs_pagecache_first_at(const struct xs_pagecache *pc, uint64_t index)
@@ -72,8 +98,6 @@ struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, uint64_t index)
 	}
 	folio = calloc(1, sizeof(*folio));
 	XS_ASSERT(folio);
-	folio->data = calloc(1, pc->page_bytes);
-	XS_ASSERT(folio->data);
 	folio->index = index;
 	folio->lru_tick = ++pc->tick;
 	if (pc->nr == pc->cap) {
@@ -98,6 +122,7 @@ void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio)
 		pc->nr_writeback--;
 	memmove(&pc->folios[i], &pc->folios[i + 1], (pc->nr - i - 1) * sizeof(*pc->folios));
 	pc->nr--;
+	xs_pagestore_drop(&pc->data, folio->index);
 	folio_free(folio);
 }
 

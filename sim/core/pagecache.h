@@ -17,13 +17,15 @@
  *   clean, !writeback --xs_pagecache_evict_one (reclaim)--> absent
  *
  * Simplification: a folio is one page (no large folios); block size <= page size.
+ * Folio bytes: pc->data (a sparse pagestore) and pc->scratch, a page-sized buffer for
+ * copies; a caller filling scratch must not yield before it stores it.
  * Simplification: folios are kept in a sorted array (O(n) insertion in the middle);
  * fine for the file sizes the scenarios use.
  */
 #ifndef XS_PAGECACHE_H
 #define XS_PAGECACHE_H
 
-#include "core/xs_types.h"
+#include "core/pagestore.h"
 
 #define XS_FOLIO_UPTODATE   (1u << 0)
 #define XS_FOLIO_DIRTY	    (1u << 1)
@@ -36,7 +38,6 @@ struct xs_folio {
 	unsigned int flags;
 	uint64_t uptodate_bits; /* per block (bit i = block i of the folio) */
 	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
-	uint8_t *data;		/* page_bytes bytes */
 	uint64_t lru_tick;	/* last use, for eviction order */
 	uint64_t dirtied_ns;	/* when it last went from clean to dirty (host clock) */
 };
@@ -51,7 +52,9 @@ struct xs_pagecache {
 	uint64_t nr_dirty;	   /* folios with DIRTY */
 	uint64_t nr_writeback;
 	uint64_t tick;
-	uint64_t now_ns; /* the host's clock, kept current by the host */
+	uint64_t now_ns;	  /* the host's clock, kept current by the host */
+	struct xs_pagestore data; /* the folios' bytes, by page index (sparse) */
+	uint8_t *scratch;	  /* page_bytes, for a copy that must not yield */
 };
 
 int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t block_bytes);
@@ -65,6 +68,17 @@ struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, uint64_t index);
 size_t xs_pagecache_first_at(const struct xs_pagecache *pc, uint64_t index);
 /* Remove and free the folio (its dirty data is discarded). */
 void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio);
+
+/*
+ * The folio's bytes (off, len relative to the folio). A folio's bytes live in pc->data,
+ * kept sparse when they are mostly zero; a new folio reads as zeroes.
+ */
+void xs_folio_read(const struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+		   uint32_t len, uint8_t *buf);
+void xs_folio_write(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+		    uint32_t len, const uint8_t *buf);
+void xs_folio_zero(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+		   uint32_t len);
 
 /* Block-range state (bytes relative to the folio, block-aligned by the callee). */
 void xs_folio_set_range_uptodate(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,

@@ -135,7 +135,7 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 			folio->dirty_bits = 0;
 			return 0;
 		}
-		memset(folio->data + poff, 0, pc->page_bytes - poff);
+		xs_folio_zero(pc, folio, (uint32_t)poff, (uint32_t)(pc->page_bytes - poff));
 		end_pos = (ip->i_size + mp->m_blockmask) & ~mp->m_blockmask;
 	}
 	xs_folio_start_writeback(pc, folio);
@@ -159,8 +159,9 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 			continue;
 		}
 		bno = wpc->imap.br_startblock + (fsb - wpc->imap.br_startoff);
+		xs_folio_read(pc, folio, b * pc->block_bytes, pc->block_bytes, pc->scratch);
 		xs_pagestore_write(&ip->i_fs->disk, xs_fsb_to_b(mp, bno), pc->block_bytes,
-				   folio->data + (uint64_t)b * pc->block_bytes);
+				   pc->scratch);
 		xs_add_to_ioend(ip, wpc, fsb, bno, wpc->imap.br_state == XS_EXT_UNWRITTEN);
 		count++;
 	}

@@ -31,12 +31,15 @@ static bool pc_corrupt(const struct xs_pagecache *pc)
 	return xs_pagecache_check(pc, &err) == -EUCLEAN;
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
+/* Whether the folio's bytes are all zero. */
+static bool folio_zero(const struct xs_pagecache *pc, const struct xs_folio *f)
 {
+	uint8_t buf[PB];
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (p[i])
+	xs_folio_read(pc, f, 0, PB, buf);
+	for (i = 0; i < PB; i++)
+		if (buf[i])
 			return false;
 	return true;
 }
@@ -70,7 +73,7 @@ XS_TEST_SUITE(test_pagecache_folio_arrows)
 	f = xs_pagecache_get(&pc, 5);
 	test_cond("create: present", f && pc.nr == 1 && f->index == 5);
 	test_cond("create: no state", f->flags == 0 && f->uptodate_bits == 0 && f->dirty_bits == 0);
-	test_cond("create: zero bytes", all_zero(f->data, PB));
+	test_cond("create: zero bytes", folio_zero(&pc, f));
 	test_cond("lookup finds it", xs_pagecache_lookup(&pc, 5) == f);
 	test_cond("get again returns the same folio", xs_pagecache_get(&pc, 5) == f && pc.nr == 1);
 	test_cond("a neighbour is still absent", xs_pagecache_lookup(&pc, 6) == NULL);
@@ -147,7 +150,7 @@ XS_TEST_SUITE(test_pagecache_folio_arrows)
 	test_cond("check", pc_ok(&pc));
 	f = xs_pagecache_get(&pc, 5);
 	test_cond("re-created folio starts empty",
-		  f->flags == 0 && f->uptodate_bits == 0 && all_zero(f->data, PB));
+		  f->flags == 0 && f->uptodate_bits == 0 && folio_zero(&pc, f));
 	xs_pagecache_destroy(&pc);
 }
 
