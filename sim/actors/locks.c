@@ -121,16 +121,6 @@ bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write)
 	return sem->queue || sem->writer || (write && sem->readers);
 }
 
-bool xs_down_write_trylock(struct xs_rwsem *sem)
-{
-	if (sem->writer || sem->readers || sem->queue)
-		return false;
-	sem->writer = true;
-	sem->acquired_at = simgrid_get_clock();
-	sem->stats.acquisitions++;
-	return true;
-}
-
 void xs_up_read(struct xs_rwsem *sem, double held_since)
 {
 	xbt_assert(sem->readers > 0, "%s: up_read without readers", sem->name);

@@ -46,8 +46,6 @@ void xs_up_read(struct xs_rwsem *sem, double held_since);
 void xs_up_write(struct xs_rwsem *sem);
 /* Would taking it now (exclusive if write) have to wait? */
 bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write);
-/* Non-blocking; true when taken. */
-bool xs_down_write_trylock(struct xs_rwsem *sem);
 
 /* Folio locks, one per page index, created on demand. */
 struct xs_folio_locks {

@@ -321,6 +321,8 @@ int xs_pagecache_check(const struct xs_pagecache *pc, struct xs_err *err)
 			return xs_err_set(err, -EUCLEAN, "uptodate folio %llu with stale blocks",
 					  (unsigned long long)f->index);
 	}
+	if (xs_pagestore_check(&pc->data, err))
+		return -EUCLEAN;
 	if (dirty != pc->nr_dirty || wb != pc->nr_writeback)
 		return xs_err_set(err, -EUCLEAN, "nr_dirty %llu/%llu nr_writeback %llu/%llu",
 				  (unsigned long long)pc->nr_dirty, (unsigned long long)dirty,
