@@ -1,0 +1,840 @@
+/*
+ * Sweep files (sweep.h): reading and checking a sweep file, its expansion into runs,
+ * run keys and shards. The pool that makes the runs is sweep.c.
+ *
+ * Reading the file: libinih through ini_parse_stream() with a reader that counts
+ * lines, as scenario.c does (inih calls the handler for a line before it reads the
+ * next). Unlike scenario.c the reader keeps leading blanks, so an indented line
+ * continues the previous key's list (inih's multi-line values).
+ */
+#include "store/sweep_internal.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+uint64_t xs_sweep_fnv(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Whole file into a NUL-terminated buffer of at most max bytes. */
+int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n = 0, cap = 4096;
+	char *b;
+	int ret = 0;
+
+	*buf = NULL;
+	if (!f)
+		return -errno;
+	b = malloc(cap + 1);
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n, f);
+
+		n += r;
+		if (n < cap)
+			break;
+		if (cap >= max) {
+			ret = -EFBIG;
+			break;
+		}
+		cap *= 2;
+		{
+			char *nb = realloc(b, cap + 1);
+
+			if (!nb)
+				free(b);
+			b = nb;
+		}
+	}
+	if (!b)
+		ret = -ENOMEM;
+	else if (ferror(f))
+		ret = -EIO;
+	fclose(f);
+	if (ret) {
+		free(b);
+		return ret;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* ---- reading the sweep file ---- */
+
+enum { SECT_NONE = -1, SECT_SWEEP = 0, SECT_VARY = 1 };
+
+struct sweep_load {
+	const char *path;
+	FILE *f;
+	struct xs_sweep *sw;
+	int lineno;
+	int sect;
+	int scenario_line, name_line, timeout_line, seeds_line;
+	char *err;
+	size_t errlen;
+	int rc;
+	int err_line;
+};
+
+static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "PATH:LINE: message", or "PATH: message" for line 0; the first error wins. */
+static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (ld->rc)
+		return;
+	ld->rc = -EINVAL;
+	ld->err_line = line;
+	n = line > 0 ? snprintf(ld->err, ld->errlen, "%s:%d: ", ld->path, line)
+		     : snprintf(ld->err, ld->errlen, "%s: ", ld->path);
+	if (n < 0 || (size_t)n >= ld->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static char *sweep_reader(char *str, int num, void *stream)
+{
+	struct sweep_load *ld = stream;
+	size_t n, skip;
+	char *end;
+	int c;
+
+	if (ld->rc || !fgets(str, num, ld->f))
+		return NULL;
+	ld->lineno++;
+	n = strlen(str);
+	if (n == 0 || str[n - 1] != '\n') {
+		c = getc(ld->f);
+		if (c != EOF) {
+			fail(ld, ld->lineno,
+			     "line longer than %d characters (accepted: shorter lines; give a "
+			     "[vary] key again, or indent a line, to continue its list)",
+			     num - 2);
+			return NULL;
+		}
+	}
+	skip = ld->lineno == 1 && n >= 3 && memcmp(str, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	memmove(str, str + skip, n - skip + 1);
+	skip = strspn(str, " \t");
+	if (str[skip] == '[') {
+		char name[XS_SCN_NAME_MAX];
+
+		if (skip) {
+			fail(ld, ld->lineno,
+			     "indented section header (accepted: [sweep] or [vary] at the start "
+			     "of a line)");
+			return NULL;
+		}
+		end = strchr(str, ']');
+		if (end) {
+			snprintf(name, sizeof(name), "%.*s", (int)(end - str - 1), str + 1);
+			if (strcmp(name, "sweep") == 0) {
+				ld->sect = SECT_SWEEP;
+			} else if (strcmp(name, "vary") == 0) {
+				ld->sect = SECT_VARY;
+			} else {
+				fail(ld, ld->lineno,
+				     "[%s]: unknown section (accepted: [sweep], [vary])", name);
+				return NULL;
+			}
+		}
+	}
+	return str;
+}
+
+/*
+ * Split a list at the commas outside parentheses; a comma may end the list. Calls
+ * fn(ld, item) for each item, blanks trimmed. Returns false (after an error) on an
+ * empty item.
+ */
+static bool list_split(struct sweep_load *ld, const char *key, const char *value,
+		       void (*fn)(struct sweep_load *ld, const char *key, const char *item,
+				  void *arg),
+		       void *arg)
+{
+	const char *p = value;
+	char item[XS_SCN_PATH_MAX];
+
+	for (;;) {
+		const char *q = p;
+		int depth = 0;
+		size_t a, b;
+
+		while (*q && (*q != ',' || depth > 0)) {
+			depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+			q++;
+		}
+		a = strspn(p, " \t");
+		b = (size_t)(q - p);
+		while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
+			b--;
+		if (b == a) {
+			if (!*q && p != value)
+				return true; /* "a, b," */
+			fail(ld, ld->lineno,
+			     "%s = %s: empty item in the list (accepted: v1, v2, ...)", key, value);
+			return false;
+		}
+		if (b - a >= sizeof(item)) {
+			fail(ld, ld->lineno, "%s = %s: item longer than %zu characters", key, value,
+			     sizeof(item) - 1);
+			return false;
+		}
+		snprintf(item, sizeof(item), "%.*s", (int)(b - a), p + a);
+		fn(ld, key, item, arg);
+		if (ld->rc)
+			return false;
+		if (!*q)
+			return true;
+		p = q + 1;
+	}
+}
+
+bool xs_sweep_u64_parse(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && *v <= INT64_MAX;
+}
+
+static void seed_item(struct sweep_load *ld, const char *key, const char *item, void *arg)
+{
+	struct xs_sweep *sw = ld->sw;
+	const char *value = arg;
+	char lo[32], hi[32];
+	const char *dash = strchr(item, '-');
+	struct xs_seed_range r = {.line = ld->lineno};
+	struct xs_seed_range *nr;
+
+	if (dash) {
+		snprintf(lo, sizeof(lo), "%.*s", (int)(dash - item), item);
+		snprintf(hi, sizeof(hi), "%s", dash + 1);
+		lo[strcspn(lo, " \t")] = '\0';
+		memmove(hi, hi + strspn(hi, " \t"), strlen(hi + strspn(hi, " \t")) + 1);
+	} else {
+		snprintf(lo, sizeof(lo), "%s", item);
+		snprintf(hi, sizeof(hi), "%s", item);
+	}
+	if (!xs_sweep_u64_parse(lo, &r.lo) || !xs_sweep_u64_parse(hi, &r.hi) || r.lo > r.hi) {
+		fail(ld, ld->lineno,
+		     "%s = %s: bad seed or range '%s' (accepted: N or N-M with N <= M, "
+		     "0..9223372036854775807, comma-separated)",
+		     key, value, item);
+		return;
+	}
+	nr = realloc(sw->seeds, (sw->nranges + 1) * sizeof(*nr));
+	if (!nr) {
+		fail(ld, ld->lineno, "out of memory");
+		return;
+	}
+	sw->seeds = nr;
+	sw->seeds[sw->nranges++] = r;
+}
+
+static char *xstrdup(struct sweep_load *ld, const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		fail(ld, ld->lineno, "out of memory");
+	return d;
+}
+
+static void vary_item(struct sweep_load *ld, const char *key, const char *item, void *arg)
+{
+	struct xs_sweep_axis *ax = arg;
+	size_t n = ax->nvals + 1;
+	char **vals = realloc(ax->vals, n * sizeof(*vals));
+	char **canon;
+	int *lines;
+
+	(void)key;
+	if (vals)
+		ax->vals = vals;
+	canon = vals ? realloc(ax->canon, n * sizeof(*canon)) : NULL;
+	if (canon)
+		ax->canon = canon;
+	lines = canon ? realloc(ax->lines, n * sizeof(*lines)) : NULL;
+	if (lines)
+		ax->lines = lines;
+	if (!lines) {
+		fail(ld, ld->lineno, "out of memory");
+		return;
+	}
+	ax->vals[ax->nvals] = xstrdup(ld, item);
+	ax->canon[ax->nvals] = NULL;
+	ax->lines[ax->nvals] = ld->lineno;
+	if (ax->vals[ax->nvals])
+		ax->nvals++;
+}
+
+static bool name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < XS_SCN_NAME_MAX &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n &&
+	       strncmp(s, "spec-", 5) != 0;
+}
+
+/* A duration: a number with ns, us, ms, s, m or h (none: s). */
+static bool duration_parse(const char *s, double *v)
+{
+	static const struct {
+		const char *sfx;
+		double mul;
+	} units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1},
+		     {"m", 60},	   {"h", 3600},	 {"", 1}};
+	char *end;
+	size_t i;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || errno || !(*v >= 0) || *v > 1e9)
+		return false;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].sfx) == 0) {
+			*v *= units[i].mul;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void sweep_key_set(struct sweep_load *ld, const char *name, const char *value)
+{
+	struct xs_sweep *sw = ld->sw;
+	int *line = NULL;
+
+	if (strcmp(name, "seeds") == 0) {
+		ld->seeds_line = ld->seeds_line ? ld->seeds_line : ld->lineno;
+		list_split(ld, name, value, seed_item, (void *)value);
+		return;
+	}
+	if (strcmp(name, "scenario") == 0)
+		line = &ld->scenario_line;
+	else if (strcmp(name, "name") == 0)
+		line = &ld->name_line;
+	else if (strcmp(name, "timeout") == 0)
+		line = &ld->timeout_line;
+	if (!line) {
+		fail(ld, ld->lineno,
+		     "%s = %s: unknown key in [sweep] (accepted: scenario, seeds, name, timeout)",
+		     name, value);
+		return;
+	}
+	if (*line) {
+		fail(ld, ld->lineno, "%s = %s: given twice (first on line %d)", name, value, *line);
+		return;
+	}
+	*line = ld->lineno;
+	if (line == &ld->scenario_line) {
+		if (!*value || strlen(value) >= sizeof(sw->scenario))
+			fail(ld, ld->lineno,
+			     "scenario = %s: bad path (accepted: a scenario file, relative to the "
+			     "current directory)",
+			     value);
+		else
+			snprintf(sw->scenario, sizeof(sw->scenario), "%s", value);
+	} else if (line == &ld->name_line) {
+		if (!name_ok(value))
+			fail(ld, ld->lineno,
+			     "name = %s: bad name (accepted: 1-%d letters, digits, '_', '-', '.'; "
+			     "not starting with spec-)",
+			     value, XS_SCN_NAME_MAX - 1);
+		else
+			snprintf(sw->name, sizeof(sw->name), "%s", value);
+		sw->named = true;
+	} else if (!duration_parse(value, &sw->timeout_s)) {
+		fail(ld, ld->lineno,
+		     "timeout = %s: bad duration (accepted: 0 for none, or a number with ns, us, "
+		     "ms, s, m or h; default 1h)",
+		     value);
+	}
+}
+
+static void vary_key_set(struct sweep_load *ld, const char *name, const char *value)
+{
+	struct xs_sweep *sw = ld->sw;
+	const char *dot = strchr(name, '.');
+	struct xs_sweep_axis *ax = NULL;
+	int a;
+
+	if (!dot || dot == name || !dot[1] || (size_t)(dot - name) >= XS_SCN_NAME_MAX ||
+	    strlen(dot + 1) >= XS_SCN_NAME_MAX) {
+		fail(ld, ld->lineno,
+		     "%s = %s: not a scenario key (accepted: section.key = v1, v2, ...)", name,
+		     value);
+		return;
+	}
+	if (strcmp(name, "global.seed") == 0) {
+		fail(ld, ld->lineno,
+		     "%s = %s: seeds are not varied here (accepted: seeds = ... in [sweep])", name,
+		     value);
+		return;
+	}
+	for (a = 0; a < sw->naxes; a++)
+		if (strcmp(sw->axes[a].key, name) == 0)
+			ax = &sw->axes[a];
+	if (!ax) {
+		if (sw->naxes == XS_SWEEP_MAX_AXES) {
+			fail(ld, ld->lineno, "%s = %s: more than %d varied keys", name, value,
+			     XS_SWEEP_MAX_AXES);
+			return;
+		}
+		ax = &sw->axes[sw->naxes++];
+		snprintf(ax->key, sizeof(ax->key), "%s", name);
+		snprintf(ax->section, sizeof(ax->section), "%.*s", (int)(dot - name), name);
+		snprintf(ax->name, sizeof(ax->name), "%s", dot + 1);
+	}
+	list_split(ld, name, value, vary_item, ax);
+}
+
+static int sweep_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct sweep_load *ld = user;
+
+	(void)section; /* the reader keeps the section */
+	if (ld->rc)
+		return 1;
+	if (ld->sect == SECT_NONE)
+		fail(ld, ld->lineno,
+		     "%s = %s: key outside any section (accepted: keys after [sweep] or [vary])",
+		     name, value);
+	else if (ld->sect == SECT_SWEEP)
+		sweep_key_set(ld, name, value);
+	else
+		vary_key_set(ld, name, value);
+	return 1;
+}
+
+/* ---- checking every combination ---- */
+
+void xs_sweep_overrides(const struct xs_sweep *sw, const size_t *val, struct xs_override *ov)
+{
+	int a;
+
+	for (a = 0; a < sw->naxes; a++) {
+		ov[a].section = sw->axes[a].section;
+		ov[a].key = sw->axes[a].name;
+		ov[a].value = sw->axes[a].vals[val[a]];
+	}
+}
+
+struct canon_arg {
+	struct xs_sweep *sw;
+	const size_t *val;
+	bool oom;
+};
+
+static void canon_param(void *arg, const char *name, const char *value)
+{
+	struct canon_arg *c = arg;
+	int a;
+
+	for (a = 0; a < c->sw->naxes; a++) {
+		struct xs_sweep_axis *ax = &c->sw->axes[a];
+
+		if (!ax->canon[c->val[a]] && strcmp(ax->key, name) == 0) {
+			ax->canon[c->val[a]] = strdup(value);
+			c->oom |= !ax->canon[c->val[a]];
+		}
+	}
+}
+
+/*
+ * Whether value val[a] alone over the scenario loads; if not, its message without the
+ * "-s section.key=value: " prefix is left in msg.
+ */
+static bool alone_ok(const struct xs_sweep *sw, int a, const size_t *val, struct xs_scenario *sc,
+		     char *msg, size_t len)
+{
+	const struct xs_sweep_axis *ax = &sw->axes[a];
+	struct xs_override ov = {ax->section, ax->name, ax->vals[val[a]]};
+	char prefix[3 * XS_SCN_NAME_MAX + XS_SCN_PATH_MAX];
+	size_t n;
+
+	if (xs_scenario_load(sw->scenario, &ov, 1, sw->devices_dir, sc, msg, len) == 0)
+		return true;
+	n = (size_t)snprintf(prefix, sizeof(prefix), "-s %s=%s: ", ax->key, ax->vals[val[a]]);
+	if (strncmp(msg, prefix, n) == 0)
+		memmove(msg, msg + n, strlen(msg + n) + 1);
+	return false;
+}
+
+/*
+ * Combination val failed to load with scn_err: blame the value the message quotes,
+ * else the first value that fails on its own, else the combination.
+ */
+static void combo_error(struct sweep_load *ld, const size_t *val, const char *scn_err,
+			struct xs_scenario *sc)
+{
+	const struct xs_sweep *sw = ld->sw;
+	char prefix[3 * XS_SCN_NAME_MAX + XS_SCN_PATH_MAX], alone[1024], with[1024];
+	const struct xs_sweep_axis *ax;
+	size_t n = 0;
+	int a, b, q = -1;
+
+	if (sw->naxes == 0) {
+		fail(ld, ld->scenario_line, "scenario = %s: %s", sw->scenario, scn_err);
+		return;
+	}
+	for (a = 0; a < sw->naxes && q < 0; a++) {
+		ax = &sw->axes[a];
+		n = (size_t)snprintf(prefix, sizeof(prefix), "-s %s=%s: ", ax->key,
+				     ax->vals[val[a]]);
+		if (strncmp(scn_err, prefix, n) == 0) {
+			q = a;
+			scn_err += n;
+		}
+	}
+	if (q < 0) {
+		for (a = 0; a < sw->naxes; a++) {
+			ax = &sw->axes[a];
+			if (!alone_ok(sw, a, val, sc, alone, sizeof(alone))) {
+				fail(ld, ax->lines[val[a]], "%s = %s: %s", ax->key,
+				     ax->vals[val[a]], alone);
+				return;
+			}
+		}
+		q = 0;
+	} else if (sw->naxes == 1 || !alone_ok(sw, q, val, sc, alone, sizeof(alone))) {
+		ax = &sw->axes[q];
+		fail(ld, ax->lines[val[q]], "%s = %s: %s", ax->key, ax->vals[val[q]], scn_err);
+		return;
+	}
+	ax = &sw->axes[q];
+	n = 0;
+	with[0] = '\0';
+	for (b = 0; b < sw->naxes && n < sizeof(with); b++)
+		if (b != q)
+			n += (size_t)snprintf(with + n, sizeof(with) - n, "%s%s = %s",
+					      n ? ", " : "", sw->axes[b].key,
+					      sw->axes[b].vals[val[b]]);
+	fail(ld, ax->lines[val[q]], "%s = %s: with %s: %s", ax->key, ax->vals[val[q]], with,
+	     scn_err);
+}
+
+/* Load every combination of the [vary] values; note each value's canonical text. */
+static void check_combos(struct sweep_load *ld, uint64_t *scn_seed)
+{
+	struct xs_sweep *sw = ld->sw;
+	struct xs_override ov[XS_SWEEP_MAX_AXES];
+	size_t val[XS_SWEEP_MAX_AXES] = {0};
+	struct xs_scenario *sc = malloc(sizeof(*sc));
+	char err[1024];
+	uint64_t c;
+	int a;
+
+	if (!sc) {
+		fail(ld, 0, "out of memory");
+		return;
+	}
+	for (c = 0; c < sw->ncombos && !ld->rc; c++) {
+		struct canon_arg ca = {sw, val, false};
+
+		xs_sweep_overrides(sw, val, ov);
+		if (xs_scenario_load(sw->scenario, ov, sw->naxes, sw->devices_dir, sc, err,
+				     sizeof(err))) {
+			combo_error(ld, val, err, sc);
+			break;
+		}
+		*scn_seed = sc->seed;
+		for (a = 0; a < sw->naxes; a++)
+			if (!sw->axes[a].canon[val[a]])
+				break;
+		if (a < sw->naxes)
+			xs_scenario_foreach_param(sc, canon_param, &ca);
+		for (a = 0; a < sw->naxes; a++)
+			if (!sw->axes[a].canon[val[a]] && !ca.oom)
+				sw->axes[a].canon[val[a]] = strdup(sw->axes[a].vals[val[a]]);
+		if (ca.oom)
+			fail(ld, 0, "out of memory");
+		/* the odometer: the last axis fastest */
+		for (a = sw->naxes - 1; a >= 0; a--) {
+			if (++val[a] < sw->axes[a].nvals)
+				break;
+			val[a] = 0;
+		}
+	}
+	free(sc);
+}
+
+static int range_cmp(const void *x, const void *y)
+{
+	const struct xs_seed_range *a = x, *b = y;
+
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/*
+ * The identity (sweep.h): spec hash over the scenario's bytes and the sorted varied
+ * key names; the sweep key is the name, or "spec-HASH".
+ */
+int xs_sweep_identity(struct xs_sweep *sw, char *err, size_t errlen)
+{
+	uint64_t h = XS_FNV_OFFSET;
+	char *text;
+	size_t len;
+	int a, ret;
+
+	ret = xs_sweep_read_file(sw->scenario, XS_SCN_FILE_MAX, &text, &len);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", sw->scenario, strerror(-ret));
+		return ret;
+	}
+	h = xs_sweep_fnv(text, len + 1, h);
+	free(text);
+	/* insertion sort: at most XS_SWEEP_MAX_AXES keys */
+	for (a = 0; a < sw->naxes; a++) {
+		int b = a;
+
+		while (b > 0 && strcmp(sw->axes[sw->order[b - 1]].key, sw->axes[a].key) > 0) {
+			sw->order[b] = sw->order[b - 1];
+			b--;
+		}
+		sw->order[b] = a;
+	}
+	for (a = 0; a < sw->naxes; a++)
+		h = xs_sweep_fnv(sw->axes[sw->order[a]].key, strlen(sw->axes[sw->order[a]].key) + 1,
+				 h);
+	snprintf(sw->spec_hash, sizeof(sw->spec_hash), "%016" PRIx64, h);
+	if (sw->named)
+		snprintf(sw->sweep_key, sizeof(sw->sweep_key), "%s", sw->name);
+	else
+		snprintf(sw->sweep_key, sizeof(sw->sweep_key), "spec-%s", sw->spec_hash);
+	return 0;
+}
+
+/* After the file: defaults, the scenario, every combination, the identity. */
+static void sweep_resolve(struct sweep_load *ld)
+{
+	struct xs_sweep *sw = ld->sw;
+	uint64_t scn_seed = 0, n;
+	struct stat st;
+	size_t i, j;
+	int a;
+
+	if (!ld->scenario_line) {
+		fail(ld, 0,
+		     "no scenario (accepted: [sweep] scenario = PATH, relative to the current "
+		     "directory)");
+		return;
+	}
+	if (stat(sw->scenario, &st) || !S_ISREG(st.st_mode)) {
+		fail(ld, ld->scenario_line,
+		     "scenario = %s: %s (accepted: a scenario file, relative to the current "
+		     "directory)",
+		     sw->scenario, errno ? strerror(errno) : "not a regular file");
+		return;
+	}
+	sw->ncombos = 1;
+	for (a = 0; a < sw->naxes; a++) {
+		if (sw->axes[a].nvals > XS_SWEEP_MAX_RUNS / sw->ncombos) {
+			fail(ld, sw->axes[a].lines[0], "%s: more than %llu combinations",
+			     sw->axes[a].key, (unsigned long long)XS_SWEEP_MAX_RUNS);
+			return;
+		}
+		sw->ncombos *= sw->axes[a].nvals;
+	}
+	check_combos(ld, &scn_seed);
+	if (ld->rc)
+		return;
+	/* a value given twice, maybe in two spellings, would be the same runs twice */
+	for (a = 0; a < sw->naxes; a++) {
+		const struct xs_sweep_axis *ax = &sw->axes[a];
+
+		for (i = 1; i < ax->nvals; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(ax->canon[i], ax->canon[j]) == 0) {
+					fail(ld, ax->lines[i],
+					     "%s = %s: the same value as %s on line %d (accepted: "
+					     "distinct values)",
+					     ax->key, ax->vals[i], ax->vals[j], ax->lines[j]);
+					return;
+				}
+	}
+	if (sw->nranges == 0) {
+		sw->seeds = malloc(sizeof(*sw->seeds));
+		if (!sw->seeds) {
+			fail(ld, 0, "out of memory");
+			return;
+		}
+		sw->seeds[0] = (struct xs_seed_range){scn_seed, scn_seed, 0};
+		sw->nranges = 1;
+	}
+	qsort(sw->seeds, sw->nranges, sizeof(sw->seeds[0]), range_cmp);
+	sw->nseeds = 0;
+	for (i = 0; i < sw->nranges; i++) {
+		if (i && sw->seeds[i].lo <= sw->seeds[i - 1].hi) {
+			fail(ld, sw->seeds[i].line,
+			     "seeds: seed %llu listed twice (accepted: distinct seeds)",
+			     (unsigned long long)sw->seeds[i].lo);
+			return;
+		}
+		n = sw->seeds[i].hi - sw->seeds[i].lo + 1;
+		if (n > XS_SWEEP_MAX_RUNS || sw->nseeds + n > XS_SWEEP_MAX_RUNS / sw->ncombos) {
+			fail(ld, sw->seeds[i].line, "seeds: more than %llu runs in the sweep",
+			     (unsigned long long)XS_SWEEP_MAX_RUNS);
+			return;
+		}
+		sw->nseeds += n;
+	}
+	sw->nruns = sw->nseeds * sw->ncombos;
+	if (!sw->named) {
+		const char *base = strrchr(sw->path, '/') ? strrchr(sw->path, '/') + 1 : sw->path;
+		size_t len = strlen(base);
+
+		if (len > 4 && strcmp(base + len - 4, ".ini") == 0)
+			len -= 4;
+		snprintf(sw->name, sizeof(sw->name), "%.*s", (int)len, base);
+	}
+	if (xs_sweep_identity(sw, ld->err, ld->errlen))
+		ld->rc = -EINVAL;
+}
+
+int xs_sweep_load(const char *path, const char *devices_dir, struct xs_sweep *sw, char *err,
+		  size_t errlen)
+{
+	struct sweep_load ld = {.path = path, .sw = sw, .sect = SECT_NONE};
+	size_t len;
+	int rc;
+
+	memset(sw, 0, sizeof(*sw));
+	sw->devices_dir = devices_dir;
+	sw->timeout_s = XS_SWEEP_TIMEOUT;
+	ld.err = err;
+	ld.errlen = errlen;
+	if (errlen)
+		err[0] = '\0';
+	if (strlen(path) >= sizeof(sw->path)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -EINVAL;
+	}
+	snprintf(sw->path, sizeof(sw->path), "%s", path);
+	rc = xs_sweep_read_file(path, XS_SWEEP_FILE_MAX, &sw->spec, &len);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc == -ENOENT ? -ENOENT : -EINVAL;
+	}
+	ld.f = fmemopen(sw->spec, len ? len : 1, "r");
+	if (!ld.f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	rc = ini_parse_stream(sweep_reader, &ld, sweep_handler, &ld);
+	fclose(ld.f);
+	if (rc > 0 && ld.rc && rc < ld.err_line)
+		ld.rc = 0;
+	if (!ld.rc && rc > 0)
+		fail(&ld, rc,
+		     "syntax error (accepted: [sweep], [vary], key = value, comments after ; "
+		     "or #)");
+	if (!ld.rc)
+		sweep_resolve(&ld);
+	return ld.rc;
+}
+
+void xs_sweep_free(struct xs_sweep *sw)
+{
+	size_t i;
+	int a;
+
+	for (a = 0; a < sw->naxes; a++) {
+		struct xs_sweep_axis *ax = &sw->axes[a];
+
+		for (i = 0; i < ax->nvals; i++) {
+			free(ax->vals[i]);
+			if (ax->canon)
+				free(ax->canon[i]);
+		}
+		free(ax->vals);
+		free(ax->canon);
+		free(ax->lines);
+	}
+	free(sw->seeds);
+	free(sw->spec);
+	memset(sw, 0, sizeof(*sw));
+}
+
+/* ---- runs, keys, shards ---- */
+
+void xs_sweep_point(const struct xs_sweep *sw, uint64_t index, struct xs_sweep_point *pt)
+{
+	uint64_t s = index / sw->ncombos, combo = index % sw->ncombos;
+	size_t i;
+	int a;
+
+	pt->index = index;
+	for (a = sw->naxes - 1; a >= 0; a--) {
+		pt->val[a] = (size_t)(combo % sw->axes[a].nvals);
+		combo /= sw->axes[a].nvals;
+	}
+	for (i = 0; i < sw->nranges; i++) {
+		uint64_t n = sw->seeds[i].hi - sw->seeds[i].lo + 1;
+
+		if (s < n)
+			break;
+		s -= n;
+	}
+	pt->seed = i < sw->nranges ? sw->seeds[i].lo + s : 0;
+}
+
+int xs_sweep_run_key(const struct xs_sweep *sw, const struct xs_sweep_point *pt, char *buf,
+		     size_t len)
+{
+	size_t n;
+	int a, r;
+
+	r = snprintf(buf, len, "%s|", sw->sweep_key);
+	for (a = 0; a < sw->naxes && r >= 0 && (size_t)r < len; a++) {
+		const struct xs_sweep_axis *ax = &sw->axes[sw->order[a]];
+
+		n = (size_t)r;
+		r = snprintf(buf + n, len - n, "%s%s=%s", a ? ";" : "", ax->key,
+			     ax->canon[pt->val[sw->order[a]]]);
+		r = r < 0 ? r : r + (int)n;
+	}
+	if (r >= 0 && (size_t)r < len) {
+		n = (size_t)r;
+		r = snprintf(buf + n, len - n, "|%llu", (unsigned long long)pt->seed);
+		r = r < 0 ? r : r + (int)n;
+	}
+	return r < 0 || (size_t)r >= len ? -ENAMETOOLONG : r;
+}
+
+bool xs_sweep_in_shard(const char *run_key, unsigned k, unsigned n)
+{
+	if (n == 0)
+		return true;
+	return xs_sweep_fnv(run_key, strlen(run_key), XS_FNV_OFFSET) % n == (uint64_t)(k - 1);
+}
