@@ -105,7 +105,7 @@ $(BUILD)/bench: $(BENCH_OBJ) $(BUILD)/libxscore.a
 # compiled by the sim/store rule above, linked into build/wpsim; the statistics' tests
 # are in build/simtest. Prerequisites are added on lines of their own ($^ drops
 # duplicates, so these objects may also be listed elsewhere).
-REPORT_SRC  = sim/store/report.c sim/store/stats.c
+REPORT_SRC  = sim/store/report.c sim/store/report_out.c sim/store/stats.c
 REPORT_OBJ  = $(REPORT_SRC:%.c=$(BUILD)/%.o)
 
 $(BUILD)/wpsim: $(REPORT_OBJ)

@@ -1,0 +1,107 @@
+/*
+ * What report.c (loading, grouping, statistics, comparisons) and report_out.c
+ * (tables, CSV, gnuplot) share. Not a public interface.
+ */
+#ifndef XS_REPORT_INTERNAL_H
+#define XS_REPORT_INTERNAL_H
+
+#include "store/report.h"
+#include "store/stats.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define RP_NPOLICY	    7
+#define RP_BOOT_RESAMPLES   2000
+#define RP_BOOT_SEED	    1
+#define RP_LEVEL	    0.95
+#define RP_NONE		    SIZE_MAX
+#define RP_MAX_FAILED_SHOWN 20
+
+
+enum rp_metric {
+	RP_LOST_BYTES,
+	RP_LEAKED,
+	RP_WRITE_P50,
+	RP_WRITE_P99,
+	RP_FAULT_P50,
+	RP_FAULT_P99,
+	RP_NMETRICS,
+};
+
+extern const char *const xs_rp_metric_names[RP_NMETRICS];
+
+#define RP_FIRST_LAT RP_WRITE_P50
+#define RP_NLAT	     (RP_NMETRICS - RP_FIRST_LAT)
+
+struct xs_report_run {
+	long long run_id, seed;
+	int has_seed;
+	int ok; /* status = 'ok' */
+	char *status, *error;
+	char **val; /* [nkeys]: key values, NULL where the run has none */
+	double metric[RP_NMETRICS];
+	unsigned have; /* bit m: metric m recorded */
+};
+
+/* One column of the group key: keys[0] is the scenario, keys[1..7] policy_names[]. */
+struct xs_report_key {
+	char *name;
+	int policy;
+	int varying;
+	int numeric;	     /* every value parses as a number: ordered and plotted as one */
+	size_t derived_from; /* RP_NONE for a dimension */
+};
+
+struct xs_report_group {
+	size_t first, n; /* rp->order[first .. first+n): runs sorted by seed, run_id */
+	size_t nok, nfailed;
+	size_t loss_n, loss_k, leak_n, leak_k;
+	struct xs_stats_ci loss;
+	double mean_lost_bytes, mean_leaked;
+	size_t lat_n[RP_NLAT];
+	struct xs_stats_ci lat[RP_NLAT];
+};
+
+struct xs_report_cmp {
+	size_t a, b, dim; /* groups a < b differing in key column dim */
+	size_t pairs, loss_pairs, loss_a_only, loss_b_only, lat_pairs;
+	double mcnemar_p, median_diff_us;
+	struct xs_stats_wilcoxon w;
+};
+
+/* Everything one report owns. */
+struct xs_report {
+	sqlite3 *db;
+	FILE *out, *err;
+	struct xs_report_run *runs;
+	size_t nruns;
+	struct xs_report_key *keys;
+	size_t nkeys;
+	size_t *order;
+	struct xs_report_group *groups;
+	size_t ngroups;
+	struct xs_report_cmp *cmps;
+	size_t ncmps;
+	size_t *shown; /* key columns shown in tables and labels: varying dimensions */
+	size_t nshown;
+};
+
+/* report.c: shared helpers */
+int xs_rp_streq(const char *a, const char *b);
+const char *xs_rp_short_name(const char *name);
+int xs_rp_parse_number(const char *s, double *x);
+int xs_rp_grow(void **arr, size_t *cap, size_t need, size_t size);
+const char *xs_rp_gval(const struct xs_report *rp, size_t g, size_t k);
+size_t xs_rp_collect(const struct xs_report *rp, size_t g, int m, double *x);
+
+/* report_out.c: the tables, the CSV files and the plots */
+void xs_rp_print_summary(struct xs_report *rp, const char *db_path);
+int xs_rp_print_groups(struct xs_report *rp);
+int xs_rp_print_comparisons(struct xs_report *rp);
+void xs_rp_print_failed(struct xs_report *rp);
+int xs_rp_write_outputs(struct xs_report *rp, const char *dir);
+
+#endif /* XS_REPORT_INTERNAL_H */
