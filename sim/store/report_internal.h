@@ -20,7 +20,6 @@
 #define RP_NONE		    SIZE_MAX
 #define RP_MAX_FAILED_SHOWN 20
 
-
 enum rp_metric {
 	RP_LOST_BYTES,
 	RP_LEAKED,

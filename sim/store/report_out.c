@@ -16,7 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 struct xs_report_table {
 	size_t ncols, nrows, cap;
 	char **cells;
@@ -227,7 +226,8 @@ int xs_rp_print_comparisons(struct xs_report *rp)
 		table_set(&t, c, "%s", head[c]);
 	for (i = 0; i < rp->ncmps; i++) {
 		const struct xs_report_cmp *cm = &rp->cmps[i];
-		const char *va = xs_rp_gval(rp, cm->a, cm->dim), *vb = xs_rp_gval(rp, cm->b, cm->dim);
+		const char *va = xs_rp_gval(rp, cm->a, cm->dim),
+			   *vb = xs_rp_gval(rp, cm->b, cm->dim);
 
 		group_label(rp, cm->a, cm->dim, 0, same, sizeof(same));
 		table_row(&t);
@@ -464,7 +464,8 @@ static size_t make_series(const struct xs_report *rp, size_t skip, int policy_on
 				size_t k = rp->shown[s];
 
 				if (label_has(rp, k, skip, policy_only))
-					same &= xs_rp_streq(xs_rp_gval(rp, g, k), xs_rp_gval(rp, h, k));
+					same &= xs_rp_streq(xs_rp_gval(rp, g, k),
+							    xs_rp_gval(rp, h, k));
 			}
 			if (same)
 				series[g] = series[h];
@@ -749,4 +750,3 @@ out:
 	free(x);
 	return ret;
 }
-
