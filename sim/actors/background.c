@@ -135,7 +135,7 @@ static void blockgc_main(int argc, char **argv)
 
 static void start_daemon(struct xs_run *run, const char *name, void (*fn)(int, char **))
 {
-	struct xs_task *t = xs_task_new(run, name, NULL, 0);
+	struct xs_task *t = xs_task_new(run, name, NULL);
 
 	t->actor = sg_actor_init(name, run->host);
 	sg_actor_set_data(t->actor, t);

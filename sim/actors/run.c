@@ -57,8 +57,7 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp,
-			    uint32_t job)
+struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp)
 {
 	struct xs_task *t = calloc(1, sizeof(*t));
 
@@ -72,7 +71,6 @@ struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct x
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->run = run;
 	t->grp = grp;
-	t->job = job;
 	t->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(t->rng, (unsigned long)mix64(run->sc->seed * 1000003ULL + (uint64_t)t->id));
 	run->tasks[run->ntasks++] = t;
@@ -581,7 +579,7 @@ static void summarise_latency(struct xs_run *run)
 static void main_actor(int argc, char **argv)
 {
 	struct xs_run *run = the_run;
-	struct xs_task *self = xs_task_new(run, "main", NULL, 0);
+	struct xs_task *self = xs_task_new(run, "main", NULL);
 	struct xs_inode *ip = &run->fs.inode;
 	sg_actor_t *workers;
 	int g, nworkers = 0, i;
@@ -606,7 +604,7 @@ static void main_actor(int argc, char **argv)
 			struct xs_task *t;
 
 			snprintf(name, sizeof(name), "%s.%u", grp->name, j);
-			t = xs_task_new(run, name, grp, j);
+			t = xs_task_new(run, name, grp);
 			t->actor = sg_actor_init(name, run->host);
 			sg_actor_set_data(t->actor, t);
 			sg_actor_ref(t->actor);

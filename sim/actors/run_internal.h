@@ -22,13 +22,11 @@ struct xs_task {
 	char name[96];
 	struct xs_run *run;
 	const struct xs_actor_group *grp; /* NULL for background and main */
-	uint32_t job;
 	gsl_rng *rng;
 	sg_actor_t actor;
 	unsigned int held; /* lock ranks held (bit per rank) */
 	double shared_since[XS_LOCK_NR];
 	uint64_t op;	 /* id of the operation in progress (0: none) */
-	uint64_t nops;	 /* operations done */
 	bool faulted;	 /* a page_mkwrite ran during the current store */
 	double cpu_debt; /* CPU time charged but not yet slept (s) */
 	/* copy-in failure injection of the current write */
@@ -112,8 +110,7 @@ struct xs_run {
 /* The task running now. */
 struct xs_task *xs_self(void);
 /* A new task of the run (its RNG stream is numbered by creation order). */
-struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp,
-			    uint32_t job);
+struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp);
 /*
  * Simulated CPU time for one kernel step: charge a sample of d (times scale) to the
  * task. Charges are slept at the next preemption point, folio unlock, I/O, contended

@@ -231,7 +231,6 @@ void xs_worker_main(int argc, char **argv)
 			break;
 		}
 		t->op = 0;
-		t->nops++;
 		xs_run_check(run);
 		xs_cpu(t, &g->think, 1);
 		xs_cpu_pay(t);

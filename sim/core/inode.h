@@ -136,8 +136,6 @@ struct xs_fs {
 	void *host;
 	int current_task; /* set by the host before each call; -1 otherwise */
 	struct xs_inode inode;
-	uint64_t invariant_violations;
-	struct xs_err last_violation;
 };
 
 /*

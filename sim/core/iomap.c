@@ -14,6 +14,7 @@
 
 #include "core/bmap.h"
 #include "core/prealloc.h"
+#include "core/writeback.h"
 
 #include <errno.h>
 #include <string.h>
@@ -707,9 +708,6 @@ static bool xs_range_has_dirty(struct xs_inode *ip, uint64_t start, uint64_t end
 			return true;
 	return false;
 }
-
-/* Provided by writeback.c: write back and wait on [start, end]. */
-int xs_filemap_write_and_wait_range(struct xs_inode *ip, uint64_t start, uint64_t end);
 
 /* Models iomap_zero_iter(): zero [pos, pos + len) through the page cache. */
 static void xs_iomap_zero_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint64_t pos,

@@ -117,7 +117,7 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 	uint64_t end_pos = fpos + pc->page_bytes;
 	uint64_t dirty;
 	uint32_t b;
-	int count = 0, error = 0;
+	int error = 0;
 
 	/* which blocks to write: per-block dirty bits (6.6+), else every uptodate block */
 	if (ip->i_fs->policy.block_dirty && pc->blocks_per_folio > 1)
@@ -163,10 +163,8 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 		xs_pagestore_write(&ip->i_fs->disk, xs_fsb_to_b(mp, bno), pc->block_bytes,
 				   pc->scratch);
 		xs_add_to_ioend(ip, wpc, fsb, bno, wpc->imap.br_state == XS_EXT_UNWRITTEN);
-		count++;
 	}
 	folio->dirty_bits = 0;
-	(void)count;
 	xs_submit_ioend(ip, wpc);
 	xs_folio_end_writeback(pc, folio);
 	return error;
