@@ -102,7 +102,7 @@ static void xs_bmap_update_format(struct xs_inode *ip)
 
 		if (ip->i_bmbt_blocks)
 			target = ip->i_bmbt_bno[ip->i_bmbt_blocks - 1] + 1;
-		error = xs_alloc_vextent(mp, target, 1, 1, &bno, &len);
+		error = xs_alloc_vextent_datatype(mp, target, 1, 1, false, &bno, &len);
 		XS_ASSERT(error == 0);
 		ip->i_bmbt_bno =
 			realloc(ip->i_bmbt_bno, (ip->i_bmbt_blocks + 1) * sizeof(uint64_t));
@@ -476,22 +476,85 @@ static void xs_bmap_add_extent_delay_real(struct xs_inode *ip, struct xs_iext_cu
 	xs_bmap_update_format(ip);
 }
 
-/* xfs_bmap_adjacent(): where the block after the previous real extent would be. */
-static uint64_t xs_bmap_target(struct xs_inode *ip, uint64_t offset_fsb)
+/* Models XFS_INO_TO_FSB(): the block holding the inode, the default target. */
+static uint64_t xs_ino_to_fsb(const struct xs_mount *mp, uint64_t ino)
 {
-	struct xs_iext_cursor icur;
-	struct xs_bmbt_irec got;
+	uint32_t inopblog = xs_ilog2(mp->m_geo.blocksize / mp->m_geo.inodesize);
+	uint32_t agblklog = xs_ilog2(mp->m_geo.agblocks - 1) + 1;
+	uint64_t agino_mask = (1ULL << (agblklog + inopblog)) - 1;
 
-	if (!xs_iext_lookup_extent(&ip->i_df, offset_fsb, &icur, &got))
-		xs_iext_last(&ip->i_df, &icur);
-	else
-		xs_iext_prev(&ip->i_df, &icur);
-	while (xs_iext_get_extent(&ip->i_df, &icur, &got)) {
-		if (!xs_isnullstartblock(got.br_startblock) && got.br_startoff < offset_fsb)
-			return got.br_startblock + (offset_fsb - got.br_startoff);
-		xs_iext_prev(&ip->i_df, &icur);
+	return (ino >> (agblklog + inopblog)) * mp->m_geo.agblocks +
+	       ((ino & agino_mask) >> inopblog);
+}
+
+/* ISVALID() of xfs_bmap_adjacent(): x is a block of the same AG as y. */
+static bool xs_bmap_adjacent_valid(const struct xs_mount *mp, uint64_t x, uint64_t y)
+{
+	return x < (uint64_t)mp->m_geo.agcount * mp->m_geo.agblocks &&
+	       xs_fsb_to_agno(mp, x) == xs_fsb_to_agno(mp, y);
+}
+
+#define XS_ALLOC_GAP_UNITS 4
+
+/*
+ * Models xfs_bmap_best_length()'s target: the inode's block, moved by
+ * xfs_bmap_adjacent() next to the previous real extent (at EOF), or to the better of
+ * the previous and next real extents (inside the file), the gap between allowed
+ * for when it is small against the allocation. icur is where the lookup of offset
+ * left it: on the next extent (got), or past the last when eof.
+ */
+static uint64_t xs_bmap_adjacent(struct xs_inode *ip, const struct xs_iext_cursor *icur,
+				 uint64_t offset, uint64_t length, bool eof)
+{
+	struct xs_mount *mp = ip->i_mount;
+	struct xs_bmbt_irec prev, got;
+	bool have_prev = xs_iext_peek_prev_extent(&ip->i_df, icur, &prev) &&
+			 !xs_isnullstartblock(prev.br_startblock);
+	uint64_t prevbno = XS_NULLFSBLOCK, gotbno = XS_NULLFSBLOCK;
+	uint64_t prevdiff = 0, gotdiff = 0, adjust;
+
+	if (have_prev) {
+		prevbno = prev.br_startblock + prev.br_blockcount;
+		if (!xs_bmap_adjacent_valid(mp, prevbno, prev.br_startblock))
+			prevbno = XS_NULLFSBLOCK;
 	}
-	return XS_NULLFSBLOCK;
+	if (eof && prevbno != XS_NULLFSBLOCK) {
+		adjust = offset - (prev.br_startoff + prev.br_blockcount);
+		if (adjust && xs_bmap_adjacent_valid(mp, prevbno + adjust, prev.br_startblock))
+			prevbno += adjust;
+		return prevbno;
+	}
+	if (eof)
+		return xs_ino_to_fsb(mp, ip->i_ino);
+	if (prevbno != XS_NULLFSBLOCK) {
+		adjust = prevdiff = offset - (prev.br_startoff + prev.br_blockcount);
+		if (prevdiff <= XS_ALLOC_GAP_UNITS * length &&
+		    xs_bmap_adjacent_valid(mp, prevbno + prevdiff, prev.br_startblock))
+			prevbno += adjust;
+		else
+			prevdiff += adjust;
+	}
+	if (xs_iext_get_extent(&ip->i_df, icur, &got) && !xs_isnullstartblock(got.br_startblock)) {
+		adjust = gotdiff = got.br_startoff - offset;
+		gotbno = got.br_startblock;
+		if (gotdiff <= XS_ALLOC_GAP_UNITS * length && gotbno >= gotdiff &&
+		    xs_bmap_adjacent_valid(mp, gotbno - gotdiff, gotbno)) {
+			gotbno -= adjust;
+		} else if (gotbno >= length &&
+			   xs_bmap_adjacent_valid(mp, gotbno - length, gotbno)) {
+			gotbno -= length;
+			gotdiff += adjust - length;
+		} else {
+			gotdiff += adjust;
+		}
+	}
+	if (prevbno != XS_NULLFSBLOCK && gotbno != XS_NULLFSBLOCK)
+		return prevdiff <= gotdiff ? prevbno : gotbno;
+	if (prevbno != XS_NULLFSBLOCK)
+		return prevbno;
+	if (gotbno != XS_NULLFSBLOCK)
+		return gotbno;
+	return xs_ino_to_fsb(mp, ip->i_ino);
 }
 
 /* One round of xfs_bmapi_convert_one_delalloc(). */
@@ -512,8 +575,9 @@ static int xs_bmapi_convert_one_delalloc(struct xs_inode *ip, uint64_t offset_fs
 		return 0;
 	}
 	/* always convert from the start of the delalloc extent */
-	error = xs_alloc_vextent(mp, xs_bmap_target(ip, got.br_startoff), 1, got.br_blockcount,
-				 &bno, &len);
+	error = xs_alloc_vextent(
+		mp, xs_bmap_adjacent(ip, &icur, got.br_startoff, got.br_blockcount, false), 1,
+		got.br_blockcount, &bno, &len);
 	if (error)
 		return error;
 	new.br_startoff = got.br_startoff;
@@ -713,8 +777,8 @@ int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 			uint64_t gend = got.br_startoff + got.br_blockcount;
 
 			plen = xs_min_u64(end, gend) - bno;
-			error = xs_alloc_vextent(mp, xs_bmap_target(ip, bno), 1, plen, &abno,
-						 &alen);
+			error = xs_alloc_vextent(mp, xs_bmap_adjacent(ip, &icur, bno, plen, false),
+						 1, plen, &abno, &alen);
 			if (error)
 				break;
 			new.br_startoff = bno;
@@ -734,7 +798,8 @@ int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 		error = xs_dec_fdblocks(mp, resblks);
 		if (error)
 			break;
-		error = xs_alloc_vextent(mp, xs_bmap_target(ip, bno), 1, plen, &abno, &alen);
+		error = xs_alloc_vextent(mp, xs_bmap_adjacent(ip, &icur, bno, plen, eof), 1, plen,
+					 &abno, &alen);
 		if (error) {
 			xs_add_fdblocks(mp, resblks);
 			break;

@@ -11,17 +11,6 @@
 /* XFS_ALLOCBT_AGFL_RESERVE: per-AG blocks held back to refill the AGFL. */
 #define XS_ALLOCBT_AGFL_RESERVE 4
 
-static uint32_t ilog2_u64(uint64_t v)
-{
-	uint32_t l = 0;
-
-	while (v > 1) {
-		v >>= 1;
-		l++;
-	}
-	return l;
-}
-
 int xs_geometry_default(struct xs_geometry *geo, uint64_t fs_bytes, uint32_t blocksize,
 			struct xs_err *err)
 {
@@ -119,6 +108,19 @@ static uint64_t xs_mkfs_free_at_mount(const struct xs_geometry *geo)
 	return fdblocks - resblks - resv - (uint64_t)geo->agcount * (XS_ALLOCBT_AGFL_RESERVE + 4);
 }
 
+/*
+ * Models xfs_alloc_ag_max_usable() less what xfs_ag_resv_init() asks for AG 0 (it
+ * lowers m_ag_max_usable by AG 0's ask only): the header block, the AGFL reserve and
+ * the bnobt, cntbt, inobt, finobt and refcountbt roots are never allocatable.
+ */
+static uint64_t xs_alloc_ag_max_usable(const struct xs_geometry *geo)
+{
+	uint64_t agblocks = xs_min_u64(geo->agblocks, geo->dblocks);
+	uint64_t headers = 1 + XS_ALLOCBT_AGFL_RESERVE + 3 + 1 + 1;
+
+	return agblocks - headers - (xs_ag_resv_metadata(geo, 0, agblocks) + 2);
+}
+
 /* Models xfs_bmap_compute_maxlevels() for the data fork. */
 static uint32_t xs_bmap_compute_maxlevels(const struct xs_mount *mp)
 {
@@ -181,7 +183,7 @@ int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_
 	    !geo->agblocks || geo->dblocks <= geo->logblocks)
 		return xs_err_set(err, -EINVAL, "inconsistent geometry");
 	mp->m_geo = *geo;
-	mp->m_blocklog = ilog2_u64(geo->blocksize);
+	mp->m_blocklog = xs_ilog2(geo->blocksize);
 	mp->m_blockmask = geo->blocksize - 1;
 	mp->m_maxbytes = (uint64_t)INT64_MAX;
 	mp->m_bmap_dmxr[0] = (geo->blocksize - hdr) / 16;
@@ -211,6 +213,7 @@ int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_
 	mp->m_fdblocks = (int64_t)(free_at_mount + mp->m_alloc_set_aside);
 	mp->m_fdblocks_initial = mp->m_fdblocks;
 
+	mp->m_ag_max_usable = xs_alloc_ag_max_usable(geo);
 	mp->m_perag = calloc(geo->agcount, sizeof(*mp->m_perag));
 	if (!mp->m_perag)
 		return xs_err_set(err, -ENOMEM, "out of memory");
@@ -336,14 +339,15 @@ static uint64_t perag_longest_usable(const struct xs_perag *pag, uint64_t longes
 /*
  * Models xfs_alloc_compute_diff() without alignment: where in the free extent
  * [fbno, fbno + flen) a wantlen allocation lands nearest to wantbno; *diffp is the
- * distance from wantbno.
+ * distance from wantbno. User data takes a free extent ending before the wanted
+ * range from its start, leaving the rest after it free for the file to grow into.
  */
-static uint64_t xs_alloc_compute_diff(uint64_t wantbno, uint64_t wantlen, uint64_t fbno,
-				      uint64_t flen, uint64_t *diffp)
+static uint64_t xs_alloc_compute_diff(uint64_t wantbno, uint64_t wantlen, bool userdata,
+				      uint64_t fbno, uint64_t flen, uint64_t *diffp)
 {
 	uint64_t fend = fbno + flen, newbno;
 
-	if (fbno >= wantbno)
+	if (fbno >= wantbno || (userdata && fend < wantbno + wantlen))
 		newbno = fbno;
 	else if (fend >= wantbno + wantlen)
 		newbno = wantbno;
@@ -359,7 +363,7 @@ static uint64_t xs_alloc_compute_diff(uint64_t wantbno, uint64_t wantlen, uint64
  * least minlen. Returns 1 when it allocated.
  */
 static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_t minlen,
-			    uint64_t maxlen, uint64_t *agbnop, uint64_t *lenp)
+			    uint64_t maxlen, bool userdata, uint64_t *agbnop, uint64_t *lenp)
 {
 	size_t i, best = SIZE_MAX, longest = SIZE_MAX;
 	uint64_t best_dist = UINT64_MAX, best_bno = 0, diff, bno;
@@ -372,8 +376,8 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 		struct xs_free_extent *fe = &pag->free[i];
 
 		if (fe->len >= maxlen) {
-			bno = xs_alloc_compute_diff(target_agbno, maxlen, fe->agbno, fe->len,
-						    &diff);
+			bno = xs_alloc_compute_diff(target_agbno, maxlen, userdata, fe->agbno,
+						    fe->len, &diff);
 			if (diff < best_dist) {
 				best = i;
 				best_dist = diff;
@@ -389,8 +393,8 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 	} else if (longest != SIZE_MAX) {
 		best = longest;
 		*lenp = xs_min_u64(pag->free[best].len, maxlen);
-		*agbnop = xs_alloc_compute_diff(target_agbno, *lenp, pag->free[best].agbno, *lenp,
-						&diff);
+		*agbnop = xs_alloc_compute_diff(target_agbno, *lenp, userdata,
+						pag->free[best].agbno, *lenp, &diff);
 	} else {
 		return 0;
 	}
@@ -398,92 +402,155 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 	return 1;
 }
 
-/* Models xfs_alloc_vextent_exact_bno(): at target exactly, at least minlen. */
-static int perag_alloc_exact(struct xs_perag *pag, uint64_t target_agbno, uint64_t minlen,
-			     uint64_t maxlen, uint64_t *lenp)
-{
-	uint64_t space = perag_available(pag);
-	size_t i;
-
-	for (i = 0; i < pag->nfree; i++) {
-		struct xs_free_extent *fe = &pag->free[i];
-
-		if (target_agbno >= fe->agbno && target_agbno < fe->agbno + fe->len) {
-			uint64_t avail = xs_min_u64(fe->agbno + fe->len - target_agbno, space);
-
-			if (avail < minlen)
-				return 0;
-			*lenp = xs_min_u64(avail, maxlen);
-			perag_take(pag, i, target_agbno, *lenp);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static uint64_t perag_longest(const struct xs_perag *pag)
+/* The longest free extent of the AG, raw. */
+static uint64_t perag_longest_raw(const struct xs_perag *pag)
 {
 	uint64_t longest = 0;
 	size_t i;
 
 	for (i = 0; i < pag->nfree; i++)
 		longest = xs_max_u64(longest, pag->free[i].len);
-	return xs_min_u64(perag_longest_usable(pag, longest), perag_available(pag));
+	return longest;
 }
 
+/* Models xfs_alloc_longest_free_extent() as xfs_bmap_longest_free_extent() calls it. */
+static uint64_t perag_longest(const struct xs_mount *mp, const struct xs_perag *pag)
+{
+	return xs_min_u64(mp->m_ag_max_usable, perag_longest_usable(pag, perag_longest_raw(pag)));
+}
+
+/*
+ * Models xfs_alloc_space_available(): may this AG satisfy a minlen allocation? The
+ * longest extent less what others need must hold minlen, and so must the AG's free
+ * space less reservations, the free-list minimum and minleft.
+ */
+static bool perag_space_available(const struct xs_mount *mp, const struct xs_perag *pag,
+				  uint64_t minlen)
+{
+	return perag_longest(mp, pag) >= minlen && perag_available(pag) >= minlen;
+}
+
+/*
+ * Models xfs_alloc_ag_vextent_size() without alignment or busy extents: the smallest
+ * free extent holding maxlen (the first by-size record at or after maxlen, lowest
+ * block on ties); if none, the largest (the last by-size record, highest block on
+ * ties). The allocation starts at the extent's first block.
+ */
+static int perag_alloc_size(struct xs_perag *pag, uint64_t minlen, uint64_t maxlen,
+			    uint64_t *agbnop, uint64_t *lenp)
+{
+	size_t i, fit = SIZE_MAX, largest = SIZE_MAX;
+
+	for (i = 0; i < pag->nfree; i++) {
+		const struct xs_free_extent *fe = &pag->free[i];
+
+		if (fe->len >= maxlen && (fit == SIZE_MAX || fe->len < pag->free[fit].len))
+			fit = i;
+		if (largest == SIZE_MAX || fe->len >= pag->free[largest].len)
+			largest = i;
+	}
+	if (fit == SIZE_MAX)
+		fit = largest;
+	if (fit == SIZE_MAX || pag->free[fit].len < minlen)
+		return 0;
+	*agbnop = pag->free[fit].agbno;
+	*lenp = xs_min_u64(pag->free[fit].len, maxlen);
+	perag_take(pag, fit, *agbnop, *lenp);
+	return 1;
+}
+
+/*
+ * Models xfs_alloc_vextent_iterate_ags() (for xfs_alloc_vextent_start_ag() and
+ * _first_ag()): the AGs in turn from start; the first whose free list can be fixed
+ * for minlen (xfs_alloc_fix_freelist) allocates — near target_agbno in the start AG
+ * when there is a target, by size elsewhere — and the walk stops there, whether the
+ * allocation then succeeds or not.
+ */
+static int xs_alloc_vextent_iterate_ags(struct xs_mount *mp, uint32_t start, uint64_t target_agbno,
+					uint64_t minlen, uint64_t maxlen, bool userdata,
+					uint64_t *bnop, uint64_t *lenp)
+{
+	uint32_t agcount = mp->m_geo.agcount, k;
+
+	for (k = 0; k < agcount; k++) {
+		uint32_t agno = (start + k) % agcount;
+		struct xs_perag *pag = &mp->m_perag[agno];
+		uint64_t agbno, len = 0;
+		int ok;
+
+		if (!perag_space_available(mp, pag, minlen))
+			continue;
+		if (k == 0 && target_agbno)
+			ok = perag_alloc_near(pag, target_agbno, minlen, maxlen, userdata, &agbno,
+					      &len);
+		else
+			ok = perag_alloc_size(pag, minlen, xs_min_u64(maxlen, perag_available(pag)),
+					      &agbno, &len);
+		if (!ok)
+			return -ENOSPC;
+		*bnop = (uint64_t)agno * mp->m_geo.agblocks + agbno;
+		*lenp = len;
+		mp->m_allocated_blocks += len;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/*
+ * Models xfs_bmap_btalloc_best_length() without stripe alignment (so without the
+ * at-EOF exact attempt): ask for the longest free extent seen across the AGs (or
+ * maxlen) near the target, then for minlen near the target, then for minlen from
+ * AG 0 (xfs_bmap_btalloc_low_space).
+ */
 static int xs_alloc_vextent_once(struct xs_mount *mp, uint64_t target, uint64_t minlen,
-				 uint64_t maxlen, uint64_t *bnop, uint64_t *lenp)
+				 uint64_t maxlen, bool userdata, uint64_t *bnop, uint64_t *lenp)
 {
 	uint32_t agcount = mp->m_geo.agcount;
 	uint32_t start = 0, k;
-	uint64_t target_agbno = 0, agbno, blen = 0;
+	uint64_t target_agbno = 0, blen = 0, args_minlen;
 
 	XS_ASSERT(minlen >= 1 && maxlen >= minlen);
+	/* xfs_bmap_btalloc(): trim the allocation back to the maximum an AG can fit */
+	maxlen = xs_min_u64(maxlen, mp->m_ag_max_usable);
+	minlen = xs_min_u64(minlen, maxlen);
 	if (target != XS_NULLFSBLOCK && target < mp->m_geo.dblocks) {
 		start = xs_fsb_to_agno(mp, target);
 		target_agbno = target - (uint64_t)start * mp->m_geo.agblocks;
 	}
-	/*
-	 * xfs_bmap_btalloc_select_lengths(): scan the AGs from the target's for the
-	 * longest free extent; ask for no less than that (or maxlen) from now on.
-	 */
+	/* xfs_bmap_btalloc_select_lengths() and xfs_bmap_select_minlen() */
 	for (k = 0; k < agcount && blen < maxlen; k++)
-		blen = xs_max_u64(blen, perag_longest(&mp->m_perag[(start + k) % agcount]));
-	if (blen >= minlen)
-		minlen = xs_min_u64(blen, maxlen);
-	if (target != XS_NULLFSBLOCK &&
-	    perag_alloc_exact(&mp->m_perag[start], target_agbno, minlen, maxlen, lenp)) {
-		*bnop = target;
-		mp->m_allocated_blocks += *lenp;
+		blen = xs_max_u64(blen, perag_longest(mp, &mp->m_perag[(start + k) % agcount]));
+	args_minlen = blen < minlen ? minlen : xs_min_u64(blen, maxlen);
+	if (xs_alloc_vextent_iterate_ags(mp, start, target_agbno, args_minlen, maxlen, userdata,
+					 bnop, lenp) == 0)
 		return 0;
-	}
-	for (k = 0; k < agcount; k++) {
-		uint32_t agno = (start + k) % agcount;
-
-		if (perag_alloc_near(&mp->m_perag[agno], k == 0 ? target_agbno : 0, minlen, maxlen,
-				     &agbno, lenp)) {
-			*bnop = (uint64_t)agno * mp->m_geo.agblocks + agbno;
-			mp->m_allocated_blocks += *lenp;
-			return 0;
-		}
-	}
-	return -ENOSPC;
+	if (args_minlen > minlen && xs_alloc_vextent_iterate_ags(mp, start, target_agbno, minlen,
+								 maxlen, userdata, bnop, lenp) == 0)
+		return 0;
+	/* the last-ditch attempt: minimum length, from AG 0, no locality */
+	return xs_alloc_vextent_iterate_ags(mp, 0, 0, minlen, maxlen, userdata, bnop, lenp);
 }
 
 /* Put [agbno, agbno + len) back into the free extents, merging neighbours. */
 static void perag_free(struct xs_perag *pag, uint64_t agbno, uint64_t len);
 
-int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
-		     uint64_t *bnop, uint64_t *lenp)
+int xs_alloc_vextent_datatype(struct xs_mount *mp, uint64_t target, uint64_t minlen,
+			      uint64_t maxlen, bool userdata, uint64_t *bnop, uint64_t *lenp)
 {
-	int error = xs_alloc_vextent_once(mp, target, minlen, maxlen, bnop, lenp);
+	int error = xs_alloc_vextent_once(mp, target, minlen, maxlen, userdata, bnop, lenp);
 
 	if (error == -ENOSPC) {
 		/* xfs_extent_busy_flush(): force the log and try again */
 		xs_extent_busy_clear(mp);
-		error = xs_alloc_vextent_once(mp, target, minlen, maxlen, bnop, lenp);
+		error = xs_alloc_vextent_once(mp, target, minlen, maxlen, userdata, bnop, lenp);
 	}
 	return error;
+}
+
+int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
+		     uint64_t *bnop, uint64_t *lenp)
+{
+	return xs_alloc_vextent_datatype(mp, target, minlen, maxlen, true, bnop, lenp);
 }
 
 void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len)

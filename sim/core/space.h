@@ -13,9 +13,9 @@
  * busy (freed, not yet committed) extents; there are no free-space btrees and the
  * AGFL is a fixed 4 blocks. The mount-time free space follows mkfs.xfs and the
  * per-AG reservations exactly (checked against the kernel in data/kernel/geometry.txt).
- * Simplification: near ENOSPC the kernel's full-AG allocations come out one block
- * shorter than this model's xfs_alloc_space_available() in some cases (see
- * data/kernel/KNOWN-DIFFERENCES).
+ * Simplification: xfs_alloc_ag_vextent_near() is a scan of the AG's free extents for
+ * the best placement (the longest up to maxlen, then the nearest), not the kernel's
+ * bnobt/cntbt cursor walk; no stripe alignment, extent size hints or filestreams.
  * Simplification: no quota, no realtime device, no reflink/COW fork.
  */
 #ifndef XS_SPACE_H
@@ -90,6 +90,7 @@ struct xs_mount {
 	uint32_t m_bm_maxlevels;     /* data fork bmbt height bound */
 	uint32_t m_iext_max_inline;  /* extents that fit in the inode fork */
 	uint64_t m_allocated_blocks; /* blocks handed out by the allocator */
+	uint64_t m_ag_max_usable;    /* longest extent one allocation may take */
 	struct xs_perag *m_perag;    /* m_geo.agcount entries */
 };
 
@@ -129,14 +130,19 @@ uint64_t xs_statfs_bavail(const struct xs_mount *mp);
 uint64_t xs_bmap_worst_indlen(const struct xs_mount *mp, uint64_t len);
 
 /*
- * Allocate between minlen and maxlen contiguous blocks, as near target as the
- * allocator manages (exact bno, then near bno in the target AG,
- * then the other AGs in turn). target = XS_NULLFSBLOCK means "no preference"
- * (AG 0). Only changes the free extents and m_allocated_blocks: the caller moves
- * the reservation counters. Returns 0 with the extent in *bnop and *lenp, or -ENOSPC.
+ * Allocate between minlen and maxlen contiguous blocks of user data the way
+ * xfs_bmap_btalloc() does without stripe alignment: ask for the longest free extent
+ * seen (or maxlen) near target in its AG, then by size in the other AGs in turn;
+ * then for minlen the same way; then for minlen from AG 0. target = XS_NULLFSBLOCK
+ * means "no preference" (AG 0). Only changes the free extents and
+ * m_allocated_blocks: the caller moves the reservation counters. Returns 0 with the
+ * extent in *bnop and *lenp, or -ENOSPC.
  */
 int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
 		     uint64_t *bnop, uint64_t *lenp);
+/* The same for user data (userdata) or metadata such as bmbt blocks. */
+int xs_alloc_vextent_datatype(struct xs_mount *mp, uint64_t target, uint64_t minlen,
+			      uint64_t maxlen, bool userdata, uint64_t *bnop, uint64_t *lenp);
 
 /*
  * Return [bno, bno + len) to free space. The range must be allocated. It stays busy

@@ -79,6 +79,18 @@ static inline uint64_t xs_startblockval(uint64_t sb)
 	return sb & ~XS_STARTBLOCKMASK;
 }
 
+/* floor(log2(v)), 0 for v <= 1 */
+static inline uint32_t xs_ilog2(uint64_t v)
+{
+	uint32_t l = 0;
+
+	while (v > 1) {
+		v >>= 1;
+		l++;
+	}
+	return l;
+}
+
 static inline uint64_t xs_min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;

@@ -4,12 +4,13 @@
 # output (data/kernel/out/*.out) and the model's (`wpsim io`) by run.sh.
 #
 # Kept:
-#   bmap table rows    -> "bmap EXT [start..end] TYPE TOTAL"
+#   bmap table rows    -> "bmap EXT [start..end] TYPE TOTAL" for holes and
+#                         delalloc, "bmap EXT [start..end] TYPE TOTAL at a..b [agN]"
+#                         for real extents: where the allocator put them (the
+#                         BLOCK-RANGE column in 512-byte units, and the AG with -v)
 #                         TYPE: hole | delalloc | written | unwritten
 #                         (unwritten = FLAGS column has the 0010000 bit, which
 #                         needs bmap -vp; without -p/-v unwritten shows as written)
-#                         block range, AG and AG-offset columns are dropped: the
-#                         physical layout is the model's own.
 #   "FILE: no extents" -> "bmap no extents"
 #   stat.size, stat.blocks, fsxattr.nextents
 #   statfs.f_blocks, statfs.f_bavail
@@ -38,6 +39,7 @@ function span(r,   a, b) {
 	ext = f[1]; sub(/:$/, "", ext)
 	rng = f[2]; sub(/:$/, "", rng)
 	what = f[3]
+	where = ""
 	if (what == "hole" || what == "delalloc") {
 		type = what
 		# verbose: last field is TOTAL; terse (-l): "N blocks"; terse: none
@@ -45,22 +47,23 @@ function span(r,   a, b) {
 		else if (n >= 4 && f[n] ~ /^[0-9]+$/) total = f[n]
 		else total = span(rng)
 	} else if (f[n] == "blocks") {          # terse -l: "a..b N blocks"
-		type = "written"; total = f[n - 1]
+		type = "written"; total = f[n - 1]; where = " at " what
 	} else if (n == 3) {                    # terse: "a..b"
-		type = "written"; total = span(rng)
+		type = "written"; total = span(rng); where = " at " what
 	} else {
 		# verbose: BLOCK-RANGE AG (AG-OFFSET) TOTAL [FLAGS]
 		# the AG-offset column is "(a..b)"; TOTAL follows it
 		for (i = 4; i <= n; i++) if (f[i] ~ /^\(/) break
 		total = f[i + 1]
 		type = "written"
+		where = " at " what " ag" f[4]
 		if (i + 2 <= n) {
 			flags = f[i + 2]
 			if (length(flags) >= 5 && substr(flags, length(flags) - 4, 1) == "1")
 				type = "unwritten"
 		}
 	}
-	printf "bmap %s %s %s %s\n", ext, rng, type, total
+	printf "bmap %s %s %s %s%s\n", ext, rng, type, total, where
 	next
 }
 /^[^ \t]+: no extents$/ { print "bmap no extents"; next }

@@ -203,6 +203,16 @@ XS_TEST_SUITE(test_space_mount_params)
 	test_cond("12 extents fit in the inode fork", mp.m_iext_max_inline == 12);
 	test_cond("f_bavail = fdblocks - set-aside",
 		  xs_statfs_bavail(&mp) == (uint64_t)mp.m_fdblocks - 32);
+	/*
+	 * Measured on the kernel (tracepoints xfs_ag_resv_init and
+	 * xfs_alloc_vextent_start_ag, mkfs.xfs 6.1.0 1 GiB image): AGs 0, 1 and 3 ask
+	 * 461 metadata blocks and reserve 459, AG 2 (the log's) asks 346 and reserves
+	 * 344; a 900 MiB fallocate asks for maxlen 65065 = 65536 - 10 - 461.
+	 */
+	test_cond("metadata reservations 459, 459, 344, 459",
+		  mp.m_perag[0].resv == 459 && mp.m_perag[1].resv == 459 &&
+			  mp.m_perag[2].resv == 344 && mp.m_perag[3].resv == 459);
+	test_cond("m_ag_max_usable 65065", mp.m_ag_max_usable == 65065);
 	xs_mount_destroy(&mp);
 
 	/* 1 KiB blocks: (1024 - 72) / 16 = 59 records; allocsize 2^16 / 2^10 = 64 blocks */
@@ -471,13 +481,91 @@ XS_TEST_SUITE(test_space_alloc_ags_busy)
 	xs_free_extent(&mp, 100, 100);
 	test_cond("free: allocated count drops at once", mp.m_allocated_blocks == 2300);
 	test_cond("free: free space unchanged while busy", free_is(&mp.m_perag[0], 2, ag0));
-	/* target 100 is busy; nearest free placement for 20 is [80, 100) */
+	/*
+	 * target 100 is busy; the free extent [24, 100) ends before the wanted [100, 120),
+	 * so user data takes it from its start (xfs_alloc_compute_diff leaves the rest
+	 * for the file to grow into) and metadata from its end, nearest the target.
+	 */
 	test_cond("alloc at a busy block: ok", xs_alloc_vextent(&mp, 100, 1, 20, &bno, &len) == 0);
-	test_cond("... not inside the busy extent: [80, 100)", bno == 80 && len == 20);
+	test_cond("... user data from the start of [24, 100): [24, 44)", bno == 24 && len == 20);
+	test_cond("metadata near the busy block: ok",
+		  xs_alloc_vextent_datatype(&mp, 100, 1, 20, false, &bno, &len) == 0);
+	test_cond("... from the end of [44, 100): [80, 100)", bno == 80 && len == 20);
 	xs_extent_busy_clear(&mp);
 	test_cond("after the log force nothing is busy", mp.m_perag[0].nbusy == 0);
 	test_cond("exact at 100 now works",
 		  xs_alloc_vextent(&mp, 100, 1, 20, &bno, &len) == 0 && bno == 100 && len == 20);
+	test_cond("mount check", mount_ok(&mp));
+	xs_mount_destroy(&mp);
+}
+
+/*
+ * xfs_alloc_ag_vextent_size(): without a target block (AG 0, agbno 0) the smallest
+ * free extent holding maxlen is taken, not the one nearest the start of the AG;
+ * without one that holds maxlen, the largest.
+ */
+XS_TEST_SUITE(test_space_alloc_by_size)
+{
+	struct xs_geometry geo;
+	struct xs_mount mp;
+	struct xs_err err = {0};
+	uint64_t bno = 0, len = 0, b[5];
+	static const uint64_t want[5][2] = {
+		{224, 100}, {324, 50}, {374, 100}, {474, 30}, {504, 100}};
+	int i;
+
+	small_geo(&geo, 1, 4000, 200);
+	xs_mount_init(&mp, &geo, &err);
+	for (i = 0; i < 5; i++) {
+		xs_alloc_vextent(&mp, want[i][0], 1, want[i][1], &b[i], &len);
+		test_cond("carve the AG", b[i] == want[i][0] && len == want[i][1]);
+	}
+	xs_free_extent(&mp, 324, 50);
+	xs_free_extent(&mp, 474, 30);
+	xs_extent_busy_clear(&mp);
+	/* free (the log is at [24, 224)): [10, 16) [324, 374) [474, 504) [604, 4000) */
+	test_cond("25 blocks, no target: ok",
+		  xs_alloc_vextent(&mp, XS_NULLFSBLOCK, 1, 25, &bno, &len) == 0);
+	test_cond("... the smallest extent holding 25: [474, 499)", bno == 474 && len == 25);
+	test_cond("40 blocks, no target: ok",
+		  xs_alloc_vextent(&mp, XS_NULLFSBLOCK, 1, 40, &bno, &len) == 0);
+	test_cond("... [324, 364)", bno == 324 && len == 40);
+	test_cond("mount check", mount_ok(&mp));
+	xs_mount_destroy(&mp);
+}
+
+/*
+ * xfs_bmap_btalloc_low_space(): when no AG can give the longest free extent seen
+ * (the reservations and minleft come off only in xfs_alloc_space_available), the
+ * allocator asks again for minlen near the target before giving up.
+ */
+XS_TEST_SUITE(test_space_alloc_low_space)
+{
+	struct xs_geometry geo;
+	struct xs_mount mp;
+	struct xs_err err = {0};
+	uint64_t bno = 0, len = 0, first, free_after;
+
+	small_geo(&geo, 2, 4000, 200);
+	xs_mount_init(&mp, &geo, &err);
+	/*
+	 * AG 0 has [10, 16) and [24, 4000) free: 3982 blocks. The longest extent less
+	 * the part of the reservation the other extent cannot hold is 3982 - resv,
+	 * but an allocation may take only 3982 - resv - minleft: the first attempt
+	 * (minlen 3982 - resv) fails in both AGs, the second (minlen 1) takes
+	 * 3981 - resv at the target.
+	 */
+	test_cond("one AG's worth: ok", xs_alloc_vextent(&mp, 24, 1, 100000, &first, &len) == 0);
+	test_cond("... 3981 - resv blocks at 24",
+		  first == 24 && len == 3981 - mp.m_perag[0].resv && len < mp.m_ag_max_usable);
+	free_after = mp.m_perag[0].freeblks;
+	test_cond("AG 0 keeps its reservation and minleft", free_after == mp.m_perag[0].resv + 1);
+	/*
+	 * At the end of that extent AG 0 can give nothing: the longest free extent is
+	 * in AG 1, so the next allocation lands there, by size.
+	 */
+	test_cond("next: ok", xs_alloc_vextent(&mp, first + len, 1, 100, &bno, &len) == 0);
+	test_cond("... in AG 1", xs_fsb_to_agno(&mp, bno) == 1);
 	test_cond("mount check", mount_ok(&mp));
 	xs_mount_destroy(&mp);
 }
