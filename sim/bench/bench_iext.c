@@ -14,6 +14,12 @@
  * stays in cache, so its growth with n is the tree's own (logarithmic) part and the
  * difference to lookup is memory latency.
  *
+ * The memory floor is a pointer chase through random lines of a buffer the size of the
+ * appended 10^6-extent tree (the smallest any structure holding them could be): one
+ * dependent load that misses the caches. A uniformly random lookup in any structure
+ * of that size pays at least one, so (lookup at 10^3 + floor) / lookup at 10^3 is the
+ * best random-lookup ratio this machine allows, whatever the data structure.
+ *
  * Each figure is the best of BENCH_IEXT_ROUNDS rounds of BENCH_IEXT_OPS operations;
  * random inputs come from a fixed-seed GSL mt19937 stream and are drawn before the
  * clock starts. The memory figure after churn is per record present (n + pool).
@@ -258,6 +264,44 @@ static void bench_iext_size(uint64_t n, struct bench_iext_result *res)
 	gsl_rng_free(rng);
 }
 
+/*
+ * The memory floor: ns per dependent load at random 64-byte lines of a buffer of
+ * `bytes` (one random cycle through all lines). Any in-memory structure holding the
+ * 10^6 extents is at least this big, so a random lookup in it pays at least one such
+ * load on top of what a cache-resident lookup costs.
+ */
+static double bench_iext_load_ns(size_t bytes)
+{
+	size_t lines = bytes / 64, i, cur = 0, steps = 1u << 22;
+	size_t *buf = calloc(lines, 64), *perm = calloc(lines, sizeof(*perm));
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	double t0, t;
+
+	if (!buf || !perm || !rng || lines < 2)
+		bench_iext_fail("out of memory", lines);
+	gsl_rng_set(rng, BENCH_IEXT_SEED);
+	for (i = 0; i < lines; i++)
+		perm[i] = i;
+	for (i = lines - 1; i > 0; i--) {
+		size_t j = gsl_rng_uniform_int(rng, (unsigned long)(i + 1)), tmp = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = tmp;
+	}
+	for (i = 0; i < lines; i++)
+		buf[perm[i] * 8] = perm[(i + 1) % lines] * 8;
+	t0 = bench_now_ns();
+	for (i = 0; i < steps; i++)
+		cur = buf[cur];
+	t = bench_now_ns() - t0;
+	if (cur >= lines * 8)
+		bench_iext_fail("pointer chase left the buffer", lines);
+	gsl_rng_free(rng);
+	free(perm);
+	free(buf);
+	return t / (double)steps;
+}
+
 static void bench_iext_ratio(const char *op, double small_ns, double large_ns)
 {
 	double ratio = large_ns / small_ns;
@@ -294,4 +338,14 @@ void bench_iext(void)
 	printf("iext mem n=%llu: %.2f bytes/extent appended, %.2f bytes/extent after churn\n",
 	       (unsigned long long)big->n, (double)big->mem_appended_bytes / (double)big->n,
 	       (double)big->mem_churned_bytes / (double)(big->n + big->n / 10));
+	{
+		/* the least any structure of the appended tree's size could do */
+		double load = bench_iext_load_ns(big->mem_appended_bytes);
+
+		printf("iext memory floor: %.1f ns per random load in %.1f MB (the appended "
+		       "1e6 tree's size); lookup ratio floor (lookup 1e3 + load) / lookup 1e3: "
+		       "%.2f\n",
+		       load, (double)big->mem_appended_bytes / 1e6,
+		       (res[0].lookup_ns + load) / res[0].lookup_ns);
+	}
 }
