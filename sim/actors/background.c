@@ -12,6 +12,7 @@
 
 #include "core/writeback.h"
 
+#include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/cond.h>
 #include <simgrid/engine.h>
@@ -25,22 +26,38 @@
  */
 static void daemon_wait(struct xs_run *run, sg_sem_t sem, double delay_s)
 {
-	if (!run->stopping)
+	xs_sched_sync();
+	if (!run->stopping) {
+		bool block = sg_sem_would_block(sem);
+
+		if (block)
+			xs_park(xs_park_self(), sem, simgrid_get_clock() + delay_s);
 		sg_sem_acquire_timeout(sem, delay_s);
+		if (block)
+			xs_unpark(xs_park_self());
+	}
 	xs_run_tick(run);
 }
 
 /* Wake a daemon; at most one pending wake-up is kept. */
 static void daemon_wake(sg_sem_t sem)
 {
-	if (sg_sem_would_block(sem))
+	xs_sched_sync();
+	if (sg_sem_would_block(sem)) {
+		xs_wake_one(sem);
 		sg_sem_release(sem);
+	}
 }
 
 static void daemon_exit(struct xs_run *run)
 {
+	struct xs_task *t = xs_self();
+
+	xs_sched_sync();
 	sg_mutex_lock(run->stop_mutex);
 	run->daemons_running--;
+	xs_park_exit(&t->park);
+	xs_wake_all(run->stop_cond);
 	sg_cond_notify_all(run->stop_cond);
 	sg_mutex_unlock(run->stop_mutex);
 }
@@ -67,7 +84,7 @@ static void flusher_main(int argc, char **argv)
 		daemon_wait(run, run->flusher_wake, sc->wb_interval_s);
 		if (run->stopping)
 			break;
-		now_ns = (uint64_t)(simgrid_get_clock() * 1e9);
+		now_ns = (uint64_t)(xs_now() * 1e9);
 		expire_ns = (uint64_t)(sc->wb_expire_s * 1e9);
 		if (now_ns >= expire_ns)
 			xs_writeback_expired(&run->fs.inode, now_ns - expire_ns);
@@ -145,6 +162,7 @@ static void start_daemon(struct xs_run *run, const char *name, void (*fn)(int, c
 
 void xs_start_daemons(struct xs_run *run)
 {
+	xs_sched_sync(); /* they start where the main actor is */
 	start_daemon(run, "flusher", flusher_main);
 	start_daemon(run, "reclaim", reclaim_main);
 	start_daemon(run, "blockgc", blockgc_main);
@@ -152,13 +170,17 @@ void xs_start_daemons(struct xs_run *run)
 
 void xs_stop_daemons(struct xs_run *run)
 {
+	xs_sched_sync();
 	sg_mutex_lock(run->stop_mutex);
 	run->stopping = true;
 	daemon_wake(run->flusher_wake);
 	daemon_wake(run->reclaim_wake);
 	daemon_wake(run->blockgc_wake);
-	while (run->daemons_running > 0)
+	while (run->daemons_running > 0) {
+		xs_park(xs_park_self(), run->stop_cond, INFINITY);
 		sg_cond_wait(run->stop_cond, run->stop_mutex);
+		xs_unpark(xs_park_self());
+	}
 	sg_mutex_unlock(run->stop_mutex);
 }
 
@@ -182,7 +204,7 @@ void xs_balance_dirty_pages(struct xs_run *run, struct xs_task *t)
 		if (pause < 0.001)
 			pause = 0.001;
 		daemon_wake(run->flusher_wake);
-		sg_actor_sleep_for(pause);
+		xs_sleep(pause);
 		paused += pause;
 		xs_run_tick(run);
 		if (d < limit)

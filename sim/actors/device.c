@@ -52,6 +52,8 @@
  */
 #include "actors/device.h"
 
+#include "actors/sched.h"
+
 #include <simgrid/actor.h>
 #include <simgrid/disk.h>
 #include <simgrid/engine.h>
@@ -603,7 +605,34 @@ struct xs_device {
 	double busy_since_s; /* when nservice last went from 0 to 1 */
 	uint64_t merges;     /* back-merges, for xs_dev_check */
 	struct xs_device_stats st;
+	bool sched;			/* actors keep park records (sched.h) */
+	struct xs_dev_worker **workers; /* nworkers */
 };
+
+/* A queue slot's actor data: its park record first (sched.h). */
+struct xs_dev_worker {
+	struct xs_park park;
+	struct xs_device *dev;
+};
+
+/* sched.h bookkeeping around a blocking call, when the run keeps it */
+static void dev_park(const struct xs_device *dev, const void *chan, double wake_at)
+{
+	if (dev->sched)
+		xs_park(xs_park_self(), chan, wake_at);
+}
+
+static void dev_unpark(const struct xs_device *dev)
+{
+	if (dev->sched)
+		xs_unpark(xs_park_self());
+}
+
+static void dev_wake_one(const struct xs_device *dev, const void *chan)
+{
+	if (dev->sched)
+		xs_wake_one(chan);
+}
 
 /* Recount the queue from scratch against the counters. */
 static void xs_dev_check(const struct xs_device *dev)
@@ -655,6 +684,7 @@ static void dev_complete(struct xs_device *dev, struct xs_dev_req *req)
 		next = w->next;
 		io = w->io;
 		free(w);
+		dev_wake_one(dev, io->done);
 		sg_sem_release(io->done);
 	}
 	free(req);
@@ -681,24 +711,43 @@ static void dev_service(struct xs_device *dev, struct xs_dev_req *req)
 			dev->head_bytes = req->off_bytes + req->len_bytes;
 		}
 	}
-	if (t_s > 0)
+	if (t_s > 0) {
+		dev_park(dev, NULL, simgrid_get_clock() + t_s);
 		sg_actor_sleep_for(t_s);
+		dev_unpark(dev);
+	}
+	if (req->op == XS_DEV_FLUSH)
+		return;
+	/* the transfer takes at least len / bandwidth (more when shared) */
+	dev_park(dev, NULL,
+		 simgrid_get_clock() +
+			 (double)req->len_bytes /
+				 (req->op == XS_DEV_WRITE ? c->write_bw_Bps : c->read_bw_Bps) *
+				 (1 - 1e-9));
 	if (req->op == XS_DEV_WRITE)
 		sg_disk_write(dev->disk, req->len_bytes);
-	else if (req->op == XS_DEV_READ)
+	else
 		sg_disk_read(dev->disk, req->len_bytes);
+	dev_unpark(dev);
 }
 
 /* One queue slot: take the oldest QUEUED request, serve it, wake its callers. */
 static void dev_worker(int argc, char **argv)
 {
-	struct xs_device *dev = sg_actor_self_get_data();
+	struct xs_dev_worker *self = sg_actor_self_get_data();
+	struct xs_device *dev = self->dev;
 	struct xs_dev_req *req;
 
 	(void)argc;
 	(void)argv;
 	for (;;) {
+		bool block = sg_sem_would_block(dev->queued);
+
+		if (block)
+			dev_park(dev, dev->queued, INFINITY);
 		sg_sem_acquire(dev->queued);
+		if (block)
+			dev_unpark(dev);
 		req = dev->qhead;
 		xbt_assert(req, "worker woken with an empty queue");
 		dev->qhead = req->next;
@@ -706,11 +755,16 @@ static void dev_worker(int argc, char **argv)
 			dev->qtail = NULL;
 		dev->nqueued--;
 		dev->nbusy++;
-		if (dev->cfg.rotational)
+		if (dev->cfg.rotational && !sg_mutex_try_lock(dev->arm)) {
+			dev_park(dev, dev->arm, INFINITY);
 			sg_mutex_lock(dev->arm);
+			dev_unpark(dev);
+		}
 		dev_service(dev, req);
-		if (dev->cfg.rotational)
+		if (dev->cfg.rotational) {
+			dev_wake_one(dev, dev->arm);
 			sg_mutex_unlock(dev->arm);
+		}
 		dev_complete(dev, req);
 	}
 }
@@ -729,10 +783,19 @@ static void dev_spawn_workers(struct xs_device *dev)
 	while (dev->nqueued > dev->nworkers - dev->nbusy && dev->nworkers < dev->cfg.queue_depth)
 		dev->nworkers++;
 	last = dev->nworkers;
+	dev->workers = realloc(dev->workers, last * sizeof(*dev->workers));
+	xbt_assert(dev->workers, "out of memory");
 	for (i = first; i < last; i++) {
+		struct xs_dev_worker *w = calloc(1, sizeof(*w));
+
+		xbt_assert(w, "out of memory");
+		w->dev = dev;
+		if (dev->sched)
+			xs_park_register(&w->park);
+		dev->workers[i] = w;
 		snprintf(name, sizeof(name), "dev-%s-%u", dev->cfg.name, i);
 		a = sg_actor_init(name, dev->host);
-		sg_actor_set_data(a, dev);
+		sg_actor_set_data(a, w);
 		sg_actor_start(a, dev_worker, 0, NULL);
 		sg_actor_daemonize(a);
 	}
@@ -758,6 +821,8 @@ static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, u
 	uint32_t fresh = 0;
 	unsigned int i;
 
+	if (dev->sched)
+		xs_sched_sync(); /* the request is made where the caller is */
 	if (op != XS_DEV_FLUSH && tail && tail->op == op &&
 	    tail->off_bytes + tail->len_bytes == off && tail->len_bytes < max_io) {
 		n = max_io - tail->len_bytes < len ? max_io - tail->len_bytes : len;
@@ -786,10 +851,19 @@ static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, u
 		len -= n;
 	}
 	dev_spawn_workers(dev);
-	for (i = 0; i < fresh; i++)
+	for (i = 0; i < fresh; i++) {
+		dev_wake_one(dev, dev->queued);
 		sg_sem_release(dev->queued);
-	for (i = 0; i < io.pieces; i++)
+	}
+	for (i = 0; i < io.pieces; i++) {
+		bool block = sg_sem_would_block(io.done);
+
+		if (block)
+			dev_park(dev, io.done, INFINITY);
 		sg_sem_acquire(io.done);
+		if (block)
+			dev_unpark(dev);
+	}
 	sg_sem_destroy(io.done);
 }
 
@@ -814,6 +888,11 @@ struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t di
 	return dev;
 }
 
+void xs_device_use_sched(struct xs_device *dev)
+{
+	dev->sched = true;
+}
+
 /*
  * Free the device. Call it after simgrid_run() has returned (the workers are daemons,
  * killed when the last other actor ends), with no I/O in flight.
@@ -827,6 +906,9 @@ void xs_device_destroy(struct xs_device *dev)
 	sg_sem_destroy(dev->queued);
 	if (dev->arm)
 		sg_mutex_destroy(dev->arm);
+	while (dev->nworkers)
+		free(dev->workers[--dev->nworkers]);
+	free(dev->workers);
 	gsl_rng_free(dev->rng);
 	free(dev);
 }

@@ -43,6 +43,11 @@ int xs_device_cfg_load(const char *path, struct xs_device_cfg *cfg, char *err, s
 
 struct xs_device;
 
+/*
+ * The run keeps sched.h park records: every actor calling the device has one as the
+ * first member of its data, and the device's own actors get them.
+ */
+void xs_device_use_sched(struct xs_device *dev);
 /* Create the device on disk (from the SimGrid platform); rng is its own stream. */
 struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t disk, gsl_rng *rng);
 void xs_device_destroy(struct xs_device *dev);

@@ -6,6 +6,9 @@
  */
 #include "actors/locks.h"
 
+#include "actors/sched.h"
+
+#include <math.h>
 #include <simgrid/cond.h>
 #include <simgrid/engine.h>
 #include <simgrid/mutex.h>
@@ -71,34 +74,39 @@ static double rwsem_acquire(struct xs_rwsem *sem, bool write)
 	if (!sem->queue && !sem->writer && (!write || sem->readers == 0)) {
 		if (write) {
 			sem->writer = true;
-			sem->acquired_at = simgrid_get_clock();
+			sem->acquired_at = xs_now();
 		} else {
 			sem->readers++;
 		}
 		sem->stats.acquisitions++;
 		return 0;
 	}
-	start = simgrid_get_clock();
+	start = xs_now();
 	sg_mutex_lock(sem->mutex);
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = &w;
 	if (!rwsem_can_grant(sem, &w))
 		sem->stats.contended++;
-	while (!rwsem_can_grant(sem, &w))
+	while (!rwsem_can_grant(sem, &w)) {
+		xs_park(xs_park_self(), sem, INFINITY);
 		sg_cond_wait(sem->cond, sem->mutex);
+		xs_unpark(xs_park_self());
+	}
 	rwsem_dequeue(sem, &w);
 	if (write) {
 		sem->writer = true;
-		sem->acquired_at = simgrid_get_clock();
+		sem->acquired_at = xs_now();
 	} else {
 		sem->readers++;
 	}
 	/* readers queued behind us may come in too */
-	if (!write)
+	if (!write) {
+		xs_wake_all(sem);
 		sg_cond_notify_all(sem->cond);
+	}
 	sg_mutex_unlock(sem->mutex);
-	waited = simgrid_get_clock() - start;
+	waited = xs_now() - start;
 	sem->stats.acquisitions++;
 	sem->stats.wait_s += waited;
 	if (waited > sem->stats.max_wait_s)
@@ -116,6 +124,11 @@ double xs_down_write(struct xs_rwsem *sem)
 	return rwsem_acquire(sem, true);
 }
 
+bool xs_rwsem_has_waiters(const struct xs_rwsem *sem)
+{
+	return sem->queue != NULL;
+}
+
 bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write)
 {
 	return sem->queue || sem->writer || (write && sem->readers);
@@ -125,9 +138,10 @@ void xs_up_read(struct xs_rwsem *sem, double held_since)
 {
 	xbt_assert(sem->readers > 0, "%s: up_read without readers", sem->name);
 	sem->readers--;
-	sem->stats.hold_s += simgrid_get_clock() - held_since;
+	sem->stats.hold_s += xs_now() - held_since;
 	if (!sem->queue)
 		return;
+	xs_wake_all(sem);
 	sg_mutex_lock(sem->mutex);
 	sg_cond_notify_all(sem->cond);
 	sg_mutex_unlock(sem->mutex);
@@ -137,9 +151,10 @@ void xs_up_write(struct xs_rwsem *sem)
 {
 	xbt_assert(sem->writer, "%s: up_write without the writer", sem->name);
 	sem->writer = false;
-	sem->stats.hold_s += simgrid_get_clock() - sem->acquired_at;
+	sem->stats.hold_s += xs_now() - sem->acquired_at;
 	if (!sem->queue)
 		return;
+	xs_wake_all(sem);
 	sg_mutex_lock(sem->mutex);
 	sg_cond_notify_all(sem->cond);
 	sg_mutex_unlock(sem->mutex);
@@ -227,7 +242,7 @@ double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner)
 		fl->stats.acquisitions++;
 		return 0;
 	}
-	start = simgrid_get_clock();
+	start = xs_now();
 	fl->waiters++;
 	sg_mutex_lock(fl->mutex);
 	if (xs_folio_is_locked(fl, index)) {
@@ -237,12 +252,15 @@ double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner)
 			   (unsigned long long)index, owner);
 		fl->stats.contended++;
 	}
-	while (xs_folio_is_locked(fl, index))
+	while (xs_folio_is_locked(fl, index)) {
+		xs_park(xs_park_self(), fl, INFINITY);
 		sg_cond_wait(fl->cond, fl->mutex);
+		xs_unpark(xs_park_self());
+	}
 	fl_insert(fl, index, owner);
 	sg_mutex_unlock(fl->mutex);
 	fl->waiters--;
-	waited = simgrid_get_clock() - start;
+	waited = xs_now() - start;
 	fl->stats.acquisitions++;
 	fl->stats.wait_s += waited;
 	if (waited > fl->stats.max_wait_s)
@@ -276,6 +294,7 @@ void xs_folio_unlock_index(struct xs_folio_locks *fl, uint64_t index)
 	}
 	if (!fl->waiters)
 		return;
+	xs_wake_all(fl);
 	sg_mutex_lock(fl->mutex);
 	sg_cond_notify_all(fl->cond);
 	sg_mutex_unlock(fl->mutex);

@@ -44,6 +44,8 @@ double xs_down_read(struct xs_rwsem *sem);
 double xs_down_write(struct xs_rwsem *sem);
 void xs_up_read(struct xs_rwsem *sem, double held_since);
 void xs_up_write(struct xs_rwsem *sem);
+/* Is anyone queued for it (will an up wake someone)? */
+bool xs_rwsem_has_waiters(const struct xs_rwsem *sem);
 /* Would taking it now (exclusive if write) have to wait? */
 bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write);
 

@@ -45,7 +45,7 @@ struct xs_task *xs_self(void)
 
 void xs_run_tick(struct xs_run *run)
 {
-	run->fs.inode.i_mapping.now_ns = (uint64_t)(simgrid_get_clock() * 1e9);
+	run->fs.inode.i_mapping.now_ns = (uint64_t)(xs_now() * 1e9);
 }
 
 /* splitmix64: seeds for the per-task streams */
@@ -74,6 +74,7 @@ struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct x
 	t->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(t->rng, (unsigned long)mix64(run->sc->seed * 1000003ULL + (uint64_t)t->id));
 	run->tasks[run->ntasks++] = t;
+	xs_park_register(&t->park);
 	xs_trace_thread_name(run, t->id, t->name);
 	return t;
 }
@@ -87,9 +88,27 @@ void xs_cpu_pay(struct xs_task *t)
 {
 	if (t->cpu_debt > 0) {
 		t->run->events++;
-		sg_actor_sleep_for(t->cpu_debt);
+		xs_sched_yield(t->cpu_debt);
 		t->cpu_debt = 0;
 	}
+	xs_run_tick(t->run);
+}
+
+void xs_task_exit(struct xs_task *t)
+{
+	xs_sched_sync();
+	xs_park_exit(&t->park);
+	xs_wake_all(&t->run->tasks); /* the main actor joins the workers */
+}
+
+void xs_cpu_pay_now(struct xs_task *t)
+{
+	if (t->cpu_debt > 0) {
+		t->run->events++;
+		xs_sleep(t->cpu_debt);
+		t->cpu_debt = 0;
+	}
+	xs_sched_sync();
 	xs_run_tick(t->run);
 }
 
@@ -109,7 +128,7 @@ uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind,
 	o->off = off;
 	o->len = len;
 	o->done = 0;
-	o->t0 = simgrid_get_clock();
+	o->t0 = xs_now();
 	o->t1 = o->t0;
 	t->op = run->nops; /* ids start at 1 */
 	return run->nops;
@@ -120,7 +139,7 @@ void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done)
 	struct xs_oprec *o = &run->ops[id - 1];
 
 	o->done = done;
-	o->t1 = simgrid_get_clock();
+	o->t1 = xs_now();
 }
 
 void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds)
@@ -195,8 +214,7 @@ void xs_run_check(struct xs_run *run)
 		return;
 	snprintf(run->last_violation, sizeof(run->last_violation), "%s", err.msg);
 	run->res->invariant_violations++;
-	xs_anomaly_add(run, "invariant", 0, 0, simgrid_get_clock(),
-		       xs_strdup_printf("%s", err.msg));
+	xs_anomaly_add(run, "invariant", 0, 0, xs_now(), xs_strdup_printf("%s", err.msg));
 }
 
 /* ---- the host hooks of the core (struct xs_host_ops) ---- */
@@ -213,20 +231,20 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
-	double t0 = simgrid_get_clock(), waited;
+	double t0 = xs_now(), waited;
 
 	held_check(t, lock_rank[id], lock_name[id]);
 	run->events++;
 	if (xs_rwsem_would_block(&run->locks[id], mode == XS_LOCK_EXCL)) {
-		xs_cpu_pay(t);
-		t0 = simgrid_get_clock();
+		xs_cpu_pay_now(t);
+		t0 = xs_now();
 	}
 	if (mode == XS_LOCK_EXCL)
 		waited = xs_down_write(&run->locks[id]);
 	else
 		waited = xs_down_read(&run->locks[id]);
 	t->held |= 1u << lock_rank[id];
-	t->shared_since[id] = simgrid_get_clock();
+	t->shared_since[id] = xs_now();
 	if (waited > 0)
 		xs_trace_span(run, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);
 	xs_run_tick(run);
@@ -237,10 +255,12 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
 
+	if (xs_rwsem_has_waiters(&run->locks[id]))
+		xs_sched_sync(); /* the wake-up happens where the task is */
 	if (mode == XS_LOCK_EXCL) {
 		if (id != XS_LOCK_ILOCK)
 			xs_trace_span(run, t->id, "hold", lock_name[id], t->shared_since[id],
-				      simgrid_get_clock(), 0, 0);
+				      xs_now(), 0, 0);
 		xs_up_write(&run->locks[id]);
 	} else {
 		xs_up_read(&run->locks[id], t->shared_since[id]);
@@ -252,13 +272,13 @@ static void host_folio_lock(void *host, uint64_t index)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
-	double t0 = simgrid_get_clock(), waited;
+	double t0 = xs_now(), waited;
 
 	held_check(t, XS_RANK_FOLIO, "a folio lock");
 	run->events++;
 	if (xs_folio_is_locked(&run->folios, index)) {
-		xs_cpu_pay(t);
-		t0 = simgrid_get_clock();
+		xs_cpu_pay_now(t);
+		t0 = xs_now();
 	}
 	waited = xs_folio_lock_wait(&run->folios, index, t->id);
 	t->held |= 1u << XS_RANK_FOLIO;
@@ -275,6 +295,8 @@ static void host_folio_unlock(void *host, uint64_t index)
 	struct xs_task *t = xs_self();
 
 	xs_cpu_pay(t); /* the work done under the folio lock */
+	if (run->folios.waiters)
+		xs_sched_sync();
 	xs_folio_unlock_index(&run->folios, index);
 	/* a task holds one folio lock at a time in this model */
 	t->held &= ~(1u << XS_RANK_FOLIO);
@@ -336,7 +358,7 @@ static void host_event(void *host, const struct xs_event *ev)
 		xbt_assert(run->evs, "out of memory");
 	}
 	e = &run->evs[run->nevs++];
-	e->t = simgrid_get_clock();
+	e->t = xs_now();
 	e->task = t ? t->id : -1;
 	e->op = t ? t->op : 0;
 	e->kind = ev->kind;
@@ -354,10 +376,10 @@ static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
 	uint64_t byte_off = bno * run->fs.mount.m_geo.blocksize;
 
 	run->events++;
-	xs_cpu_pay(t);
-	t0 = simgrid_get_clock();
+	xs_cpu_pay_now(t);
+	t0 = xs_now();
 	xs_device_write(run->dev, byte_off, len_bytes);
-	xs_trace_span(run, t->id, "io", "write", t0, simgrid_get_clock(), byte_off, len_bytes);
+	xs_trace_span(run, t->id, "io", "write", t0, xs_now(), byte_off, len_bytes);
 	xs_run_tick(run);
 }
 
@@ -487,8 +509,7 @@ static void compare_with_oracle(struct xs_run *run)
 			size > run->oracle.size ? size - run->oracle.size : run->oracle.size - size;
 
 		lost += d;
-		xs_anomaly_add(run, "lost", xs_min_u64(size, run->oracle.size), d,
-			       simgrid_get_clock(),
+		xs_anomaly_add(run, "lost", xs_min_u64(size, run->oracle.size), d, xs_now(),
 			       xs_strdup_printf("file size %llu, users were told %llu",
 						(unsigned long long)size,
 						(unsigned long long)run->oracle.size));
@@ -511,7 +532,7 @@ static void record_leaks(struct xs_run *run)
 		if (xs_isnullstartblock(got.br_startblock))
 			xs_anomaly_add(
 				run, "leak", xs_fsb_to_b(&run->fs.mount, got.br_startoff),
-				xs_fsb_to_b(&run->fs.mount, got.br_blockcount), simgrid_get_clock(),
+				xs_fsb_to_b(&run->fs.mount, got.br_blockcount), xs_now(),
 				xs_strdup_printf("xfs_check_delalloc: data fork has delalloc "
 						 "extent at [%llu:%llu] at eviction",
 						 (unsigned long long)got.br_startoff,
@@ -595,6 +616,7 @@ static void main_actor(int argc, char **argv)
 	workers = calloc((size_t)nworkers, sizeof(*workers));
 	xbt_assert(workers, "out of memory");
 	nworkers = 0;
+	xs_sched_sync(); /* they start where the main actor is */
 	for (g = 0; g < run->sc->ngroups; g++) {
 		const struct xs_actor_group *grp = &run->sc->groups[g];
 		uint32_t j;
@@ -613,7 +635,9 @@ static void main_actor(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < nworkers; i++) {
+		xs_park(&self->park, &run->tasks, INFINITY);
 		sg_actor_join(workers[i], -1);
+		xs_unpark(&self->park);
 		sg_actor_unref(workers[i]);
 	}
 	free(workers);
@@ -639,11 +663,11 @@ static void main_actor(int argc, char **argv)
 	record_leaks(run);
 	run->res->delalloc_at_unmount = xs_unmount_delalloc(&run->fs);
 	if (run->res->delalloc_at_unmount)
-		xs_anomaly_add(run, "leak_unmount", 0, 0, simgrid_get_clock(),
+		xs_anomaly_add(run, "leak_unmount", 0, 0, xs_now(),
 			       xs_strdup_printf("m_delalloc_blks = %lld at unmount",
 						(long long)run->res->delalloc_at_unmount));
 	compare_with_oracle(run);
-	run->res->sim_time_s = simgrid_get_clock();
+	run->res->sim_time_s = xs_now();
 	if (getenv("WPSIM_DEBUG")) {
 		uint64_t n[XS_EV_NR] = {0};
 		size_t e;
@@ -665,6 +689,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	char *sg_argv[] = {
 		"wpsim",
 		"--log=root.thres:critical",
+		"--cfg=surf/precision:1e-15",
 #if defined(__SANITIZE_ADDRESS__)
 		"--cfg=contexts/factory:thread",
 #endif
@@ -684,6 +709,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	run->sc = sc;
 	run->res = res;
 	the_run = run;
+	xs_sched_reset();
 	error = xs_device_cfg_load(sc->device_path, &run->devcfg, err, errlen);
 	if (error)
 		goto out_free;
@@ -712,6 +738,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 
 		gsl_rng_set(devrng, (unsigned long)mix64(sc->seed * 7919ULL + 0xD15C));
 		run->dev = xs_device_create(&run->devcfg, disks[0], devrng);
+		xs_device_use_sched(run->dev);
 	}
 	free(disks);
 	for (i = 0; i < XS_LOCK_NR; i++)

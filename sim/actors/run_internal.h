@@ -8,6 +8,7 @@
 #include "actors/device.h"
 #include "actors/locks.h"
 #include "actors/run.h"
+#include "actors/sched.h"
 #include "core/file.h"
 #include "core/oracle.h"
 
@@ -18,6 +19,7 @@ struct xs_run;
 
 /* One simulated task: a worker job, a background daemon, or the run's main actor. */
 struct xs_task {
+	struct xs_park park; /* first: the actor's data is the task */
 	int id;
 	char name[96];
 	struct xs_run *run;
@@ -113,14 +115,17 @@ struct xs_task *xs_self(void);
 struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp);
 /*
  * Simulated CPU time for one kernel step: charge a sample of d (times scale) to the
- * task. Charges are slept at the next preemption point, folio unlock, I/O, contended
- * lock or end of operation (xs_cpu_pay): time advances by the same amount, with fewer
- * simulation events.
+ * task. Charges are paid at the next preemption point, folio unlock or end of
+ * operation (xs_cpu_pay: slept, or deferred while no other actor could run, see
+ * sched.h) and slept before a contended lock or I/O (xs_cpu_pay_now).
  * Simplification: an uncontended lock is taken before the CPU time charged ahead of it
- * has been slept, so it is taken up to a few hundred ns early.
+ * has been paid, so it is taken up to a few hundred ns early.
  */
 void xs_cpu(struct xs_task *t, const struct xs_dist *d, double scale);
 void xs_cpu_pay(struct xs_task *t);
+void xs_cpu_pay_now(struct xs_task *t);
+/* A worker ends: sleep what it deferred, leave the scheduler, wake the main actor. */
+void xs_task_exit(struct xs_task *t);
 /* Register an operation; returns its id (> 0). */
 uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
 		     uint64_t len);

@@ -77,12 +77,12 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	fill_marker(buf, len, id);
 	t->copy_failed = false;
 	t->wbuf = buf;
-	t0 = simgrid_get_clock();
+	t0 = xs_now();
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	r = xs_file_write(&run->fs.inode, off, len, &src);
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_WRITE, simgrid_get_clock() - t0);
-	xs_trace_span(run, t->id, "syscall", "pwrite", t0, simgrid_get_clock(), off, len);
+	xs_sample(run, XS_LAT_WRITE, xs_now() - t0);
+	xs_trace_span(run, t->id, "syscall", "pwrite", t0, xs_now(), off, len);
 	run->res->writes++;
 	if (r > 0)
 		xs_oracle_write(&run->oracle, id, off, (uint64_t)r, buf);
@@ -102,14 +102,13 @@ static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		id = xs_op_begin(run, t, XS_OP_STORE, off, n);
 		fill_marker(buf, n, id);
 		t->faulted = false;
-		t0 = simgrid_get_clock();
+		t0 = xs_now();
 		r = xs_mmap_store(&run->fs.inode, off, buf, (uint32_t)n);
 		xs_cpu_pay(t);
 		if (t->faulted) {
 			run->res->faults++;
-			xs_sample(run, XS_LAT_FAULT, simgrid_get_clock() - t0);
-			xs_trace_span(run, t->id, "fault", "page_mkwrite", t0, simgrid_get_clock(),
-				      off, n);
+			xs_sample(run, XS_LAT_FAULT, xs_now() - t0);
+			xs_trace_span(run, t->id, "fault", "page_mkwrite", t0, xs_now(), off, n);
 		}
 		if (r == 0) {
 			xs_oracle_write(&run->oracle, id, off, n, buf);
@@ -125,19 +124,19 @@ static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 
 static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len, uint8_t *buf)
 {
-	double t0 = simgrid_get_clock();
+	double t0 = xs_now();
 
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	xs_file_read(&run->fs.inode, off, len, buf);
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_READ, simgrid_get_clock() - t0);
-	xs_trace_span(run, t->id, "syscall", "pread", t0, simgrid_get_clock(), off, len);
+	xs_sample(run, XS_LAT_READ, xs_now() - t0);
+	xs_trace_span(run, t->id, "syscall", "pread", t0, xs_now(), off, len);
 }
 
 static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
 {
 	struct xs_inode *ip = &run->fs.inode;
-	double t0 = simgrid_get_clock();
+	double t0 = xs_now();
 	uint64_t id;
 	int error;
 
@@ -165,13 +164,13 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 	}
 	xs_cpu_pay(t);
 	xs_op_end(run, id, error ? 0 : len);
-	xs_sample(run, XS_LAT_TRUNCATE, simgrid_get_clock() - t0);
-	xs_trace_span(run, t->id, "syscall", "truncate", t0, simgrid_get_clock(), off, len);
+	xs_sample(run, XS_LAT_TRUNCATE, xs_now() - t0);
+	xs_trace_span(run, t->id, "syscall", "truncate", t0, xs_now(), off, len);
 }
 
 static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
 {
-	double t0 = simgrid_get_clock();
+	double t0 = xs_now();
 
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	if (t->grp->sync_range) {
@@ -182,8 +181,8 @@ static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		xs_device_flush(run->dev);
 	}
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_FSYNC, simgrid_get_clock() - t0);
-	xs_trace_span(run, t->id, "syscall", "fsync", t0, simgrid_get_clock(), 0, 0);
+	xs_sample(run, XS_LAT_FSYNC, xs_now() - t0);
+	xs_trace_span(run, t->id, "syscall", "fsync", t0, xs_now(), 0, 0);
 }
 
 void xs_worker_main(int argc, char **argv)
@@ -201,7 +200,7 @@ void xs_worker_main(int argc, char **argv)
 		slots = 1;
 	nops = g->ops ? g->ops : slots;
 	if (g->start_s > 0)
-		sg_actor_sleep_for(g->start_s);
+		xs_sleep(g->start_s);
 	xs_run_tick(run);
 	for (i = 0; i < nops; i++) {
 		uint64_t slot =
@@ -211,7 +210,7 @@ void xs_worker_main(int argc, char **argv)
 		uint64_t off = g->offset_bytes + slot * g->stride_bytes;
 		uint64_t len = xs_min_u64(g->bs_bytes, g->offset_bytes + g->size_bytes - off);
 
-		if (simgrid_get_clock() >= run->sc->time_limit_s)
+		if (xs_now() >= run->sc->time_limit_s)
 			break;
 		switch (g->kind) {
 		case XS_ACTOR_WRITER:
@@ -236,6 +235,7 @@ void xs_worker_main(int argc, char **argv)
 		xs_cpu_pay(t);
 	}
 	free(buf);
+	xs_task_exit(t);
 }
 
 void xs_prefault(struct xs_run *run, struct xs_task *t)

@@ -1,0 +1,70 @@
+/*
+ * Simulated CPU time that nobody can notice is not slept.
+ *
+ * A task charges CPU time for each kernel step and sleeps it at the next preemption
+ * point, so that other actors may run in between, as other CPUs would. Each sleep is
+ * a SimGrid context switch, the dominant cost of a simulated write(). But a sleep
+ * that ends before any other actor could possibly run changes nothing: no one else
+ * acts in the interval. So every actor keeps a park record — runnable, or blocked
+ * until a known time, or blocked until woken through a channel (a lock, a semaphore,
+ * a condition) — and a task at a preemption point only sleeps when some other actor
+ * could run before its sleep would end. Otherwise the time is deferred: the task's
+ * clock (xs_now) runs ahead of SimGrid's, and the deferred time is slept (xs_sched_sync)
+ * before anything another actor could observe: waking someone, blocking, I/O, exit.
+ *
+ * The result is the same simulation, event for event, with fewer context switches.
+ * WPSIM_NO_DEFER=1 in the environment sleeps at every preemption point instead;
+ * sim/tests/scenarios.sh checks that the outputs are the same both ways. (SimGrid's
+ * timing precision is set to 1e-15 s for that: at its default of 1 ns, sleeping
+ * 0.3 + 0.4 ns apart or 0.7 ns at once rounds differently. Where the device's
+ * bandwidth sharing is solved, sums of the same sleeps in another order can still
+ * move an I/O completion by a nanosecond.)
+ *
+ * Every actor's data (sg_actor_get_data) starts with its struct xs_park.
+ */
+#ifndef XS_SCHED_H
+#define XS_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct xs_park {
+	double wake_at;	  /* -INFINITY: runnable; +INFINITY: until woken via chan */
+	const void *chan; /* what may wake it early; NULL: only time */
+	uint64_t seq;	  /* when it parked, for first-come hand-overs */
+	double deferred;  /* CPU time passed at preemption points, not slept yet (s) */
+	bool dead;
+};
+
+/* Forget every actor (a new run). */
+void xs_sched_reset(void);
+/* A new actor: runnable from now. */
+void xs_park_register(struct xs_park *p);
+/* The calling actor's record. */
+struct xs_park *xs_park_self(void);
+/* The calling actor is about to block on chan (NULL: a timed sleep) until wake_at. */
+void xs_park(struct xs_park *p, const void *chan, double wake_at);
+/* ... and is back. */
+void xs_unpark(struct xs_park *p);
+/* The calling actor ends. */
+void xs_park_exit(struct xs_park *p);
+/* Wake-ups: every actor parked on chan (a broadcast), or the one parked first (a
+ * semaphore release or mutex hand-over). */
+void xs_wake_all(const void *chan);
+void xs_wake_one(const void *chan);
+/* Can no actor but self run before (and at) until? */
+bool xs_sched_quiet(const struct xs_park *self, double until);
+
+/* The calling actor's clock: SimGrid's plus what it deferred. */
+double xs_now(void);
+/* Sleep d seconds (after what was deferred). */
+void xs_sleep(double d);
+/* Sleep what was deferred, so that SimGrid's clock is the actor's. */
+void xs_sched_sync(void);
+/*
+ * A preemption point owing d more seconds of CPU time: sleep them (and what was
+ * deferred) unless no other actor could run before they end; then defer them.
+ */
+void xs_sched_yield(double d);
+
+#endif /* XS_SCHED_H */
