@@ -3,6 +3,8 @@
  */
 #include "core/pagestore.h"
 
+#include "core/marker.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +20,11 @@ static size_t slot_of(uint64_t key, size_t cap)
 void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
 {
 	memset(ps, 0, sizeof(*ps));
+	XS_ASSERT(unit_bytes > 0 && unit_bytes <= 65536); /* offsets are uint16_t */
 	ps->unit_bytes = unit_bytes;
 	ps->scratch = malloc(unit_bytes);
-	XS_ASSERT(ps->scratch);
+	ps->enc = malloc(unit_bytes / 8 + 1);
+	XS_ASSERT(ps->scratch && ps->enc);
 }
 
 void xs_pagestore_destroy(struct xs_pagestore *ps)
@@ -34,33 +38,68 @@ void xs_pagestore_destroy(struct xs_pagestore *ps)
 	free(ps->vals);
 	free(ps->blen);
 	free(ps->scratch);
+	free(ps->enc);
 	ps->keys = NULL;
 	ps->vals = NULL;
 	ps->blen = NULL;
 	ps->scratch = NULL;
+	ps->enc = NULL;
 	ps->cap = ps->count = 0;
 }
 
-/* Bytes of a sparse unit's segments, walked: fn(arg, off, len, bytes). */
-static void seg_walk(const uint8_t *blob, uint32_t blen,
-		     void (*fn)(void *arg, uint32_t off, uint32_t len, const uint8_t *bytes),
-		     void *arg)
+/* One segment, decoded. */
+struct seg {
+	uint32_t off, len;
+	bool marker;
+	uint32_t id, pos;     /* marker: the stream and the position of byte off */
+	const uint8_t *bytes; /* raw: len bytes */
+};
+
+#define SEG_HDR	    4u
+#define SEG_MARKER  (SEG_HDR + 8u)
+#define SEG_MAX_LEN 0x7fffu
+#define MARKER_MIN  16u /* shorter runs of marker data are stored raw */
+
+/* Decode the segment at blob + p into s; the next segment's p. */
+static uint32_t seg_at(const uint8_t *blob, uint32_t p, struct seg *s)
+{
+	uint16_t off, lenf;
+
+	memcpy(&off, blob + p, 2);
+	memcpy(&lenf, blob + p + 2, 2);
+	s->off = off;
+	s->len = lenf & SEG_MAX_LEN;
+	s->marker = lenf & XS_SEG_MARKER;
+	if (s->marker) {
+		memcpy(&s->id, blob + p + SEG_HDR, 4);
+		memcpy(&s->pos, blob + p + SEG_HDR + 4, 4);
+		s->bytes = NULL;
+		return p + SEG_MARKER;
+	}
+	s->id = s->pos = 0;
+	s->bytes = blob + p + SEG_HDR;
+	return p + SEG_HDR + s->len;
+}
+
+/* Copy bytes [in, in + n) of a sparse unit to dst, which holds zeroes. */
+static void segs_copy(const uint8_t *blob, uint32_t blen, uint32_t in, uint32_t n, uint8_t *dst)
 {
 	uint32_t p = 0;
 
 	while (p < blen) {
-		uint16_t off, len;
+		struct seg s;
+		uint32_t lo, hi;
 
-		memcpy(&off, blob + p, 2);
-		memcpy(&len, blob + p + 2, 2);
-		fn(arg, off, len, blob + p + 4);
-		p += 4u + len;
+		p = seg_at(blob, p, &s);
+		lo = s.off > in ? s.off : in;
+		hi = s.off + s.len < in + n ? s.off + s.len : in + n;
+		if (lo >= hi)
+			continue;
+		if (s.marker)
+			xs_marker_fill(dst + (lo - in), hi - lo, s.id, s.pos + (lo - s.off));
+		else
+			memcpy(dst + (lo - in), s.bytes + (lo - s.off), hi - lo);
 	}
-}
-
-static void seg_copy_all(void *arg, uint32_t off, uint32_t len, const uint8_t *bytes)
-{
-	memcpy((uint8_t *)arg + off, bytes, len);
 }
 
 /* Write unit slot i's bytes, all unit_bytes of them, into out. */
@@ -71,63 +110,331 @@ static void unit_materialize(const struct xs_pagestore *ps, size_t i, uint8_t *o
 		return;
 	}
 	memset(out, 0, ps->unit_bytes);
-	seg_walk(ps->vals[i], ps->blen[i], seg_copy_all, out);
+	segs_copy(ps->vals[i], ps->blen[i], 0, ps->unit_bytes, out);
 }
 
 /*
- * Store page (unit_bytes) as slot i's new contents: sparse if its non-zero runs
- * (gaps under 8 zero bytes joined) fit in unit/8 bytes of segments, else dense.
+ * The encoder's output: blen bytes of segments in out, at most limit; last is where
+ * the last segment starts (NO_SEG if none), so a run that continues it is merged.
  */
-static void unit_store(struct xs_pagestore *ps, size_t i, const uint8_t *page)
+struct enc {
+	uint8_t *out;
+	uint32_t blen, limit, last;
+};
+
+#define NO_SEG UINT32_MAX
+
+static void enc_init(struct enc *e, const struct xs_pagestore *ps)
 {
-	uint32_t unit = ps->unit_bytes, limit = unit / 8, blen = 0, p = 0;
-	uint8_t *blob = malloc(limit + 4);
+	e->out = ps->enc;
+	e->blen = 0;
+	e->limit = ps->unit_bytes / 8;
+	e->last = NO_SEG;
+}
 
-	XS_ASSERT(blob);
-	while (p < unit) {
-		uint32_t start, end, zeros;
+/* The last segment, decoded, if it ends at off and is of the kind given. */
+static bool enc_last(const struct enc *e, uint32_t off, bool marker, struct seg *s)
+{
+	if (e->last == NO_SEG)
+		return false;
+	seg_at(e->out, e->last, s);
+	return s->marker == marker && s->off + s->len == off;
+}
 
-		while (p < unit && !page[p])
-			p++;
-		if (p == unit)
+static void enc_hdr(struct enc *e, uint32_t at, uint32_t off, uint32_t lenf)
+{
+	uint16_t off16 = (uint16_t)off, lenf16 = (uint16_t)lenf;
+
+	memcpy(e->out + at, &off16, 2);
+	memcpy(e->out + at + 2, &lenf16, 2);
+}
+
+/* Append len raw bytes at offset off; false if they do not fit. */
+static bool enc_raw(struct enc *e, uint32_t off, const uint8_t *bytes, uint32_t len)
+{
+	struct seg s;
+
+	if (enc_last(e, off, false, &s) && s.len + len <= SEG_MAX_LEN) {
+		/* the last segment's bytes end the output: extend it */
+		if (e->blen + len > e->limit)
+			return false;
+		enc_hdr(e, e->last, s.off, s.len + len);
+	} else {
+		if (e->blen + SEG_HDR + len > e->limit || len > SEG_MAX_LEN)
+			return false;
+		enc_hdr(e, e->blen, off, len);
+		e->last = e->blen;
+		e->blen += SEG_HDR;
+	}
+	memcpy(e->out + e->blen, bytes, len);
+	e->blen += len;
+	return true;
+}
+
+/* Append [off, off + len) as id's stream from pos, in segments of at most SEG_MAX_LEN. */
+static bool enc_marker(struct enc *e, uint32_t off, uint32_t len, uint32_t id, uint32_t pos)
+{
+	struct seg s;
+
+	if (enc_last(e, off, true, &s) && s.id == id &&
+	    ((s.pos + s.len) & (XS_MARKER_PERIOD - 1)) == pos) {
+		/* the run goes on: lengthen the last segment as far as it can */
+		uint32_t n = len < SEG_MAX_LEN - s.len ? len : SEG_MAX_LEN - s.len;
+
+		enc_hdr(e, e->last, s.off, (s.len + n) | XS_SEG_MARKER);
+		off += n;
+		pos = (pos + n) & (XS_MARKER_PERIOD - 1);
+		len -= n;
+	}
+	while (len) {
+		uint32_t n = len < SEG_MAX_LEN ? len : SEG_MAX_LEN;
+
+		if (e->blen + SEG_MARKER > e->limit)
+			return false;
+		enc_hdr(e, e->blen, off, n | XS_SEG_MARKER);
+		memcpy(e->out + e->blen + SEG_HDR, &id, 4);
+		memcpy(e->out + e->blen + SEG_HDR + 4, &pos, 4);
+		e->last = e->blen;
+		e->blen += SEG_MARKER;
+		off += n;
+		pos = (pos + n) & (XS_MARKER_PERIOD - 1);
+		len -= n;
+	}
+	return true;
+}
+
+/* Append bytes [lo, hi) of segment s (of another encoding); marker under MARKER_MIN raw. */
+static bool enc_seg_part(struct enc *e, const struct seg *s, uint32_t lo, uint32_t hi)
+{
+	uint32_t pos = (s->pos + (lo - s->off)) & (XS_MARKER_PERIOD - 1);
+	uint8_t bytes[MARKER_MIN];
+
+	if (lo >= hi)
+		return true;
+	if (!s->marker)
+		return enc_raw(e, lo, s->bytes + (lo - s->off), hi - lo);
+	if (hi - lo >= MARKER_MIN)
+		return enc_marker(e, lo, hi - lo, s->id, pos);
+	xs_marker_fill(bytes, hi - lo, s->id, pos);
+	return enc_raw(e, lo, bytes, hi - lo);
+}
+
+/* The first non-zero byte of page[p, unit), or unit. */
+static uint32_t skip_zeros(const uint8_t *page, uint32_t p, uint32_t unit)
+{
+	uint64_t w;
+
+	while (p < unit && p % 8) {
+		if (page[p])
+			return p;
+		p++;
+	}
+	while (unit - p >= 8) {
+		memcpy(&w, page + p, 8);
+		if (w)
 			break;
-		start = p;
-		end = p;
-		zeros = 0;
-		while (p < unit && zeros < 8) {
-			if (page[p]) {
-				end = p + 1;
-				zeros = 0;
-			} else {
-				zeros++;
+		p += 8;
+	}
+	while (p < unit && !page[p])
+		p++;
+	return p;
+}
+
+/*
+ * Whether b[0, 6) are raw data for certain: none zero, none starting a marker word (a
+ * byte 11xxxxxx followed by two 10xxxxxx). Reads b[0, 8); a word at a time, so raw
+ * data is scanned fast.
+ */
+static bool plain6(const uint8_t *b)
+{
+	const uint64_t ones7 = 0x7f7f7f7f7f7f7f7fULL, high = 0x8080808080808080ULL;
+	const uint64_t first6 = 0x0000808080808080ULL;
+	uint64_t x, nonzero, b6, t11, t10;
+
+	memcpy(&x, b, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	/* bit 7 of each byte: the byte is non-zero; 11xxxxxx; 10xxxxxx */
+	nonzero = (((x & ones7) + ones7) | x) & high;
+	b6 = (x << 1) & high;
+	t11 = x & b6;
+	t10 = x & high & ~b6;
+	return (nonzero & first6) == first6 && !(t11 & (t10 >> 8) & (t10 >> 16) & first6);
+}
+
+/*
+ * If data[p] starts a whole marker word, the run of that stream through it, at most 7
+ * bytes back (not below lo) and as far forward as it goes (not past n): its length if
+ * MARKER_MIN or more, else 0.
+ */
+static uint32_t marker_run(const uint8_t *data, uint32_t n, uint32_t lo, uint32_t p,
+			   uint32_t *startp, uint32_t *idp, uint32_t *posp)
+{
+	uint32_t id, pos, fwd, start = p, back = p - lo < 7 ? p - lo : 7;
+	uint8_t prev[8];
+
+	/* cheap tests first: raw data seldom has a byte 11xxxxxx then one 10xxxxxx */
+	if (n - p < 8 || (data[p] & 0xC0) != 0xC0 || (data[p + 1] & 0xC0) != 0x80 ||
+	    !xs_marker_decode(data + p, &id, &pos))
+		return 0;
+	fwd = xs_marker_match(data + p, n - p, id, pos);
+	if (fwd + back < MARKER_MIN)
+		return 0;
+	/* the stream's previous word, its last byte at prev[7] */
+	xs_marker_fill(prev, 8, id, pos + XS_MARKER_PERIOD - 8);
+	while (p - start < back && data[start - 1] == prev[7 - (p - start)])
+		start--;
+	if (fwd + (p - start) < MARKER_MIN)
+		return 0;
+	*startp = start;
+	*idp = id;
+	*posp = (pos + XS_MARKER_PERIOD - (p - start)) & (XS_MARKER_PERIOD - 1);
+	return fwd + (p - start);
+}
+
+/*
+ * Append data[0, n), at offset base of the unit, to e as segments: zero runs skipped,
+ * marker runs of MARKER_MIN bytes or more as marker segments, the rest as raw runs
+ * (gaps under 8 zero bytes joined). False, early, once it cannot fit in e->limit.
+ */
+static bool encode(const uint8_t *data, uint32_t n, uint32_t base, struct enc *e)
+{
+	uint32_t p = 0, rs = 0, re = 0; /* the pending raw run [rs, re), if any */
+	bool pending = false;
+
+	while (p < n) {
+		uint32_t start, run, id, pos;
+
+		if (!data[p]) {
+			uint32_t q = skip_zeros(data, p, n);
+
+			if (pending && q - re >= 8) {
+				if (!enc_raw(e, base + rs, data + rs, re - rs))
+					return false;
+				pending = false;
 			}
-			p++;
+			p = q;
+			continue;
 		}
-		if (blen + 4 + (end - start) > limit || end - start > UINT16_MAX) {
-			free(blob);
-			blob = NULL;
-			break;
-		}
-		{
-			uint16_t off16 = (uint16_t)start, len16 = (uint16_t)(end - start);
+		run = marker_run(data, n, pending ? rs : p, p, &start, &id, &pos);
+		if (run) {
+			if (pending) {
+				/* the raw run ends where the marker run starts, zeroes trimmed */
+				uint32_t end = start;
 
-			memcpy(blob + blen, &off16, 2);
-			memcpy(blob + blen + 2, &len16, 2);
-			memcpy(blob + blen + 4, page + start, end - start);
-			blen += 4 + (end - start);
+				while (end > rs && !data[end - 1])
+					end--;
+				if (end > rs && !enc_raw(e, base + rs, data + rs, end - rs))
+					return false;
+				pending = false;
+			}
+			if (!enc_marker(e, base + start, run, id, pos))
+				return false;
+			p = start + run;
+			continue;
 		}
-		p = end;
+		if (!pending) {
+			rs = p;
+			pending = true;
+		}
+		p++;
+		/* raw data goes on: 6 bytes at a time while they are plainly raw */
+		while (n - p >= 8 && e->blen + (p - rs) <= e->limit && plain6(data + p))
+			p += 6;
+		re = p;
+		/* whatever follows, the pending run costs at least this much */
+		if (e->blen + (re - rs) > e->limit)
+			return false;
+	}
+	return !pending || enc_raw(e, base + rs, data + rs, re - rs);
+}
+
+/* Make slot i sparse with the blen bytes of segments at segs (copied). */
+static void unit_set_sparse(struct xs_pagestore *ps, size_t i, const uint8_t *segs, uint32_t blen)
+{
+	uint8_t *blob = NULL;
+
+	if (blen) {
+		blob = malloc(blen);
+		XS_ASSERT(blob);
+		memcpy(blob, segs, blen);
 	}
 	free(ps->vals[i]);
-	if (blob) {
-		ps->vals[i] = blob;
-		ps->blen[i] = blen;
-		return;
+	ps->vals[i] = blob;
+	ps->blen[i] = blen;
+}
+
+/* Make slot i dense, its bytes those of page (which may be its own dense bytes). */
+static void unit_set_dense(struct xs_pagestore *ps, size_t i, const uint8_t *page)
+{
+	if (ps->blen[i] != DENSE) {
+		free(ps->vals[i]);
+		ps->vals[i] = malloc(ps->unit_bytes);
+		XS_ASSERT(ps->vals[i]);
+		ps->blen[i] = DENSE;
 	}
-	ps->vals[i] = malloc(unit);
-	XS_ASSERT(ps->vals[i]);
-	memcpy(ps->vals[i], page, unit);
-	ps->blen[i] = DENSE;
+	if (ps->vals[i] != page)
+		memcpy(ps->vals[i], page, ps->unit_bytes);
+}
+
+/* Store page (unit_bytes) as slot i's new contents: sparse if it encodes in unit/8 bytes. */
+static void unit_store(struct xs_pagestore *ps, size_t i, const uint8_t *page)
+{
+	struct enc e;
+
+	enc_init(&e, ps);
+	if (encode(page, ps->unit_bytes, 0, &e))
+		unit_set_sparse(ps, i, e.out, e.blen);
+	else
+		unit_set_dense(ps, i, page);
+}
+
+/* A whole unit of data at buf stored as one run of marker data, if it is one. */
+static bool unit_store_marker(struct xs_pagestore *ps, size_t i, const uint8_t *buf)
+{
+	struct enc e;
+	uint32_t id, pos;
+
+	enc_init(&e, ps);
+	if (!xs_marker_find(buf, ps->unit_bytes, &id, &pos) ||
+	    !enc_marker(&e, 0, ps->unit_bytes, id, pos))
+		return false;
+	unit_set_sparse(ps, i, e.out, e.blen);
+	return true;
+}
+
+/*
+ * Sparse slot i with bytes [in, in + n) set to buf's (zeroes if buf is NULL), by
+ * splicing: the segments outside the range kept (those it cuts, trimmed) and buf
+ * encoded between them, nothing materialised. False if that does not fit in unit/8.
+ */
+static bool unit_splice(struct xs_pagestore *ps, size_t i, uint32_t in, uint32_t n,
+			const uint8_t *buf)
+{
+	const uint8_t *blob = ps->vals[i];
+	uint32_t blen = ps->blen[i], p;
+	struct seg s;
+	struct enc e;
+
+	enc_init(&e, ps);
+	for (p = 0; p < blen;) {
+		p = seg_at(blob, p, &s);
+		if (s.off >= in)
+			break;
+		if (!enc_seg_part(&e, &s, s.off, s.off + s.len < in ? s.off + s.len : in))
+			return false;
+	}
+	if (buf && !encode(buf, n, in, &e))
+		return false;
+	for (p = 0; p < blen;) {
+		p = seg_at(blob, p, &s);
+		if (s.off + s.len > in + n &&
+		    !enc_seg_part(&e, &s, s.off > in + n ? s.off : in + n, s.off + s.len))
+			return false;
+	}
+	unit_set_sparse(ps, i, e.out, e.blen);
+	return true;
 }
 
 static size_t find_slot(const struct xs_pagestore *ps, uint64_t key)
@@ -206,17 +513,12 @@ const uint8_t *xs_pagestore_peek(const struct xs_pagestore *ps, uint64_t idx)
 uint8_t *xs_pagestore_get(struct xs_pagestore *ps, uint64_t idx)
 {
 	size_t i = slot_make(ps, idx);
-	uint8_t *dense;
 
-	if (ps->blen[i] == DENSE)
-		return ps->vals[i];
-	dense = malloc(ps->unit_bytes);
-	XS_ASSERT(dense);
-	unit_materialize(ps, i, dense);
-	free(ps->vals[i]);
-	ps->vals[i] = dense;
-	ps->blen[i] = DENSE;
-	return dense;
+	if (ps->blen[i] != DENSE) {
+		unit_materialize(ps, i, ps->scratch);
+		unit_set_dense(ps, i, ps->scratch);
+	}
+	return ps->vals[i];
 }
 
 void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx)
@@ -249,22 +551,6 @@ void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx)
 	}
 }
 
-struct seg_range {
-	uint8_t *dst;
-	uint32_t in, n;
-};
-
-/* Copy the part of one segment inside [in, in + n) to dst. */
-static void seg_copy_range(void *arg, uint32_t off, uint32_t len, const uint8_t *bytes)
-{
-	struct seg_range *r = arg;
-	uint32_t lo = off > r->in ? off : r->in;
-	uint32_t hi = off + len < r->in + r->n ? off + len : r->in + r->n;
-
-	if (lo < hi)
-		memcpy(r->dst + (lo - r->in), bytes + (lo - off), hi - lo);
-}
-
 void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len, uint8_t *buf)
 {
 	while (len) {
@@ -277,11 +563,8 @@ void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len
 			memcpy(buf, ps->vals[i] + in, n);
 		} else {
 			memset(buf, 0, n);
-			if (i != SIZE_MAX) {
-				struct seg_range r = {buf, in, n};
-
-				seg_walk(ps->vals[i], ps->blen[i], seg_copy_range, &r);
-			}
+			if (i != SIZE_MAX)
+				segs_copy(ps->vals[i], ps->blen[i], in, n, buf);
 		}
 		buf += n;
 		off += n;
@@ -289,17 +572,29 @@ void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len
 	}
 }
 
-/* Whether buf[0, n) has more than limit non-zero bytes (stops as soon as it knows). */
-static bool more_than(const uint8_t *buf, uint32_t n, uint32_t limit)
+/*
+ * Slot i's bytes [in, in + n) set to buf's, or zeroed when buf is NULL. A sparse unit
+ * is spliced, or if that does not fit, materialised, changed and re-encoded; a dense
+ * one changed in place and re-encoded only when the change reaches its last byte, so
+ * a dense unit written piecemeal costs one encoding, not one per write.
+ */
+static void unit_change(struct xs_pagestore *ps, size_t i, uint32_t in, uint32_t n,
+			const uint8_t *buf)
 {
-	uint32_t i, nz = 0;
+	uint8_t *page = ps->scratch;
 
-	if (n <= limit)
-		return false;
-	for (i = 0; i < n; i++)
-		if (buf[i] && ++nz > limit)
-			return true;
-	return false;
+	if (ps->blen[i] != DENSE && unit_splice(ps, i, in, n, buf))
+		return;
+	if (ps->blen[i] == DENSE)
+		page = ps->vals[i];
+	else
+		unit_materialize(ps, i, page);
+	if (buf)
+		memcpy(page + in, buf, n);
+	else
+		memset(page + in, 0, n);
+	if (page == ps->scratch || in + n == ps->unit_bytes)
+		unit_store(ps, i, page);
 }
 
 void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, const uint8_t *buf)
@@ -310,23 +605,11 @@ void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, con
 		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
 		size_t i = slot_make(ps, idx);
 
-		if (ps->blen[i] != DENSE && more_than(buf, n, ps->unit_bytes / 8)) {
-			/* too much data to stay sparse: go dense without rebuilding segments */
-			uint8_t *dense = malloc(ps->unit_bytes);
-
-			XS_ASSERT(dense);
-			unit_materialize(ps, i, dense);
-			free(ps->vals[i]);
-			ps->vals[i] = dense;
-			ps->blen[i] = DENSE;
-		}
-		if (ps->blen[i] == DENSE) {
-			memcpy(ps->vals[i] + in, buf, n);
-		} else {
-			unit_materialize(ps, i, ps->scratch);
-			memcpy(ps->scratch + in, buf, n);
-			unit_store(ps, i, ps->scratch);
-		}
+		if (n < ps->unit_bytes)
+			unit_change(ps, i, in, n, buf);
+		else if (!unit_store_marker(ps, i, buf))
+			/* a whole unit: encoded straight from buf */
+			unit_store(ps, i, buf);
 		buf += n;
 		off += n;
 		len -= n;
@@ -341,15 +624,10 @@ void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len)
 		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
 		size_t i = slot_get(ps, idx);
 
-		if (n == ps->unit_bytes) {
+		if (n == ps->unit_bytes)
 			xs_pagestore_drop(ps, idx);
-		} else if (i != SIZE_MAX && ps->blen[i] == DENSE) {
-			memset(ps->vals[i] + in, 0, n);
-		} else if (i != SIZE_MAX && ps->blen[i]) {
-			unit_materialize(ps, i, ps->scratch);
-			memset(ps->scratch + in, 0, n);
-			unit_store(ps, i, ps->scratch);
-		}
+		else if (i != SIZE_MAX && ps->blen[i])
+			unit_change(ps, i, in, n, NULL);
 		off += n;
 		len -= n;
 	}
@@ -365,11 +643,49 @@ size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps)
 	return bytes;
 }
 
+/* Whether a sparse unit's segments are well formed; what is wrong in *why if not. */
+static bool segs_ok(const uint8_t *blob, uint32_t blen, uint32_t unit, const char **why)
+{
+	uint32_t p = 0, end = 0;
+
+	while (p < blen) {
+		struct seg s;
+		uint16_t lenf;
+
+		if (blen - p < SEG_HDR) {
+			*why = "a truncated segment header";
+			return false;
+		}
+		memcpy(&lenf, blob + p + 2, 2);
+		if (blen - p < (lenf & XS_SEG_MARKER ? SEG_MARKER : SEG_HDR + lenf)) {
+			*why = "a segment past the end of its data";
+			return false;
+		}
+		p = seg_at(blob, p, &s);
+		if (!s.len || s.off + s.len > unit) {
+			*why = "a segment out of the unit";
+			return false;
+		}
+		if (s.off < end) {
+			*why = "overlapping or unordered segments";
+			return false;
+		}
+		if (s.marker && s.pos >= XS_MARKER_PERIOD) {
+			*why = "a marker segment's position out of the stream";
+			return false;
+		}
+		end = s.off + s.len;
+	}
+	return true;
+}
+
 int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err)
 {
 	size_t i, used = 0;
 
 	for (i = 0; i < ps->cap; i++) {
+		const char *why = NULL;
+
 		if (!ps->keys[i])
 			continue;
 		used++;
@@ -377,6 +693,10 @@ int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err)
 			    ? !ps->vals[i]
 			    : ps->blen[i] > ps->unit_bytes / 8 || (ps->blen[i] && !ps->vals[i]))
 			return xs_err_set(err, -EUCLEAN, "pagestore slot %zu has bad data", i);
+		if (ps->blen[i] != DENSE &&
+		    !segs_ok(ps->vals[i], ps->blen[i], ps->unit_bytes, &why))
+			return xs_err_set(err, -EUCLEAN, "pagestore unit %llu: %s",
+					  (unsigned long long)(ps->keys[i] - 1), why);
 		if (find_slot(ps, ps->keys[i]) != i)
 			return xs_err_set(err, -EUCLEAN, "pagestore key %llu unreachable",
 					  (unsigned long long)(ps->keys[i] - 1));

@@ -5,22 +5,44 @@
  * Used for the modelled disk (indexed by disk block), the oracle's shadow copy and
  * read-back (indexed by page). Open-addressing hash table: O(1) expected per access.
  *
- * A unit holding little data (a few markers in a page, as holetest writes) is kept
- * sparse: its non-zero runs as (offset, length, bytes) segments, at most unit/8
- * bytes of them; anything larger is a plain unit_bytes array.
+ * A unit holding little data is kept sparse: as segments, in increasing offset order,
+ * not overlapping, at most unit/8 bytes of them; anything larger is a plain unit_bytes
+ * array (dense). Bytes not covered by a segment are zero. A segment starts with a
+ * header of two host-order uint16_t, off (its first byte in the unit) and lenf:
+ *  - raw (lenf bit 15 clear): len = lenf, then the len bytes themselves (4 + len);
+ *  - marker (lenf bit 15 set): len = lenf & 0x7fff, then uint32_t id and uint32_t pos
+ *    (12 bytes): the bytes are operation id's marker stream from position pos
+ *    (< XS_MARKER_PERIOD), see marker.h; a longer run takes several segments.
+ * len >= 1 and off + len <= unit_bytes. So a page of one write's marker data costs a
+ * 12-byte segment, and a few markers in a page (as holetest writes) a few raw ones.
+ * Encoding bytes: zero runs cost nothing, runs of marker data of 16 bytes or more
+ * become marker segments, the rest raw segments (gaps under 8 zero bytes joined), a
+ * run that continues the previous segment lengthens it; more than unit/8 bytes of
+ * segments and the unit is dense (an encoding that cannot fit stops early).
+ *  - A whole-unit write is encoded from the caller's buffer; one run of marker data
+ *    becomes its segment directly (checked 8 bytes at a time, nothing materialised).
+ *  - A partial write or zero into a sparse unit is spliced: the segments outside the
+ *    range kept (those it cuts trimmed, a marker piece under 16 bytes made raw), the
+ *    new bytes encoded between them; if that does not fit, the unit is materialised,
+ *    changed and re-encoded.
+ *  - A dense unit is changed in place and re-encoded only when a partial write or zero
+ *    reaches its last byte: one written piecemeal costs one encoding, not one per write.
  */
 #ifndef XS_PAGESTORE_H
 #define XS_PAGESTORE_H
 
 #include "core/xs_types.h"
 
+#define XS_SEG_MARKER 0x8000u /* lenf flag of a marker segment */
+
 struct xs_pagestore {
-	uint32_t unit_bytes;
-	uint64_t *keys;	  /* unit index + 1; 0 marks an empty slot */
-	uint8_t **vals;	  /* dense: unit_bytes; sparse: segments (u16 off, u16 len, bytes) */
-	uint32_t *blen;	  /* sparse: bytes of segments; UINT32_MAX: dense */
-	uint8_t *scratch; /* unit_bytes, for materialising a sparse unit */
-	size_t cap;	  /* power of two */
+	uint32_t unit_bytes; /* at most 65536 */
+	uint64_t *keys;	     /* unit index + 1; 0 marks an empty slot */
+	uint8_t **vals;	     /* dense: unit_bytes; sparse: blen bytes of segments */
+	uint32_t *blen;	     /* sparse: bytes of segments; UINT32_MAX: dense */
+	uint8_t *scratch;    /* unit_bytes, for materialising a sparse unit */
+	uint8_t *enc;	     /* unit_bytes / 8, the encoder's output */
+	size_t cap;	     /* power of two */
 	size_t count;
 };
 
@@ -43,10 +65,13 @@ void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, con
 /* Zero [off, off + len): whole units are dropped. */
 void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len);
 
-/* Recount: used slots equal count, every key is found by its own probe. 0 or -EUCLEAN. */
+/*
+ * Recount: used slots equal count, every key is found by its own probe, every sparse
+ * unit's segments are well formed (in range, in order, not overlapping). 0 or -EUCLEAN.
+ */
 int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err);
 
-/* Memory held, bytes. */
+/* Memory held, bytes: the slot arrays and each unit's allocation (malloc overhead aside). */
 size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps);
 
 #endif /* XS_PAGESTORE_H */

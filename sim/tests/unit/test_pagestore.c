@@ -2,8 +2,11 @@
  * Unit tests of the sparse byte store (sim/core/pagestore.c): reads, writes and zeroing
  * across unit boundaries, drop and re-get, the checker, and a long random sequence
  * compared with a trivially-correct reference: a flat byte array plus a flag per unit
- * saying whether the store should hold it (GSL mt19937, fixed seed).
+ * saying whether the store should hold it (GSL mt19937, fixed seed). Then marker data:
+ * kept as marker segments, overwritten, zeroed and densified, the checker on damaged
+ * segments, and random mixes of marker data, raw bytes and fills against a flat array.
  */
+#include "core/marker.h"
 #include "core/pagestore.h"
 #include "tests/testhelp.h"
 
@@ -252,5 +255,349 @@ XS_TEST_SUITE(test_pagestore_sparse)
 	test_cond("a full write turns the unit dense",
 		  memcmp(page, exp, 4096) == 0 && xs_pagestore_mem_bytes(&ps) >= u + 4096 - 64);
 	test_cond("check passes", xs_pagestore_check(&ps, &err) == 0);
+	xs_pagestore_destroy(&ps);
+}
+
+/* Slot of unit idx in the store's table, read from its fields; SIZE_MAX if absent. */
+static size_t slot_of_unit(const struct xs_pagestore *ps, uint64_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < ps->cap; i++)
+		if (ps->keys[i] == idx + 1)
+			return i;
+	return SIZE_MAX;
+}
+
+/* Bytes of segments of unit idx: UINT32_MAX when dense (or absent). */
+static uint32_t unit_blen(const struct xs_pagestore *ps, uint64_t idx)
+{
+	size_t i = slot_of_unit(ps, idx);
+
+	return i == SIZE_MAX ? UINT32_MAX : ps->blen[i];
+}
+
+/* Whether store bytes [off, off + len) are op id's marker stream from pos. */
+static bool reads_marker(const struct xs_pagestore *ps, uint64_t off, uint64_t len, uint64_t id,
+			 uint64_t pos)
+{
+	uint8_t *got = malloc(len), *exp = malloc(len);
+	bool ok;
+
+	XS_ASSERT(got && exp);
+	xs_pagestore_read(ps, off, len, got);
+	xs_marker_fill(exp, len, id, pos);
+	ok = memcmp(got, exp, len) == 0;
+	free(got);
+	free(exp);
+	return ok;
+}
+
+XS_TEST_SUITE(test_pagestore_marker)
+{
+	struct xs_pagestore ps;
+	uint8_t page[4096], exp[4096], raw[100];
+	size_t slots;
+	uint64_t u;
+	bool all_one = true, peek_ok = true;
+	size_t i;
+
+	xs_pagestore_init(&ps, 4096);
+	/* 1000 pages of marker data, op u + 1 each, as a 4 KiB write of each op */
+	for (u = 0; u < 1000; u++) {
+		xs_marker_fill(page, 4096, u + 1, 0);
+		xs_pagestore_write(&ps, u * 4096, 4096, page);
+	}
+	slots = ps.cap * (sizeof(uint64_t) + sizeof(uint8_t *) + sizeof(uint32_t));
+	for (u = 0; u < 1000; u++) {
+		all_one &= unit_blen(&ps, u) == 12;
+		xs_marker_fill(exp, 4096, u + 1, 0);
+		peek_ok &= memcmp(xs_pagestore_peek(&ps, u), exp, 4096) == 0;
+	}
+	test_cond("1000 marker pages: one 12-byte segment each", all_one);
+	test_cond("1000 marker pages cost 12 KB, not 4 MB",
+		  xs_pagestore_mem_bytes(&ps) == slots + 1000 * 12);
+	test_cond("peek materialises each page", peek_ok);
+	test_cond("read gives each page back",
+		  reads_marker(&ps, 0, 4096, 1, 0) && reads_marker(&ps, 999 * 4096, 4096, 1000, 0));
+	xs_marker_fill(exp, 4096, 501, 0);
+	xs_pagestore_read(&ps, 500 * 4096 + 1234, 1000, page);
+	test_cond("a read inside a marker page", memcmp(page, exp + 1234, 1000) == 0);
+
+	/* raw bytes over the middle of page 10 */
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (uint8_t)(i * 7 + 1);
+	xs_pagestore_write(&ps, 10 * 4096 + 1000, 100, raw);
+	xs_marker_fill(exp, 4096, 11, 0);
+	memcpy(exp + 1000, raw, 100);
+	xs_pagestore_read(&ps, 10 * 4096, 4096, page);
+	test_cond("raw bytes over a marker page: read back", memcmp(page, exp, 4096) == 0);
+	test_cond("raw bytes over a marker page: marker, raw, marker segments",
+		  unit_blen(&ps, 10) == 12 + 4 + 100 + 12);
+
+	/* another op's marker data over the middle of page 11 */
+	xs_marker_fill(exp, 4096, 12, 0);
+	xs_marker_fill(exp + 777, 2000, 5000, 123);
+	xs_pagestore_write(&ps, 11 * 4096 + 777, 2000, exp + 777);
+	xs_pagestore_read(&ps, 11 * 4096, 4096, page);
+	test_cond("another op's marker over a marker page: read back",
+		  memcmp(page, exp, 4096) == 0);
+	test_cond("another op's marker over a marker page: three marker segments",
+		  unit_blen(&ps, 11) == 3 * 12);
+
+	/* zeroing inside a marker segment splits it */
+	xs_pagestore_zero(&ps, 20 * 4096 + 2000, 50);
+	xs_marker_fill(exp, 4096, 21, 0);
+	memset(exp + 2000, 0, 50);
+	xs_pagestore_read(&ps, 20 * 4096, 4096, page);
+	test_cond("zeroing inside a marker page: zeroes there, marker around",
+		  memcmp(page, exp, 4096) == 0);
+	test_cond("zeroing inside a marker page: two marker segments", unit_blen(&ps, 20) == 24);
+	xs_pagestore_zero(&ps, 21 * 4096, 4090);
+	test_cond("zeroing all but 6 bytes: one raw segment", unit_blen(&ps, 21) == 4 + 6);
+	test_cond("check", ps_ok(&ps));
+
+	/* an unaligned write of 3 pages + 1000 bytes of one op, from 300 into page 2000 */
+	{
+		uint64_t len = 3 * 4096 + 1000, off = 2000 * 4096 + 300;
+		uint8_t *big = malloc(len);
+
+		XS_ASSERT(big);
+		xs_marker_fill(big, len, 9000, 40000);
+		xs_pagestore_write(&ps, off, len, big);
+		free(big);
+		test_cond("unaligned marker write across units: read back across the boundaries",
+			  reads_marker(&ps, off, len, 9000, 40000) &&
+				  reads_marker(&ps, off + 3000, 3000, 9000, 43000));
+		xs_pagestore_read(&ps, 2000 * 4096, 300, page);
+		test_cond("unaligned marker write: zeroes before it", bytes_are(page, 300, 0));
+		test_cond("unaligned marker write: one segment per unit",
+			  unit_blen(&ps, 2000) == 12 && unit_blen(&ps, 2001) == 12 &&
+				  unit_blen(&ps, 2002) == 12 && unit_blen(&ps, 2003) == 12);
+	}
+
+	/* get densifies a marker page with its bytes */
+	xs_marker_fill(exp, 4096, 31, 0);
+	test_cond("get on a marker page: dense, same bytes",
+		  memcmp(xs_pagestore_get(&ps, 30), exp, 4096) == 0 &&
+			  unit_blen(&ps, 30) == UINT32_MAX);
+	/* a dense page overwritten with marker data turns sparse: whole, then in halves */
+	xs_marker_fill(page, 4096, 77, 8);
+	xs_pagestore_write(&ps, 30 * 4096, 4096, page);
+	test_cond("a whole marker write over a dense page: sparse again",
+		  unit_blen(&ps, 30) == 12 && reads_marker(&ps, 30 * 4096, 4096, 77, 8));
+	memset(page, 0x5a, sizeof(page));
+	xs_pagestore_write(&ps, 31 * 4096, 4096, page);
+	test_cond("a constant page: dense", unit_blen(&ps, 31) == UINT32_MAX);
+	xs_marker_fill(page, 4096, 78, 0);
+	xs_pagestore_write(&ps, 31 * 4096, 1000, page);
+	test_cond("marker over its first part: still dense", unit_blen(&ps, 31) == UINT32_MAX);
+	xs_pagestore_write(&ps, 31 * 4096 + 1000, 3096, page + 1000);
+	test_cond("marker over the rest: sparse, the two writes one run",
+		  unit_blen(&ps, 31) == 12 && reads_marker(&ps, 31 * 4096, 4096, 78, 0));
+	test_cond("check", ps_ok(&ps));
+
+	/* writes into sparse units are spliced in: runs that continue each other merge */
+	for (i = 0; i < 40; i++) {
+		xs_marker_fill(page, 100, 100 + i, 0);
+		xs_pagestore_write(&ps, 1500 * 4096 + i * 100, 100, page);
+	}
+	test_cond("40 100-byte writes of 40 ops: sparse, a segment each",
+		  unit_blen(&ps, 1500) == 40 * 12 &&
+			  reads_marker(&ps, 1500 * 4096 + 3900, 100, 139, 0));
+	xs_marker_fill(page, 4096, 300, 0);
+	xs_pagestore_write(&ps, 1501 * 4096, 1000, page);
+	xs_pagestore_write(&ps, 1501 * 4096 + 2000, 1008, page + 2000);
+	test_cond("one op's data in two pieces: two segments", unit_blen(&ps, 1501) == 24);
+	xs_pagestore_write(&ps, 1501 * 4096 + 1000, 1000, page + 1000);
+	test_cond("the gap between them written: one segment",
+		  unit_blen(&ps, 1501) == 12 && reads_marker(&ps, 1501 * 4096, 3008, 300, 0));
+	for (i = 0; i < 20; i++) {
+		memset(raw, (int)(i + 1), 8);
+		xs_pagestore_write(&ps, 1502 * 4096 + 500 + i * 8, 8, raw);
+	}
+	xs_pagestore_read(&ps, 1502 * 4096 + 500, 160, page);
+	test_cond("20 8-byte raw writes end to end: one raw segment",
+		  unit_blen(&ps, 1502) == 4 + 160 && page[0] == 1 && page[159] == 20);
+	test_cond("check", ps_ok(&ps));
+	xs_pagestore_destroy(&ps);
+
+	/* units too small for a marker segment (64 / 8 < 12) stay dense */
+	xs_pagestore_init(&ps, 64);
+	xs_marker_fill(page, 256, 3, 0);
+	xs_pagestore_write(&ps, 64, 256, page);
+	test_cond("64-byte units: marker data dense, read back",
+		  unit_blen(&ps, 1) == UINT32_MAX && reads_marker(&ps, 64, 256, 3, 0));
+	xs_pagestore_destroy(&ps);
+
+	/* 64 KiB units: a marker run longer than a segment takes three */
+	xs_pagestore_init(&ps, 65536);
+	{
+		uint8_t *big = malloc(65536);
+
+		XS_ASSERT(big);
+		xs_marker_fill(big, 65536, 4, 5);
+		xs_pagestore_write(&ps, 65536, 65536, big);
+		free(big);
+	}
+	test_cond("64 KiB units: a whole marker unit in three segments, read back",
+		  unit_blen(&ps, 1) == 36 && reads_marker(&ps, 65536, 65536, 4, 5));
+	test_cond("check", ps_ok(&ps));
+	xs_pagestore_destroy(&ps);
+}
+
+/*
+ * Random writes of marker data (a few ops, so runs of one op meet and continue each
+ * other; sometimes whole aligned units), raw random bytes, constant fills and marker
+ * data with holes, random zeroing and drops, on a store of unit bytes per unit against
+ * a flat array: every byte compared and xs_pagestore_check run after every op.
+ */
+static void marker_vs_flat(uint32_t unit, uint32_t units, unsigned int ops, unsigned long seed,
+			   bool markers, const char *what)
+{
+	struct xs_pagestore ps;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	uint64_t bytes = (uint64_t)unit * units;
+	uint8_t *flat = calloc(bytes, 1), *buf = malloc(bytes), *src = malloc(bytes);
+	bool bytes_ok = true, checks_ok = true;
+	unsigned int op, bad_op = 0, nsparse = 0, nmarker = 0;
+	char descr[128];
+
+	XS_ASSERT(rng && flat && buf && src);
+	gsl_rng_set(rng, seed);
+	xs_pagestore_init(&ps, unit);
+	for (op = 0; op < ops && bytes_ok && checks_ok; op++) {
+		uint64_t off = gsl_rng_uniform_int(rng, bytes);
+		uint64_t len = 1 + gsl_rng_uniform_int(rng, 3 * unit);
+		unsigned long kind = gsl_rng_uniform_int(rng, 12);
+		uint64_t i;
+		size_t s;
+
+		if (kind == 0) { /* a whole aligned unit */
+			off -= off % unit;
+			len = unit;
+		}
+		if (off + len > bytes)
+			len = bytes - off;
+		if (kind < 5) {
+			xs_marker_fill(src, len, 1 + gsl_rng_uniform_int(rng, 3),
+				       gsl_rng_uniform_int(rng, 2) ? off : gsl_rng_get(rng));
+		} else if (kind < 6) {
+			/* marker data with holes and the odd changed byte */
+			xs_marker_fill(src, len, 7, off);
+			for (i = 0; i < len; i++) {
+				unsigned long r = gsl_rng_uniform_int(rng, 64);
+
+				if (r == 0)
+					src[i] = 0;
+				else if (r == 1)
+					src[i] ^= 0x10;
+			}
+		} else if (kind < 7) {
+			len = 1 + len % 40;
+			if (off + len > bytes)
+				len = bytes - off;
+			for (i = 0; i < len; i++)
+				src[i] = (uint8_t)gsl_rng_uniform_int(rng, 256);
+		} else if (kind < 8) {
+			memset(src, (int)(1 + gsl_rng_uniform_int(rng, 255)), len);
+		}
+		if (kind < 8) {
+			xs_pagestore_write(&ps, off, len, src);
+			memcpy(flat + off, src, len);
+		} else if (kind < 11) {
+			xs_pagestore_zero(&ps, off, len);
+			memset(flat + off, 0, len);
+		} else {
+			xs_pagestore_drop(&ps, off / unit);
+			memset(flat + off - off % unit, 0, unit);
+		}
+		xs_pagestore_read(&ps, 0, bytes, buf);
+		bytes_ok = memcmp(buf, flat, bytes) == 0;
+		checks_ok = ps_ok(&ps);
+		bad_op = op;
+		if (op % 64)
+			continue;
+		for (s = 0; s < ps.cap; s++) {
+			uint32_t p = 0;
+
+			if (!ps.keys[s] || ps.blen[s] == UINT32_MAX)
+				continue;
+			nsparse++;
+			while (p < ps.blen[s]) {
+				uint16_t lenf;
+
+				memcpy(&lenf, ps.vals[s] + p + 2, 2);
+				nmarker += (lenf & XS_SEG_MARKER) != 0;
+				p += lenf & XS_SEG_MARKER ? 12 : 4u + lenf;
+			}
+		}
+	}
+	if (!bytes_ok || !checks_ok)
+		printf("  %s: first bad op %u\n", what, bad_op);
+	snprintf(descr, sizeof(descr), "%s: every byte matches the flat array after every op",
+		 what);
+	test_cond(descr, bytes_ok);
+	snprintf(descr, sizeof(descr), "%s: xs_pagestore_check passes after every op", what);
+	test_cond(descr, checks_ok);
+	snprintf(descr, sizeof(descr), "%s: sparse units were exercised, %s", what,
+		 markers ? "marker segments too" : "marker segments cannot fit");
+	test_cond(descr, nsparse > 100 && (markers ? nmarker > 100 : nmarker == 0));
+	xs_pagestore_destroy(&ps);
+	gsl_rng_free(rng);
+	free(flat);
+	free(buf);
+	free(src);
+}
+
+XS_TEST_SUITE(test_pagestore_marker_vs_flat)
+{
+	marker_vs_flat(512, 48, 40000, 7, true, "512-byte units");
+	marker_vs_flat(4096, 12, 20000, 11, true, "4 KiB units");
+	marker_vs_flat(64, 64, 10000, 13, false, "64-byte units");
+}
+
+/* The checker on sparse units' segments: each kind of damage, then the original back. */
+XS_TEST_SUITE(test_pagestore_check_segments)
+{
+	struct xs_pagestore ps;
+	struct xs_err err = {0};
+	uint8_t page[4096], saved[64];
+	uint16_t v16;
+	uint32_t v32;
+	size_t i;
+
+	xs_pagestore_init(&ps, 4096);
+	/* marker [0, 1000), raw [1000, 1010), marker [1010, 4096): 12 + 14 + 12 bytes */
+	xs_marker_fill(page, 4096, 1, 0);
+	memset(page + 1000, 0x01, 10);
+	xs_pagestore_write(&ps, 0, 4096, page);
+	i = slot_of_unit(&ps, 0);
+	test_cond("a marker, raw, marker unit passes", ps.blen[i] == 38 && ps_ok(&ps));
+	memcpy(saved, ps.vals[i], 38);
+
+	v16 = 999; /* the raw segment starts inside the first marker segment */
+	memcpy(ps.vals[i] + 12, &v16, 2);
+	test_cond("overlapping segments: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
+	memcpy(ps.vals[i], saved, 38);
+	v16 = 0x8000 | 3087; /* the last marker segment past the unit's end */
+	memcpy(ps.vals[i] + 26 + 2, &v16, 2);
+	test_cond("a segment past the unit: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
+	memcpy(ps.vals[i], saved, 38);
+	v16 = 0x8000; /* an empty marker segment */
+	memcpy(ps.vals[i] + 2, &v16, 2);
+	test_cond("an empty segment: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
+	memcpy(ps.vals[i], saved, 38);
+	v32 = XS_MARKER_PERIOD; /* a position outside the stream's period */
+	memcpy(ps.vals[i] + 8, &v32, 4);
+	test_cond("a marker position >= 2^19: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
+	memcpy(ps.vals[i], saved, 38);
+	v16 = 11; /* the raw segment one byte longer than the data */
+	memcpy(ps.vals[i] + 12 + 2, &v16, 2);
+	ps.blen[i] = 26; /* and the data ends with it */
+	test_cond("a segment past its data: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
+	ps.blen[i] = 38;
+	memcpy(ps.vals[i], saved, 38);
+	test_cond("restored", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
 }
