@@ -84,6 +84,12 @@ void xs_cpu(struct xs_task *t, const struct xs_dist *d, double scale)
 	t->cpu_debt += xs_dist_sample(d, t->rng) * scale;
 }
 
+/* xs_run_tick() for a task known to be running */
+static void task_tick(struct xs_task *t)
+{
+	t->run->fs.inode.i_mapping.now_ns = (uint64_t)(xs_task_now(t) * 1e9);
+}
+
 void xs_cpu_pay(struct xs_task *t)
 {
 	if (t->cpu_debt > 0) {
@@ -91,7 +97,7 @@ void xs_cpu_pay(struct xs_task *t)
 		xs_sched_yield(t->cpu_debt);
 		t->cpu_debt = 0;
 	}
-	xs_run_tick(t->run);
+	task_tick(t);
 }
 
 void xs_task_exit(struct xs_task *t)
@@ -109,7 +115,7 @@ void xs_cpu_pay_now(struct xs_task *t)
 		t->cpu_debt = 0;
 	}
 	xs_sched_sync();
-	xs_run_tick(t->run);
+	task_tick(t);
 }
 
 uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
@@ -128,7 +134,7 @@ uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind,
 	o->off = off;
 	o->len = len;
 	o->done = 0;
-	o->t0 = xs_now();
+	o->t0 = xs_task_now(t);
 	o->t1 = o->t0;
 	t->op = run->nops; /* ids start at 1 */
 	return run->nops;
@@ -190,12 +196,13 @@ void xs_run_check(struct xs_run *run)
 	int bad;
 
 	/*
-	 * The recount is O(records + folios): do it every (records + folios) / 64
-	 * operations and at the end.
+	 * The recount is O(records + folios + stored pages and blocks): do it every
+	 * (that sum) / 64 operations and at the end.
 	 * A violation persists until writeback or truncate repairs it, so it is still seen.
 	 */
 	{
-		uint64_t size = run->fs.inode.i_mapping.nr + run->fs.inode.i_df.if_nextents;
+		uint64_t size = run->fs.inode.i_mapping.nr + run->fs.inode.i_df.if_nextents +
+				run->fs.inode.i_mapping.data.count + run->fs.disk.count;
 
 		/* amortised: about 64 records or folios of recount per operation */
 		if (++run->checks * 64 < size)
@@ -231,20 +238,20 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
-	double t0 = xs_now(), waited;
+	double t0 = xs_task_now(t), waited;
 
 	held_check(t, lock_rank[id], lock_name[id]);
 	run->events++;
 	if (xs_rwsem_would_block(&run->locks[id], mode == XS_LOCK_EXCL)) {
 		xs_cpu_pay_now(t);
-		t0 = xs_now();
+		t0 = xs_task_now(t);
 	}
 	if (mode == XS_LOCK_EXCL)
 		waited = xs_down_write(&run->locks[id]);
 	else
 		waited = xs_down_read(&run->locks[id]);
 	t->held |= 1u << lock_rank[id];
-	t->shared_since[id] = xs_now();
+	t->shared_since[id] = xs_task_now(t);
 	if (waited > 0)
 		xs_trace_span(run, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);
 	xs_run_tick(run);
@@ -260,7 +267,7 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 	if (mode == XS_LOCK_EXCL) {
 		if (id != XS_LOCK_ILOCK)
 			xs_trace_span(run, t->id, "hold", lock_name[id], t->shared_since[id],
-				      xs_now(), 0, 0);
+				      xs_task_now(t), 0, 0);
 		xs_up_write(&run->locks[id]);
 	} else {
 		xs_up_read(&run->locks[id], t->shared_since[id]);
@@ -272,13 +279,13 @@ static void host_folio_lock(void *host, uint64_t index)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
-	double t0 = xs_now(), waited;
+	double t0 = xs_task_now(t), waited;
 
 	held_check(t, XS_RANK_FOLIO, "a folio lock");
 	run->events++;
 	if (xs_folio_is_locked(&run->folios, index)) {
 		xs_cpu_pay_now(t);
-		t0 = xs_now();
+		t0 = xs_task_now(t);
 	}
 	waited = xs_folio_lock_wait(&run->folios, index, t->id);
 	t->held |= 1u << XS_RANK_FOLIO;
@@ -377,9 +384,9 @@ static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
 
 	run->events++;
 	xs_cpu_pay_now(t);
-	t0 = xs_now();
+	t0 = xs_task_now(t);
 	xs_device_write(run->dev, byte_off, len_bytes);
-	xs_trace_span(run, t->id, "io", "write", t0, xs_now(), byte_off, len_bytes);
+	xs_trace_span(run, t->id, "io", "write", t0, xs_task_now(t), byte_off, len_bytes);
 	xs_run_tick(run);
 }
 

@@ -9,6 +9,8 @@
  */
 #include "actors/run_internal.h"
 
+#include "core/marker.h"
+
 #include "core/writeback.h"
 
 #include <errno.h>
@@ -19,23 +21,13 @@
 #include <string.h>
 #include <xbt/asserts.h>
 
-/* Fill buf with the marker of operation id: no zero bytes, unique per operation. */
+/*
+ * Fill buf with the marker stream of operation id (core/marker.h): no zero bytes,
+ * unique per operation, stored compactly by the page stores.
+ */
 static void fill_marker(uint8_t *buf, uint64_t len, uint64_t id)
 {
-	uint64_t i, k;
-
-	for (i = 0; i < len; i += 8) {
-		uint64_t w = id * 0x9E3779B97F4A7C15ULL + (i / 8);
-
-		w ^= w >> 29;
-		w |= 0x0101010101010101ULL;
-		if (i + 8 <= len) {
-			memcpy(buf + i, &w, 8);
-			continue;
-		}
-		for (k = 0; i + k < len; k++)
-			buf[i + k] = (uint8_t)(w >> (8 * k));
-	}
+	xs_marker_fill(buf, len, id, 0);
 }
 
 /* Copy-in from the user buffer, failing with probability fail_rate per chunk. */
@@ -77,12 +69,12 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	fill_marker(buf, len, id);
 	t->copy_failed = false;
 	t->wbuf = buf;
-	t0 = xs_now();
+	t0 = xs_task_now(t);
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	r = xs_file_write(&run->fs.inode, off, len, &src);
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_WRITE, xs_now() - t0);
-	xs_trace_span(run, t->id, "syscall", "pwrite", t0, xs_now(), off, len);
+	xs_sample(run, XS_LAT_WRITE, xs_task_now(t) - t0);
+	xs_trace_span(run, t->id, "syscall", "pwrite", t0, xs_task_now(t), off, len);
 	run->res->writes++;
 	if (r > 0)
 		xs_oracle_write(&run->oracle, id, off, (uint64_t)r, buf);
@@ -102,13 +94,14 @@ static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		id = xs_op_begin(run, t, XS_OP_STORE, off, n);
 		fill_marker(buf, n, id);
 		t->faulted = false;
-		t0 = xs_now();
+		t0 = xs_task_now(t);
 		r = xs_mmap_store(&run->fs.inode, off, buf, (uint32_t)n);
 		xs_cpu_pay(t);
 		if (t->faulted) {
 			run->res->faults++;
-			xs_sample(run, XS_LAT_FAULT, xs_now() - t0);
-			xs_trace_span(run, t->id, "fault", "page_mkwrite", t0, xs_now(), off, n);
+			xs_sample(run, XS_LAT_FAULT, xs_task_now(t) - t0);
+			xs_trace_span(run, t->id, "fault", "page_mkwrite", t0, xs_task_now(t), off,
+				      n);
 		}
 		if (r == 0) {
 			xs_oracle_write(&run->oracle, id, off, n, buf);
@@ -124,19 +117,19 @@ static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 
 static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len, uint8_t *buf)
 {
-	double t0 = xs_now();
+	double t0 = xs_task_now(t);
 
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	xs_file_read(&run->fs.inode, off, len, buf);
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_READ, xs_now() - t0);
-	xs_trace_span(run, t->id, "syscall", "pread", t0, xs_now(), off, len);
+	xs_sample(run, XS_LAT_READ, xs_task_now(t) - t0);
+	xs_trace_span(run, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
 }
 
 static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
 {
 	struct xs_inode *ip = &run->fs.inode;
-	double t0 = xs_now();
+	double t0 = xs_task_now(t);
 	uint64_t id;
 	int error;
 
@@ -164,13 +157,13 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 	}
 	xs_cpu_pay(t);
 	xs_op_end(run, id, error ? 0 : len);
-	xs_sample(run, XS_LAT_TRUNCATE, xs_now() - t0);
-	xs_trace_span(run, t->id, "syscall", "truncate", t0, xs_now(), off, len);
+	xs_sample(run, XS_LAT_TRUNCATE, xs_task_now(t) - t0);
+	xs_trace_span(run, t->id, "syscall", "truncate", t0, xs_task_now(t), off, len);
 }
 
 static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
 {
-	double t0 = xs_now();
+	double t0 = xs_task_now(t);
 
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	if (t->grp->sync_range) {
@@ -181,8 +174,8 @@ static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		xs_device_flush(run->dev);
 	}
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_FSYNC, xs_now() - t0);
-	xs_trace_span(run, t->id, "syscall", "fsync", t0, xs_now(), 0, 0);
+	xs_sample(run, XS_LAT_FSYNC, xs_task_now(t) - t0);
+	xs_trace_span(run, t->id, "syscall", "fsync", t0, xs_task_now(t), 0, 0);
 }
 
 void xs_worker_main(int argc, char **argv)
@@ -210,7 +203,7 @@ void xs_worker_main(int argc, char **argv)
 		uint64_t off = g->offset_bytes + slot * g->stride_bytes;
 		uint64_t len = xs_min_u64(g->bs_bytes, g->offset_bytes + g->size_bytes - off);
 
-		if (xs_now() >= run->sc->time_limit_s)
+		if (xs_task_now(t) >= run->sc->time_limit_s)
 			break;
 		switch (g->kind) {
 		case XS_ACTOR_WRITER:
