@@ -291,10 +291,9 @@ static void xs_read_block(struct xs_inode *ip, struct xs_folio *folio, uint32_t 
 		xs_folio_zero(&ip->i_mapping, folio, off, bs);
 		return;
 	}
-	xs_pagestore_read(&ip->i_fs->disk,
-			  xs_fsb_to_b(mp, map->br_startblock + (file_block - map->br_startoff)), bs,
-			  ip->i_mapping.scratch);
-	xs_folio_write(&ip->i_mapping, folio, off, bs, ip->i_mapping.scratch);
+	xs_pagestore_copy(
+		&ip->i_mapping.data, folio->index * ip->i_mapping.page_bytes + off, &ip->i_fs->disk,
+		xs_fsb_to_b(mp, map->br_startblock + (file_block - map->br_startoff)), bs);
 }
 
 void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)

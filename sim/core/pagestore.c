@@ -616,6 +616,73 @@ void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, con
 	}
 }
 
+/* Are [off, off + len) and the stores' unit sizes such that whole units line up? */
+static bool units_line_up(const struct xs_pagestore *a, uint64_t aoff, const struct xs_pagestore *b,
+			  uint64_t boff, uint64_t len)
+{
+	uint32_t unit = a->unit_bytes;
+
+	return b->unit_bytes == unit && aoff % unit == 0 && boff % unit == 0 && len % unit == 0;
+}
+
+void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct xs_pagestore *src,
+		       uint64_t src_off, uint64_t len)
+{
+	uint32_t unit = dst->unit_bytes;
+	uint8_t *bounce;
+
+	XS_ASSERT(dst != src);
+	if (units_line_up(dst, dst_off, src, src_off, len)) {
+		/* unit by unit, as stored: no bytes materialised, nothing re-encoded */
+		for (; len; len -= unit, dst_off += unit, src_off += unit) {
+			size_t s = slot_get(src, src_off / unit), d;
+
+			if (s == SIZE_MAX) {
+				xs_pagestore_drop(dst, dst_off / unit);
+				continue;
+			}
+			d = slot_make(dst, dst_off / unit);
+			if (src->blen[s] == DENSE)
+				unit_set_dense(dst, d, src->vals[s]);
+			else
+				unit_set_sparse(dst, d, src->vals[s], src->blen[s]);
+		}
+		return;
+	}
+	bounce = malloc(unit);
+	XS_ASSERT(bounce);
+	while (len) {
+		uint32_t n = (uint32_t)xs_min_u64(len, unit);
+
+		xs_pagestore_read(src, src_off, n, bounce);
+		xs_pagestore_write(dst, dst_off, n, bounce);
+		src_off += n;
+		dst_off += n;
+		len -= n;
+	}
+	free(bounce);
+}
+
+bool xs_pagestore_same(const struct xs_pagestore *a, uint64_t aoff, const struct xs_pagestore *b,
+		       uint64_t boff, uint64_t len)
+{
+	uint32_t unit = a->unit_bytes;
+
+	if (!units_line_up(a, aoff, b, boff, len))
+		return false;
+	for (; len; len -= unit, aoff += unit, boff += unit) {
+		size_t i = slot_get(a, aoff / unit), j = slot_get(b, boff / unit);
+		uint32_t al = i == SIZE_MAX ? 0 : a->blen[i], bl = j == SIZE_MAX ? 0 : b->blen[j];
+
+		if (al != bl)
+			return false;
+		if (al == DENSE ? memcmp(a->vals[i], b->vals[j], unit) != 0
+				: al && memcmp(a->vals[i], b->vals[j], al) != 0)
+			return false;
+	}
+	return true;
+}
+
 void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len)
 {
 	while (len) {

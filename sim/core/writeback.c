@@ -159,9 +159,9 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 			continue;
 		}
 		bno = wpc->imap.br_startblock + (fsb - wpc->imap.br_startoff);
-		xs_folio_read(pc, folio, b * pc->block_bytes, pc->block_bytes, pc->scratch);
-		xs_pagestore_write(&ip->i_fs->disk, xs_fsb_to_b(mp, bno), pc->block_bytes,
-				   pc->scratch);
+		xs_pagestore_copy(&ip->i_fs->disk, xs_fsb_to_b(mp, bno), &pc->data,
+				  folio->index * pc->page_bytes + b * pc->block_bytes,
+				  pc->block_bytes);
 		xs_add_to_ioend(ip, wpc, fsb, bno, wpc->imap.br_state == XS_EXT_UNWRITTEN);
 	}
 	folio->dirty_bits = 0;

@@ -601,3 +601,66 @@ XS_TEST_SUITE(test_pagestore_check_segments)
 	test_cond("restored", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
 }
+
+/*
+ * xs_pagestore_copy between stores: whole units as stored (marker, raw, dense and
+ * absent units), unaligned ranges through bytes; xs_pagestore_same says "same" only
+ * for units stored alike, and never for different bytes.
+ */
+XS_TEST_SUITE(test_pagestore_copy_same)
+{
+	struct xs_pagestore a, b, c;
+	struct xs_err err = {0};
+	uint8_t page[4096], got[4096], want[4096];
+	size_t i;
+
+	xs_pagestore_init(&a, 4096);
+	xs_pagestore_init(&b, 4096);
+	xs_pagestore_init(&c, 1024);
+	xs_marker_fill(page, 4096, 7, 0);
+	xs_pagestore_write(&a, 0, 4096, page); /* unit 0: one marker segment */
+	memset(page, 0x5a, 8);
+	xs_pagestore_write(&a, 4096 + 100, 8, page); /* unit 1: a raw segment */
+	for (i = 0; i < sizeof(page); i++)
+		page[i] = (uint8_t)(i * 131 + 7);
+	xs_pagestore_write(&a, 2 * 4096, 4096, page); /* unit 2: dense */
+	xs_pagestore_write(&b, 3 * 4096, 4096, page); /* b's unit 3, a's is absent */
+
+	xs_pagestore_copy(&b, 0, &a, 0, 4 * 4096);
+	for (i = 0; i < 4; i++) {
+		xs_pagestore_read(&a, i * 4096, 4096, want);
+		xs_pagestore_read(&b, i * 4096, 4096, got);
+		test_cond("copied unit reads the same", memcmp(got, want, 4096) == 0);
+		test_cond("... and is stored alike",
+			  xs_pagestore_same(&a, i * 4096, &b, i * 4096, 4096));
+	}
+	test_cond("an absent unit copied over a present one drops it",
+		  xs_pagestore_peek(&b, 3) == NULL);
+	test_cond("copies are independent: b is stored apart from a",
+		  (xs_pagestore_write(&a, 10, 1, (const uint8_t *)"\1"), 1) &&
+			  !xs_pagestore_same(&a, 0, &b, 0, 4096));
+	xs_pagestore_read(&b, 0, 4096, got);
+	xs_marker_fill(want, 4096, 7, 0);
+	test_cond("... and b kept its bytes", memcmp(got, want, 4096) == 0);
+	test_cond("different bytes are never the same",
+		  !xs_pagestore_same(&a, 4096, &b, 2 * 4096, 4096));
+	test_cond("unaligned ranges are not judged", !xs_pagestore_same(&a, 1, &b, 1, 4096));
+	test_cond("different unit sizes are not judged", !xs_pagestore_same(&a, 0, &c, 0, 4096));
+
+	/* unaligned, and into a store of another unit size: through bytes */
+	xs_pagestore_copy(&c, 300, &a, 2 * 4096 + 5, 5000);
+	{
+		uint8_t *x = malloc(5000), *y = malloc(5000);
+
+		xs_pagestore_read(&c, 300, 5000, x);
+		xs_pagestore_read(&a, 2 * 4096 + 5, 5000, y);
+		test_cond("unaligned copy reads the same", memcmp(x, y, 5000) == 0);
+		free(x);
+		free(y);
+	}
+	test_cond("checks", !xs_pagestore_check(&a, &err) && !xs_pagestore_check(&b, &err) &&
+				    !xs_pagestore_check(&c, &err));
+	xs_pagestore_destroy(&a);
+	xs_pagestore_destroy(&b);
+	xs_pagestore_destroy(&c);
+}
