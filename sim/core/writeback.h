@@ -8,6 +8,12 @@
  *
  * Simplification: an ioend completes as soon as it is submitted (the host's io hook
  * may take simulated time, but no other folio of this writeback runs meanwhile).
+ * Simplification: the ioend is submitted at the end of each folio, so sequential
+ * writeback issues one folio-sized synchronous I/O at a time where the kernel builds
+ * ioends across contiguous folios and completes them asynchronously: a 64 MiB fsync
+ * on the nvme device takes 16384 4 KiB I/Os (~12 us each, ~330 MB/s simulated).
+ * Accumulating needs folios to stay under writeback across other actors' steps, and
+ * so the kernel's waits for writeback (truncate, data-integrity writeback).
  */
 #ifndef XS_WRITEBACK_H
 #define XS_WRITEBACK_H
