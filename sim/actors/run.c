@@ -109,12 +109,10 @@ void xs_task_exit(struct xs_task *t)
 
 void xs_cpu_pay_now(struct xs_task *t)
 {
-	if (t->cpu_debt > 0) {
+	if (t->cpu_debt > 0)
 		t->run->events++;
-		xs_sleep(t->cpu_debt);
-		t->cpu_debt = 0;
-	}
-	xs_sched_sync();
+	xs_sleep(t->cpu_debt); /* what was deferred, then the charge */
+	t->cpu_debt = 0;
 	task_tick(t);
 }
 

@@ -367,11 +367,6 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 {
 	size_t i, best = SIZE_MAX, longest = SIZE_MAX;
 	uint64_t best_dist = UINT64_MAX, best_bno = 0, diff, bno;
-	uint64_t avail = perag_available(pag);
-
-	if (avail < minlen)
-		return 0;
-	maxlen = xs_min_u64(maxlen, avail);
 	for (i = 0; i < pag->nfree; i++) {
 		struct xs_free_extent *fe = &pag->free[i];
 
@@ -478,14 +473,17 @@ static int xs_alloc_vextent_iterate_ags(struct xs_mount *mp, uint32_t start, uin
 		uint64_t agbno, len = 0;
 		int ok;
 
+		uint64_t ag_maxlen;
+
 		if (!perag_space_available(mp, pag, minlen))
 			continue;
+		/* xfs_alloc_space_available() clamps maxlen to what the AG may give */
+		ag_maxlen = xs_min_u64(maxlen, perag_available(pag));
 		if (k == 0 && target_agbno)
-			ok = perag_alloc_near(pag, target_agbno, minlen, maxlen, userdata, &agbno,
-					      &len);
-		else
-			ok = perag_alloc_size(pag, minlen, xs_min_u64(maxlen, perag_available(pag)),
+			ok = perag_alloc_near(pag, target_agbno, minlen, ag_maxlen, userdata,
 					      &agbno, &len);
+		else
+			ok = perag_alloc_size(pag, minlen, ag_maxlen, &agbno, &len);
 		if (!ok)
 			return -ENOSPC;
 		*bnop = (uint64_t)agno * mp->m_geo.agblocks + agbno;
