@@ -28,6 +28,8 @@
  */
 #include "actors/scenario.h"
 
+#include "actors/ini_line.h"
+
 #include "actors/device.h"
 
 #include <dirent.h>
@@ -859,26 +861,21 @@ static void sect_key(struct xs_load *ld, int s, const char *name, const char *va
 static char *scn_reader(char *str, int num, void *stream)
 {
 	struct xs_load *ld = stream;
-	size_t n, skip;
+	size_t skip;
 	char *end;
-	int c;
+	int r;
 
-	if (ld->rc || !fgets(str, num, ld->f))
+	if (ld->rc)
 		return NULL;
-	ld->lineno++;
-	n = strlen(str);
-	if (n == 0 || str[n - 1] != '\n') {
-		c = getc(ld->f);
-		if (c != EOF) {
-			fail(ld, ld->lineno,
-			     "line longer than %d characters (accepted: shorter lines)", num - 2);
-			return NULL;
-		}
-	}
-	/* a UTF-8 byte order mark, then leading blanks */
-	skip = ld->lineno == 1 && n >= 3 && memcmp(str, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	skip += strspn(str + skip, " \t");
-	memmove(str, str + skip, n - skip + 1);
+	r = xs_ini_line(ld->f, str, num, &ld->lineno);
+	if (r < 0)
+		fail(ld, ld->lineno, "line longer than %d characters (accepted: shorter lines)",
+		     num - 2);
+	if (r <= 0)
+		return NULL;
+	/* leading blanks */
+	skip = strspn(str, " \t");
+	memmove(str, str + skip, strlen(str + skip) + 1);
 	/* inih ends a header at the first ']' and ignores what follows. */
 	if (str[0] == '[' && (end = strchr(str, ']')) != NULL) {
 		char name[XS_SCN_NAME_MAX * 2];

@@ -9,6 +9,8 @@
  */
 #include "store/sweep_internal.h"
 
+#include "actors/ini_line.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
@@ -119,26 +121,20 @@ static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
 static char *sweep_reader(char *str, int num, void *stream)
 {
 	struct sweep_load *ld = stream;
-	size_t n, skip;
+	size_t skip;
 	char *end;
-	int c;
+	int r;
 
-	if (ld->rc || !fgets(str, num, ld->f))
+	if (ld->rc)
 		return NULL;
-	ld->lineno++;
-	n = strlen(str);
-	if (n == 0 || str[n - 1] != '\n') {
-		c = getc(ld->f);
-		if (c != EOF) {
-			fail(ld, ld->lineno,
-			     "line longer than %d characters (accepted: shorter lines; give a "
-			     "[vary] key again, or indent a line, to continue its list)",
-			     num - 2);
-			return NULL;
-		}
-	}
-	skip = ld->lineno == 1 && n >= 3 && memcmp(str, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	memmove(str, str + skip, n - skip + 1);
+	r = xs_ini_line(ld->f, str, num, &ld->lineno);
+	if (r < 0)
+		fail(ld, ld->lineno,
+		     "line longer than %d characters (accepted: shorter lines; give a "
+		     "[vary] key again, or indent a line, to continue its list)",
+		     num - 2);
+	if (r <= 0)
+		return NULL;
 	skip = strspn(str, " \t");
 	if (str[skip] == '[') {
 		char name[XS_SCN_NAME_MAX];

@@ -228,6 +228,16 @@ bad "bad seeds" "bad.sweep:3: seeds = 1-2-3: bad seed" \
 scenario = $tmp/g346.ini
 seeds = 1-2-3
 "
+bad "overlong line" "bad.sweep:3: line longer than" \
+	"[sweep]
+scenario = $tmp/g346.ini
+seeds = $(printf '1,%.0s' $(seq 1 400))1
+"
+# a UTF-8 byte order mark before [sweep] is dropped: the header counts, line 2 errs
+bad "byte order mark, then an unknown key" "bad.sweep:2: frob = 1: unknown key in [sweep]" \
+	"$(printf '\357\273\277')[sweep]
+frob = 1
+"
 "$wpsim" sweep "$tmp/nosuch.sweep" --db "$tmp/small.db" >/dev/null 2>&1
 [ $? -eq 2 ] && cmp -s "$tmp/small.db" "$tmp/keep.db"
 check "missing sweep file: exit 2, database unchanged" $?
