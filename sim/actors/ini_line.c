@@ -19,3 +19,14 @@ int xs_ini_line(FILE *f, char *str, int num, int *lineno)
 	memmove(str, str + skip, n - skip + 1);
 	return 1;
 }
+
+void xs_ini_verror(char *err, size_t errlen, const char *path, int line, const char *fmt,
+		   va_list ap)
+{
+	int n = line > 0 ? snprintf(err, errlen, "%s:%d: ", path, line)
+			 : snprintf(err, errlen, "%s: ", path);
+
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+}

@@ -286,20 +286,13 @@ static void fail_key(struct xs_load *ld, int s, int k, const char *accepted, con
 static void fail(struct xs_load *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (ld->rc)
 		return;
 	ld->rc = -EINVAL;
 	ld->err_line = line;
-	if (line > 0)
-		n = snprintf(ld->err, ld->errlen, "%s:%d: ", ld->path, line);
-	else
-		n = snprintf(ld->err, ld->errlen, "%s: ", ld->path);
-	if (n < 0 || (size_t)n >= ld->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
+	xs_ini_verror(ld->err, ld->errlen, ld->path, line, fmt, ap);
 	va_end(ap);
 }
 

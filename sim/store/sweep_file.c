@@ -103,18 +103,13 @@ static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
 static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (ld->rc)
 		return;
 	ld->rc = -EINVAL;
 	ld->err_line = line;
-	n = line > 0 ? snprintf(ld->err, ld->errlen, "%s:%d: ", ld->path, line)
-		     : snprintf(ld->err, ld->errlen, "%s: ", ld->path);
-	if (n < 0 || (size_t)n >= ld->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
+	xs_ini_verror(ld->err, ld->errlen, ld->path, line, fmt, ap);
 	va_end(ap);
 }
 
