@@ -3,9 +3,9 @@
 # Layering is enforced by what each binary links: build/unit links only the core
 # and GSL, so a SimGrid or SQLite symbol in sim/core fails the build.
 
+.DEFAULT_GOAL := all
 CC       ?= cc
 BUILD    ?= build
-PKGS_CORE = gsl
 WARN     = -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wundef -Wvla
 ifeq ($(CI),true)
@@ -13,33 +13,83 @@ WERROR   ?= -Werror
 endif
 OPT      ?= -O2 -g
 CFLAGS_BASE = $(WARN) $(WERROR) $(OPT) -D_GNU_SOURCE -Isim
-CORE_CFLAGS = $(CFLAGS_BASE) -Wconversion $(shell pkg-config --cflags $(PKGS_CORE))
-APP_CFLAGS  = $(CFLAGS_BASE) $(shell pkg-config --cflags $(PKGS_CORE))
-CORE_LIBS   = $(shell pkg-config --libs $(PKGS_CORE)) -lm
-PKGS_SIM    = simgrid inih sqlite3
-SIM_CFLAGS  = $(APP_CFLAGS) $(shell pkg-config --cflags $(PKGS_SIM) 2>/dev/null)
-SIM_LIBS    = $(shell pkg-config --libs $(PKGS_SIM) 2>/dev/null) $(CORE_LIBS)
+APP_CFLAGS  = $(CFLAGS_BASE)
 
-CORE_SRC  = $(wildcard sim/core/*.c)
-IO_SRC    = $(wildcard sim/io/*.c)
-ACTORS_SRC = $(wildcard sim/actors/*.c)
-STORE_SRC = sim/store/store.c sim/store/sweep.c sim/store/sweep_file.c
+# ---- layers ----
+# Each folder of sim/ is a layer (docs/design.md, "Layers"): compiled with the flags of
+# its own packages only, archived as $(BUILD)/lib<layer>.a, and checked by linking it
+# whole with nothing but the layers it may use (L_DEPS) and their packages (L_PKGS): a
+# call into any other layer or library fails `make`. sim/tests/layers.sh checks the
+# same table on #include lines.
+LAYERS = core io config outcome actors store sweep report
+core_PKGS    = gsl
+core_DEPS    =
+io_PKGS      = gsl
+io_DEPS      = core
+config_PKGS  = gsl inih
+config_DEPS  = core
+outcome_PKGS =
+outcome_DEPS =
+actors_PKGS  = simgrid gsl
+actors_DEPS  = config outcome core
+store_PKGS   = sqlite3
+store_DEPS   = outcome
+sweep_PKGS   = gsl
+sweep_DEPS   = actors store config outcome core
+report_PKGS  = gsl sqlite3
+report_DEPS  = store outcome
+
+layer_src   = $(wildcard sim/$(1)/*.c)
+layer_obj   = $(patsubst %.c,$(BUILD)/%.o,$(call layer_src,$(1)))
+layer_lib   = $(BUILD)/lib$(1).a
+# Packages of a layer and of every layer it may use (for linking).
+layer_pkgs  = $(sort $($(1)_PKGS) $(foreach d,$($(1)_DEPS),$($(d)_PKGS)))
+pkg_cflags  = $(if $(1),$(shell pkg-config --cflags $(1) 2>/dev/null))
+pkg_libs    = $(if $(1),$(shell pkg-config --libs $(1) 2>/dev/null)) -lm
+
+define LAYER_RULES
+$(BUILD)/sim/$(1)/%.o: sim/$(1)/%.c | $(BUILD)/.deps-ok
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(APP_CFLAGS) $(if $(filter core,$(1)),-Wconversion) $$(call pkg_cflags,$$($(1)_PKGS)) -MMD -MP -c $$< -o $$@
+
+$(call layer_lib,$(1)): $(call layer_obj,$(1))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/layers/$(1).ok: $(call layer_lib,$(1)) $(foreach d,$($(1)_DEPS),$(call layer_lib,$(d))) $(BUILD)/layers/empty_main.o
+	$$(CC) $$(LDFLAGS) -o $(BUILD)/layers/$(1).check $(BUILD)/layers/empty_main.o \
+		-Wl,--whole-archive $(call layer_lib,$(1)) -Wl,--no-whole-archive \
+		$(foreach d,$($(1)_DEPS),$(call layer_lib,$(d))) $$(call pkg_libs,$(call layer_pkgs,$(1)))
+	@touch $$@
+
+-include $(patsubst %.o,%.d,$(call layer_obj,$(1)))
+endef
+$(foreach L,$(LAYERS),$(eval $(call LAYER_RULES,$(L))))
+
+$(BUILD)/layers/empty_main.o: | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	printf 'int main(void)\n{\n\treturn 0;\n}\n' | $(CC) $(APP_CFLAGS) -x c -c - -o $@
+
+LAYER_CHECKS = $(foreach L,$(LAYERS),$(BUILD)/layers/$(L).ok)
+layers: $(LAYER_CHECKS)
+	@sh sim/tests/layers.sh $(foreach L,$(LAYERS),$(L):$(subst $(eval) ,+,$(strip $($(L)_DEPS))))
+
+ALL_LAYER_LIBS = $(foreach L,report sweep store actors outcome config io core,$(call layer_lib,$(L)))
+ALL_PKGS = $(sort $(foreach L,$(LAYERS),$($(L)_PKGS)))
+
 SIMTEST_SRC = $(wildcard sim/tests/sim/*.c) sim/tests/unit/unit_main.c
 UNIT_SRC  = $(wildcard sim/tests/unit/*.c)
 IOTEST_SRC = $(wildcard sim/tests/io/*.c) sim/tests/unit/unit_main.c
 BENCH_SRC = $(filter-out sim/bench/sim_bench.c,$(wildcard sim/bench/*.c))
-
-CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
-IO_OBJ    = $(IO_SRC:%.c=$(BUILD)/%.o)
-ACTORS_OBJ = $(ACTORS_SRC:%.c=$(BUILD)/%.o)
-STORE_OBJ = $(STORE_SRC:%.c=$(BUILD)/%.o)
 SIMTEST_OBJ = $(SIMTEST_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 IOTEST_OBJ = $(IOTEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ  = $(BUILD)/sim/main.o
+SIM_CFLAGS = $(APP_CFLAGS) $(call pkg_cflags,$(ALL_PKGS))
+SIM_LIBS   = $(call pkg_libs,$(ALL_PKGS))
 
-all: $(BUILD)/wpsim
+all: $(BUILD)/wpsim layers
 
 # A fresh machine: install the packages first (make deps needs root).
 $(BUILD)/.deps-ok:
@@ -47,20 +97,11 @@ $(BUILD)/.deps-ok:
 	@pkg-config --exists gsl simgrid sqlite3 inih || $(MAKE) deps
 	@touch $@
 
-$(BUILD)/sim/core/%.o: sim/core/%.c | $(BUILD)/.deps-ok
-	@mkdir -p $(dir $@)
-	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/sim/actors/%.o: sim/actors/%.c | $(BUILD)/.deps-ok
+$(BUILD)/sim/tests/%.o: sim/tests/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
 
-# The results database and sweeps: SQLite (only here), SimGrid runs in child processes.
-$(BUILD)/sim/store/%.o: sim/store/%.c | $(BUILD)/.deps-ok
-	@mkdir -p $(dir $@)
-	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/sim/tests/sim/%.o: sim/tests/sim/%.c | $(BUILD)/.deps-ok
+$(BUILD)/sim/bench/%.o: sim/bench/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -68,55 +109,33 @@ $(BUILD)/sim/main.o: sim/main.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
-	@mkdir -p $(dir $@)
-	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/libxscore.a: $(CORE_OBJ)
-	ar rcs $@ $^
-
-$(BUILD)/wpsim: $(MAIN_OBJ) $(IO_OBJ) $(STORE_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
+$(BUILD)/wpsim: $(MAIN_OBJ) $(ALL_LAYER_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
-# Tests of the simulation layer (scenarios, distributions, device, runs): SimGrid.
-$(BUILD)/simtest: $(SIMTEST_OBJ) $(STORE_OBJ) $(ACTORS_OBJ) $(BUILD)/libxscore.a
+# Tests of the simulation layers (scenarios, distributions, device, store, statistics).
+$(BUILD)/simtest: $(SIMTEST_OBJ) $(ALL_LAYER_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
-# The unit-test binary: core + GSL only (DESIGN.md §1).
-$(BUILD)/unit: $(UNIT_OBJ) $(BUILD)/libxscore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+# The unit-test binary: core + GSL only.
+$(BUILD)/unit: $(UNIT_OBJ) $(call layer_lib,core)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(core_PKGS))
 
 # Tests of the xfs_io language layer (sim/io) link it with the core.
-$(BUILD)/iotest: $(IOTEST_OBJ) $(IO_OBJ) $(BUILD)/libxscore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+$(BUILD)/iotest: $(IOTEST_OBJ) $(call layer_lib,io) $(call layer_lib,core)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(core_PKGS))
 
 # The simulation benchmark: SimGrid, the actors and the core.
-$(BUILD)/simbench: $(BUILD)/sim/bench/sim_bench.o $(ACTORS_OBJ) $(BUILD)/libxscore.a
+$(BUILD)/simbench: $(BUILD)/sim/bench/sim_bench.o $(ALL_LAYER_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
-$(BUILD)/sim/bench/sim_bench.o: sim/bench/sim_bench.c | $(BUILD)/.deps-ok
-	@mkdir -p $(dir $@)
-	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/bench: $(BENCH_OBJ) $(BUILD)/libxscore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
-
-# wpsim report (issue 4): statistics (GSL) and the report (SQLite, opened read-only),
-# compiled by the sim/store rule above, linked into build/wpsim; the statistics' tests
-# are in build/simtest. Prerequisites are added on lines of their own ($^ drops
-# duplicates, so these objects may also be listed elsewhere).
-REPORT_SRC  = sim/store/report.c sim/store/report_out.c sim/store/stats.c
-REPORT_OBJ  = $(REPORT_SRC:%.c=$(BUILD)/%.o)
-
-$(BUILD)/wpsim: $(REPORT_OBJ)
-$(BUILD)/simtest: $(BUILD)/sim/store/stats.o
+$(BUILD)/bench: $(BENCH_OBJ) $(call layer_lib,core)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(core_PKGS))
 
 # analysis/*.sql and `wpsim report` on a generated database (needs the sqlite3 CLI).
 analysis-test: $(BUILD)/wpsim
 	@sh sim/tests/analysis.sh $(BUILD)/wpsim
 
-.PHONY: analysis-test
--include $(REPORT_OBJ:.o=.d)
+.PHONY: analysis-test layers
 
 deps:
 	apt-get update -qq
@@ -124,7 +143,7 @@ deps:
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
 		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel
 
-test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/simtest $(BUILD)/wpsim
+test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/simtest $(BUILD)/wpsim layers
 	@sh sim/tests/run-all.sh $(BUILD)
 
 # The main job: the default sweeps into data/results.db (runs already stored are
@@ -164,4 +183,4 @@ clean:
 	rm -rf build build-asan
 
 .PHONY: all deps test run bench asan kernel-capture format-check format clean
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(ACTORS_OBJ:.o=.d) $(STORE_OBJ:.o=.d) $(SIMTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(SIMTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

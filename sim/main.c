@@ -2,11 +2,11 @@
  * wpsim: the subcommands (DESIGN.md §8).
  */
 #include "actors/run.h"
-#include "actors/scenario.h"
+#include "config/scenario.h"
 #include "io/io.h"
 #include "store/store.h"
-#include "store/sweep.h"
-#include "store/report.h"
+#include "sweep/sweep.h"
+#include "report/report.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  */
 #include "actors/device.h"
 #include "actors/run.h"
-#include "actors/scenario.h"
+#include "config/scenario.h"
 
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>

@@ -24,7 +24,7 @@
 #ifndef XS_STORE_H
 #define XS_STORE_H
 
-#include "actors/run.h"
+#include "outcome/outcome.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
  * the text round trip, and sampling checked against means and spreads computed here
  * from the parameters (not from xs_dist_mean), at a tolerance of 5 standard errors.
  */
-#include "actors/dist.h"
+#include "config/dist.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * line of every error class, overrides, and the param round trip. Device files come
  * from a private temporary directory, so no other file of the tree is read.
  */
-#include "actors/scenario.h"
+#include "config/scenario.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>

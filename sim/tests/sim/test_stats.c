@@ -6,7 +6,7 @@
  * example with a zero and a tie, its exact p from enumerating all 2^9 sign
  * assignments), and the bootstrap for determinism and coverage.
  */
-#include "store/stats.h"
+#include "report/stats.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>

@@ -7,7 +7,7 @@
  */
 #include "core/xs_types.h"
 #include "store/store.h"
-#include "store/sweep.h"
+#include "sweep/sweep.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>

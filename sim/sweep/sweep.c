@@ -18,7 +18,7 @@
  * Test hooks (tests only, read in the child): WPSIM_TEST_CRASH_SEED=N makes the runs of
  * seed N abort(); WPSIM_TEST_HANG_SEED=N makes them sleep until killed.
  */
-#include "store/sweep_internal.h"
+#include "sweep/sweep_internal.h"
 #include "store/store.h"
 
 #include <errno.h>

@@ -6,7 +6,7 @@
  * correction or acceleration); with 10-200 runs per group that is the usual choice
  * and its coverage is checked by the tests.
  */
-#include "store/stats.h"
+#include "report/stats.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>

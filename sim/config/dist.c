@@ -11,7 +11,7 @@
  * Times are parsed strictly: a decimal number (no sign, no hex, no nan/inf) and an
  * optional ns/us/ms/s suffix, nothing else.
  */
-#include "actors/dist.h"
+#include "config/dist.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>

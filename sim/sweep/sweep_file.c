@@ -7,9 +7,9 @@
  * next). Unlike scenario.c the reader keeps leading blanks, so an indented line
  * continues the previous key's list (inih's multi-line values).
  */
-#include "store/sweep_internal.h"
+#include "sweep/sweep_internal.h"
 
-#include "actors/ini_line.h"
+#include "config/ini.h"
 
 #include <errno.h>
 #include <ini.h>

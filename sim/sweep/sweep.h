@@ -37,7 +37,7 @@
 #define XS_SWEEP_H
 
 #include "actors/run.h"
-#include "actors/scenario.h"
+#include "config/scenario.h"
 
 #include <stdbool.h>
 #include <stdint.h>

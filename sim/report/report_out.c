@@ -3,7 +3,7 @@
  * comparisons.csv, and the gnuplot plots (loss probability against the varying
  * numeric param, latency CDF per policy) in the output directory.
  */
-#include "store/report_internal.h"
+#include "report/report_internal.h"
 
 #include <errno.h>
 #include <math.h>

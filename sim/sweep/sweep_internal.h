@@ -5,7 +5,7 @@
 #ifndef XS_SWEEP_INTERNAL_H
 #define XS_SWEEP_INTERNAL_H
 
-#include "store/sweep.h"
+#include "sweep/sweep.h"
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 /*
- * Reading INI lines; see ini_line.h.
+ * Reading INI lines; see ini.h.
  */
-#include "actors/ini_line.h"
+#include "config/ini.h"
 
 #include <string.h>
 

@@ -5,8 +5,8 @@
 #ifndef XS_REPORT_INTERNAL_H
 #define XS_REPORT_INTERNAL_H
 
-#include "store/report.h"
-#include "store/stats.h"
+#include "report/report.h"
+#include "report/stats.h"
 
 #include <sqlite3.h>
 #include <stddef.h>

@@ -20,7 +20,7 @@
 #ifndef XS_SCENARIO_H
 #define XS_SCENARIO_H
 
-#include "actors/dist.h"
+#include "config/dist.h"
 #include "core/inode.h"
 
 #include <stdint.h>

@@ -25,7 +25,7 @@
  * loss, Wilcoxon's signed-rank test on write_lat_p99_us (exact up to 50 nonzero
  * differences, normal approximation above).
  */
-#include "store/report_internal.h"
+#include "report/report_internal.h"
 
 #include <errno.h>
 #include <math.h>

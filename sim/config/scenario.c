@@ -26,11 +26,11 @@
  * copy ~600 ns at ~7 GB/s, a minor write fault ~1 us); copy_4k is scaled by
  * bytes / 4096 by the caller. Each is lognormal around that mean, CV 0.2-0.3.
  */
-#include "actors/scenario.h"
+#include "config/scenario.h"
 
-#include "actors/ini_line.h"
+#include "config/ini.h"
 
-#include "actors/device.h"
+#include "config/device_file.h"
 
 #include <dirent.h>
 #include <errno.h>
