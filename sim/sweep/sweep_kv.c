@@ -3,8 +3,8 @@
  * `wpsim run --db` hand them to the store.
  */
 #include "sweep/sweep_kv.h"
+#include "outcome/outcome.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,24 +59,7 @@ const char *xs_sweep_kv_get(const struct xs_sweep_kv *l, const char *name)
 	return NULL;
 }
 
-void xs_sweep_kv_outcomes(const char *text, struct xs_sweep_kv *l)
+int xs_sweep_kv_outcomes(const char *text, struct xs_sweep_kv *l)
 {
-	char name[128];
-	const char *p = text;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n'), *eq;
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char value[128];
-
-		eq = memchr(p, '=', len);
-		if (eq && (size_t)(eq - p) < sizeof(name) &&
-		    len - (size_t)(eq - p) - 1 < sizeof(value)) {
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - p), p);
-			snprintf(value, sizeof(value), "%.*s", (int)(len - (size_t)(eq - p) - 1),
-				 eq + 1);
-			xs_sweep_kv_add(l, name, value);
-		}
-		p += len + (nl ? 1 : 0);
-	}
+	return xs_outcome_parse(text, xs_sweep_kv_add, l);
 }

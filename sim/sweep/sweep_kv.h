@@ -29,9 +29,9 @@ void xs_sweep_kv_free(struct xs_sweep_kv *l);
 const char *xs_sweep_kv_get(const struct xs_sweep_kv *l, const char *name);
 
 /*
- * The name=value lines of xs_run_print_outcomes() appended to l. Lines without '='
- * or longer than the buffers are skipped.
+ * The name=value lines of xs_run_print_outcomes() appended to l, in order. Returns 0,
+ * or -EINVAL at a line that is not an outcome of the table (xs_outcome_parse()).
  */
-void xs_sweep_kv_outcomes(const char *text, struct xs_sweep_kv *l);
+int xs_sweep_kv_outcomes(const char *text, struct xs_sweep_kv *l);
 
 #endif /* XS_SWEEP_KV_H */

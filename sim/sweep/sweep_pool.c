@@ -22,6 +22,7 @@
 #include "sweep/sweep_kv.h"
 #include "sweep/sweep_progress.h"
 #include "sweep/sweep_wire.h"
+#include "outcome/outcome.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,11 +192,11 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 		r.nlatency = (size_t)cr->nlatency;
 		r.anomalies = cr->anomalies;
 		r.nanomalies = cr->nanomalies;
-		if ((v = xs_sweep_kv_get(metrics, "sim_time_s")) != NULL) {
+		if ((v = xs_sweep_kv_get(metrics, XS_OUTCOME_SIM_TIME_S)) != NULL) {
 			r.has_sim_time = true;
 			r.sim_time_s = strtod(v, NULL);
 		}
-		if ((v = xs_sweep_kv_get(metrics, "wall_time_s")) != NULL)
+		if ((v = xs_sweep_kv_get(metrics, XS_OUTCOME_WALL_TIME_S)) != NULL)
 			r.wall_time_s = strtod(v, NULL);
 	}
 	ret = xs_store_put_run(pl->st, &r, &id, err, sizeof(err));
@@ -209,7 +210,7 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 		pl->t.dup++;
 	} else if (ok) {
 		pl->t.ok++;
-		v = xs_sweep_kv_get(metrics, "lost_bytes");
+		v = xs_sweep_kv_get(metrics, XS_OUTCOME_LOST_BYTES);
 		if (v && strcmp(v, "0") != 0) {
 			pl->t.loss++;
 			pl->pg.loss++;
@@ -254,8 +255,10 @@ static void slot_finish(struct pool *pl, struct slot *s, int wstatus)
 	if (pl->fatal)
 		goto out; /* killed by pool_run() after a failure of the sweep itself */
 	if (!error[0]) {
-		xs_sweep_kv_outcomes(cr.outcomes, &metrics);
-		if (metrics.oom)
+		if (xs_sweep_kv_outcomes(cr.outcomes, &metrics))
+			snprintf(error, sizeof(error),
+				 "an outcome line of the run not in the table");
+		else if (metrics.oom)
 			snprintf(error, sizeof(error), "out of memory");
 	}
 	slot_store(pl, s, !error[0], error, &cr, &metrics);

@@ -133,8 +133,12 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 			xs_run_print_outcomes(m, res);
 			fclose(m);
 		}
-		if (text)
-			xs_sweep_kv_outcomes(text, &metrics);
+		if (text && xs_sweep_kv_outcomes(text, &metrics)) {
+			ret = -EPROTO; /* a bug: the printer and the table disagree */
+			snprintf(err, errlen, "%s: an outcome line of the run not in the table",
+				 db);
+			goto out;
+		}
 	}
 	if (params.oom || metrics.oom || (!run_error && !text)) {
 		ret = -ENOMEM;
