@@ -8,10 +8,11 @@
 #include "report/report.h"
 #include "report/stats.h"
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+struct xs_store_reader;
 
 #define RP_NPOLICY	    7
 #define RP_BOOT_RESAMPLES   2000
@@ -40,7 +41,8 @@ struct xs_report_run {
 	int has_seed;
 	int ok; /* status = 'ok' */
 	char *status, *error;
-	char **val; /* [nkeys]: key values, NULL where the run has none */
+	char *scenario; /* while loading, then val[0] */
+	char **val;	/* [nkeys]: key values, NULL where the run has none */
 	double metric[RP_NMETRICS];
 	unsigned have; /* bit m: metric m recorded */
 };
@@ -73,7 +75,7 @@ struct xs_report_cmp {
 
 /* Everything one report owns. */
 struct xs_report {
-	sqlite3 *db;
+	struct xs_store_reader *rd; /* while loading */
 	FILE *out, *err;
 	struct xs_report_run *runs;
 	size_t nruns;
