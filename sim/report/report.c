@@ -30,66 +30,18 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static const char *const policy_names[RP_NPOLICY] = {
 	"global.kernel",	 "global.punch",      "global.fault_end",  "global.validity",
 	"global.dirty_tracking", "global.write_lock", "global.fault_lock",
 };
 
-const char *const xs_rp_metric_names[RP_NMETRICS] = {
-	"lost_bytes",	    "leaked_delalloc_blocks", "write_lat_p50_us",
-	"write_lat_p99_us", "fault_lat_p50_us",	      "fault_lat_p99_us",
-};
-
 static char *dup_text(const char *s)
 {
 	return s ? strdup(s) : NULL;
-}
-
-int xs_rp_streq(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Policy params are shown without their "global." prefix. */
-const char *xs_rp_short_name(const char *name)
-{
-	return strncmp(name, "global.", 7) == 0 ? name + 7 : name;
-}
-
-int xs_rp_parse_number(const char *s, double *x)
-{
-	char *end;
-
-	errno = 0;
-	*x = strtod(s, &end);
-	return *s && !*end && !errno && isfinite(*x);
-}
-
-/* A grown array: doubles *cap when full. Returns 0 or -ENOMEM. */
-int xs_rp_grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	memset((char *)p + *cap * size, 0, (ncap - *cap) * size);
-	*arr = p;
-	*cap = ncap;
-	return 0;
 }
 
 static struct xs_report_run *find_run(struct xs_report *rp, long long run_id)
@@ -107,11 +59,6 @@ static struct xs_report_run *find_run(struct xs_report *rp, long long run_id)
 			hi = mid;
 	}
 	return NULL;
-}
-
-const char *xs_rp_gval(const struct xs_report *rp, size_t g, size_t k)
-{
-	return rp->runs[rp->order[rp->groups[g].first]].val[k];
 }
 
 /* What the loading callbacks share. */
@@ -348,21 +295,6 @@ static int make_groups(struct xs_report *rp)
 			g->nfailed++;
 	}
 	return 0;
-}
-
-/* Values of metric m over the group's ok runs that have it, into x. */
-size_t xs_rp_collect(const struct xs_report *rp, size_t g, int m, double *x)
-{
-	const struct xs_report_group *gr = &rp->groups[g];
-	size_t i, n = 0;
-
-	for (i = gr->first; i < gr->first + gr->n; i++) {
-		const struct xs_report_run *r = &rp->runs[rp->order[i]];
-
-		if (r->ok && (r->have & (1u << m)))
-			x[n++] = r->metric[m];
-	}
-	return n;
 }
 
 static int group_stats(struct xs_report *rp, size_t g, double *x)
