@@ -7,6 +7,7 @@
  *
  *   missing or empty --xs_store_open()--> wpsim database (schema, ids, WAL)
  *   wpsim database, this version --xs_store_check_file() == 0--> opened read-write
+ *   wpsim database, version 1 --xs_store_open()--> this version (views added), read-write
  *   anything else --xs_store_check_file() == -EINVAL--> refused, never opened for writing
  *
  * Every write is one BEGIN IMMEDIATE transaction: a sweep row (xs_store_sweep), a run
@@ -82,6 +83,40 @@ static const char *const xs_schema =
 	"CREATE INDEX anomaly_run ON anomaly(run_id);\n"
 	"CREATE INDEX anomaly_kind ON anomaly(kind, run_id);\n";
 
+/*
+ * Views of schema version 2, for the queries in analysis/: one definition of a run's
+ * policy combination instead of a copy in every query. varying_param: the params that vary
+ * among the ok runs (two or more values, or missing from some), global.seed excepted.
+ * run_policy: per run, "kernel=6.1 punch=truncate-punch ... pwriter.fail_rate=0.1",
+ * the varying params with the policy keys first in policy order, then by name, and
+ * "global." dropped; no row for a run without a varying param. group_concat follows
+ * the subquery's ORDER BY, as SQLite does (3.44 added an ORDER BY argument for it).
+ * `wpsim report` does not use them: it reads the tables of version 1 only.
+ */
+static const char *const xs_views =
+	"CREATE VIEW varying_param(name) AS\n"
+	"SELECT name FROM param\n"
+	"WHERE name <> 'global.seed' AND value IS NOT NULL\n"
+	"  AND run_id IN (SELECT run_id FROM run WHERE status = 'ok')\n"
+	"GROUP BY name\n"
+	"HAVING COUNT(DISTINCT CAST(value AS TEXT)) > 1\n"
+	"    OR COUNT(DISTINCT run_id) < (SELECT COUNT(*) FROM run WHERE status = 'ok');\n"
+	"CREATE VIEW run_policy(run_id, policy) AS\n"
+	"SELECT run_id, group_concat(kv, ' ') FROM (\n"
+	"  SELECT p.run_id,\n"
+	"         CASE WHEN p.name LIKE 'global.%' THEN substr(p.name, 8) ELSE p.name END\n"
+	"         || '=' || CAST(p.value AS TEXT) AS kv\n"
+	"  FROM param p JOIN varying_param v ON v.name = p.name\n"
+	"  WHERE p.value IS NOT NULL\n"
+	"  ORDER BY p.run_id,\n"
+	"           CASE p.name WHEN 'global.kernel' THEN 1 WHEN 'global.punch' THEN 2\n"
+	"                       WHEN 'global.fault_end' THEN 3 WHEN 'global.validity' THEN 4\n"
+	"                       WHEN 'global.dirty_tracking' THEN 5\n"
+	"                       WHEN 'global.write_lock' THEN 6\n"
+	"                       WHEN 'global.fault_lock' THEN 7 ELSE 8 END,\n"
+	"           p.name)\n"
+	"GROUP BY run_id;\n";
+
 double xs_store_mono_s(void)
 {
 	struct timespec ts;
@@ -120,18 +155,35 @@ int64_t xs_store_count_tables(sqlite3 *db, const char *schema)
 	return xs_store_query_int(db, sql);
 }
 
+/* Whether this wpsim reads and writes schema version ver (upgrading an older one). */
+static bool version_ok(int64_t ver)
+{
+	return ver >= XS_STORE_SCHEMA_OLDEST && ver <= XS_STORE_SCHEMA_VERSION;
+}
+
+static int bad_version(const char *path, int64_t ver, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s: a wpsim results database of schema version %lld; this wpsim reads versions "
+		 "%d to %d only; left untouched",
+		 path, (long long)ver, XS_STORE_SCHEMA_OLDEST, XS_STORE_SCHEMA_VERSION);
+	return -EINVAL;
+}
+
 /*
  * What the database open on db is, read in the caller's transaction: 0 a wpsim
- * database of this version, -ENOENT no table at all (new, or being created by another
- * process this instant), -EINVAL anything else (err says what).
+ * database of a version this wpsim reads, in *version; -ENOENT no table at all (new,
+ * or being created by another process this instant); -EINVAL anything else (err says
+ * what).
  */
-static int classify(sqlite3 *db, const char *path, char *err, size_t errlen)
+static int classify(sqlite3 *db, const char *path, int64_t *version, char *err, size_t errlen)
 {
 	int64_t app = xs_store_query_int(db, "PRAGMA application_id");
 	int64_t ver = xs_store_query_int(db, "PRAGMA user_version");
 	int64_t ntab = xs_store_count_tables(db, "main");
 	int64_t nall = xs_store_query_int(db, "SELECT count(*) FROM sqlite_master");
 
+	*version = ver;
 	if (app == 0 && ver == 0 && nall == 0) {
 		snprintf(err, errlen, "%s: an empty SQLite database", path);
 		return -ENOENT;
@@ -148,13 +200,8 @@ static int classify(sqlite3 *db, const char *path, char *err, size_t errlen)
 			 path, (long long)app, XS_STORE_APP_ID);
 		return -EINVAL;
 	}
-	if (ver != XS_STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen,
-			 "%s: a wpsim results database of schema version %lld; this wpsim "
-			 "reads version %d only; left untouched",
-			 path, (long long)ver, XS_STORE_SCHEMA_VERSION);
-		return -EINVAL;
-	}
+	if (!version_ok(ver))
+		return bad_version(path, ver, err, errlen);
 	if (ntab != XS_STORE_NTABLES) {
 		snprintf(err, errlen,
 			 "%s: a wpsim results database without all its tables (%lld of %d); "
@@ -177,6 +224,7 @@ int xs_store_check_file(const char *path, char *err, size_t errlen)
 	unsigned char head[100];
 	sqlite3 *db = NULL;
 	struct stat sb;
+	int64_t ver;
 	ssize_t n;
 	int fd, ret;
 
@@ -226,13 +274,8 @@ int xs_store_check_file(const char *path, char *err, size_t errlen)
 			 path, (unsigned long)be32(head + 68), XS_STORE_APP_ID);
 		return -EINVAL;
 	}
-	if (be32(head + 60) != XS_STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen,
-			 "%s: a wpsim results database of schema version %lu; this wpsim "
-			 "reads version %d only; left untouched",
-			 path, (unsigned long)be32(head + 60), XS_STORE_SCHEMA_VERSION);
-		return -EINVAL;
-	}
+	if (!version_ok(be32(head + 60)))
+		return bad_version(path, be32(head + 60), err, errlen);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 db ? sqlite3_errmsg(db) : "out of memory");
@@ -242,7 +285,7 @@ int xs_store_check_file(const char *path, char *err, size_t errlen)
 	sqlite3_busy_timeout(db, XS_STORE_BUSY_MS);
 	/* one read transaction: one snapshot, even while another process creates it */
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	ret = classify(db, path, err, errlen);
+	ret = classify(db, path, &ver, err, errlen);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(db);
 	return ret;
@@ -266,36 +309,43 @@ void xs_store_rollback(sqlite3 *db)
 }
 
 /*
- * A new (missing or empty) file: write the schema, unless another process did so
- * first; then check what it wrote.
+ * Under the write lock, so that of two processes opening one file only the first
+ * creates or upgrades it: a new (missing or empty) file gets the schema; a database
+ * of an older version is upgraded in place, in the same transaction (version 1 lacks
+ * the views); then the caller's check of what is there.
  */
-static int create_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
+static int init_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
 	char sql[128];
+	int64_t ver;
 	int ret;
 
 	ret = xs_store_exec(db, path, "BEGIN IMMEDIATE", err, errlen);
 	if (ret)
 		return ret;
-	ret = classify(db, path, err, errlen);
-	if (ret == -ENOENT) {
-		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA user_version = %d",
-			 XS_STORE_APP_ID, XS_STORE_SCHEMA_VERSION);
-		ret = xs_store_exec(db, path, xs_schema, err, errlen);
-		if (!ret)
-			ret = xs_store_exec(db, path, sql, err, errlen);
-		if (!ret)
-			ret = xs_store_exec(db, path, "COMMIT", err, errlen);
-		if (ret)
-			xs_store_rollback(db);
+	ret = classify(db, path, &ver, err, errlen);
+	/*
+	 * Someone else may have created it meanwhile (classify() said whether it is
+	 * ours). Not xs_store_check_file(): its close() of the file would drop this
+	 * process's POSIX locks, the SHARED lock that WAL mode holds included.
+	 */
+	if ((ret && ret != -ENOENT) || (!ret && ver == XS_STORE_SCHEMA_VERSION)) {
+		xs_store_rollback(db);
 		return ret;
 	}
-	/*
-	 * Someone else created it meanwhile (classify() said whether it is ours). Not
-	 * xs_store_check_file(): its close() of the file would drop this process's POSIX
-	 * locks, the SHARED lock that WAL mode holds included.
-	 */
-	xs_store_rollback(db);
+	if (ret == -ENOENT)
+		ret = xs_store_exec(db, path, xs_schema, err, errlen);
+	/* from version 1, the only older one, the views are all there is to add */
+	if (!ret)
+		ret = xs_store_exec(db, path, xs_views, err, errlen);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA user_version = %d",
+		 XS_STORE_APP_ID, XS_STORE_SCHEMA_VERSION);
+	if (!ret)
+		ret = xs_store_exec(db, path, sql, err, errlen);
+	if (!ret)
+		ret = xs_store_exec(db, path, "COMMIT", err, errlen);
+	if (ret)
+		xs_store_rollback(db);
 	return ret;
 }
 
@@ -358,7 +408,7 @@ int xs_store_open(const char *path, struct xs_store **out, char *err, size_t err
 			    "PRAGMA temp_store = MEMORY",
 			    err, errlen);
 	if (!ret)
-		ret = create_schema(st->db, path, err, errlen);
+		ret = init_schema(st->db, path, err, errlen);
 	if (ret)
 		goto out_close;
 	ret = xs_store_prepare_stmts(st, err, errlen);
