@@ -36,7 +36,7 @@ store_PKGS   = sqlite3
 store_DEPS   = outcome
 sweep_PKGS   = gsl
 sweep_DEPS   = actors store config outcome core
-report_PKGS  = gsl sqlite3
+report_PKGS  = gsl
 report_DEPS  = store outcome
 
 layer_src   = $(wildcard sim/$(1)/*.c)

@@ -4,37 +4,13 @@
 -- status ok): runs, operations, the operation-weighted mean, the median over runs of
 -- each run's p50 and p99 (the statistic `wpsim report` prints), the worst run's p99
 -- and the largest latency seen. Simulated microseconds. Policy combinations as in
--- loss-by-policy.sql.
+-- loss-by-policy.sql (the view run_policy).
 WITH
-varying(name) AS (
-	SELECT name FROM param
-	WHERE name <> 'global.seed' AND value IS NOT NULL
-	  AND run_id IN (SELECT run_id FROM run WHERE status = 'ok')
-	GROUP BY name
-	HAVING COUNT(DISTINCT CAST(value AS TEXT)) > 1
-	    OR COUNT(DISTINCT run_id) < (SELECT COUNT(*) FROM run WHERE status = 'ok')
-),
-policy(run_id, policy) AS (
-	SELECT run_id, group_concat(kv, ' ') FROM (
-		SELECT p.run_id,
-		       CASE WHEN p.name LIKE 'global.%' THEN substr(p.name, 8) ELSE p.name END
-		       || '=' || CAST(p.value AS TEXT) AS kv
-		FROM param p JOIN varying v ON v.name = p.name
-		WHERE p.value IS NOT NULL
-		ORDER BY p.run_id,
-			 CASE p.name WHEN 'global.kernel' THEN 1 WHEN 'global.punch' THEN 2
-				     WHEN 'global.fault_end' THEN 3 WHEN 'global.validity' THEN 4
-				     WHEN 'global.dirty_tracking' THEN 5
-				     WHEN 'global.write_lock' THEN 6
-				     WHEN 'global.fault_lock' THEN 7 ELSE 8 END,
-			 p.name)
-	GROUP BY run_id
-),
 lat AS (
 	SELECT r.scenario, COALESCE(k.policy, 'all') AS policy, l.*
 	FROM run r
 	JOIN latency l ON l.run_id = r.run_id
-	LEFT JOIN policy k ON k.run_id = r.run_id
+	LEFT JOIN run_policy k ON k.run_id = r.run_id
 	WHERE r.status = 'ok'
 ),
 ranked AS (

@@ -3,39 +3,16 @@
 -- Probability of data loss per policy combination: the share of runs (status ok)
 -- with lost_bytes > 0, its Wilson 95% interval, and the mean lost_bytes.
 --
--- A policy combination is the scenario plus the values of every param that varies
--- among the ok runs (two or more values, or missing from some), global.seed excepted,
--- written "kernel=6.1 punch=truncate-punch ... pwriter.fail_rate=0.1" with the policy
--- keys first and "global." dropped; "all" when nothing varies. Failed runs are counted
--- apart. Rows are in text order (kernel=6.13 before kernel=6.2; `wpsim report` orders
--- versions and numbers properly). Needs the sqlite3 shell's math functions (sqrt;
--- SQLite >= 3.35 as Debian builds it). group_concat follows the subquery's ORDER BY,
--- as SQLite does before 3.44 added an ORDER BY argument for it.
+-- A policy combination is the scenario plus the run's row of the view run_policy: the
+-- values of every param that varies among the ok runs (two or more values, or missing
+-- from some), global.seed excepted, written "kernel=6.1 punch=truncate-punch ...
+-- pwriter.fail_rate=0.1" with the policy keys first and "global." dropped; "all" when
+-- nothing varies. The view is part of the schema from version 2 (sim/store/store.c);
+-- a version-1 database gets it the next time wpsim writes to it (sweep, run --db,
+-- merge). Failed runs are counted apart. Rows are in text order (kernel=6.13 before
+-- kernel=6.2; `wpsim report` orders versions and numbers properly). Needs the sqlite3
+-- shell's math functions (sqrt; SQLite >= 3.35 as Debian builds it).
 WITH
-varying(name) AS (
-	SELECT name FROM param
-	WHERE name <> 'global.seed' AND value IS NOT NULL
-	  AND run_id IN (SELECT run_id FROM run WHERE status = 'ok')
-	GROUP BY name
-	HAVING COUNT(DISTINCT CAST(value AS TEXT)) > 1
-	    OR COUNT(DISTINCT run_id) < (SELECT COUNT(*) FROM run WHERE status = 'ok')
-),
-policy(run_id, policy) AS (
-	SELECT run_id, group_concat(kv, ' ') FROM (
-		SELECT p.run_id,
-		       CASE WHEN p.name LIKE 'global.%' THEN substr(p.name, 8) ELSE p.name END
-		       || '=' || CAST(p.value AS TEXT) AS kv
-		FROM param p JOIN varying v ON v.name = p.name
-		WHERE p.value IS NOT NULL
-		ORDER BY p.run_id,
-			 CASE p.name WHEN 'global.kernel' THEN 1 WHEN 'global.punch' THEN 2
-				     WHEN 'global.fault_end' THEN 3 WHEN 'global.validity' THEN 4
-				     WHEN 'global.dirty_tracking' THEN 5
-				     WHEN 'global.write_lock' THEN 6
-				     WHEN 'global.fault_lock' THEN 7 ELSE 8 END,
-			 p.name)
-	GROUP BY run_id
-),
 counts AS (
 	SELECT r.scenario, COALESCE(k.policy, 'all') AS policy,
 	       SUM(r.status = 'ok' AND m.value IS NOT NULL) AS runs,
@@ -43,7 +20,7 @@ counts AS (
 	       SUM(r.status = 'ok' AND m.value > 0) AS lost_runs,
 	       AVG(CASE WHEN r.status = 'ok' THEN m.value END) AS mean_lost_bytes
 	FROM run r
-	LEFT JOIN policy k ON k.run_id = r.run_id
+	LEFT JOIN run_policy k ON k.run_id = r.run_id
 	LEFT JOIN metric m ON m.run_id = r.run_id AND m.name = 'lost_bytes'
 	GROUP BY r.scenario, COALESCE(k.policy, 'all')
 ),

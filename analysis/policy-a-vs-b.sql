@@ -2,10 +2,11 @@
 --
 -- Policy A against policy B on the same seeds: runs (status ok) whose param :param is
 -- :a are paired with runs whose :param is :b and that have the same scenario, the same
--- seed and the same value of every other param that varies in the database. Per
--- set of shared values ("same"): pairs, loss in both / A only / B only / neither
--- (McNemar's b and c are lost_a_only and lost_b_only; `wpsim report` gives the p),
--- and write_lat_p99_us of A and B with the mean difference B - A.
+-- seed and the same value of every other param that varies in the database (the view
+-- varying_param, see loss-by-policy.sql). Per set of shared values ("same"): pairs,
+-- loss in both / A only / B only / neither (McNemar's b and c are lost_a_only and
+-- lost_b_only; `wpsim report` gives the p), and write_lat_p99_us of A and B with the
+-- mean difference B - A.
 --
 -- Parameters (.parameter set; values are compared as text, so 6.1 and '6.1' both work):
 --   :param   the param that differs, as section.key (global.kernel, global.punch, ...)
@@ -25,14 +26,6 @@ ignore_list(name, rest) AS (
 	SELECT substr(rest, 1, instr(rest, ' ') - 1), ltrim(substr(rest, instr(rest, ' ') + 1))
 	FROM ignore_list WHERE rest <> ''
 ),
-varying(name) AS (
-	SELECT name FROM param
-	WHERE name <> 'global.seed' AND value IS NOT NULL
-	  AND run_id IN (SELECT run_id FROM run WHERE status = 'ok')
-	GROUP BY name
-	HAVING COUNT(DISTINCT CAST(value AS TEXT)) > 1
-	    OR COUNT(DISTINCT run_id) < (SELECT COUNT(*) FROM run WHERE status = 'ok')
-),
 side(run_id, side) AS (
 	SELECT run_id, CASE WHEN CAST(value AS TEXT) = CAST(:a AS TEXT) THEN 'A' ELSE 'B' END
 	FROM param
@@ -45,7 +38,7 @@ shared(run_id, same) AS (
 		       || '=' || CAST(p.value AS TEXT) AS kv
 		FROM param p
 		JOIN side s ON s.run_id = p.run_id
-		JOIN varying v ON v.name = p.name
+		JOIN varying_param v ON v.name = p.name
 		WHERE p.name <> :param AND p.value IS NOT NULL
 		  AND p.name NOT IN (SELECT name FROM ignore_list)
 		ORDER BY p.run_id, p.name)

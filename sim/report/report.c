@@ -2,7 +2,7 @@
  * wpsim report (DESIGN.md §6-§8): per policy combination, the probability of data loss,
  * leaked delalloc reservations and write/fault latency, and paired comparisons of
  * policies on the same seeds, read from the tables of DESIGN.md §7 only (run, param,
- * metric), through a read-only connection.
+ * metric), read through store/store_read.h on a read-only connection.
  *
  * Groups. A group is one value of the key: the scenario, the seven policy params
  * (policy_names[]) and every other param that varies in the database, global.seed
@@ -26,72 +26,22 @@
  * differences, normal approximation above).
  */
 #include "report/report_internal.h"
-#include "outcome/outcome.h"
+#include "store/store_read.h"
 
 #include <errno.h>
 #include <math.h>
-#include <sqlite3.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static const char *const policy_names[RP_NPOLICY] = {
 	"global.kernel",	 "global.punch",      "global.fault_end",  "global.validity",
 	"global.dirty_tracking", "global.write_lock", "global.fault_lock",
 };
 
-/* Names of the outcome table (outcome/outcome.h). */
-const char *const xs_rp_metric_names[RP_NMETRICS] = {
-	XS_OUTCOME_LOST_BYTES,	     XS_OUTCOME_LEAKED_DELALLOC_BLOCKS, XS_OUTCOME_WRITE_LAT_P50_US,
-	XS_OUTCOME_WRITE_LAT_P99_US, XS_OUTCOME_FAULT_LAT_P50_US,	XS_OUTCOME_FAULT_LAT_P99_US,
-};
-
-static char *dup_text(const unsigned char *s)
+static char *dup_text(const char *s)
 {
-	return s ? strdup((const char *)s) : NULL;
-}
-
-int xs_rp_streq(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Policy params are shown without their "global." prefix. */
-const char *xs_rp_short_name(const char *name)
-{
-	return strncmp(name, "global.", 7) == 0 ? name + 7 : name;
-}
-
-int xs_rp_parse_number(const char *s, double *x)
-{
-	char *end;
-
-	errno = 0;
-	*x = strtod(s, &end);
-	return *s && !*end && !errno && isfinite(*x);
-}
-
-/* A grown array: doubles *cap when full. Returns 0 or -ENOMEM. */
-int xs_rp_grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	memset((char *)p + *cap * size, 0, (ncap - *cap) * size);
-	*arr = p;
-	*cap = ncap;
-	return 0;
+	return s ? strdup(s) : NULL;
 }
 
 static struct xs_report_run *find_run(struct xs_report *rp, long long run_id)
@@ -111,95 +61,38 @@ static struct xs_report_run *find_run(struct xs_report *rp, long long run_id)
 	return NULL;
 }
 
-const char *xs_rp_gval(const struct xs_report *rp, size_t g, size_t k)
-{
-	return rp->runs[rp->order[rp->groups[g].first]].val[k];
-}
+/* What the loading callbacks share. */
+struct rp_load {
+	struct xs_report *rp;
+	size_t cap;   /* of rp->runs, then of rp->keys */
+	size_t nbase; /* runs on which a param is judged varying */
+};
 
-/*
- * Bad input: no file, not SQLite, not wpsim's tables, no runs. Returns 0, or the exit
- * status 2 after a message.
- */
-static int check_database(struct xs_report *rp, const char *path)
+static int load_run(void *arg, const struct xs_store_read_run *row)
 {
-	static const char *const tables[] = {"run", "param", "metric"};
-	sqlite3_stmt *st = NULL;
-	struct stat sb;
-	size_t i;
-	int rc;
+	struct rp_load *ld = arg;
+	struct xs_report *rp = ld->rp;
+	struct xs_report_run *r;
 
-	if (stat(path, &sb) != 0) {
-		fprintf(rp->err, "wpsim report: %s: %s\n", path, strerror(errno));
-		return 2;
-	}
-	if (sqlite3_open_v2(path, &rp->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		fprintf(rp->err, "wpsim report: %s: cannot open: %s\n", path,
-			sqlite3_errmsg(rp->db));
-		return 2;
-	}
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		rc = sqlite3_prepare_v2(
-			rp->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1,
-			&st, NULL);
-		if (rc == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, tables[i], -1, SQLITE_STATIC);
-			rc = sqlite3_step(st);
-		}
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE) {
-			fprintf(rp->err,
-				"wpsim report: %s: not a wpsim results database (no %s table)\n",
-				path, tables[i]);
-			return 2;
-		}
-		if (rc != SQLITE_ROW) {
-			fprintf(rp->err, "wpsim report: %s: not a wpsim results database: %s\n",
-				path, sqlite3_errmsg(rp->db));
-			return 2;
-		}
-	}
-	rc = sqlite3_prepare_v2(rp->db, "SELECT 1 FROM run LIMIT 1", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE) {
-		fprintf(rp->err, "wpsim report: %s: no runs in the database\n", path);
-		return 2;
-	}
-	if (rc != SQLITE_ROW) {
-		fprintf(rp->err, "wpsim report: %s: %s\n", path, sqlite3_errmsg(rp->db));
-		return 2;
-	}
+	if (xs_rp_grow((void **)&rp->runs, &ld->cap, rp->nruns + 1, sizeof(*rp->runs)))
+		return -ENOMEM;
+	r = &rp->runs[rp->nruns++];
+	r->run_id = row->run_id;
+	r->has_seed = row->has_seed;
+	r->seed = row->seed;
+	r->status = dup_text(row->status);
+	r->error = dup_text(row->error);
+	r->ok = xs_rp_streq(r->status, "ok");
+	if (row->scenario && !(r->scenario = strdup(row->scenario)))
+		return -ENOMEM;
 	return 0;
 }
 
-static int load_runs(struct xs_report *rp)
+static int load_runs(struct xs_report *rp, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
+	struct rp_load ld = {.rp = rp};
 
-	if (sqlite3_prepare_v2(rp->db,
-			       "SELECT run_id, seed, status, error FROM run ORDER BY run_id", -1,
-			       &st, NULL) != SQLITE_OK)
-		return -EINVAL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct xs_report_run *r;
-
-		if (xs_rp_grow((void **)&rp->runs, &cap, rp->nruns + 1, sizeof(*rp->runs))) {
-			sqlite3_finalize(st);
-			return -ENOMEM;
-		}
-		r = &rp->runs[rp->nruns++];
-		r->run_id = sqlite3_column_int64(st, 0);
-		r->has_seed = sqlite3_column_type(st, 1) != SQLITE_NULL;
-		r->seed = sqlite3_column_int64(st, 1);
-		r->status = dup_text(sqlite3_column_text(st, 2));
-		r->error = dup_text(sqlite3_column_text(st, 3));
-		r->ok = xs_rp_streq(r->status, "ok");
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -EIO;
+	return xs_store_read_runs(rp->rd, load_run, &ld, err, errlen);
 }
 
 static int add_key(struct xs_report *rp, size_t *cap, const char *name, int policy, int varying)
@@ -217,99 +110,81 @@ static int add_key(struct xs_report *rp, size_t *cap, const char *name, int poli
 	return k->name ? 0 : -ENOMEM;
 }
 
+/* A param name: whether it varies (policy params), or a key column of its own. */
+static int load_key(void *arg, const char *name, uint64_t nvalues, uint64_t nruns)
+{
+	struct rp_load *ld = arg;
+	struct xs_report *rp = ld->rp;
+	int varying = nvalues > 1 || nruns < ld->nbase;
+	size_t i;
+
+	if (strcmp(name, "global.seed") == 0)
+		return 0;
+	for (i = 0; i < RP_NPOLICY && strcmp(name, policy_names[i]) != 0; i++)
+		;
+	if (i < RP_NPOLICY)
+		rp->keys[1 + i].varying = varying;
+	else if (varying && add_key(rp, &ld->cap, name, 0, 1))
+		return -ENOMEM;
+	return 0;
+}
+
+/* A run's value of a key column; global.seed stands in for a NULL run.seed. */
+static int load_value(void *arg, int64_t run_id, const char *name, const char *value)
+{
+	struct xs_report *rp = arg;
+	struct xs_report_run *r = find_run(rp, run_id);
+	double x;
+	size_t k;
+
+	if (!r)
+		return 0;
+	if (!r->has_seed && strcmp(name, "global.seed") == 0 && xs_rp_parse_number(value, &x)) {
+		r->seed = (long long)x;
+		r->has_seed = 1;
+	}
+	for (k = 1; k < rp->nkeys; k++) {
+		if (strcmp(name, rp->keys[k].name) != 0 || r->val[k])
+			continue;
+		if (!(r->val[k] = strdup(value)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /*
  * The key columns, and every run's values of them (scenario from the run table).
  * Whether a param varies is judged on the ok runs (all runs if none is ok), so that a
  * failed run recorded with fewer params does not make every param a key column.
  */
-static int load_keys(struct xs_report *rp)
+static int load_keys(struct xs_report *rp, char *err, size_t errlen)
 {
-	static const char *const varying_sql =
-		"SELECT name, COUNT(DISTINCT CAST(value AS TEXT)), COUNT(DISTINCT run_id)"
-		" FROM param WHERE name <> 'global.seed' AND value IS NOT NULL"
-		" AND run_id IN (SELECT run_id FROM run WHERE status = 'ok' OR ?1)"
-		" GROUP BY name ORDER BY name";
-	size_t cap = 0, i, k, nbase = 0, first = RP_NONE;
-	sqlite3_stmt *st;
-	int rc, ret = -EIO;
+	struct rp_load ld = {.rp = rp};
+	size_t i, k, first = RP_NONE;
+	int ret;
 
 	for (i = 0; i < rp->nruns; i++)
-		nbase += rp->runs[i].ok;
-	if (add_key(rp, &cap, "scenario", 0, 0))
+		ld.nbase += rp->runs[i].ok;
+	if (add_key(rp, &ld.cap, "scenario", 0, 0))
 		return -ENOMEM;
 	for (i = 0; i < RP_NPOLICY; i++)
-		if (add_key(rp, &cap, policy_names[i], 1, 0))
+		if (add_key(rp, &ld.cap, policy_names[i], 1, 0))
 			return -ENOMEM;
-	if (sqlite3_prepare_v2(rp->db, varying_sql, -1, &st, NULL) != SQLITE_OK)
-		return -EINVAL;
-	sqlite3_bind_int(st, 1, nbase == 0);
-	if (nbase == 0)
-		nbase = rp->nruns;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		int varying = sqlite3_column_int64(st, 1) > 1 ||
-			      (size_t)sqlite3_column_int64(st, 2) < nbase;
-
-		if (!name)
-			continue;
-		for (i = 0; i < RP_NPOLICY && strcmp(name, policy_names[i]) != 0; i++)
-			;
-		if (i < RP_NPOLICY) {
-			rp->keys[1 + i].varying = varying;
-		} else if (varying && add_key(rp, &cap, name, 0, 1)) {
-			sqlite3_finalize(st);
-			return -ENOMEM;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -EIO;
+	ret = xs_store_read_param_names(rp->rd, ld.nbase != 0, load_key, &ld, err, errlen);
+	if (ret)
+		return ret;
+	if (ld.nbase == 0)
+		ld.nbase = rp->nruns;
 	for (i = 0; i < rp->nruns; i++) {
 		rp->runs[i].val = calloc(rp->nkeys, sizeof(char *));
 		if (!rp->runs[i].val)
 			return -ENOMEM;
+		rp->runs[i].val[0] = rp->runs[i].scenario;
+		rp->runs[i].scenario = NULL;
 	}
-	/* the scenario, then every key param; global.seed stands in for a NULL run.seed */
-	if (sqlite3_prepare_v2(rp->db, "SELECT run_id, scenario FROM run", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -EINVAL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct xs_report_run *r = find_run(rp, sqlite3_column_int64(st, 0));
-
-		if (r && sqlite3_column_type(st, 1) != SQLITE_NULL &&
-		    !(r->val[0] = dup_text(sqlite3_column_text(st, 1))))
-			goto out_nomem;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -EIO;
-	if (sqlite3_prepare_v2(rp->db,
-			       "SELECT run_id, name, CAST(value AS TEXT) FROM param"
-			       " WHERE value IS NOT NULL",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -EINVAL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct xs_report_run *r = find_run(rp, sqlite3_column_int64(st, 0));
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *value = (const char *)sqlite3_column_text(st, 2);
-		double x;
-
-		if (!r || !name || !value)
-			continue;
-		if (!r->has_seed && strcmp(name, "global.seed") == 0 &&
-		    xs_rp_parse_number(value, &x)) {
-			r->seed = (long long)x;
-			r->has_seed = 1;
-		}
-		for (k = 1; k < rp->nkeys; k++) {
-			if (strcmp(name, rp->keys[k].name) != 0 || r->val[k])
-				continue;
-			if (!(r->val[k] = strdup(value)))
-				goto out_nomem;
-		}
-	}
-	sqlite3_finalize(st);
-	ret = rc == SQLITE_DONE ? 0 : -EIO;
+	ret = xs_store_read_params(rp->rd, load_value, rp, err, errlen);
+	if (ret == -ENOMEM)
+		return ret;
 	for (k = 0; k < rp->nkeys; k++) {
 		double x;
 
@@ -318,7 +193,7 @@ static int load_keys(struct xs_report *rp)
 
 			if (v && !xs_rp_parse_number(v, &x))
 				rp->keys[k].numeric = 0;
-			if (k != 0 || (!rp->runs[i].ok && nbase != rp->nruns))
+			if (k != 0 || (!rp->runs[i].ok && ld.nbase != rp->nruns))
 				continue;
 			if (first == RP_NONE)
 				first = i;
@@ -327,34 +202,22 @@ static int load_keys(struct xs_report *rp)
 		}
 	}
 	return ret;
-out_nomem:
-	sqlite3_finalize(st);
-	return -ENOMEM;
 }
 
-static int load_metrics(struct xs_report *rp)
+static int load_metric(void *arg, int64_t run_id, const char *name, double value)
 {
-	sqlite3_stmt *st;
-	int rc, m;
+	struct xs_report_run *r = find_run(arg, run_id);
+	int m;
 
-	if (sqlite3_prepare_v2(rp->db, "SELECT run_id, name, value FROM metric", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -EINVAL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct xs_report_run *r = find_run(rp, sqlite3_column_int64(st, 0));
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-
-		if (!r || !name || sqlite3_column_type(st, 2) == SQLITE_NULL)
+	if (!r)
+		return 0;
+	for (m = 0; m < RP_NMETRICS; m++) {
+		if (strcmp(name, xs_rp_metric_names[m]) != 0 || (r->have & (1u << m)))
 			continue;
-		for (m = 0; m < RP_NMETRICS; m++) {
-			if (strcmp(name, xs_rp_metric_names[m]) != 0 || (r->have & (1u << m)))
-				continue;
-			r->metric[m] = sqlite3_column_double(st, 2);
-			r->have |= 1u << m;
-		}
+		r->metric[m] = value;
+		r->have |= 1u << m;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -EIO;
+	return 0;
 }
 
 /*
@@ -432,21 +295,6 @@ static int make_groups(struct xs_report *rp)
 			g->nfailed++;
 	}
 	return 0;
-}
-
-/* Values of metric m over the group's ok runs that have it, into x. */
-size_t xs_rp_collect(const struct xs_report *rp, size_t g, int m, double *x)
-{
-	const struct xs_report_group *gr = &rp->groups[g];
-	size_t i, n = 0;
-
-	for (i = gr->first; i < gr->first + gr->n; i++) {
-		const struct xs_report_run *r = &rp->runs[rp->order[i]];
-
-		if (r->ok && (r->have & (1u << m)))
-			x[n++] = r->metric[m];
-	}
-	return n;
 }
 
 static int group_stats(struct xs_report *rp, size_t g, double *x)
@@ -676,6 +524,7 @@ static void rp_free(struct xs_report *rp)
 		free(rp->runs[i].val);
 		free(rp->runs[i].status);
 		free(rp->runs[i].error);
+		free(rp->runs[i].scenario);
 	}
 	for (k = 0; k < rp->nkeys; k++)
 		free(rp->keys[k].name);
@@ -685,29 +534,37 @@ static void rp_free(struct xs_report *rp)
 	free(rp->groups);
 	free(rp->cmps);
 	free(rp->shown);
-	sqlite3_close(rp->db);
+	xs_store_read_close(rp->rd);
 }
 
 int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *err)
 {
 	struct xs_report rp = {.out = out, .err = err};
+	char msg[8192];
 	double *x = NULL;
 	size_t g;
 	int ret;
 
-	ret = check_database(&rp, db_path);
-	if (ret)
+	ret = xs_store_read_open(db_path, &rp.rd, msg, sizeof(msg));
+	if (ret) {
+		fprintf(err, "wpsim report: %s\n", msg);
+		ret = 2;
 		goto out;
+	}
 	/* one snapshot: a sweep may be committing runs while we read */
-	if (sqlite3_exec(rp.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    (ret = load_runs(&rp)) != 0 || (ret = load_keys(&rp)) != 0 ||
-	    (ret = load_metrics(&rp)) != 0) {
-		fprintf(err, "wpsim report: %s: %s\n", db_path,
-			ret == -ENOMEM ? "out of memory" : sqlite3_errmsg(rp.db));
+	if ((ret = xs_store_read_begin(rp.rd, msg, sizeof(msg))) != 0 ||
+	    (ret = load_runs(&rp, msg, sizeof(msg))) != 0 ||
+	    (ret = load_keys(&rp, msg, sizeof(msg))) != 0 ||
+	    (ret = xs_store_read_metrics(rp.rd, load_metric, &rp, msg, sizeof(msg))) != 0) {
+		if (ret == -ENOMEM)
+			fprintf(err, "wpsim report: %s: out of memory\n", db_path);
+		else
+			fprintf(err, "wpsim report: %s\n", msg);
 		ret = ret == -EINVAL ? 2 : 1;
 		goto out;
 	}
-	sqlite3_exec(rp.db, "COMMIT", NULL, NULL, NULL);
+	xs_store_read_close(rp.rd);
+	rp.rd = NULL;
 	ret = 1;
 	x = malloc(rp.nruns * sizeof(*x));
 	rp.shown = malloc(rp.nkeys * sizeof(*rp.shown));

@@ -1,6 +1,7 @@
 /*
- * What report.c (loading, grouping, statistics, comparisons) and report_out.c
- * (tables, CSV, gnuplot) share. Not a public interface.
+ * What report.c (loading, grouping, statistics, comparisons), report_out.c (tables,
+ * CSV, gnuplot) and report_util.c (helpers of both) share. Not a public interface.
+ * Calls go one way: report.c -> report_out.c -> report_util.c.
  */
 #ifndef XS_REPORT_INTERNAL_H
 #define XS_REPORT_INTERNAL_H
@@ -8,10 +9,11 @@
 #include "report/report.h"
 #include "report/stats.h"
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+struct xs_store_reader;
 
 #define RP_NPOLICY	    7
 #define RP_BOOT_RESAMPLES   2000
@@ -30,7 +32,7 @@ enum rp_metric {
 	RP_NMETRICS,
 };
 
-extern const char *const xs_rp_metric_names[RP_NMETRICS];
+extern const char *const xs_rp_metric_names[RP_NMETRICS]; /* report_util.c */
 
 #define RP_FIRST_LAT RP_WRITE_P50
 #define RP_NLAT	     (RP_NMETRICS - RP_FIRST_LAT)
@@ -40,7 +42,8 @@ struct xs_report_run {
 	int has_seed;
 	int ok; /* status = 'ok' */
 	char *status, *error;
-	char **val; /* [nkeys]: key values, NULL where the run has none */
+	char *scenario; /* while loading, then val[0] */
+	char **val;	/* [nkeys]: key values, NULL where the run has none */
 	double metric[RP_NMETRICS];
 	unsigned have; /* bit m: metric m recorded */
 };
@@ -73,7 +76,7 @@ struct xs_report_cmp {
 
 /* Everything one report owns. */
 struct xs_report {
-	sqlite3 *db;
+	struct xs_store_reader *rd; /* while loading */
 	FILE *out, *err;
 	struct xs_report_run *runs;
 	size_t nruns;
@@ -88,7 +91,7 @@ struct xs_report {
 	size_t nshown;
 };
 
-/* report.c: shared helpers */
+/* report_util.c: helpers of report.c and report_out.c */
 int xs_rp_streq(const char *a, const char *b);
 const char *xs_rp_short_name(const char *name);
 int xs_rp_parse_number(const char *s, double *x);

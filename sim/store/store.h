@@ -1,6 +1,7 @@
 /*
  * The results database (DESIGN.md §7): one SQLite file, written in WAL mode, one
- * transaction per run. This module is the only code that includes sqlite3.h.
+ * transaction per run. store/ is the only folder that includes sqlite3.h: the report
+ * reads through store_read.h.
  *
  * Schema version XS_STORE_SCHEMA_VERSION, kept in PRAGMA user_version; the file is
  * marked as ours by PRAGMA application_id = XS_STORE_APP_ID. The fixed tables and
@@ -11,10 +12,14 @@
  *                     stored at most once, which is what --resume and merge rely on
  *   run.host          the host name of the machine that ran it
  *   anomaly.anomaly_id
+ * and version 2 adds the views that the queries in analysis/ read, varying_param and
+ * run_policy (store.c).
  *
- * Opening never writes to a file that is not already a wpsim database of this schema
- * version: an existing file is first checked read-only (xs_store_check_file) and
- * refused, untouched, if it is not SQLite, not ours, or of another version.
+ * Opening never writes to a file that is not already a wpsim database of a schema
+ * version this wpsim reads (XS_STORE_SCHEMA_OLDEST to XS_STORE_SCHEMA_VERSION): an
+ * existing file is first checked read-only (xs_store_check_file) and refused,
+ * untouched, if it is not SQLite, not ours, or of another version. An older version
+ * is upgraded in place when opened for writing, in one transaction.
  *
  * Concurrency: any number of processes may write one database at once (WAL, a busy
  * timeout of XS_STORE_BUSY_MS, and every write transaction is BEGIN IMMEDIATE so
@@ -31,7 +36,8 @@
 #include <stdint.h>
 
 #define XS_WPSIM_VERSION	"0.1"	   /* run.version */
-#define XS_STORE_SCHEMA_VERSION 1	   /* PRAGMA user_version */
+#define XS_STORE_SCHEMA_VERSION 2	   /* PRAGMA user_version */
+#define XS_STORE_SCHEMA_OLDEST	1	   /* read, and upgraded when opened for writing */
 #define XS_STORE_APP_ID		0x77707369 /* PRAGMA application_id, "wpsi" */
 #define XS_STORE_BUSY_MS	600000	   /* wait up to 10 min for another writer */
 
@@ -86,7 +92,8 @@ struct xs_store_stats {
 };
 
 /*
- * Check, read-only, that path is a wpsim database of this schema version. Returns 0
+ * Check, read-only, that path is a wpsim database of a schema version this wpsim reads
+ * (an older one is accepted: xs_store_open() upgrades it). Returns 0
  * if it is; -ENOENT if path does not exist, is empty, or is an SQLite database without
  * a single table (a new database may be created there); -EINVAL if it must be refused
  * (not SQLite, not a wpsim database, another schema version, a directory...), with
@@ -97,7 +104,8 @@ struct xs_store_stats {
 int xs_store_check_file(const char *path, char *err, size_t errlen);
 
 /*
- * Open (create when missing or empty) the database at path: schema, WAL, busy timeout.
+ * Open (create when missing or empty) the database at path: schema, WAL, busy timeout;
+ * a database of an older schema version is upgraded to this one first.
  * Returns 0 and *out, or -EINVAL (refused, see xs_store_check_file: exit status 2) or
  * another -errno (runtime failure: exit status 1), with one line in err.
  */

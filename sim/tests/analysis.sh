@@ -35,6 +35,15 @@ if ! command -v sqlite3 >/dev/null; then
 	exit 1
 fi
 
+# The views of the schema (varying_param, run_policy) as wpsim writes them, taken from a
+# database it made: the queries below test the one definition, in sim/store/store.c.
+"$wpsim" run scenarios/generic-346.ini --db "$tmp/wpsim.db" >/dev/null 2>"$tmp/err"
+check "wpsim run --db makes a database (stderr: $(head -c 300 "$tmp/err"))" $?
+views() {
+	sqlite3 "$1" "SELECT sql || ';' FROM sqlite_master WHERE type = 'view' ORDER BY rowid"
+}
+views "$tmp/wpsim.db" >"$tmp/views.sql"
+
 schema() {
 	cat <<'EOF'
 CREATE TABLE sweep(sweep_id INTEGER PRIMARY KEY, name, spec, created_at);
@@ -45,6 +54,7 @@ CREATE TABLE metric(run_id, name, value);
 CREATE TABLE latency(run_id, op, count, mean_us, p50_us, p90_us, p99_us, p999_us, max_us);
 CREATE TABLE anomaly(run_id, kind, offset, length, sim_time_s, detail);
 EOF
+	cat "$tmp/views.sql"
 }
 
 # params of every run in temp.plan(run_id, s, k, f): the 7 policy keys as the kernel
@@ -361,6 +371,46 @@ check_text "run-anomalies.sql: a run without anomalies" "" \
 	"$(q run-anomalies.sql -cmd ".parameter set :run_id 5")"
 
 check_text "the queries left the database untouched" "$sum_before" "$(cksum <"$db")"
+
+# --- schema version 2: the views; a version-1 database upgraded, a version 3 refused --
+sq() { # database, SQL: the rows, ';'-terminated
+	sqlite3 "$1" "$2" 2>&1 | tr '\n' ';'
+}
+check_text "a new database: version 2, with the views" "2;run_policy;varying_param;" \
+	"$(sq "$tmp/wpsim.db" "PRAGMA user_version; SELECT name FROM sqlite_master
+		WHERE type = 'view' ORDER BY name")"
+# version 1 is version 2 without the views: the same tables, the same ids
+cp "$tmp/wpsim.db" "$tmp/v1.db"
+sqlite3 "$tmp/v1.db" "DROP VIEW run_policy; DROP VIEW varying_param; PRAGMA user_version = 1"
+cp "$tmp/wpsim.db" "$tmp/v2.db"
+v1_sum=$(cksum <"$tmp/v1.db")
+"$wpsim" report --db "$tmp/v1.db" --out "$tmp/v1-report" >/dev/null 2>"$tmp/err"
+check "version 1: the report reads it (stderr: $(head -c 300 "$tmp/err"))" $?
+check_text "version 1: the report leaves it untouched" "$v1_sum" "$(cksum <"$tmp/v1.db")"
+for v in v1 v2; do
+	"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/$v.db" >/dev/null \
+		2>"$tmp/err"
+	check "$v.db: wpsim run --db stores a second run (stderr: $(head -c 300 "$tmp/err"))" $?
+done
+check_text "version 1 opened for writing: version 2, the views of a new database" \
+	"2;$(tr '\n' ';' <"$tmp/views.sql")" \
+	"$(sq "$tmp/v1.db" "PRAGMA user_version; SELECT sql || ';' FROM sqlite_master
+		WHERE type = 'view' ORDER BY rowid")"
+check_text "version 1 upgraded: its runs kept" "2;" "$(sq "$tmp/v1.db" "SELECT count(*) FROM run")"
+for f in loss-by-policy.sql leaks-by-policy.sql latency-by-policy.sql; do
+	check_text "version 1 upgraded: $f answers as on a new database" \
+		"$(sqlite3 -readonly -csv -header "$tmp/v2.db" <"analysis/$f" 2>&1)" \
+		"$(sqlite3 -readonly -csv -header "$tmp/v1.db" <"analysis/$f" 2>&1)"
+done
+cp "$tmp/wpsim.db" "$tmp/v3.db"
+sqlite3 "$tmp/v3.db" "PRAGMA user_version = 3"
+cp "$tmp/v3.db" "$tmp/v3.orig"
+"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/v3.db" >/dev/null 2>"$tmp/err"
+check "version 3: wpsim run --db refuses it (exit $?)" $([ $? -eq 2 ]; echo $?)
+grep -q "v3.db: a wpsim results database of schema version 3; .*left untouched" "$tmp/err"
+check "version 3: the message says why ($(cat "$tmp/err"))" $?
+cmp -s "$tmp/v3.db" "$tmp/v3.orig" && [ ! -e "$tmp/v3.db-wal" ] && [ ! -e "$tmp/v3.db-shm" ]
+check "version 3: left byte-identical, no -wal or -shm" $?
 
 echo "analysis: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

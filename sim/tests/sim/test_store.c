@@ -196,6 +196,28 @@ XS_TEST_SUITE(store_refuse)
 	test_cond("it is left byte-identical", same_bytes(foreign, before, len));
 	free(before);
 
+	/* ours, the oldest version this wpsim reads (the upgrade itself: analysis.sh) */
+	{
+		char *b = slurp(db, &len);
+		FILE *f = fopen(foreign, "wb");
+
+		XS_ASSERT(b && f);
+		b[63] = (char)XS_STORE_SCHEMA_OLDEST;
+		fwrite(b, 1, len, f);
+		fclose(f);
+		b[63] = (char)(XS_STORE_SCHEMA_OLDEST - 1);
+		f = fopen(empty, "wb");
+		XS_ASSERT(f);
+		fwrite(b, 1, len, f);
+		fclose(f);
+		free(b);
+	}
+	test_cond("an older schema version accepted",
+		  xs_store_check_file(foreign, err, sizeof(err)) == 0);
+	test_cond("one older than the oldest refused",
+		  xs_store_check_file(empty, err, sizeof(err)) == -EINVAL &&
+			  strstr(err, "schema version"));
+
 	test_cond("a directory refused", xs_store_open(tmpdir, &st, err, sizeof(err)) == -EINVAL);
 }
 

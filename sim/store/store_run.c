@@ -1,0 +1,302 @@
+/*
+ * Recording runs in the results database (store.h): the sweep rows, a run with all
+ * its rows in one BEGIN IMMEDIATE transaction, the look-ups of --resume, through
+ * statements prepared once per connection.
+ */
+#include "store/store_internal.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum xs_stmt {
+	ST_HAS_RUN = 0,
+	ST_SWEEP_GET,
+	ST_SWEEP_ADD,
+	ST_SWEEP_SPEC,
+	ST_RUN,
+	ST_PARAM,
+	ST_METRIC,
+	ST_LATENCY,
+	ST_ANOMALY,
+	ST_NR,
+};
+
+static const char *const xs_stmt_sql[ST_NR] = {
+	[ST_HAS_RUN] = "SELECT 1 FROM run WHERE run_key = ?1",
+	[ST_SWEEP_GET] = "SELECT sweep_id, spec_hash FROM sweep WHERE sweep_key = ?1",
+	[ST_SWEEP_ADD] = "INSERT INTO sweep(name, spec, created_at, sweep_key, spec_hash) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_SWEEP_SPEC] = "UPDATE sweep SET spec = ?2 WHERE sweep_id = ?1",
+	[ST_RUN] = "INSERT OR IGNORE INTO run(sweep_id, scenario, seed, status, sim_time_s, "
+		   "wall_time_s, started_at, version, error, run_key, host) "
+		   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_PARAM] = "INSERT INTO param(run_id, name, value) VALUES (?1, ?2, ?3)",
+	[ST_METRIC] = "INSERT INTO metric(run_id, name, value) VALUES (?1, ?2, ?3)",
+	[ST_LATENCY] = "INSERT INTO latency(run_id, op, count, mean_us, p50_us, p90_us, "
+		       "p99_us, p999_us, max_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_ANOMALY] = "INSERT INTO anomaly(run_id, kind, \"offset\", length, sim_time_s, "
+		       "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
+_Static_assert(ST_NR == XS_STORE_NSTMT, "XS_STORE_NSTMT counts the statements");
+
+int xs_store_prepare_stmts(struct xs_store *st, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < ST_NR; i++) {
+		if (sqlite3_prepare_v3(st->db, xs_stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->st[i], NULL) != SQLITE_OK)
+			return xs_store_db_fail(st->db, st->path, "cannot prepare a statement", err,
+						errlen);
+	}
+	return 0;
+}
+
+void xs_store_finalize_stmts(struct xs_store *st)
+{
+	int i;
+
+	for (i = 0; i < ST_NR; i++)
+		sqlite3_finalize(st->st[i]);
+}
+
+void xs_store_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static sqlite3_stmt *stmt(struct xs_store *st, enum xs_stmt which)
+{
+	sqlite3_stmt *s = st->st[which];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int xs_store_has_run(struct xs_store *st, const char *run_key)
+{
+	sqlite3_stmt *s = stmt(st, ST_HAS_RUN);
+	int rc;
+
+	bind_text(s, 1, run_key);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int xs_store_sweep_hash(struct xs_store *st, const char *sweep_key, char *hash, size_t len)
+{
+	sqlite3_stmt *s = stmt(st, ST_SWEEP_GET);
+	int rc;
+
+	bind_text(s, 1, sweep_key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(hash, len, "%s", (const char *)sqlite3_column_text(s, 1));
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int xs_store_sweep(struct xs_store *st, const struct xs_store_sweep *sw, int64_t *sweep_id,
+		   char *err, size_t errlen)
+{
+	char now[32], hash[64];
+	sqlite3_stmt *s;
+	int rc, ret;
+
+	ret = xs_store_exec(st->db, st->path, "BEGIN IMMEDIATE", err, errlen);
+	if (ret)
+		return ret;
+	s = stmt(st, ST_SWEEP_GET);
+	bind_text(s, 1, sw->sweep_key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*sweep_id = sqlite3_column_int64(s, 0);
+		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+		if (strcmp(hash, sw->spec_hash) != 0) {
+			xs_store_rollback(st->db);
+			snprintf(err, errlen,
+				 "%s: sweep '%s' is stored there from another scenario text or "
+				 "other varied keys (spec hash %s, now %s): give the sweep another "
+				 "name, or no name to key it by its spec",
+				 st->path, sw->sweep_key, hash, sw->spec_hash);
+			return -EEXIST;
+		}
+		s = stmt(st, ST_SWEEP_SPEC);
+		sqlite3_bind_int64(s, 1, *sweep_id);
+		bind_text(s, 2, sw->spec);
+	} else if (rc == SQLITE_DONE) {
+		xs_store_now(now, sizeof(now));
+		s = stmt(st, ST_SWEEP_ADD);
+		bind_text(s, 1, sw->name);
+		bind_text(s, 2, sw->spec);
+		bind_text(s, 3, now);
+		bind_text(s, 4, sw->sweep_key);
+		bind_text(s, 5, sw->spec_hash);
+	} else {
+		ret = xs_store_db_fail(st->db, st->path, "cannot read the sweep table", err,
+				       errlen);
+		xs_store_rollback(st->db);
+		return ret;
+	}
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		ret = xs_store_db_fail(st->db, st->path, "cannot write the sweep table", err,
+				       errlen);
+		xs_store_rollback(st->db);
+		return ret;
+	}
+	if (rc == SQLITE_DONE)
+		*sweep_id = sqlite3_last_insert_rowid(st->db);
+	return xs_store_exec(st->db, st->path, "COMMIT", err, errlen);
+}
+
+/* A metric as INTEGER when it is a whole number, REAL when a number, else TEXT. */
+static void bind_number(sqlite3_stmt *s, int i, const char *v)
+{
+	char *end;
+	long long ll;
+	double d;
+
+	errno = 0;
+	ll = strtoll(v, &end, 10);
+	if (*v && !*end && !errno) {
+		sqlite3_bind_int64(s, i, ll);
+		return;
+	}
+	d = strtod(v, &end);
+	if (*v && !*end)
+		sqlite3_bind_double(s, i, d);
+	else
+		bind_text(s, i, v);
+}
+
+static int put_rows(struct xs_store *st, const struct xs_store_run *r, int64_t id)
+{
+	sqlite3_stmt *s;
+	size_t i;
+
+	for (i = 0; i < r->nparams; i++) {
+		s = stmt(st, ST_PARAM);
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, r->params[i].name);
+		bind_text(s, 3, r->params[i].value);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return -EIO;
+	}
+	for (i = 0; i < r->nmetrics; i++) {
+		s = stmt(st, ST_METRIC);
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, r->metrics[i].name);
+		bind_number(s, 3, r->metrics[i].value);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return -EIO;
+	}
+	for (i = 0; i < r->nlatency; i++) {
+		const struct xs_latency *l = &r->latency[i];
+
+		s = stmt(st, ST_LATENCY);
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, l->op);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)l->count);
+		sqlite3_bind_double(s, 4, l->mean_us);
+		sqlite3_bind_double(s, 5, l->p50_us);
+		sqlite3_bind_double(s, 6, l->p90_us);
+		sqlite3_bind_double(s, 7, l->p99_us);
+		sqlite3_bind_double(s, 8, l->p999_us);
+		sqlite3_bind_double(s, 9, l->max_us);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return -EIO;
+	}
+	for (i = 0; i < r->nanomalies; i++) {
+		const struct xs_anomaly *a = &r->anomalies[i];
+
+		s = stmt(st, ST_ANOMALY);
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, a->kind);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)a->offset);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)a->length);
+		sqlite3_bind_double(s, 5, a->sim_time_s);
+		bind_text(s, 6, a->detail);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return -EIO;
+	}
+	return 0;
+}
+
+int xs_store_put_run(struct xs_store *st, const struct xs_store_run *r, int64_t *run_id, char *err,
+		     size_t errlen)
+{
+	double t0 = xs_store_mono_s();
+	sqlite3_stmt *s;
+	int64_t id;
+	int ret;
+
+	ret = xs_store_exec(st->db, st->path, "BEGIN IMMEDIATE", err, errlen);
+	if (ret)
+		return ret;
+	s = stmt(st, ST_RUN);
+	sqlite3_bind_int64(s, 1, r->sweep_id);
+	bind_text(s, 2, r->scenario);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)r->seed);
+	bind_text(s, 4, r->ok ? "ok" : "failed");
+	if (r->has_sim_time)
+		sqlite3_bind_double(s, 5, r->sim_time_s);
+	sqlite3_bind_double(s, 6, r->wall_time_s);
+	bind_text(s, 7, r->started_at);
+	bind_text(s, 8, r->version);
+	bind_text(s, 9, r->ok ? NULL : r->error);
+	bind_text(s, 10, r->run_key);
+	bind_text(s, 11, r->host);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto out_fail;
+	if (sqlite3_changes(st->db) == 0) {
+		xs_store_rollback(st->db);
+		return 1;
+	}
+	id = sqlite3_last_insert_rowid(st->db);
+	if (put_rows(st, r, id))
+		goto out_fail;
+	ret = xs_store_exec(st->db, st->path, "COMMIT", err, errlen);
+	if (ret) {
+		xs_store_rollback(st->db);
+		return ret;
+	}
+	*run_id = id;
+	st->stats.runs++;
+	st->stats.metric_rows += r->nmetrics;
+	st->stats.rows += 1 + r->nparams + r->nmetrics + r->nlatency + r->nanomalies;
+	st->stats.put_s += xs_store_mono_s() - t0;
+	return 0;
+out_fail:
+	ret = xs_store_db_fail(st->db, st->path, "cannot store the run", err, errlen);
+	xs_store_rollback(st->db);
+	return ret;
+}
+
+void xs_store_get_stats(const struct xs_store *st, struct xs_store_stats *stats)
+{
+	*stats = st->stats;
+}
