@@ -482,4 +482,3 @@ int xs_device_cfg_load(const char *path, struct xs_device_cfg *cfg, char *err, s
 	cfg->name[n] = '\0';
 	return 0;
 }
-
