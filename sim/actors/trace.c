@@ -3,7 +3,7 @@
  * event per syscall, fault, lock wait, exclusive lock hold and device I/O, one thread
  * per simulated task. Times are simulated microseconds.
  */
-#include "actors/run_internal.h"
+#include "actors/trace.h"
 
 #include <inttypes.h>
 

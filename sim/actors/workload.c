@@ -7,7 +7,11 @@
  * Simplification: the oracle applies operations in the order they return, which is
  * the order they took effect unless two tasks write the same bytes concurrently.
  */
-#include "actors/run_internal.h"
+#include "actors/workload.h"
+
+#include "actors/background.h"
+#include "actors/task.h"
+#include "actors/trace.h"
 
 #include "core/marker.h"
 
