@@ -31,20 +31,16 @@
 #include <unistd.h>
 #include <xbt/asserts.h>
 
-/* The run of this process (SimGrid runs one engine per process). */
-static struct xs_run *the_run;
-
-/* The run's main actor: set up, start everything, wait, end of life. */
+/* The run's main actor (its data is its task): set up, start everything, wait, end. */
 static void main_actor(int argc, char **argv)
 {
-	struct xs_run *run = the_run;
-	struct xs_task *self = xs_task_new(run, "main", NULL);
+	struct xs_task *self = xs_self();
+	struct xs_run *run = self->run;
 	sg_actor_t *workers;
 	int g, nworkers = 0, i;
 
 	(void)argc;
 	(void)argv;
-	sg_actor_self_set_data(self);
 	xs_prefill(run, self);
 	xs_prefault(run, self);
 	xs_start_daemons(run);
@@ -93,6 +89,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	   char *err, size_t errlen)
 {
 	struct xs_run *run = calloc(1, sizeof(*run));
+	struct xs_task *self;
 	struct xs_geometry geo;
 	struct xs_err xerr = {0, ""};
 	char platform[] = "/tmp/wpsim-platform-XXXXXX";
@@ -118,8 +115,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	res->workload_wall_s = (double)w0.tv_sec + (double)w0.tv_nsec / 1e9;
 	run->sc = sc;
 	run->res = res;
-	the_run = run;
-	xs_sched_reset();
+	xs_sched_init(&run->sched);
 	error = xs_device_cfg_load(sc->device_path, &run->devcfg, err, errlen);
 	if (error)
 		goto out_free;
@@ -148,7 +144,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 
 		gsl_rng_set(devrng, (unsigned long)xs_task_mix_seed(sc->seed * 7919ULL + 0xD15C));
 		run->dev = xs_device_create(&run->devcfg, disks[0], devrng);
-		xs_device_use_sched(run->dev);
+		xs_device_use_sched(run->dev, &run->sched);
 	}
 	free(disks);
 	xs_hooks_init(run);
@@ -158,7 +154,10 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	run->reclaim_wake = sg_sem_init(0);
 	run->blockgc_wake = sg_sem_init(0);
 	xs_trace_open(run, trace_path);
-	sg_actor_create("main", run->host, main_actor, 0, NULL);
+	self = xs_task_new(run, "main", NULL);
+	self->actor = sg_actor_init("main", run->host);
+	sg_actor_set_data(self->actor, self);
+	sg_actor_start(self->actor, main_actor, 0, NULL);
 	simgrid_run();
 	xs_hooks_collect(run);
 	xs_device_destroy(run->dev); /* also frees its RNG stream */
@@ -188,7 +187,7 @@ out_free:
 	free(run->tasks);
 	free(run->ops);
 	free(run->evs);
+	xs_sched_destroy(&run->sched);
 	free(run);
-	the_run = NULL;
 	return error;
 }

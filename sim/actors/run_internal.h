@@ -92,6 +92,7 @@ struct xs_run {
 	struct xs_device_cfg devcfg;
 	struct xs_device *dev;
 	sg_host_t host;
+	struct xs_sched sched; /* the park records of every actor of the run */
 	struct xs_rwsem locks[XS_LOCK_NR];
 	struct xs_folio_locks folios;
 	struct xs_task **tasks;
