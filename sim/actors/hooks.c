@@ -46,7 +46,7 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 	t->held |= 1u << lock_rank[id];
 	t->shared_since[id] = xs_task_now(t);
 	if (waited > 0)
-		xs_trace_span(run, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);
+		xs_trace_span(&run->trace, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);
 	xs_run_tick(run);
 }
 
@@ -59,8 +59,8 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 		xs_sched_sync(); /* the wake-up happens where the task is */
 	if (mode == XS_LOCK_EXCL) {
 		if (id != XS_LOCK_ILOCK)
-			xs_trace_span(run, t->id, "hold", lock_name[id], t->shared_since[id],
-				      xs_task_now(t), 0, 0);
+			xs_trace_span(&run->trace, t->id, "hold", lock_name[id],
+				      t->shared_since[id], xs_task_now(t), 0, 0);
 		xs_up_write(&run->locks[id]);
 	} else {
 		xs_up_read(&run->locks[id], t->shared_since[id]);
@@ -83,7 +83,7 @@ static void host_folio_lock(void *host, uint64_t index)
 	waited = xs_folio_lock_wait(&run->folios, index, t->id);
 	t->held |= 1u << XS_RANK_FOLIO;
 	if (waited > 0)
-		xs_trace_span(run, t->id, "lock", "folio", t0, t0 + waited,
+		xs_trace_span(&run->trace, t->id, "lock", "folio", t0, t0 + waited,
 			      index * run->fs.inode.i_mapping.page_bytes,
 			      run->fs.inode.i_mapping.page_bytes);
 	xs_run_tick(run);
@@ -179,7 +179,7 @@ static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
 	xs_cpu_pay_now(t);
 	t0 = xs_task_now(t);
 	xs_device_write(run->dev, byte_off, len_bytes);
-	xs_trace_span(run, t->id, "io", "write", t0, xs_task_now(t), byte_off, len_bytes);
+	xs_trace_span(&run->trace, t->id, "io", "write", t0, xs_task_now(t), byte_off, len_bytes);
 	xs_run_tick(run);
 }
 

@@ -153,7 +153,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	run->flusher_wake = sg_sem_init(0);
 	run->reclaim_wake = sg_sem_init(0);
 	run->blockgc_wake = sg_sem_init(0);
-	xs_trace_open(run, trace_path);
+	xs_trace_open(&run->trace, trace_path);
 	self = xs_task_new(run, "main", NULL);
 	self->actor = sg_actor_init("main", run->host);
 	sg_actor_set_data(self->actor, self);
@@ -167,7 +167,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	sg_sem_destroy(run->blockgc_wake);
 	sg_cond_destroy(run->stop_cond);
 	sg_mutex_destroy(run->stop_mutex);
-	xs_trace_close(run);
+	xs_trace_close(&run->trace);
 	xs_end_summarise_latency(run);
 	res->events = run->events;
 	clock_gettime(CLOCK_MONOTONIC, &w1);

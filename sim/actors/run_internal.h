@@ -17,6 +17,7 @@
 #include "actors/locks.h"
 #include "actors/run.h"
 #include "actors/sched.h"
+#include "actors/trace.h"
 #include "core/file.h"
 #include "core/oracle.h"
 
@@ -113,8 +114,7 @@ struct xs_run {
 	struct xs_samples lat[XS_LAT_NR];
 	struct xs_run_result *res;
 	char last_violation[256];
-	FILE *trace;
-	bool trace_first;
+	struct xs_trace trace;
 	uint64_t events;
 	uint64_t checks;
 };

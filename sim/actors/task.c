@@ -56,7 +56,7 @@ struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct x
 		    (unsigned long)xs_task_mix_seed(run->sc->seed * 1000003ULL + (uint64_t)t->id));
 	run->tasks[run->ntasks++] = t;
 	xs_park_register(&run->sched, &t->park);
-	xs_trace_thread_name(run, t->id, t->name);
+	xs_trace_thread_name(&run->trace, t->id, t->name);
 	return t;
 }
 
