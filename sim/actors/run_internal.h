@@ -2,13 +2,16 @@
  * The state of one run, shared by the modules of actors/ (not a public interface).
  * run.c owns it; every actor reaches it through its data (struct xs_task.run).
  *
- * The modules and their arrows (a module calls only those to its right):
- *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, task.c
+ * The modules and their arrows (each calls only the modules after its arrow, and
+ * nothing calls run.c):
+ *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, task.c,
+ *                                 trace.c
  *   workload.c -> background.c (balance_dirty_pages), task.c, trace.c
  *   background.c, end.c -> task.c
  *   hooks.c -> task.c, trace.c
  *   task.c -> trace.c
- * and all of them -> sched.c, locks.c, device.c (which call none of them).
+ * and below them sched.c, locks.c and device.c (locks.c, device.c -> sched.c), which
+ * call none of the above.
  */
 #ifndef XS_RUN_INTERNAL_H
 #define XS_RUN_INTERNAL_H
