@@ -8,7 +8,9 @@
  * memory is above the hard limit, and in proportion between the freerun point and the
  * limit; the kernel's position-ratio control law is not modelled.
  */
-#include "actors/run_internal.h"
+#include "actors/background.h"
+
+#include "actors/task.h"
 
 #include "core/writeback.h"
 

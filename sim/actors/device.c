@@ -136,7 +136,7 @@ struct xs_device {
 	double busy_since_s; /* when nservice last went from 0 to 1 */
 	uint64_t merges;     /* back-merges, for xs_dev_check */
 	struct xs_device_stats st;
-	bool sched;			/* actors keep park records (sched.h) */
+	struct xs_sched *sched;		/* the run's park records (sched.h), or NULL */
 	struct xs_dev_worker **workers; /* nworkers */
 };
 
@@ -322,7 +322,7 @@ static void dev_spawn_workers(struct xs_device *dev)
 		xbt_assert(w, "out of memory");
 		w->dev = dev;
 		if (dev->sched)
-			xs_park_register(&w->park);
+			xs_park_register(dev->sched, &w->park);
 		dev->workers[i] = w;
 		snprintf(name, sizeof(name), "dev-%s-%u", dev->cfg.name, i);
 		a = sg_actor_init(name, dev->host);
@@ -419,9 +419,9 @@ struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t di
 	return dev;
 }
 
-void xs_device_use_sched(struct xs_device *dev)
+void xs_device_use_sched(struct xs_device *dev, struct xs_sched *sched)
 {
-	dev->sched = true;
+	dev->sched = sched;
 }
 
 /*

@@ -20,12 +20,13 @@
 #include <stdint.h>
 
 struct xs_device;
+struct xs_sched;
 
 /*
- * The run keeps sched.h park records: every actor calling the device has one as the
- * first member of its data, and the device's own actors get them.
+ * The run keeps sched.h park records in sched: every actor calling the device has one
+ * as the first member of its data, and the device's own actors get theirs there.
  */
-void xs_device_use_sched(struct xs_device *dev);
+void xs_device_use_sched(struct xs_device *dev, struct xs_sched *sched);
 /* Create the device on disk (from the SimGrid platform); rng is its own stream. */
 struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t disk, gsl_rng *rng);
 void xs_device_destroy(struct xs_device *dev);

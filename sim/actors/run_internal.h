@@ -1,6 +1,17 @@
 /*
- * State shared by the modules of one run (run.c, workload.c, background.c, trace.c).
- * Not a public interface.
+ * The state of one run, shared by the modules of actors/ (not a public interface).
+ * run.c owns it; every actor reaches it through its data (struct xs_task.run).
+ *
+ * The modules and their arrows (each calls only the modules after its arrow, and
+ * nothing calls run.c):
+ *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, task.c,
+ *                                 trace.c
+ *   workload.c -> background.c (balance_dirty_pages), task.c, trace.c
+ *   background.c, end.c -> task.c
+ *   hooks.c -> task.c, trace.c
+ *   task.c -> trace.c
+ * and below them sched.c, locks.c and device.c (locks.c, device.c -> sched.c), which
+ * call none of the above.
  */
 #ifndef XS_RUN_INTERNAL_H
 #define XS_RUN_INTERNAL_H
@@ -9,6 +20,7 @@
 #include "actors/locks.h"
 #include "actors/run.h"
 #include "actors/sched.h"
+#include "actors/trace.h"
 #include "core/file.h"
 #include "core/oracle.h"
 
@@ -84,6 +96,7 @@ struct xs_run {
 	struct xs_device_cfg devcfg;
 	struct xs_device *dev;
 	sg_host_t host;
+	struct xs_sched sched; /* the park records of every actor of the run */
 	struct xs_rwsem locks[XS_LOCK_NR];
 	struct xs_folio_locks folios;
 	struct xs_task **tasks;
@@ -104,67 +117,15 @@ struct xs_run {
 	struct xs_samples lat[XS_LAT_NR];
 	struct xs_run_result *res;
 	char last_violation[256];
-	FILE *trace;
-	bool trace_first;
+	struct xs_trace trace;
 	uint64_t events;
 	uint64_t checks;
 };
 
-/* The task running now. */
-struct xs_task *xs_self(void);
 /* xs_now() of a task known to be the one running (cheaper) */
 static inline double xs_task_now(const struct xs_task *t)
 {
 	return simgrid_get_clock() + t->park.deferred;
 }
-/* A new task of the run (its RNG stream is numbered by creation order). */
-struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp);
-/*
- * Simulated CPU time for one kernel step: charge a sample of d (times scale) to the
- * task. Charges are paid at the next preemption point, folio unlock or end of
- * operation (xs_cpu_pay: slept, or deferred while no other actor could run, see
- * sched.h) and slept before a contended lock or I/O (xs_cpu_pay_now).
- * Simplification: an uncontended lock is taken before the CPU time charged ahead of it
- * has been paid, so it is taken up to a few hundred ns early.
- */
-void xs_cpu(struct xs_task *t, const struct xs_dist *d, double scale);
-void xs_cpu_pay(struct xs_task *t);
-void xs_cpu_pay_now(struct xs_task *t);
-/* A worker ends: sleep what it deferred, leave the scheduler, wake the main actor. */
-void xs_task_exit(struct xs_task *t);
-/* Register an operation; returns its id (> 0). */
-uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
-		     uint64_t len);
-void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done);
-void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds);
-/* Check the invariants now; a violation is recorded as an anomaly. */
-void xs_run_check(struct xs_run *run);
-void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
-		    char *detail);
-/* Keep the page cache's clock current. */
-void xs_run_tick(struct xs_run *run);
-
-/* workload.c: the actor body of a job of grp. */
-void xs_worker_main(int argc, char **argv);
-/* workload.c: the initial file contents (global.prefill, global.file_size). */
-void xs_prefill(struct xs_run *run, struct xs_task *t);
-/*
- * workload.c: faulters with prefault = read touch every page of their range with a
- * load before any job starts, as holetest -r does before its threads race.
- */
-void xs_prefault(struct xs_run *run, struct xs_task *t);
-
-/* background.c: flusher, reclaim and blockgc daemons. */
-void xs_start_daemons(struct xs_run *run);
-void xs_stop_daemons(struct xs_run *run);
-/* background.c: balance_dirty_pages for a writer about to dirty more. */
-void xs_balance_dirty_pages(struct xs_run *run, struct xs_task *t);
-
-/* trace.c: Chrome trace events (no-ops without a trace file). */
-void xs_trace_open(struct xs_run *run, const char *path);
-void xs_trace_close(struct xs_run *run);
-void xs_trace_span(struct xs_run *run, int tid, const char *cat, const char *name, double t0,
-		   double t1, uint64_t off, uint64_t len);
-void xs_trace_thread_name(struct xs_run *run, int tid, const char *name);
 
 #endif /* XS_RUN_INTERNAL_H */

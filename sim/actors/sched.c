@@ -9,37 +9,37 @@
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
-/* The actors of this process's run (SimGrid runs one engine per process). */
-static struct xs_park **parks;
-static size_t nparks, capparks;
-static uint64_t park_seq;
-/* WPSIM_NO_DEFER=1: sleep at every preemption point (the reference behaviour) */
-static bool no_defer;
-
-void xs_sched_reset(void)
+void xs_sched_init(struct xs_sched *s)
 {
 	const char *env = getenv("WPSIM_NO_DEFER");
 
-	no_defer = env && *env && *env != '0';
-	free(parks);
-	parks = NULL;
-	nparks = capparks = 0;
-	park_seq = 0;
+	s->no_defer = env && *env && *env != '0';
+	s->parks = NULL;
+	s->nparks = s->capparks = 0;
+	s->park_seq = 0;
 }
 
-void xs_park_register(struct xs_park *p)
+void xs_sched_destroy(struct xs_sched *s)
 {
-	if (nparks == capparks) {
-		capparks = capparks ? capparks * 2 : 16;
-		parks = realloc(parks, capparks * sizeof(*parks));
-		xbt_assert(parks, "out of memory");
+	free(s->parks);
+	s->parks = NULL;
+	s->nparks = s->capparks = 0;
+}
+
+void xs_park_register(struct xs_sched *s, struct xs_park *p)
+{
+	if (s->nparks == s->capparks) {
+		s->capparks = s->capparks ? s->capparks * 2 : 16;
+		s->parks = realloc(s->parks, s->capparks * sizeof(*s->parks));
+		xbt_assert(s->parks, "out of memory");
 	}
+	p->sched = s;
 	p->wake_at = -INFINITY;
 	p->chan = NULL;
 	p->seq = 0;
 	p->deferred = 0;
 	p->dead = false;
-	parks[nparks++] = p;
+	s->parks[s->nparks++] = p;
 }
 
 struct xs_park *xs_park_self(void)
@@ -55,7 +55,7 @@ void xs_park(struct xs_park *p, const void *chan, double wake_at)
 	xbt_assert(p->deferred == 0, "parking with %g s deferred", p->deferred);
 	p->wake_at = wake_at;
 	p->chan = chan;
-	p->seq = ++park_seq;
+	p->seq = ++p->sched->park_seq;
 }
 
 void xs_unpark(struct xs_park *p)
@@ -74,20 +74,22 @@ void xs_park_exit(struct xs_park *p)
 
 void xs_wake_all(const void *chan)
 {
+	const struct xs_sched *s = xs_park_self()->sched;
 	size_t i;
 
-	for (i = 0; i < nparks; i++)
-		if (parks[i]->chan == chan && !parks[i]->dead)
-			xs_unpark(parks[i]);
+	for (i = 0; i < s->nparks; i++)
+		if (s->parks[i]->chan == chan && !s->parks[i]->dead)
+			xs_unpark(s->parks[i]);
 }
 
 void xs_wake_one(const void *chan)
 {
+	const struct xs_sched *s = xs_park_self()->sched;
 	struct xs_park *first = NULL;
 	size_t i;
 
-	for (i = 0; i < nparks; i++) {
-		struct xs_park *p = parks[i];
+	for (i = 0; i < s->nparks; i++) {
+		struct xs_park *p = s->parks[i];
 
 		if (p->chan == chan && !p->dead && (!first || p->seq < first->seq))
 			first = p;
@@ -98,10 +100,11 @@ void xs_wake_one(const void *chan)
 
 bool xs_sched_quiet(const struct xs_park *self, double until)
 {
+	const struct xs_sched *s = self->sched;
 	size_t i;
 
-	for (i = 0; i < nparks; i++) {
-		const struct xs_park *p = parks[i];
+	for (i = 0; i < s->nparks; i++) {
+		const struct xs_park *p = s->parks[i];
 
 		if (p != self && !p->dead && p->wake_at <= until)
 			return false;
@@ -146,7 +149,7 @@ void xs_sched_yield(double d)
 
 	if (d <= 0)
 		return;
-	if (!no_defer && xs_sched_quiet(p, simgrid_get_clock() + p->deferred + d)) {
+	if (!p->sched->no_defer && xs_sched_quiet(p, simgrid_get_clock() + p->deferred + d)) {
 		p->deferred += d;
 		return;
 	}

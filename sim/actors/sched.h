@@ -20,26 +20,43 @@
  * bandwidth sharing is solved, sums of the same sleeps in another order can still
  * move an I/O completion by a nanosecond.)
  *
- * Every actor's data (sg_actor_get_data) starts with its struct xs_park.
+ * Every actor's data (sg_actor_get_data) starts with its struct xs_park, which leads to
+ * the table of the run it belongs to (struct xs_sched, a member of the run): nothing
+ * here is global, and the wake-ups and the quiet test of an actor look at its own
+ * run's table.
  */
 #ifndef XS_SCHED_H
 #define XS_SCHED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+struct xs_sched;
+
 struct xs_park {
-	double wake_at;	  /* -INFINITY: runnable; +INFINITY: until woken via chan */
-	const void *chan; /* what may wake it early; NULL: only time */
-	uint64_t seq;	  /* when it parked, for first-come hand-overs */
-	double deferred;  /* CPU time passed at preemption points, not slept yet (s) */
+	struct xs_sched *sched; /* the run's table */
+	double wake_at;		/* -INFINITY: runnable; +INFINITY: until woken via chan */
+	const void *chan;	/* what may wake it early; NULL: only time */
+	uint64_t seq;		/* when it parked, for first-come hand-overs */
+	double deferred;	/* CPU time passed at preemption points, not slept yet (s) */
 	bool dead;
 };
 
-/* Forget every actor (a new run). */
-void xs_sched_reset(void);
-/* A new actor: runnable from now. */
-void xs_park_register(struct xs_park *p);
+/* The park records of one run's actors. */
+struct xs_sched {
+	struct xs_park **parks;
+	size_t nparks, capparks;
+	uint64_t park_seq; /* last xs_park() */
+	/* WPSIM_NO_DEFER=1: sleep at every preemption point (the reference behaviour) */
+	bool no_defer;
+};
+
+/* An empty table for a new run; reads WPSIM_NO_DEFER from the environment. */
+void xs_sched_init(struct xs_sched *s);
+void xs_sched_destroy(struct xs_sched *s);
+/* A new actor of s's run: runnable from now. */
+void xs_park_register(struct xs_sched *s, struct xs_park *p);
 /* The calling actor's record. */
 struct xs_park *xs_park_self(void);
 /* The calling actor is about to block on chan (NULL: a timed sleep) until wake_at. */
@@ -48,8 +65,8 @@ void xs_park(struct xs_park *p, const void *chan, double wake_at);
 void xs_unpark(struct xs_park *p);
 /* The calling actor ends. */
 void xs_park_exit(struct xs_park *p);
-/* Wake-ups: every actor parked on chan (a broadcast), or the one parked first (a
- * semaphore release or mutex hand-over). */
+/* Wake-ups, by an actor, of the actors of its run: every one parked on chan (a
+ * broadcast), or the one parked first (a semaphore release or mutex hand-over). */
 void xs_wake_all(const void *chan);
 void xs_wake_one(const void *chan);
 /* Can no actor but self run before (and at) until? */

@@ -7,7 +7,11 @@
  * Simplification: the oracle applies operations in the order they return, which is
  * the order they took effect unless two tasks write the same bytes concurrently.
  */
-#include "actors/run_internal.h"
+#include "actors/workload.h"
+
+#include "actors/background.h"
+#include "actors/task.h"
+#include "actors/trace.h"
 
 #include "core/marker.h"
 
@@ -74,7 +78,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	r = xs_file_write(&run->fs.inode, off, len, &src);
 	xs_cpu_pay(t);
 	xs_sample(run, XS_LAT_WRITE, xs_task_now(t) - t0);
-	xs_trace_span(run, t->id, "syscall", "pwrite", t0, xs_task_now(t), off, len);
+	xs_trace_span(&run->trace, t->id, "syscall", "pwrite", t0, xs_task_now(t), off, len);
 	run->res->writes++;
 	if (r > 0)
 		xs_oracle_write(&run->oracle, id, off, (uint64_t)r, buf);
@@ -100,8 +104,8 @@ static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		if (t->faulted) {
 			run->res->faults++;
 			xs_sample(run, XS_LAT_FAULT, xs_task_now(t) - t0);
-			xs_trace_span(run, t->id, "fault", "page_mkwrite", t0, xs_task_now(t), off,
-				      n);
+			xs_trace_span(&run->trace, t->id, "fault", "page_mkwrite", t0,
+				      xs_task_now(t), off, n);
 		}
 		if (r == 0) {
 			xs_oracle_write(&run->oracle, id, off, n, buf);
@@ -123,7 +127,7 @@ static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_
 	xs_file_read(&run->fs.inode, off, len, buf);
 	xs_cpu_pay(t);
 	xs_sample(run, XS_LAT_READ, xs_task_now(t) - t0);
-	xs_trace_span(run, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
+	xs_trace_span(&run->trace, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
 }
 
 static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
@@ -158,7 +162,7 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 	xs_cpu_pay(t);
 	xs_op_end(run, id, error ? 0 : len);
 	xs_sample(run, XS_LAT_TRUNCATE, xs_task_now(t) - t0);
-	xs_trace_span(run, t->id, "syscall", "truncate", t0, xs_task_now(t), off, len);
+	xs_trace_span(&run->trace, t->id, "syscall", "truncate", t0, xs_task_now(t), off, len);
 }
 
 static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
@@ -175,7 +179,7 @@ static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	}
 	xs_cpu_pay(t);
 	xs_sample(run, XS_LAT_FSYNC, xs_task_now(t) - t0);
-	xs_trace_span(run, t->id, "syscall", "fsync", t0, xs_task_now(t), 0, 0);
+	xs_trace_span(&run->trace, t->id, "syscall", "fsync", t0, xs_task_now(t), 0, 0);
 }
 
 void xs_worker_main(int argc, char **argv)

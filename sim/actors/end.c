@@ -1,0 +1,251 @@
+/*
+ * The end of a run: end of life in the main actor (munmap, sync, close, eviction with
+ * the delalloc canary, unmount with the counter check), the byte-by-byte comparison of
+ * the file on the modelled disk with the oracle, the story of every loss (who stored
+ * the bytes, what touched the range afterwards), and the latency summary.
+ */
+#include "actors/end.h"
+
+#include "actors/task.h"
+#include "core/bmap.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xbt/asserts.h>
+
+static const char *const op_names[] = {"write", "store", "truncate", "fpunch", "fzero", "prefill"};
+static const char *const ev_names[XS_EV_NR] = {
+	"reserved delalloc",
+	"punched delalloc",
+	"truncated page cache",
+	"discarded a dirty folio",
+	"short copy-in",
+	"writeback found a hole (no I/O)",
+	"stale iomap",
+	"dirtied by a fault",
+	"converted delalloc",
+	"wrote",
+	"zeroed the block around its write (mapping: not written)",
+};
+
+static bool ev_relevant(enum xs_event_kind k)
+{
+	return k != XS_EV_CONVERT && k != XS_EV_RESERVE;
+}
+
+struct loss_ctx {
+	struct xs_run *run;
+	uint64_t *lost_ids;
+	size_t nlost_ids, cap;
+};
+
+/* The story of a loss: who stored it, and what touched the range afterwards. */
+static char *loss_detail(struct xs_run *run, const struct xs_oracle_loss *loss)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const struct xs_oprec *o = loss->id ? &run->ops[loss->id - 1] : NULL;
+	size_t i;
+	int shown = 0;
+
+	if (!f)
+		return NULL;
+	if (o)
+		fprintf(f, "%s #%llu by %s [%llu,+%llu) acknowledged at %.9f s", op_names[o->kind],
+			(unsigned long long)loss->id, run->tasks[o->task]->name,
+			(unsigned long long)o->off, (unsigned long long)o->done, o->t1);
+	else
+		fprintf(f, "bytes nobody stored differ");
+	for (i = 0; i < run->nevs && shown < 12; i++) {
+		const struct xs_evrec *e = &run->evs[i];
+		uint64_t page = run->fs.inode.i_mapping.page_bytes;
+		uint64_t lo = loss->off / page * page,
+			 hi = (loss->off + loss->len + page - 1) / page * page;
+
+		if (!ev_relevant(e->kind) || (o && e->t < o->t0))
+			continue;
+		if (e->off >= hi || (e->len != UINT64_MAX && e->off + e->len <= lo))
+			continue;
+		fprintf(f, "; %.9f s %s: %s [%llu,+%llu)", e->t,
+			e->task >= 0 ? run->tasks[e->task]->name : "-", ev_names[e->kind],
+			(unsigned long long)e->off, (unsigned long long)e->len);
+		if (e->op)
+			fprintf(f, " during %s #%llu", op_names[run->ops[e->op - 1].kind],
+				(unsigned long long)e->op);
+		shown++;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void on_loss(void *arg, const struct xs_oracle_loss *loss)
+{
+	struct loss_ctx *lc = arg;
+	struct xs_run *run = lc->run;
+	size_t i;
+
+	xs_anomaly_add(run, "lost", loss->off, loss->len, loss->id ? run->ops[loss->id - 1].t1 : 0,
+		       loss_detail(run, loss));
+	for (i = 0; i < lc->nlost_ids; i++)
+		if (lc->lost_ids[i] == loss->id)
+			return;
+	if (lc->nlost_ids == lc->cap) {
+		lc->cap = lc->cap ? lc->cap * 2 : 64;
+		lc->lost_ids = realloc(lc->lost_ids, lc->cap * sizeof(*lc->lost_ids));
+		xbt_assert(lc->lost_ids, "out of memory");
+	}
+	lc->lost_ids[lc->nlost_ids++] = loss->id;
+}
+
+/* Read the file back from the modelled disk (after unmount) and compare. */
+static void compare_with_oracle(struct xs_run *run)
+{
+	struct xs_inode *ip = &run->fs.inode;
+	struct xs_mount *mp = &run->fs.mount;
+	uint64_t bs = mp->m_geo.blocksize, size = ip->i_size, off;
+	uint8_t *buf = malloc(bs);
+	struct loss_ctx lc = {run, NULL, 0, 0};
+	uint64_t lost = 0;
+
+	xbt_assert(buf, "out of memory");
+	for (off = 0; off < size && off < run->oracle.size; off += bs) {
+		uint64_t n = xs_min_u64(bs, xs_min_u64(size, run->oracle.size) - off);
+		struct xs_bmbt_irec map;
+		int nmap = 1;
+
+		xs_bmapi_read(ip, off / bs, 1, &map, &nmap);
+		if (nmap && !xs_irec_is_hole(&map) && !xs_irec_is_delay(&map) &&
+		    map.br_state == XS_EXT_NORM) {
+			/* the common case, stored alike: no bytes to compare */
+			if (xs_pagestore_same(&run->fs.disk, map.br_startblock * bs,
+					      &run->oracle.shadow, off, n))
+				continue;
+			xs_pagestore_read(&run->fs.disk, map.br_startblock * bs, n, buf);
+		} else {
+			memset(buf, 0, n);
+		}
+		lost += xs_oracle_compare_range(&run->oracle, off, buf, n, on_loss, &lc);
+	}
+	if (size != run->oracle.size) {
+		uint64_t d =
+			size > run->oracle.size ? size - run->oracle.size : run->oracle.size - size;
+
+		lost += d;
+		xs_anomaly_addf(run, "lost", xs_min_u64(size, run->oracle.size), d, xs_now(),
+				"file size %llu, users were told %llu", (unsigned long long)size,
+				(unsigned long long)run->oracle.size);
+	}
+	run->res->lost_bytes = lost;
+	run->res->lost_stores = lc.nlost_ids;
+	free(lc.lost_ids);
+	free(buf);
+}
+
+/* The canary: every delalloc record left at eviction is a leak. */
+static void record_leaks(struct xs_run *run)
+{
+	struct xs_inode *ip = &run->fs.inode;
+	struct xs_iext_cursor icur;
+	struct xs_bmbt_irec got;
+
+	xs_iext_first(&ip->i_df, &icur);
+	while (xs_iext_get_extent(&ip->i_df, &icur, &got)) {
+		if (xs_isnullstartblock(got.br_startblock))
+			xs_anomaly_addf(run, "leak", xs_fsb_to_b(&run->fs.mount, got.br_startoff),
+					xs_fsb_to_b(&run->fs.mount, got.br_blockcount), xs_now(),
+					"xfs_check_delalloc: data fork has delalloc extent at "
+					"[%llu:%llu] at eviction",
+					(unsigned long long)got.br_startoff,
+					(unsigned long long)got.br_blockcount);
+		xs_iext_next(&ip->i_df, &icur);
+	}
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(const double *v, size_t n, double q)
+{
+	size_t k;
+
+	if (!n)
+		return 0;
+	k = (size_t)ceil(q * (double)n);
+	if (k < 1)
+		k = 1;
+	return v[k - 1];
+}
+
+void xs_end_summarise_latency(struct xs_run *run)
+{
+	static const char *const names[XS_LAT_NR] = {"write", "fault", "read", "fsync", "truncate"};
+	struct xs_run_result *res = run->res;
+	int k;
+
+	for (k = 0; k < XS_LAT_NR; k++) {
+		struct xs_samples *s = &run->lat[k];
+		struct xs_latency *l;
+		double sum = 0;
+		size_t i;
+
+		if (!s->n)
+			continue;
+		qsort(s->v, s->n, sizeof(*s->v), dbl_cmp);
+		l = &res->latency[res->nlatency++];
+		snprintf(l->op, sizeof(l->op), "%s", names[k]);
+		for (i = 0; i < s->n; i++)
+			sum += s->v[i];
+		l->count = s->n;
+		l->mean_us = sum / (double)s->n * 1e6;
+		l->p50_us = pct(s->v, s->n, 0.5) * 1e6;
+		l->p90_us = pct(s->v, s->n, 0.9) * 1e6;
+		l->p99_us = pct(s->v, s->n, 0.99) * 1e6;
+		l->p999_us = pct(s->v, s->n, 0.999) * 1e6;
+		l->max_us = s->v[s->n - 1] * 1e6;
+		if (k == XS_LAT_WRITE) {
+			res->write_lat_p50_us = l->p50_us;
+			res->write_lat_p99_us = l->p99_us;
+		} else if (k == XS_LAT_FAULT) {
+			res->fault_lat_p50_us = l->p50_us;
+			res->fault_lat_p99_us = l->p99_us;
+		}
+	}
+}
+
+void xs_end_run(struct xs_run *run, struct xs_task *self)
+{
+	struct xs_inode *ip = &run->fs.inode;
+
+	self->op = 0;
+	xs_mmap_unmap_all(ip);
+	run->checks = 0;
+	xs_run_check(run);
+	xs_file_fsync(ip);
+	run->checks = 0;
+	xs_run_check(run);
+	xs_file_release(ip);
+	run->res->leaked_delalloc_blocks = xs_inode_evict(ip);
+	record_leaks(run);
+	run->res->delalloc_at_unmount = xs_unmount_delalloc(&run->fs);
+	if (run->res->delalloc_at_unmount)
+		xs_anomaly_addf(run, "leak_unmount", 0, 0, xs_now(),
+				"m_delalloc_blks = %lld at unmount",
+				(long long)run->res->delalloc_at_unmount);
+	compare_with_oracle(run);
+	run->res->sim_time_s = xs_now();
+	if (getenv("WPSIM_DEBUG")) {
+		uint64_t n[XS_EV_NR] = {0};
+		size_t e;
+
+		for (e = 0; e < run->nevs; e++)
+			n[run->evs[e].kind]++;
+		for (e = 0; e < XS_EV_NR; e++)
+			fprintf(stderr, "event %s: %llu\n", ev_names[e], (unsigned long long)n[e]);
+	}
+}

@@ -1,0 +1,231 @@
+/*
+ * The host hooks the model core calls (struct xs_host_ops): the i_rwsem,
+ * invalidate_lock and ILOCK with their statistics, folio locks, the preemption points
+ * with their CPU cost, events and device I/O. Each hook runs in the calling task's
+ * actor; the host argument is the run.
+ *
+ * Lock order, asserted on every acquisition (kernel-semantics.md §1.6):
+ *   i_rwsem (rank 0) -> invalidate_lock (1) -> folio lock (2) -> ILOCK (3)
+ */
+#include "actors/hooks.h"
+
+#include "actors/task.h"
+#include "actors/trace.h"
+
+#include <xbt/asserts.h>
+
+#define XS_RANK_FOLIO 2
+
+static const int lock_rank[XS_LOCK_NR] = {0, 1, 3};
+static const char *const lock_name[XS_LOCK_NR] = {"i_rwsem", "invalidate_lock", "ILOCK"};
+
+static void held_check(struct xs_task *t, int rank, const char *what)
+{
+	unsigned int above = t->held & ~((1u << (rank + 1)) - 1);
+
+	xbt_assert(!above, "lock order: %s takes %s while holding rank mask 0x%x", t->name, what,
+		   t->held);
+}
+
+static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+	double t0 = xs_task_now(t), waited;
+
+	held_check(t, lock_rank[id], lock_name[id]);
+	run->events++;
+	if (xs_rwsem_would_block(&run->locks[id], mode == XS_LOCK_EXCL)) {
+		xs_cpu_pay_now(t);
+		t0 = xs_task_now(t);
+	}
+	if (mode == XS_LOCK_EXCL)
+		waited = xs_down_write(&run->locks[id]);
+	else
+		waited = xs_down_read(&run->locks[id]);
+	t->held |= 1u << lock_rank[id];
+	t->shared_since[id] = xs_task_now(t);
+	if (waited > 0)
+		xs_trace_span(&run->trace, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);
+	xs_run_tick(run);
+}
+
+static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+
+	if (xs_rwsem_has_waiters(&run->locks[id]))
+		xs_sched_sync(); /* the wake-up happens where the task is */
+	if (mode == XS_LOCK_EXCL) {
+		if (id != XS_LOCK_ILOCK)
+			xs_trace_span(&run->trace, t->id, "hold", lock_name[id],
+				      t->shared_since[id], xs_task_now(t), 0, 0);
+		xs_up_write(&run->locks[id]);
+	} else {
+		xs_up_read(&run->locks[id], t->shared_since[id]);
+	}
+	t->held &= ~(1u << lock_rank[id]);
+}
+
+static void host_folio_lock(void *host, uint64_t index)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+	double t0 = xs_task_now(t), waited;
+
+	held_check(t, XS_RANK_FOLIO, "a folio lock");
+	run->events++;
+	if (xs_folio_is_locked(&run->folios, index)) {
+		xs_cpu_pay_now(t);
+		t0 = xs_task_now(t);
+	}
+	waited = xs_folio_lock_wait(&run->folios, index, t->id);
+	t->held |= 1u << XS_RANK_FOLIO;
+	if (waited > 0)
+		xs_trace_span(&run->trace, t->id, "lock", "folio", t0, t0 + waited,
+			      index * run->fs.inode.i_mapping.page_bytes,
+			      run->fs.inode.i_mapping.page_bytes);
+	xs_run_tick(run);
+}
+
+static void host_folio_unlock(void *host, uint64_t index)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+
+	xs_cpu_pay(t); /* the work done under the folio lock */
+	if (run->folios.waiters)
+		xs_sched_sync();
+	xs_folio_unlock_index(&run->folios, index);
+	/* a task holds one folio lock at a time in this model */
+	t->held &= ~(1u << XS_RANK_FOLIO);
+}
+
+/* The scheduler hook: every modelled preemption point comes through here. */
+static void host_preempt(void *host, enum xs_point point, uint64_t off)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+	const struct xs_cpu_costs *c = &run->sc->cpu;
+	const struct xs_dist *d = NULL;
+
+	(void)off;
+	switch (point) {
+	case XS_PT_WRITE_MAPPED:
+		d = &c->iomap_begin;
+		break;
+	case XS_PT_WRITE_COPY:
+		/* the copy itself is charged by the writer's copy-in, under the folio lock */
+		d = &c->folio;
+		break;
+	case XS_PT_WRITE_CHUNK_DONE:
+		break;
+	case XS_PT_WRITE_END:
+		d = &c->iomap_end;
+		break;
+	case XS_PT_PUNCH:
+		d = &c->punch;
+		break;
+	case XS_PT_FAULT:
+		d = &c->fault;
+		break;
+	case XS_PT_FAULT_MAPPED:
+		t->faulted = true;
+		d = &c->page_mkwrite;
+		break;
+	case XS_PT_WB_FOLIO:
+		d = &c->wb_folio;
+		break;
+	case XS_PT_NR:
+		break;
+	}
+	if (d)
+		xs_cpu(t, d, 1);
+	run->events++;
+	xs_cpu_pay(t);
+}
+
+static void host_event(void *host, const struct xs_event *ev)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+	struct xs_evrec *e;
+
+	if (run->nevs == run->capevs) {
+		run->capevs = run->capevs ? run->capevs * 2 : 4096;
+		run->evs = realloc(run->evs, run->capevs * sizeof(*run->evs));
+		xbt_assert(run->evs, "out of memory");
+	}
+	e = &run->evs[run->nevs++];
+	e->t = xs_now();
+	e->task = t ? t->id : -1;
+	e->op = t ? t->op : 0;
+	e->kind = ev->kind;
+	e->off = ev->off_bytes;
+	e->len = ev->len_bytes;
+	if (t && ev->kind == XS_EV_SHORT_COPY)
+		run->res->short_copies++;
+}
+
+static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+	double t0;
+	uint64_t byte_off = bno * run->fs.mount.m_geo.blocksize;
+
+	run->events++;
+	xs_cpu_pay_now(t);
+	t0 = xs_task_now(t);
+	xs_device_write(run->dev, byte_off, len_bytes);
+	xs_trace_span(&run->trace, t->id, "io", "write", t0, xs_task_now(t), byte_off, len_bytes);
+	xs_run_tick(run);
+}
+
+const struct xs_host_ops xs_hooks_ops = {
+	.lock = host_lock,
+	.unlock = host_unlock,
+	.folio_lock = host_folio_lock,
+	.folio_unlock = host_folio_unlock,
+	.preempt = host_preempt,
+	.event = host_event,
+	.io = host_io,
+};
+
+void xs_hooks_init(struct xs_run *run)
+{
+	int i;
+
+	for (i = 0; i < XS_LOCK_NR; i++)
+		xs_rwsem_init(&run->locks[i], lock_name[i]);
+	xs_folio_locks_init(&run->folios);
+}
+
+void xs_hooks_collect(struct xs_run *run)
+{
+	struct xs_run_result *res = run->res;
+	int i;
+
+	for (i = 0; i < XS_LOCK_NR + 1; i++) {
+		const struct xs_lock_stats *ls =
+			i < XS_LOCK_NR ? &run->locks[i].stats : &run->folios.stats;
+
+		snprintf(res->locks[i].name, sizeof(res->locks[i].name), "%s",
+			 i < XS_LOCK_NR ? lock_name[i] : "folio");
+		res->locks[i].acquisitions = ls->acquisitions;
+		res->locks[i].contended = ls->contended;
+		res->locks[i].wait_s = ls->wait_s;
+		res->locks[i].max_wait_s = ls->max_wait_s;
+		res->locks[i].hold_s = ls->hold_s;
+	}
+}
+
+void xs_hooks_destroy(struct xs_run *run)
+{
+	int i;
+
+	for (i = 0; i < XS_LOCK_NR; i++)
+		xs_rwsem_destroy(&run->locks[i]);
+	xs_folio_locks_destroy(&run->folios);
+}

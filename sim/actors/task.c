@@ -1,0 +1,203 @@
+/*
+ * Tasks and their accounting: the simulated tasks of a run (one per actor, each with
+ * its own RNG stream), the CPU time they charge and pay, and the run's records that
+ * every module appends to (operations, latency samples, anomalies, invariant checks).
+ *
+ * The bottom of the actors' modules: it calls the scheduler (sched.h) and the trace,
+ * never a module that calls it.
+ *
+ * Simplification: every task has a CPU of its own (CPU costs are sleeps, not shared
+ * computation).
+ */
+#include "actors/task.h"
+
+#include "actors/trace.h"
+
+#include <simgrid/actor.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xbt/asserts.h>
+
+struct xs_task *xs_self(void)
+{
+	return sg_actor_self_get_data();
+}
+
+void xs_run_tick(struct xs_run *run)
+{
+	run->fs.inode.i_mapping.now_ns = (uint64_t)(xs_now() * 1e9);
+}
+
+uint64_t xs_task_mix_seed(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp)
+{
+	struct xs_task *t = calloc(1, sizeof(*t));
+
+	xbt_assert(t, "out of memory");
+	if (run->ntasks == run->captasks) {
+		run->captasks = run->captasks ? run->captasks * 2 : 16;
+		run->tasks = realloc(run->tasks, (size_t)run->captasks * sizeof(*run->tasks));
+		xbt_assert(run->tasks, "out of memory");
+	}
+	t->id = run->ntasks;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->run = run;
+	t->grp = grp;
+	t->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(t->rng,
+		    (unsigned long)xs_task_mix_seed(run->sc->seed * 1000003ULL + (uint64_t)t->id));
+	run->tasks[run->ntasks++] = t;
+	xs_park_register(&run->sched, &t->park);
+	xs_trace_thread_name(&run->trace, t->id, t->name);
+	return t;
+}
+
+void xs_cpu(struct xs_task *t, const struct xs_dist *d, double scale)
+{
+	t->cpu_debt += xs_dist_sample(d, t->rng) * scale;
+}
+
+/* xs_run_tick() for a task known to be running */
+static void task_tick(struct xs_task *t)
+{
+	t->run->fs.inode.i_mapping.now_ns = (uint64_t)(xs_task_now(t) * 1e9);
+}
+
+void xs_cpu_pay(struct xs_task *t)
+{
+	if (t->cpu_debt > 0) {
+		t->run->events++;
+		xs_sched_yield(t->cpu_debt);
+		t->cpu_debt = 0;
+	}
+	task_tick(t);
+}
+
+void xs_task_exit(struct xs_task *t)
+{
+	xs_sched_sync();
+	xs_park_exit(&t->park);
+	xs_wake_all(&t->run->tasks); /* the main actor joins the workers */
+}
+
+void xs_cpu_pay_now(struct xs_task *t)
+{
+	if (t->cpu_debt > 0)
+		t->run->events++;
+	xs_sleep(t->cpu_debt); /* what was deferred, then the charge */
+	t->cpu_debt = 0;
+	task_tick(t);
+}
+
+uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
+		     uint64_t len)
+{
+	struct xs_oprec *o;
+
+	if (run->nops == run->capops) {
+		run->capops = run->capops ? run->capops * 2 : 1024;
+		run->ops = realloc(run->ops, run->capops * sizeof(*run->ops));
+		xbt_assert(run->ops, "out of memory");
+	}
+	o = &run->ops[run->nops++];
+	o->task = t->id;
+	o->kind = kind;
+	o->off = off;
+	o->len = len;
+	o->done = 0;
+	o->t0 = xs_task_now(t);
+	o->t1 = o->t0;
+	t->op = run->nops; /* ids start at 1 */
+	return run->nops;
+}
+
+void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done)
+{
+	struct xs_oprec *o = &run->ops[id - 1];
+
+	o->done = done;
+	o->t1 = xs_now();
+}
+
+void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds)
+{
+	struct xs_samples *s = &run->lat[k];
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		xbt_assert(s->v, "out of memory");
+	}
+	s->v[s->n++] = seconds;
+}
+
+void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
+		    char *detail)
+{
+	struct xs_run_result *res = run->res;
+	struct xs_anomaly *a;
+
+	res->anomalies = realloc(res->anomalies, (res->nanomalies + 1) * sizeof(*res->anomalies));
+	xbt_assert(res->anomalies, "out of memory");
+	a = &res->anomalies[res->nanomalies++];
+	snprintf(a->kind, sizeof(a->kind), "%s", kind);
+	a->offset = off;
+	a->length = len;
+	a->sim_time_s = t;
+	a->detail = detail;
+}
+
+void xs_anomaly_addf(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	char *detail = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&detail, fmt, ap) < 0)
+		detail = NULL;
+	va_end(ap);
+	xs_anomaly_add(run, kind, off, len, t, detail);
+}
+
+void xs_run_check(struct xs_run *run)
+{
+	struct xs_err err = {0, ""};
+	int bad;
+
+	/*
+	 * The recount is O(records + folios + stored pages and blocks): do it every
+	 * (that sum) / 64 operations and at the end.
+	 * A violation persists until writeback or truncate repairs it, so it is still seen.
+	 */
+	{
+		uint64_t size = run->fs.inode.i_mapping.nr + run->fs.inode.i_df.if_nextents +
+				run->fs.inode.i_mapping.data.count + run->fs.disk.count;
+
+		/* amortised: about 64 records or folios of recount per operation */
+		if (++run->checks * 64 < size)
+			return;
+		run->checks = 0;
+	}
+	bad = xs_inode_check(&run->fs.inode, &err);
+	if (!bad)
+		bad = xs_inode_check_dirty_backing(&run->fs.inode, &err);
+	if (!bad) {
+		run->last_violation[0] = '\0';
+		return;
+	}
+	/* a violation that persists is one violation */
+	if (strcmp(run->last_violation, err.msg) == 0)
+		return;
+	snprintf(run->last_violation, sizeof(run->last_violation), "%s", err.msg);
+	run->res->invariant_violations++;
+	xs_anomaly_addf(run, "invariant", 0, 0, xs_now(), "%s", err.msg);
+}
