@@ -25,7 +25,7 @@ static void xs_blockgc_free_space(struct xs_inode *ip)
 	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 }
 
-int64_t xs_file_write(struct xs_inode *ip, uint64_t pos, uint64_t len,
+int64_t xs_file_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 		      const struct xs_user_buf *src)
 {
 	enum xs_lock_mode iolock = write_iolock_mode(ip);
@@ -57,7 +57,7 @@ write_retry:
 	return ret;
 }
 
-int64_t xs_file_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t *buf)
+int64_t xs_file_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf)
 {
 	int64_t ret;
 
@@ -71,9 +71,9 @@ int64_t xs_file_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t *b
  * Models truncate_setsize() -> truncate_pagecache(): set i_size, drop folios wholly
  * past the new size and zero the tail of the one straddling it.
  */
-static void xs_truncate_setsize(struct xs_inode *ip, uint64_t newsize)
+static void xs_truncate_setsize(struct xs_inode *ip, xs_off_t newsize)
 {
-	uint64_t oldsize = ip->i_size;
+	xs_off_t oldsize = ip->i_size;
 
 	ip->i_size = newsize;
 	if (newsize < oldsize)
@@ -81,10 +81,10 @@ static void xs_truncate_setsize(struct xs_inode *ip, uint64_t newsize)
 }
 
 /* Models xfs_setattr_size(); the caller holds i_rwsem and invalidate_lock EXCL. */
-static int xs_setattr_size(struct xs_inode *ip, uint64_t newsize)
+static int xs_setattr_size(struct xs_inode *ip, xs_off_t newsize)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t oldsize = ip->i_size;
+	xs_off_t oldsize = ip->i_size;
 	bool did_zeroing = false;
 	int error;
 
@@ -120,7 +120,7 @@ static int xs_setattr_size(struct xs_inode *ip, uint64_t newsize)
 	return 0;
 }
 
-int xs_file_truncate(struct xs_inode *ip, uint64_t newsize)
+int xs_file_truncate(struct xs_inode *ip, xs_off_t newsize)
 {
 	int error;
 
@@ -152,7 +152,7 @@ static int xs_flush_unmap_range(struct xs_inode *ip, uint64_t offset, uint64_t l
 static int xs_free_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t startoffset_fsb, endoffset_fsb;
+	xs_fileoff_t startoffset_fsb, endoffset_fsb;
 	int error;
 
 	if (len == 0)
@@ -181,10 +181,10 @@ static int xs_free_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len
 	return error;
 }
 
-int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, uint64_t offset, uint64_t len)
+int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, xs_off_t offset, xs_off_t len)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t new_size = 0;
+	xs_off_t new_size = 0;
 	int error = 0;
 
 	if (len == 0)
@@ -257,7 +257,7 @@ void xs_blockgc_scan(struct xs_inode *ip)
 	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 }
 
-uint64_t xs_inode_evict(struct xs_inode *ip)
+xs_filblks_t xs_inode_evict(struct xs_inode *ip)
 {
 	/* xfs_inactive(): linked inodes lose their post-EOF blocks */
 	if (xs_can_free_eofblocks(ip))

@@ -551,7 +551,7 @@ void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx)
 	}
 }
 
-void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len, uint8_t *buf)
+void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint8_t *buf)
 {
 	while (len) {
 		uint64_t idx = off / ps->unit_bytes;
@@ -597,7 +597,7 @@ static void unit_change(struct xs_pagestore *ps, size_t i, uint32_t in, uint32_t
 		unit_store(ps, i, page);
 }
 
-void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, const uint8_t *buf)
+void xs_pagestore_write(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, const uint8_t *buf)
 {
 	while (len) {
 		uint64_t idx = off / ps->unit_bytes;
@@ -625,8 +625,8 @@ static bool units_line_up(const struct xs_pagestore *a, uint64_t aoff, const str
 	return b->unit_bytes == unit && aoff % unit == 0 && boff % unit == 0 && len % unit == 0;
 }
 
-void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct xs_pagestore *src,
-		       uint64_t src_off, uint64_t len)
+void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct xs_pagestore *src,
+		       xs_off_t src_off, xs_off_t len)
 {
 	uint32_t unit = dst->unit_bytes;
 	uint8_t *bounce;
@@ -663,8 +663,8 @@ void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct 
 	free(bounce);
 }
 
-bool xs_pagestore_same(const struct xs_pagestore *a, uint64_t aoff, const struct xs_pagestore *b,
-		       uint64_t boff, uint64_t len)
+bool xs_pagestore_same(const struct xs_pagestore *a, xs_off_t aoff, const struct xs_pagestore *b,
+		       xs_off_t boff, xs_off_t len)
 {
 	uint32_t unit = a->unit_bytes;
 
@@ -683,7 +683,7 @@ bool xs_pagestore_same(const struct xs_pagestore *a, uint64_t aoff, const struct
 	return true;
 }
 
-void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len)
+void xs_pagestore_zero(struct xs_pagestore *ps, xs_off_t off, xs_off_t len)
 {
 	while (len) {
 		uint64_t idx = off / ps->unit_bytes;

@@ -60,23 +60,23 @@ uint8_t *xs_pagestore_get(struct xs_pagestore *ps, uint64_t idx);
 void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx);
 
 /* Copy bytes [off, off + len) of the store (units laid end to end) to or from buf. */
-void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len, uint8_t *buf);
-void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, const uint8_t *buf);
+void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint8_t *buf);
+void xs_pagestore_write(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, const uint8_t *buf);
 /*
  * Copy [src_off, src_off + len) of src to dst_off of dst (another store). Whole units
  * of equal size are copied as stored, without materialising their bytes.
  */
-void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct xs_pagestore *src,
-		       uint64_t src_off, uint64_t len);
+void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct xs_pagestore *src,
+		       xs_off_t src_off, xs_off_t len);
 /*
  * True when [aoff, aoff + len) of a and [boff, boff + len) of b are whole units of
  * equal size stored alike, so they hold the same bytes. False says nothing: the same
  * bytes may be stored differently (compare them then).
  */
-bool xs_pagestore_same(const struct xs_pagestore *a, uint64_t aoff, const struct xs_pagestore *b,
-		       uint64_t boff, uint64_t len);
+bool xs_pagestore_same(const struct xs_pagestore *a, xs_off_t aoff, const struct xs_pagestore *b,
+		       xs_off_t boff, xs_off_t len);
 /* Zero [off, off + len): whole units are dropped. */
-void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len);
+void xs_pagestore_zero(struct xs_pagestore *ps, xs_off_t off, xs_off_t len);
 
 /*
  * Recount: used slots equal count, every key is found by its own probe, every sparse
