@@ -403,7 +403,7 @@ XS_TEST_SUITE(test_iomap_writeback_hole)
 	test_cond("the hole folio is clean anyway",
 		  folio && !(folio->flags & (XS_FOLIO_DIRTY | XS_FOLIO_WRITEBACK)) &&
 			  pc->nr_dirty == 0 && pc->nr_writeback == 0);
-	test_cond("only one disk block holds data", fs.disk.count == 1 && ip->i_nblocks == 1);
+	test_cond("only one disk block holds data", fs.disk.units.count == 1 && ip->i_nblocks == 1);
 	drop_clean_cache(ip);
 	memset(z, 'b', sizeof(z));
 	test_cond("block 0 reads back as zeroes: the data is lost", read_zero(ip, 0, 64));
