@@ -59,7 +59,8 @@ size_t xs_hashtab_mem_bytes(const struct xs_hashtab *ht);
 /*
  * Recount from scratch: capacity a power of two (or 0 with nothing allocated), used
  * slots equal count, at most half the slots used, every key found by its own probe
- * (no empty slot or duplicate of it between its home slot and it). Returns 0 or -EUCLEAN with the problem in err.
+ * (no empty slot or duplicate of it between its home slot and it). Returns 0 or
+ * -EUCLEAN with the problem in err.
  */
 int xs_hashtab_check(const struct xs_hashtab *ht, struct xs_err *err);
 

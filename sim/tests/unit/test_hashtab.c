@@ -195,7 +195,8 @@ XS_TEST_SUITE(test_hashtab_basics)
 	for (k = 1; k <= 100; k += 2)
 		xs_hashtab_remove(&ht, k);
 	test_cond("after removing the odd keys the even ones remain",
-		  ht.count == 52 && !xs_hashtab_find(&ht, 51) && *(int *)xs_hashtab_find(&ht, 50) == 50);
+		  ht.count == 52 && !xs_hashtab_find(&ht, 51) &&
+			  *(int *)xs_hashtab_find(&ht, 50) == 50);
 	test_cond("check", xs_hashtab_check(&ht, NULL) == 0);
 	xs_hashtab_destroy(&ht);
 }
