@@ -336,7 +336,7 @@ xs_filblks_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, xs_off_t start_by
 
 	if (start_fsb >= end_fsb)
 		return 0;
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	if (!xs_iext_lookup_extent_before(ifp, &end_fsb, &icur, &got))
 		goto out_unlock;
 	while (got.br_startoff + got.br_blockcount > start_fsb) {
@@ -356,7 +356,7 @@ xs_filblks_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, xs_off_t start_by
 			break;
 	}
 out_unlock:
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return punched;
 }
 
@@ -600,7 +600,7 @@ int xs_bmapi_convert_delalloc(struct xs_inode *ip, xs_off_t offset_byte, struct 
 	xs_fileoff_t offset_fsb = xs_b_to_fsbt(ip->i_mount, offset_byte);
 	int error = 0;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	do {
 		error = xs_bmapi_convert_one_delalloc(ip, offset_fsb, imap);
 		if (error)
@@ -608,7 +608,7 @@ int xs_bmapi_convert_delalloc(struct xs_inode *ip, xs_off_t offset_byte, struct 
 	} while (imap->br_startoff + imap->br_blockcount <= offset_fsb);
 	if (seq)
 		*seq = ip->i_df.if_seq;
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;
 }
 
@@ -671,13 +671,13 @@ int xs_iomap_write_unwritten(struct xs_inode *ip, xs_off_t offset, xs_off_t coun
 	uint64_t count_fsb = xs_b_to_fsb(mp, offset + count) - offset_fsb;
 	xs_off_t new_size;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	xs_bmap_set_state(ip, offset_fsb, count_fsb, XS_EXT_NORM);
 	/* xfs_new_eof(): log the size up to the written end, never past i_size */
 	new_size = xs_min_u64(offset + count, ip->i_size);
 	if (new_size > ip->i_disk_size)
 		ip->i_disk_size = new_size;
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return 0;
 }
 
@@ -765,7 +765,7 @@ int xs_alloc_file_space(struct xs_inode *ip, xs_off_t offset, xs_off_t len)
 	xs_fileoff_t end = xs_b_to_fsb(mp, offset + len);
 	int error = 0;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	while (bno < end) {
 		struct xs_iext_cursor icur;
 		struct xs_bmbt_irec got, new;
@@ -819,7 +819,7 @@ int xs_alloc_file_space(struct xs_inode *ip, xs_off_t offset, xs_off_t len)
 		ip->i_diflags |= XS_DIFLAG_PREALLOC;
 		bno += alen;
 	}
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;
 }
 

@@ -69,9 +69,9 @@ struct xs_getbmap_rec {
 size_t xs_getbmap(struct xs_inode *ip, bool want_delalloc, struct xs_getbmap_rec *out, size_t max);
 
 /* fsxattr.nextents: incore records in extents format, on-disk extents in btree format. */
-uint64_t xs_fsxattr_nextents(const struct xs_inode *ip);
+uint64_t xs_file_fsxattr_nextents(const struct xs_inode *ip);
 
 /* stat.st_blocks in 512-byte units: real plus delalloc blocks. */
-uint64_t xs_stat_blocks(const struct xs_inode *ip);
+uint64_t xs_file_stat_blocks(const struct xs_inode *ip);
 
 #endif /* XS_FILE_H */

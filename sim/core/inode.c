@@ -70,13 +70,13 @@ void xs_fs_destroy(struct xs_fs *fs)
 	xs_mount_destroy(&fs->mount);
 }
 
-void xs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
+void xs_fs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	if (fs->ops && fs->ops->lock)
 		fs->ops->lock(fs->host, id, mode);
 }
 
-void xs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
+void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	if (fs->ops && fs->ops->unlock)
 		fs->ops->unlock(fs->host, id, mode);
@@ -94,7 +94,7 @@ void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index)
 		fs->ops->folio_unlock(fs->host, index);
 }
 
-void xs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes)
+void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes)
 {
 	if (fs->ops && fs->ops->preempt)
 		fs->ops->preempt(fs->host, point, off_bytes);

@@ -53,7 +53,7 @@ enum xs_lock_mode { XS_LOCK_SHARED = 0, XS_LOCK_EXCL = 1 };
 
 /*
  * Modelled preemption points: where another task may run in between (DESIGN.md §9).
- * Every one goes through xs_preempt(), so a scheduler can be added in one place.
+ * Every one goes through xs_fs_preempt(), so a scheduler can be added in one place.
  */
 enum xs_point {
 	XS_PT_WRITE_MAPPED = 0, /* after iomap_begin, before the first folio */
@@ -146,12 +146,16 @@ int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_
 	       const struct xs_host_ops *ops, void *host, struct xs_err *err);
 void xs_fs_destroy(struct xs_fs *fs);
 
-/* Host hooks (no-ops when the fs has no host). */
-void xs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
-void xs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
+/*
+ * Host hooks (no-ops when the fs has no host). xs_fs_lock / xs_fs_unlock take one of
+ * the inode's locks as xfs_ilock() / xfs_iunlock() do (IOLOCK, MMAPLOCK, ILOCK);
+ * xs_folio_lock / xs_folio_unlock model folio_lock() / folio_unlock().
+ */
+void xs_fs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
+void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
 void xs_folio_lock(struct xs_fs *fs, xs_pgoff_t index);
 void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index);
-void xs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes);
+void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes);
 void xs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes);
 
 /*

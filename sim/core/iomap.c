@@ -65,7 +65,7 @@ int xs_buffered_write_iomap_begin(struct xs_inode *ip, xs_off_t offset, xs_off_t
 	bool eof;
 	int error = 0;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	eof = !xs_iext_lookup_extent(&ip->i_df, offset_fsb, &icur, &imap);
 	if (eof)
 		imap.br_startoff = end_fsb; /* fake hole until the end */
@@ -125,11 +125,11 @@ int xs_buffered_write_iomap_begin(struct xs_inode *ip, xs_off_t offset, xs_off_t
 found_imap:
 	xs_bmbt_to_iomap(ip, iomap, &imap, iomap_flags, ip->i_df.if_seq);
 out_unlock:
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;
 
 convert_delay:
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	xs_truncate_pagecache_range(ip, offset, UINT64_MAX);
 	{
 		uint32_t seq;
@@ -160,12 +160,12 @@ static void xs_write_end_truncate_punch(struct xs_inode *ip, xs_off_t start_byte
 					bool locked)
 {
 	if (locked)
-		xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+		xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 	xs_truncate_pagecache_range(ip, start_byte, end_byte - 1);
-	xs_preempt(ip->i_fs, XS_PT_PUNCH, start_byte);
+	xs_fs_preempt(ip->i_fs, XS_PT_PUNCH, start_byte);
 	xs_bmap_punch_delalloc_range(ip, start_byte, end_byte);
 	if (locked)
-		xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 }
 
 int xs_buffered_write_iomap_end(struct xs_inode *ip, xs_off_t pos, xs_off_t length,
@@ -197,9 +197,9 @@ int xs_buffered_write_iomap_end(struct xs_inode *ip, xs_off_t pos, xs_off_t leng
 			/* zeroing callers already hold invalidate_lock */
 			xs_iomap_write_delalloc_release(ip, start_byte, end_byte);
 		} else {
-			xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+			xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 			xs_iomap_write_delalloc_release(ip, start_byte, end_byte);
-			xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+			xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 		}
 		break;
 	case XS_PUNCH_NONE:
@@ -301,7 +301,7 @@ void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint32_t b;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 	for (b = 0; b < pc->blocks_per_folio; b++) {
 		uint32_t off = b * pc->block_bytes;
 		xs_fileoff_t file_block =
@@ -315,7 +315,7 @@ void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
 		xs_read_block(ip, folio, off, &map, file_block);
 		xs_folio_set_range_uptodate(pc, folio, off, pc->block_bytes);
 	}
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 }
 
 /*
@@ -424,7 +424,7 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 			status = -EFAULT;
 			break;
 		}
-		xs_preempt(ip->i_fs, XS_PT_WRITE_COPY, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_COPY, pos);
 		folio = xs_iomap_write_begin(ip, iomap, pos, bytes);
 		if (!folio)
 			break; /* stale: remap */
@@ -438,7 +438,7 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 		if (ok && pos + copied > ip->i_size)
 			ip->i_size = pos + copied;
 		xs_folio_unlock(ip->i_fs, folio->index);
-		xs_preempt(ip->i_fs, XS_PT_WRITE_CHUNK_DONE, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_CHUNK_DONE, pos);
 		if (!ok || copied == 0) {
 			xs_iomap_write_failed(ip, pos, bytes);
 			if (copied) {
@@ -472,9 +472,9 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, xs_off_t pos, xs_off_t
 			break;
 		}
 		length = xs_min_u64(len, iomap.offset + iomap.length - pos);
-		xs_preempt(ip->i_fs, XS_PT_WRITE_MAPPED, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_MAPPED, pos);
 		processed = xs_iomap_write_iter(ip, &iomap, pos, length, src, pos - start);
-		xs_preempt(ip->i_fs, XS_PT_WRITE_END, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_END, pos);
 		xs_buffered_write_iomap_end(ip, pos, length,
 					    processed > 0 ? (uint64_t)processed : 0, XS_IOMAP_WRITE,
 					    &iomap);
@@ -550,14 +550,14 @@ static int xs_filemap_fault(struct xs_inode *ip, uint64_t index)
 		folio->flags |= XS_FOLIO_PTE_MAPPED;
 		return 0;
 	}
-	xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
+	xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
 	xs_folio_lock(ip->i_fs, index);
 	folio = xs_pagecache_get(pc, index);
 	if (!(folio->flags & XS_FOLIO_UPTODATE))
 		xs_iomap_read_folio(ip, folio);
 	folio->flags |= XS_FOLIO_PTE_MAPPED;
 	xs_folio_unlock(ip->i_fs, index);
-	xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
 	return 0;
 }
 
@@ -578,7 +578,7 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 	enum xs_lock_mode lm =
 		p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_EXCL : XS_LOCK_SHARED;
 
-	xs_lock(ip->i_fs, lk, lm);
+	xs_fs_lock(ip->i_fs, lk, lm);
 	xs_folio_lock(ip->i_fs, index);
 	folio = xs_pagecache_lookup(pc, index);
 	/* folio_mkwrite_check_truncate() */
@@ -599,7 +599,7 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 						      XS_IOMAP_WRITE | XS_IOMAP_FAULT, &iomap);
 		if (error)
 			goto out_unlock;
-		xs_preempt(ip->i_fs, XS_PT_FAULT_MAPPED, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_FAULT_MAPPED, pos);
 		length = xs_min_u64(end - pos, iomap.offset + iomap.length - pos);
 		/* iomap_folio_mkwrite_iter(): folio_mark_dirty() -> every block dirty */
 		xs_folio_mark_dirty_range(pc, folio, 0, pc->page_bytes);
@@ -612,7 +612,7 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 	folio->flags |= XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE;
 out_unlock:
 	xs_folio_unlock(ip->i_fs, index);
-	xs_unlock(ip->i_fs, lk, lm);
+	xs_fs_unlock(ip->i_fs, lk, lm);
 	return error;
 }
 
@@ -632,7 +632,7 @@ int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_
 			xs_folio_write(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
 			return 0;
 		}
-		xs_preempt(ip->i_fs, XS_PT_FAULT, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_FAULT, pos);
 		if (!folio || !(folio->flags & XS_FOLIO_UPTODATE)) {
 			error = xs_filemap_fault(ip, index);
 			if (error)
@@ -729,7 +729,7 @@ static void xs_iomap_zero_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint
 	}
 }
 
-int xs_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *did_zero)
+int xs_iomap_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *did_zero)
 {
 	uint64_t end = pos + len;
 	bool flushed = false;

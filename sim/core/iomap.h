@@ -86,7 +86,7 @@ int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t
  * Models iomap_zero_range() with xfs ops: zero [pos, pos + len) where it is not
  * already zero on disk. *did_zero (may be NULL) tells whether any folio was dirtied.
  */
-int xs_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *did_zero);
+int xs_iomap_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *did_zero);
 
 /*
  * Models truncate_pagecache_range(start, end inclusive): remove folios wholly inside,

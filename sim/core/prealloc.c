@@ -138,9 +138,9 @@ xs_filblks_t xs_free_eofblocks(struct xs_inode *ip)
 		ip->i_flags &= ~XS_IEOFBLOCKS;
 		return removed;
 	}
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	removed = xs_bunmapi(ip, end_fsb, (1ULL << 54) - end_fsb);
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	ip->i_flags &= ~XS_IEOFBLOCKS;
 	return removed;
 }

@@ -267,12 +267,12 @@ void xs_add_fdblocks(struct xs_mount *mp, xs_filblks_t delta)
 	mp->m_fdblocks += (int64_t)delta;
 }
 
-xs_filblks_t xs_statfs_blocks(const struct xs_mount *mp)
+xs_filblks_t xs_mount_statfs_blocks(const struct xs_mount *mp)
 {
 	return mp->m_geo.dblocks - mp->m_geo.logblocks;
 }
 
-xs_filblks_t xs_statfs_bavail(const struct xs_mount *mp)
+xs_filblks_t xs_mount_statfs_bavail(const struct xs_mount *mp)
 {
 	int64_t v = mp->m_fdblocks - (int64_t)mp->m_alloc_set_aside;
 

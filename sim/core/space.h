@@ -127,8 +127,8 @@ int xs_dec_fdblocks(struct xs_mount *mp, xs_filblks_t delta);
 void xs_add_fdblocks(struct xs_mount *mp, xs_filblks_t delta);
 
 /* statfs figures: f_blocks and f_bavail (== f_bfree), in blocks. */
-xs_filblks_t xs_statfs_blocks(const struct xs_mount *mp);
-xs_filblks_t xs_statfs_bavail(const struct xs_mount *mp);
+xs_filblks_t xs_mount_statfs_blocks(const struct xs_mount *mp);
+xs_filblks_t xs_mount_statfs_bavail(const struct xs_mount *mp);
 
 /* Models xfs_bmap_worst_indlen(): worst-case bmbt blocks to map len blocks. */
 xs_filblks_t xs_bmap_worst_indlen(const struct xs_mount *mp, xs_filblks_t len);

@@ -38,7 +38,7 @@ static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, xs_fileoff_t o
 
 	if (xs_imap_valid(ip, wpc, offset_fsb))
 		return 0;
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 	if (!xs_iext_lookup_extent(&ip->i_df, offset_fsb, &icur, &imap)) {
 		imap.br_startoff = offset_fsb;
 		imap.br_startblock = XS_HOLESTARTBLOCK;
@@ -51,7 +51,7 @@ static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, xs_fileoff_t o
 		imap.br_state = XS_EXT_NORM;
 	}
 	wpc->data_seq = ip->i_df.if_seq;
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 	if (xs_irec_is_delay(&imap)) {
 		uint32_t seq;
 
@@ -194,7 +194,7 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 		if (i >= pc->nr || pc->folios[i]->index > last)
 			break;
 		index = pc->folios[i]->index;
-		xs_preempt(ip->i_fs, XS_PT_WB_FOLIO, index * pc->page_bytes);
+		xs_fs_preempt(ip->i_fs, XS_PT_WB_FOLIO, index * pc->page_bytes);
 		xs_folio_lock(ip->i_fs, index);
 		folio = xs_pagecache_lookup(pc, index);
 		if (folio && (folio->flags & XS_FOLIO_DIRTY)) {
