@@ -12,7 +12,6 @@
 #include <simgrid/cond.h>
 #include <simgrid/engine.h>
 #include <simgrid/mutex.h>
-#include <stdlib.h>
 #include <string.h>
 #include <xbt/asserts.h>
 
@@ -162,66 +161,29 @@ void xs_up_write(struct xs_rwsem *sem)
 
 /* ---- folio locks ---- */
 
-static size_t fl_slot(const struct xs_folio_locks *fl, uint64_t key)
-{
-	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (fl->cap - 1);
-
-	while (fl->locked[i] && fl->locked[i] != key)
-		i = (i + 1) & (fl->cap - 1);
-	return i;
-}
-
 void xs_folio_locks_init(struct xs_folio_locks *fl)
 {
 	memset(fl, 0, sizeof(*fl));
 	fl->mutex = sg_mutex_init();
 	fl->cond = sg_cond_init();
-	fl->cap = 256;
-	fl->locked = calloc(fl->cap, sizeof(*fl->locked));
-	fl->owner = calloc(fl->cap, sizeof(*fl->owner));
-	xbt_assert(fl->locked && fl->owner, "out of memory");
+	xs_hashtab_init(&fl->locked, sizeof(int));
 }
 
 void xs_folio_locks_destroy(struct xs_folio_locks *fl)
 {
-	free(fl->locked);
-	free(fl->owner);
+	xs_hashtab_destroy(&fl->locked);
 	sg_cond_destroy(fl->cond);
 	sg_mutex_destroy(fl->mutex);
 }
 
 bool xs_folio_is_locked(const struct xs_folio_locks *fl, uint64_t index)
 {
-	return fl->locked[fl_slot(fl, index + 1)] != 0;
+	return xs_hashtab_find(&fl->locked, index) != NULL;
 }
 
 static void fl_insert(struct xs_folio_locks *fl, uint64_t index, int owner)
 {
-	size_t i;
-
-	if ((fl->count + 1) * 2 > fl->cap) {
-		uint64_t *ok = fl->locked;
-		int *oo = fl->owner;
-		size_t ocap = fl->cap, j;
-
-		fl->cap *= 2;
-		fl->locked = calloc(fl->cap, sizeof(*fl->locked));
-		fl->owner = calloc(fl->cap, sizeof(*fl->owner));
-		xbt_assert(fl->locked && fl->owner, "out of memory");
-		for (j = 0; j < ocap; j++) {
-			if (ok[j]) {
-				i = fl_slot(fl, ok[j]);
-				fl->locked[i] = ok[j];
-				fl->owner[i] = oo[j];
-			}
-		}
-		free(ok);
-		free(oo);
-	}
-	i = fl_slot(fl, index + 1);
-	fl->locked[i] = index + 1;
-	fl->owner[i] = owner;
-	fl->count++;
+	*(int *)xs_hashtab_insert(&fl->locked, index, NULL) = owner;
 }
 
 bool xs_folio_trylock(struct xs_folio_locks *fl, uint64_t index, int owner)
@@ -246,9 +208,9 @@ double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner)
 	fl->waiters++;
 	sg_mutex_lock(fl->mutex);
 	if (xs_folio_is_locked(fl, index)) {
-		size_t i = fl_slot(fl, index + 1);
+		const int *holder = xs_hashtab_find(&fl->locked, index);
 
-		xbt_assert(fl->owner[i] != owner, "folio %llu locked twice by task %d",
+		xbt_assert(*holder != owner, "folio %llu locked twice by task %d",
 			   (unsigned long long)index, owner);
 		fl->stats.contended++;
 	}
@@ -270,28 +232,9 @@ double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner)
 
 void xs_folio_unlock_index(struct xs_folio_locks *fl, uint64_t index)
 {
-	size_t i, j;
+	bool was_locked = xs_hashtab_remove(&fl->locked, index);
 
-	i = fl_slot(fl, index + 1);
-	xbt_assert(fl->locked[i], "unlock of unlocked folio %llu", (unsigned long long)index);
-	fl->locked[i] = 0;
-	fl->count--;
-	/* backward-shift deletion */
-	j = i;
-	for (;;) {
-		size_t home;
-
-		j = (j + 1) & (fl->cap - 1);
-		if (!fl->locked[j])
-			break;
-		home = (size_t)((fl->locked[j] * 0x9E3779B97F4A7C15ULL) >> 20) & (fl->cap - 1);
-		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
-			fl->locked[i] = fl->locked[j];
-			fl->owner[i] = fl->owner[j];
-			fl->locked[j] = 0;
-			i = j;
-		}
-	}
+	xbt_assert(was_locked, "unlock of unlocked folio %llu", (unsigned long long)index);
 	if (!fl->waiters)
 		return;
 	xs_wake_all(fl);

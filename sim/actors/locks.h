@@ -10,6 +10,8 @@
 #ifndef XS_LOCKS_H
 #define XS_LOCKS_H
 
+#include "core/hashtab.h"
+
 #include <simgrid/forward.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,11 +55,8 @@ bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write);
 struct xs_folio_locks {
 	sg_mutex_t mutex;
 	sg_cond_t cond;
-	uint64_t *locked; /* open-addressing set of index + 1 */
-	int *owner;
-	size_t cap;
-	size_t count;
-	int waiters; /* tasks blocked in xs_folio_lock_wait */
+	struct xs_hashtab locked; /* folio index -> owner task (int), locked folios only */
+	int waiters;		  /* tasks blocked in xs_folio_lock_wait */
 	struct xs_lock_stats stats;
 };
 

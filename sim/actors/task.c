@@ -180,7 +180,7 @@ void xs_run_check(struct xs_run *run)
 	 */
 	{
 		uint64_t size = run->fs.inode.i_mapping.nr + run->fs.inode.i_df.if_nextents +
-				run->fs.inode.i_mapping.data.count + run->fs.disk.count;
+				run->fs.inode.i_mapping.data.units.count + run->fs.disk.units.count;
 
 		/* amortised: about 64 records or folios of recount per operation */
 		if (++run->checks * 64 < size)

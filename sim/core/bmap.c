@@ -33,7 +33,7 @@ static void xs_mod_delalloc(struct xs_inode *ip, int64_t data_delta, int64_t ind
 	XS_ASSERT(ip->i_mount->m_delalloc_blks >= 0);
 }
 
-void xs_trim_extent(struct xs_bmbt_irec *irec, uint64_t bno, uint64_t len)
+void xs_trim_extent(struct xs_bmbt_irec *irec, xs_fileoff_t bno, xs_filblks_t len)
 {
 	uint64_t end = bno + len, distance;
 
@@ -53,8 +53,8 @@ void xs_trim_extent(struct xs_bmbt_irec *irec, uint64_t bno, uint64_t len)
 		irec->br_blockcount -= irec->br_startoff + irec->br_blockcount - end;
 }
 
-void xs_bmapi_read(struct xs_inode *ip, uint64_t bno, uint64_t len, struct xs_bmbt_irec *mval,
-		   int *nmap)
+void xs_bmapi_read(struct xs_inode *ip, xs_fileoff_t bno, xs_filblks_t len,
+		   struct xs_bmbt_irec *mval, int *nmap)
 {
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got;
@@ -97,7 +97,8 @@ static void xs_bmap_update_format(struct xs_inode *ip)
 	if (ip->i_df_nextents > mp->m_iext_max_inline)
 		need = (ip->i_df_nextents + mp->m_bmap_dmxr[0] - 1) / mp->m_bmap_dmxr[0];
 	while (ip->i_bmbt_blocks < need) {
-		uint64_t bno, len, target = XS_NULLFSBLOCK;
+		xs_fsblock_t bno, target = XS_NULLFSBLOCK;
+		xs_filblks_t len;
 		int error;
 
 		if (ip->i_bmbt_blocks)
@@ -185,8 +186,9 @@ static void xs_bmap_add_extent_hole_delay(struct xs_inode *ip, struct xs_iext_cu
 	}
 }
 
-int xs_bmapi_reserve_delalloc(struct xs_inode *ip, uint64_t off, uint64_t len, uint64_t prealloc,
-			      struct xs_bmbt_irec *got, struct xs_iext_cursor *icur, bool eof)
+int xs_bmapi_reserve_delalloc(struct xs_inode *ip, xs_fileoff_t off, xs_filblks_t len,
+			      xs_filblks_t prealloc, struct xs_bmbt_irec *got,
+			      struct xs_iext_cursor *icur, bool eof)
 {
 	struct xs_mount *mp = ip->i_mount;
 	uint64_t alen, indlen;
@@ -262,8 +264,8 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_ifork *ifp = &ip->i_df;
 	struct xs_bmbt_irec new;
-	uint64_t del_endoff = del->br_startoff + del->br_blockcount;
-	uint64_t got_endoff = got->br_startoff + got->br_blockcount;
+	xs_fileoff_t del_endoff = del->br_startoff + del->br_blockcount;
+	xs_fileoff_t got_endoff = got->br_startoff + got->br_blockcount;
 	uint64_t da_old = xs_startblockval(got->br_startblock), da_new = 0;
 	uint64_t got_indlen, new_indlen, stolen = 0, da_diff;
 	bool lf = got->br_startoff == del->br_startoff;
@@ -321,19 +323,20 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
 	xs_mod_delalloc(ip, -(int64_t)del->br_blockcount, -(int64_t)da_diff);
 }
 
-uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte)
+xs_filblks_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, xs_off_t start_byte,
+					  xs_off_t end_byte)
 {
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_ifork *ifp = &ip->i_df;
-	uint64_t start_fsb = xs_b_to_fsbt(mp, start_byte);
-	uint64_t end_fsb = xs_b_to_fsb(mp, end_byte);
+	xs_fileoff_t start_fsb = xs_b_to_fsbt(mp, start_byte);
+	xs_fileoff_t end_fsb = xs_b_to_fsb(mp, end_byte);
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got, del;
-	uint64_t punched = 0;
+	xs_filblks_t punched = 0;
 
 	if (start_fsb >= end_fsb)
 		return 0;
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	if (!xs_iext_lookup_extent_before(ifp, &end_fsb, &icur, &got))
 		goto out_unlock;
 	while (got.br_startoff + got.br_blockcount > start_fsb) {
@@ -353,7 +356,7 @@ uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte, 
 			break;
 	}
 out_unlock:
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return punched;
 }
 
@@ -510,7 +513,7 @@ static uint64_t xs_bmap_adjacent(struct xs_inode *ip, const struct xs_iext_curso
 	struct xs_bmbt_irec prev, got;
 	bool have_prev = xs_iext_peek_prev_extent(&ip->i_df, icur, &prev) &&
 			 !xs_isnullstartblock(prev.br_startblock);
-	uint64_t prevbno = XS_NULLFSBLOCK, gotbno = XS_NULLFSBLOCK;
+	xs_fsblock_t prevbno = XS_NULLFSBLOCK, gotbno = XS_NULLFSBLOCK;
 	uint64_t prevdiff = 0, gotdiff = 0, adjust;
 
 	if (have_prev) {
@@ -558,13 +561,14 @@ static uint64_t xs_bmap_adjacent(struct xs_inode *ip, const struct xs_iext_curso
 }
 
 /* One round of xfs_bmapi_convert_one_delalloc(). */
-static int xs_bmapi_convert_one_delalloc(struct xs_inode *ip, uint64_t offset_fsb,
+static int xs_bmapi_convert_one_delalloc(struct xs_inode *ip, xs_fileoff_t offset_fsb,
 					 struct xs_bmbt_irec *imap)
 {
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got, new;
-	uint64_t bno, len;
+	xs_fsblock_t bno;
+	xs_filblks_t len;
 	int error;
 
 	if (!xs_iext_lookup_extent(&ip->i_df, offset_fsb, &icur, &got) ||
@@ -590,13 +594,13 @@ static int xs_bmapi_convert_one_delalloc(struct xs_inode *ip, uint64_t offset_fs
 	return 0;
 }
 
-int xs_bmapi_convert_delalloc(struct xs_inode *ip, uint64_t offset_byte, struct xs_bmbt_irec *imap,
+int xs_bmapi_convert_delalloc(struct xs_inode *ip, xs_off_t offset_byte, struct xs_bmbt_irec *imap,
 			      uint32_t *seq)
 {
-	uint64_t offset_fsb = xs_b_to_fsbt(ip->i_mount, offset_byte);
+	xs_fileoff_t offset_fsb = xs_b_to_fsbt(ip->i_mount, offset_byte);
 	int error = 0;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	do {
 		error = xs_bmapi_convert_one_delalloc(ip, offset_fsb, imap);
 		if (error)
@@ -604,7 +608,7 @@ int xs_bmapi_convert_delalloc(struct xs_inode *ip, uint64_t offset_byte, struct 
 	} while (imap->br_startoff + imap->br_blockcount <= offset_fsb);
 	if (seq)
 		*seq = ip->i_df.if_seq;
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;
 }
 
@@ -660,20 +664,20 @@ static void xs_bmap_set_state(struct xs_inode *ip, uint64_t start, uint64_t len,
 	xs_bmap_update_format(ip);
 }
 
-int xs_iomap_write_unwritten(struct xs_inode *ip, uint64_t offset, uint64_t count)
+int xs_iomap_write_unwritten(struct xs_inode *ip, xs_off_t offset, xs_off_t count)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t offset_fsb = xs_b_to_fsbt(mp, offset);
+	xs_fileoff_t offset_fsb = xs_b_to_fsbt(mp, offset);
 	uint64_t count_fsb = xs_b_to_fsb(mp, offset + count) - offset_fsb;
-	uint64_t new_size;
+	xs_off_t new_size;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	xs_bmap_set_state(ip, offset_fsb, count_fsb, XS_EXT_NORM);
 	/* xfs_new_eof(): log the size up to the written end, never past i_size */
 	new_size = xs_min_u64(offset + count, ip->i_size);
 	if (new_size > ip->i_disk_size)
 		ip->i_disk_size = new_size;
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return 0;
 }
 
@@ -683,8 +687,8 @@ static void xs_bmap_del_extent_real(struct xs_inode *ip, struct xs_iext_cursor *
 {
 	struct xs_ifork *ifp = &ip->i_df;
 	struct xs_bmbt_irec g = *got;
-	uint64_t del_endoff = del->br_startoff + del->br_blockcount;
-	uint64_t got_endoff = got->br_startoff + got->br_blockcount;
+	xs_fileoff_t del_endoff = del->br_startoff + del->br_blockcount;
+	xs_fileoff_t got_endoff = got->br_startoff + got->br_blockcount;
 	bool lf = got->br_startoff == del->br_startoff, rf = got_endoff == del_endoff;
 
 	if (lf && rf) {
@@ -717,7 +721,7 @@ static void xs_bmap_del_extent_real(struct xs_inode *ip, struct xs_iext_cursor *
 	ip->i_nblocks -= del->br_blockcount;
 }
 
-uint64_t xs_bunmapi(struct xs_inode *ip, uint64_t start_fsb, uint64_t len_fsb)
+xs_filblks_t xs_bunmapi(struct xs_inode *ip, xs_fileoff_t start_fsb, xs_filblks_t len_fsb)
 {
 	struct xs_ifork *ifp = &ip->i_df;
 	struct xs_iext_cursor icur;
@@ -754,14 +758,14 @@ uint64_t xs_bunmapi(struct xs_inode *ip, uint64_t start_fsb, uint64_t len_fsb)
 	return done;
 }
 
-int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
+int xs_alloc_file_space(struct xs_inode *ip, xs_off_t offset, xs_off_t len)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t bno = xs_b_to_fsbt(mp, offset);
-	uint64_t end = xs_b_to_fsb(mp, offset + len);
+	xs_fileoff_t bno = xs_b_to_fsbt(mp, offset);
+	xs_fileoff_t end = xs_b_to_fsb(mp, offset + len);
 	int error = 0;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	while (bno < end) {
 		struct xs_iext_cursor icur;
 		struct xs_bmbt_irec got, new;
@@ -815,11 +819,11 @@ int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 		ip->i_diflags |= XS_DIFLAG_PREALLOC;
 		bno += alen;
 	}
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;
 }
 
-uint64_t xs_bmap_count_indlen(struct xs_inode *ip)
+xs_filblks_t xs_bmap_count_indlen(struct xs_inode *ip)
 {
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got;

@@ -28,15 +28,15 @@ static inline bool xs_irec_is_delay(const struct xs_bmbt_irec *r)
 }
 
 /* Models xfs_trim_extent(): trim irec to [bno, bno + len); blockcount 0 if disjoint. */
-void xs_trim_extent(struct xs_bmbt_irec *irec, uint64_t bno, uint64_t len);
+void xs_trim_extent(struct xs_bmbt_irec *irec, xs_fileoff_t bno, xs_filblks_t len);
 
 /*
  * Models xfs_bmapi_read(): up to *nmap mappings covering [bno, bno + len), holes as
  * HOLESTARTBLOCK records, delalloc with a null startblock (indlen kept). Returns the
  * number in *nmap.
  */
-void xs_bmapi_read(struct xs_inode *ip, uint64_t bno, uint64_t len, struct xs_bmbt_irec *mval,
-		   int *nmap);
+void xs_bmapi_read(struct xs_inode *ip, xs_fileoff_t bno, xs_filblks_t len,
+		   struct xs_bmbt_irec *mval, int *nmap);
 
 /*
  * Models xfs_bmapi_reserve_delalloc(): reserve [off, off + len) plus prealloc blocks
@@ -45,8 +45,9 @@ void xs_bmapi_read(struct xs_inode *ip, uint64_t bno, uint64_t len, struct xs_bm
  * the reserved piece (before any merge) and *icur points at the merged record.
  * Returns 0 or -ENOSPC.
  */
-int xs_bmapi_reserve_delalloc(struct xs_inode *ip, uint64_t off, uint64_t len, uint64_t prealloc,
-			      struct xs_bmbt_irec *got, struct xs_iext_cursor *icur, bool eof);
+int xs_bmapi_reserve_delalloc(struct xs_inode *ip, xs_fileoff_t off, xs_filblks_t len,
+			      xs_filblks_t prealloc, struct xs_bmbt_irec *got,
+			      struct xs_iext_cursor *icur, bool eof);
 
 /*
  * Models xfs_bmap_del_extent_delay(): remove del (inside the delalloc record got at
@@ -59,7 +60,8 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
  * Models xfs_bmap_punch_delalloc_range(): remove every delalloc block in
  * [floor(start/bs), ceil(end/bs)); real extents are left alone. Returns blocks punched.
  */
-uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte);
+xs_filblks_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, xs_off_t start_byte,
+					  xs_off_t end_byte);
 
 /*
  * Models xfs_bmapi_convert_delalloc(): allocate real (unwritten) blocks for the whole
@@ -67,7 +69,7 @@ uint64_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, uint64_t start_byte, 
  * *imap is the real record covering offset_byte, *seq the fork's if_seq afterwards.
  * Returns 0, -ENOSPC, or -EAGAIN when no delalloc or real record covers the offset.
  */
-int xs_bmapi_convert_delalloc(struct xs_inode *ip, uint64_t offset_byte, struct xs_bmbt_irec *imap,
+int xs_bmapi_convert_delalloc(struct xs_inode *ip, xs_off_t offset_byte, struct xs_bmbt_irec *imap,
 			      uint32_t *seq);
 
 /*
@@ -75,22 +77,22 @@ int xs_bmapi_convert_delalloc(struct xs_inode *ip, uint64_t offset_byte, struct 
  * [offset, offset + count) to written and move i_disk_size up to offset + count
  * (not past i_size). Returns 0 or -ENOSPC.
  */
-int xs_iomap_write_unwritten(struct xs_inode *ip, uint64_t offset, uint64_t count);
+int xs_iomap_write_unwritten(struct xs_inode *ip, xs_off_t offset, xs_off_t count);
 
 /*
  * Models xfs_bunmapi() over [start_fsb, start_fsb + len_fsb): delalloc records are
  * removed (xfs_bmap_del_extent_delay), real ones freed. Returns blocks unmapped.
  */
-uint64_t xs_bunmapi(struct xs_inode *ip, uint64_t start_fsb, uint64_t len_fsb);
+xs_filblks_t xs_bunmapi(struct xs_inode *ip, xs_fileoff_t start_fsb, xs_filblks_t len_fsb);
 
 /*
  * Models xfs_alloc_file_space(): unwritten extents over the holes and delalloc of
  * [offset, offset + len), bytes. Sets XS_DIFLAG_PREALLOC. Returns 0 or -ENOSPC (what
  * was allocated before running out stays).
  */
-int xs_alloc_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len);
+int xs_alloc_file_space(struct xs_inode *ip, xs_off_t offset, xs_off_t len);
 
 /* Sum of delalloc indlen reservations in the fork (for checks). */
-uint64_t xs_bmap_count_indlen(struct xs_inode *ip);
+xs_filblks_t xs_bmap_count_indlen(struct xs_inode *ip);
 
 #endif /* XS_BMAP_H */

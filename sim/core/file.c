@@ -19,13 +19,13 @@ static enum xs_lock_mode write_iolock_mode(struct xs_inode *ip)
 /* xfs_blockgc_free_space() for the one inode: a synchronous post-EOF trim. */
 static void xs_blockgc_free_space(struct xs_inode *ip)
 {
-	xs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 	if ((ip->i_flags & XS_IEOFBLOCKS) && xs_can_free_eofblocks(ip))
 		xs_free_eofblocks(ip);
-	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 }
 
-int64_t xs_file_write(struct xs_inode *ip, uint64_t pos, uint64_t len,
+int64_t xs_file_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 		      const struct xs_user_buf *src)
 {
 	enum xs_lock_mode iolock = write_iolock_mode(ip);
@@ -37,33 +37,33 @@ int64_t xs_file_write(struct xs_inode *ip, uint64_t pos, uint64_t len,
 	if (pos + len < pos || pos + len > ip->i_mount->m_maxbytes)
 		return -EFBIG;
 write_retry:
-	xs_lock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
+	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
 	/* xfs_file_write_checks(): zero from the old EOF up to the write */
 	if (pos > ip->i_size) {
-		xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
-		xs_zero_range(ip, ip->i_size, pos - ip->i_size, NULL);
-		xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+		xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+		xs_iomap_zero_range(ip, ip->i_size, pos - ip->i_size, NULL);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 	}
 	ret = xs_iomap_file_buffered_write(ip, pos, len, src);
 	if (ret == -ENOSPC && !cleared_space) {
 		cleared_space = true;
 		/* xfs_flush_inodes(): write everything back, returning surplus indlen */
 		xs_filemap_write_and_wait_range(ip, 0, UINT64_MAX);
-		xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
 		xs_blockgc_free_space(ip);
 		goto write_retry;
 	}
-	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
 	return ret;
 }
 
-int64_t xs_file_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t *buf)
+int64_t xs_file_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf)
 {
 	int64_t ret;
 
-	xs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_SHARED);
+	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_SHARED);
 	ret = xs_filemap_read(ip, pos, len, buf);
-	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_SHARED);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_SHARED);
 	return ret;
 }
 
@@ -71,9 +71,9 @@ int64_t xs_file_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t *b
  * Models truncate_setsize() -> truncate_pagecache(): set i_size, drop folios wholly
  * past the new size and zero the tail of the one straddling it.
  */
-static void xs_truncate_setsize(struct xs_inode *ip, uint64_t newsize)
+static void xs_truncate_setsize(struct xs_inode *ip, xs_off_t newsize)
 {
-	uint64_t oldsize = ip->i_size;
+	xs_off_t oldsize = ip->i_size;
 
 	ip->i_size = newsize;
 	if (newsize < oldsize)
@@ -81,22 +81,23 @@ static void xs_truncate_setsize(struct xs_inode *ip, uint64_t newsize)
 }
 
 /* Models xfs_setattr_size(); the caller holds i_rwsem and invalidate_lock EXCL. */
-static int xs_setattr_size(struct xs_inode *ip, uint64_t newsize)
+static int xs_setattr_size(struct xs_inode *ip, xs_off_t newsize)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t oldsize = ip->i_size;
+	xs_off_t oldsize = ip->i_size;
 	bool did_zeroing = false;
 	int error;
 
 	if (newsize == 0 && oldsize == 0 && ip->i_df.if_nextents == 0)
 		return 0;
 	if (newsize > oldsize) {
-		error = xs_zero_range(ip, oldsize, newsize - oldsize, &did_zeroing);
+		error = xs_iomap_zero_range(ip, oldsize, newsize - oldsize, &did_zeroing);
 	} else {
 		/* xfs_truncate_page(): zero the rest of the new EOF block */
 		uint64_t off = newsize & mp->m_blockmask;
 
-		error = off ? xs_zero_range(ip, newsize, mp->m_geo.blocksize - off, &did_zeroing)
+		error = off ? xs_iomap_zero_range(ip, newsize, mp->m_geo.blocksize - off,
+						  &did_zeroing)
 			    : 0;
 	}
 	if (error)
@@ -111,26 +112,26 @@ static int xs_setattr_size(struct xs_inode *ip, uint64_t newsize)
 		/* xfs_itruncate_extents(): everything from the first block past EOF */
 		uint64_t first = xs_b_to_fsb(mp, newsize);
 
-		xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+		xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 		xs_bunmapi(ip, first, (1ULL << 54) - first);
-		xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 		ip->i_flags |= XS_ITRUNCATED;
 		ip->i_flags &= ~XS_IEOFBLOCKS;
 	}
 	return 0;
 }
 
-int xs_file_truncate(struct xs_inode *ip, uint64_t newsize)
+int xs_file_truncate(struct xs_inode *ip, xs_off_t newsize)
 {
 	int error;
 
 	if (newsize > ip->i_mount->m_maxbytes)
 		return -EFBIG;
-	xs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
-	xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 	error = xs_setattr_size(ip, newsize);
-	xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
-	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 	return error;
 }
 
@@ -152,7 +153,7 @@ static int xs_flush_unmap_range(struct xs_inode *ip, uint64_t offset, uint64_t l
 static int xs_free_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t startoffset_fsb, endoffset_fsb;
+	xs_fileoff_t startoffset_fsb, endoffset_fsb;
 	int error;
 
 	if (len == 0)
@@ -163,15 +164,15 @@ static int xs_free_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len
 	startoffset_fsb = xs_b_to_fsb(mp, offset);
 	endoffset_fsb = xs_b_to_fsbt(mp, offset + len);
 	if (endoffset_fsb > startoffset_fsb) {
-		xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+		xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 		xs_bunmapi(ip, startoffset_fsb, endoffset_fsb - startoffset_fsb);
-		xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	}
 	if (offset >= ip->i_size)
 		return 0;
 	if (offset + len > ip->i_size)
 		len = ip->i_size - offset;
-	error = xs_zero_range(ip, offset, len, NULL);
+	error = xs_iomap_zero_range(ip, offset, len, NULL);
 	if (error)
 		return error;
 	if (offset + len >= ip->i_size && (offset + len) % ip->i_mapping.page_bytes)
@@ -181,18 +182,18 @@ static int xs_free_file_space(struct xs_inode *ip, uint64_t offset, uint64_t len
 	return error;
 }
 
-int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, uint64_t offset, uint64_t len)
+int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, xs_off_t offset, xs_off_t len)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t new_size = 0;
+	xs_off_t new_size = 0;
 	int error = 0;
 
 	if (len == 0)
 		return -EINVAL;
 	if (offset + len < offset || offset + len > mp->m_maxbytes)
 		return -EFBIG;
-	xs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
-	xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 	if (!(mode & (XS_FALLOC_KEEP_SIZE | XS_FALLOC_PUNCH_HOLE)) && offset + len > ip->i_size)
 		new_size = offset + len;
 	if (mode & XS_FALLOC_PUNCH_HOLE) {
@@ -211,8 +212,8 @@ int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, uint64_t offset, u
 	}
 	if (!error && new_size)
 		error = xs_setattr_size(ip, new_size);
-	xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
-	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 	return error;
 }
 
@@ -234,12 +235,12 @@ void xs_file_release(struct xs_inode *ip)
 	}
 	if (ip->i_flags & XS_IDIRTY_RELEASE)
 		return;
-	xs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 	if (xs_can_free_eofblocks(ip)) {
 		xs_free_eofblocks(ip);
 		ip->i_flags |= XS_IDIRTY_RELEASE;
 	}
-	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 }
 
 void xs_blockgc_scan(struct xs_inode *ip)
@@ -249,15 +250,15 @@ void xs_blockgc_scan(struct xs_inode *ip)
 	/* a non-sync scan skips dirty mappings */
 	if (ip->i_mapping.nr_dirty)
 		return;
-	xs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 	if (xs_can_free_eofblocks(ip))
 		xs_free_eofblocks(ip);
 	else
 		ip->i_flags &= ~XS_IEOFBLOCKS;
-	xs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 }
 
-uint64_t xs_inode_evict(struct xs_inode *ip)
+xs_filblks_t xs_inode_evict(struct xs_inode *ip)
 {
 	/* xfs_inactive(): linked inodes lose their post-EOF blocks */
 	if (xs_can_free_eofblocks(ip))
@@ -342,14 +343,14 @@ size_t xs_getbmap(struct xs_inode *ip, bool want_delalloc, struct xs_getbmap_rec
 	return n;
 }
 
-uint64_t xs_fsxattr_nextents(const struct xs_inode *ip)
+uint64_t xs_file_fsxattr_nextents(const struct xs_inode *ip)
 {
 	if (ip->i_bmbt_blocks)
 		return ip->i_df_nextents;
 	return ip->i_df.if_nextents;
 }
 
-uint64_t xs_stat_blocks(const struct xs_inode *ip)
+uint64_t xs_file_stat_blocks(const struct xs_inode *ip)
 {
 	return (ip->i_nblocks + ip->i_delayed_blks) << (ip->i_mount->m_blocklog - 9);
 }

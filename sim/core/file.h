@@ -18,21 +18,21 @@
  * EOF, the iomap write, one ENOSPC retry after flushing and trimming preallocation.
  * Returns bytes written or -errno.
  */
-int64_t xs_file_write(struct xs_inode *ip, uint64_t pos, uint64_t len,
+int64_t xs_file_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 		      const struct xs_user_buf *src);
 
 /* Models xfs_file_buffered_read() (i_rwsem shared). Returns bytes read. */
-int64_t xs_file_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t *buf);
+int64_t xs_file_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf);
 
 /* Models xfs_vn_setattr_size() -> xfs_setattr_size(). Returns 0 or -errno. */
-int xs_file_truncate(struct xs_inode *ip, uint64_t newsize);
+int xs_file_truncate(struct xs_inode *ip, xs_off_t newsize);
 
 #define XS_FALLOC_KEEP_SIZE  (1u << 0)
 #define XS_FALLOC_PUNCH_HOLE (1u << 1)
 #define XS_FALLOC_ZERO_RANGE (1u << 2)
 
 /* Models xfs_file_fallocate() for allocate, punch-hole and zero-range. */
-int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, uint64_t offset, uint64_t len);
+int xs_file_fallocate(struct xs_inode *ip, unsigned int mode, xs_off_t offset, xs_off_t len);
 
 /* Models xfs_file_fsync() (and sync(2) for the one file). */
 int xs_file_fsync(struct xs_inode *ip);
@@ -48,7 +48,7 @@ void xs_blockgc_scan(struct xs_inode *ip);
  * (xfs_check_delalloc): returns the delalloc blocks still in the fork, 0 if none.
  * All dirty data must have been written back first.
  */
-uint64_t xs_inode_evict(struct xs_inode *ip);
+xs_filblks_t xs_inode_evict(struct xs_inode *ip);
 
 /* Unmount: the mount-wide delalloc counter, which must be 0. */
 int64_t xs_unmount_delalloc(struct xs_fs *fs);
@@ -69,9 +69,9 @@ struct xs_getbmap_rec {
 size_t xs_getbmap(struct xs_inode *ip, bool want_delalloc, struct xs_getbmap_rec *out, size_t max);
 
 /* fsxattr.nextents: incore records in extents format, on-disk extents in btree format. */
-uint64_t xs_fsxattr_nextents(const struct xs_inode *ip);
+uint64_t xs_file_fsxattr_nextents(const struct xs_inode *ip);
 
 /* stat.st_blocks in 512-byte units: real plus delalloc blocks. */
-uint64_t xs_stat_blocks(const struct xs_inode *ip);
+uint64_t xs_file_stat_blocks(const struct xs_inode *ip);
 
 #endif /* XS_FILE_H */

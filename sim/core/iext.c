@@ -437,8 +437,8 @@ bool xs_iext_prev_extent(struct xs_ifork *ifp, struct xs_iext_cursor *cur,
 
 /* ---- lookup ---- */
 
-bool xs_iext_lookup_extent(struct xs_ifork *ifp, uint64_t offset_fsb, struct xs_iext_cursor *cur,
-			   struct xs_bmbt_irec *gotp)
+bool xs_iext_lookup_extent(struct xs_ifork *ifp, xs_fileoff_t offset_fsb,
+			   struct xs_iext_cursor *cur, struct xs_bmbt_irec *gotp)
 {
 	struct xs_iext_leaf *leaf = xs_iext_find_level(ifp, offset_fsb, 1);
 	int i;
@@ -465,7 +465,7 @@ bool xs_iext_lookup_extent(struct xs_ifork *ifp, uint64_t offset_fsb, struct xs_
 	return true;
 }
 
-bool xs_iext_lookup_extent_before(struct xs_ifork *ifp, uint64_t *end_fsb,
+bool xs_iext_lookup_extent_before(struct xs_ifork *ifp, xs_fileoff_t *end_fsb,
 				  struct xs_iext_cursor *cur, struct xs_bmbt_irec *gotp)
 {
 	if (*end_fsb == 0) {

@@ -73,8 +73,8 @@ bool xs_iext_prev_extent(struct xs_ifork *ifp, struct xs_iext_cursor *cur,
  * Returns false when no record contains or follows offset_fsb (the cursor is then
  * past the end).
  */
-bool xs_iext_lookup_extent(struct xs_ifork *ifp, uint64_t offset_fsb, struct xs_iext_cursor *cur,
-			   struct xs_bmbt_irec *gotp);
+bool xs_iext_lookup_extent(struct xs_ifork *ifp, xs_fileoff_t offset_fsb,
+			   struct xs_iext_cursor *cur, struct xs_bmbt_irec *gotp);
 
 /*
  * Models xfs_iext_lookup_extent_before(): the last record starting before *end_fsb.
@@ -82,7 +82,7 @@ bool xs_iext_lookup_extent(struct xs_ifork *ifp, uint64_t offset_fsb, struct xs_
  * *end_fsb - 1, lowered to the record's end when it ends in a hole before *end_fsb.
  * Returns false (and leaves *end_fsb alone) when no record starts before *end_fsb.
  */
-bool xs_iext_lookup_extent_before(struct xs_ifork *ifp, uint64_t *end_fsb,
+bool xs_iext_lookup_extent_before(struct xs_ifork *ifp, xs_fileoff_t *end_fsb,
 				  struct xs_iext_cursor *cur, struct xs_bmbt_irec *gotp);
 
 /*

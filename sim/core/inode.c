@@ -70,37 +70,37 @@ void xs_fs_destroy(struct xs_fs *fs)
 	xs_mount_destroy(&fs->mount);
 }
 
-void xs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
+void xs_fs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	if (fs->ops && fs->ops->lock)
 		fs->ops->lock(fs->host, id, mode);
 }
 
-void xs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
+void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	if (fs->ops && fs->ops->unlock)
 		fs->ops->unlock(fs->host, id, mode);
 }
 
-void xs_folio_lock(struct xs_fs *fs, uint64_t index)
+void xs_folio_lock(struct xs_fs *fs, xs_pgoff_t index)
 {
 	if (fs->ops && fs->ops->folio_lock)
 		fs->ops->folio_lock(fs->host, index);
 }
 
-void xs_folio_unlock(struct xs_fs *fs, uint64_t index)
+void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index)
 {
 	if (fs->ops && fs->ops->folio_unlock)
 		fs->ops->folio_unlock(fs->host, index);
 }
 
-void xs_preempt(struct xs_fs *fs, enum xs_point point, uint64_t off_bytes)
+void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes)
 {
 	if (fs->ops && fs->ops->preempt)
 		fs->ops->preempt(fs->host, point, off_bytes);
 }
 
-void xs_event(struct xs_fs *fs, enum xs_event_kind kind, uint64_t off_bytes, uint64_t len_bytes)
+void xs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes)
 {
 	struct xs_event ev;
 
@@ -119,7 +119,7 @@ int xs_inode_check(struct xs_inode *ip, struct xs_err *err)
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got;
 	uint64_t delayed = 0, indlen = 0, real = 0, nreal = 0, post_eof_delay = 0;
-	uint64_t eof_fsb = xs_b_to_fsb(mp, ip->i_size);
+	xs_fileoff_t eof_fsb = xs_b_to_fsb(mp, ip->i_size);
 	int64_t total;
 	int error;
 
@@ -205,7 +205,7 @@ int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
 			continue;
 		for (b = 0; b < pc->blocks_per_folio; b++) {
 			uint64_t pos = f->index * pc->page_bytes + (uint64_t)b * pc->block_bytes;
-			uint64_t fsb = xs_b_to_fsbt(mp, pos);
+			xs_fileoff_t fsb = xs_b_to_fsbt(mp, pos);
 
 			if (pos >= ip->i_size)
 				break;

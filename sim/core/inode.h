@@ -53,7 +53,7 @@ enum xs_lock_mode { XS_LOCK_SHARED = 0, XS_LOCK_EXCL = 1 };
 
 /*
  * Modelled preemption points: where another task may run in between (DESIGN.md §9).
- * Every one goes through xs_preempt(), so a scheduler can be added in one place.
+ * Every one goes through xs_fs_preempt(), so a scheduler can be added in one place.
  */
 enum xs_point {
 	XS_PT_WRITE_MAPPED = 0, /* after iomap_begin, before the first folio */
@@ -85,20 +85,20 @@ enum xs_event_kind {
 
 struct xs_event {
 	enum xs_event_kind kind;
-	uint64_t off_bytes;
-	uint64_t len_bytes;
+	xs_off_t off_bytes;
+	xs_off_t len_bytes;
 	int task; /* host task id, -1 if none */
 };
 
 struct xs_host_ops {
 	void (*lock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode);
 	void (*unlock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode);
-	void (*folio_lock)(void *host, uint64_t index);
-	void (*folio_unlock)(void *host, uint64_t index);
-	void (*preempt)(void *host, enum xs_point point, uint64_t off_bytes);
+	void (*folio_lock)(void *host, xs_pgoff_t index);
+	void (*folio_unlock)(void *host, xs_pgoff_t index);
+	void (*preempt)(void *host, enum xs_point point, xs_off_t off_bytes);
 	void (*event)(void *host, const struct xs_event *ev);
 	/* submit a write of len_bytes at disk block bno; returns when it completes */
-	void (*io)(void *host, uint64_t bno, uint64_t len_bytes);
+	void (*io)(void *host, xs_fsblock_t bno, xs_off_t len_bytes);
 };
 
 /* Inode flags (xfs_inode.h i_flags). */
@@ -115,14 +115,14 @@ struct xs_inode {
 	struct xs_fs *i_fs;
 	struct xs_mount *i_mount;
 	uint64_t i_ino;
-	struct xs_ifork i_df;	 /* incore extent tree: delalloc and real records */
-	uint64_t i_df_nextents;	 /* real extents (the kernel's if_nextents) */
-	uint64_t i_bmbt_blocks;	 /* bmap btree blocks; 0 in extents format */
-	uint64_t *i_bmbt_bno;	 /* their disk addresses */
-	uint64_t i_size;	 /* VFS i_size, bytes */
-	uint64_t i_disk_size;	 /* on-disk size, bytes */
-	uint64_t i_delayed_blks; /* delalloc data blocks */
-	uint64_t i_nblocks;	 /* real blocks, data and bmbt */
+	struct xs_ifork i_df;	     /* incore extent tree: delalloc and real records */
+	uint64_t i_df_nextents;	     /* real extents (the kernel's if_nextents) */
+	xs_filblks_t i_bmbt_blocks;  /* bmap btree blocks; 0 in extents format */
+	xs_fsblock_t *i_bmbt_bno;    /* their disk addresses */
+	xs_off_t i_size;	     /* VFS i_size, bytes */
+	xs_off_t i_disk_size;	     /* on-disk size, bytes */
+	xs_filblks_t i_delayed_blks; /* delalloc data blocks */
+	xs_filblks_t i_nblocks;	     /* real blocks, data and bmbt */
 	unsigned int i_flags;
 	unsigned int i_diflags;
 	struct xs_pagecache i_mapping;
@@ -146,13 +146,17 @@ int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_
 	       const struct xs_host_ops *ops, void *host, struct xs_err *err);
 void xs_fs_destroy(struct xs_fs *fs);
 
-/* Host hooks (no-ops when the fs has no host). */
-void xs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
-void xs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
-void xs_folio_lock(struct xs_fs *fs, uint64_t index);
-void xs_folio_unlock(struct xs_fs *fs, uint64_t index);
-void xs_preempt(struct xs_fs *fs, enum xs_point point, uint64_t off_bytes);
-void xs_event(struct xs_fs *fs, enum xs_event_kind kind, uint64_t off_bytes, uint64_t len_bytes);
+/*
+ * Host hooks (no-ops when the fs has no host). xs_fs_lock / xs_fs_unlock take one of
+ * the inode's locks as xfs_ilock() / xfs_iunlock() do (IOLOCK, MMAPLOCK, ILOCK);
+ * xs_folio_lock / xs_folio_unlock model folio_lock() / folio_unlock().
+ */
+void xs_fs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
+void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
+void xs_folio_lock(struct xs_fs *fs, xs_pgoff_t index);
+void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index);
+void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes);
+void xs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes);
 
 /*
  * Recount the inode from scratch (xfs_iext tree, delalloc and real block totals,
@@ -167,7 +171,7 @@ int xs_inode_check(struct xs_inode *ip, struct xs_err *err);
 int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err);
 
 /* XFS_ISIZE(): the size the allocator reasons with. */
-static inline uint64_t xs_isize(const struct xs_inode *ip)
+static inline xs_off_t xs_isize(const struct xs_inode *ip)
 {
 	return ip->i_size;
 }

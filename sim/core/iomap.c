@@ -52,20 +52,20 @@ static void xs_bmbt_to_iomap(struct xs_inode *ip, struct xs_iomap *iomap,
 	iomap->validity_cookie = seq;
 }
 
-int xs_buffered_write_iomap_begin(struct xs_inode *ip, uint64_t offset, uint64_t count,
+int xs_buffered_write_iomap_begin(struct xs_inode *ip, xs_off_t offset, xs_off_t count,
 				  unsigned int flags, struct xs_iomap *iomap)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t offset_fsb = xs_b_to_fsbt(mp, offset);
-	uint64_t end_fsb = xs_b_to_fsb(mp, offset + count);
+	xs_fileoff_t offset_fsb = xs_b_to_fsbt(mp, offset);
+	xs_fileoff_t end_fsb = xs_b_to_fsb(mp, offset + count);
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec imap;
-	uint64_t prealloc_blocks = 0;
+	xs_filblks_t prealloc_blocks = 0;
 	unsigned int iomap_flags = 0;
 	bool eof;
 	int error = 0;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	eof = !xs_iext_lookup_extent(&ip->i_df, offset_fsb, &icur, &imap);
 	if (eof)
 		imap.br_startoff = end_fsb; /* fake hole until the end */
@@ -81,7 +81,7 @@ int xs_buffered_write_iomap_begin(struct xs_inode *ip, uint64_t offset, uint64_t
 	/* zeroing trims delalloc at the EOF block and converts what lies beyond it */
 	if ((flags & XS_IOMAP_ZERO) && imap.br_startoff <= offset_fsb &&
 	    xs_isnullstartblock(imap.br_startblock)) {
-		uint64_t eof_fsb = xs_b_to_fsb(mp, xs_isize(ip));
+		xs_fileoff_t eof_fsb = xs_b_to_fsb(mp, xs_isize(ip));
 
 		if (offset_fsb >= eof_fsb)
 			goto convert_delay;
@@ -105,7 +105,7 @@ int xs_buffered_write_iomap_begin(struct xs_inode *ip, uint64_t offset, uint64_t
 		if (prealloc_blocks) {
 			uint64_t end_offset = (offset + count - 1) >>
 					      mp->m_geo.allocsize_log << mp->m_geo.allocsize_log;
-			uint64_t p_end_fsb = xs_b_to_fsbt(mp, end_offset) + prealloc_blocks;
+			xs_fileoff_t p_end_fsb = xs_b_to_fsbt(mp, end_offset) + prealloc_blocks;
 			uint64_t align = xs_eof_alignment(ip);
 
 			if (align)
@@ -125,11 +125,11 @@ int xs_buffered_write_iomap_begin(struct xs_inode *ip, uint64_t offset, uint64_t
 found_imap:
 	xs_bmbt_to_iomap(ip, iomap, &imap, iomap_flags, ip->i_df.if_seq);
 out_unlock:
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;
 
 convert_delay:
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	xs_truncate_pagecache_range(ip, offset, UINT64_MAX);
 	{
 		uint32_t seq;
@@ -156,23 +156,23 @@ static uint64_t bs_up(const struct xs_inode *ip, uint64_t b)
  * The <= 6.1 cleanup (and 198dd8aedee6 alone when locked): truncate the page cache
  * over the unwritten part of the new delalloc, then punch it.
  */
-static void xs_write_end_truncate_punch(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte,
+static void xs_write_end_truncate_punch(struct xs_inode *ip, xs_off_t start_byte, xs_off_t end_byte,
 					bool locked)
 {
 	if (locked)
-		xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+		xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 	xs_truncate_pagecache_range(ip, start_byte, end_byte - 1);
-	xs_preempt(ip->i_fs, XS_PT_PUNCH, start_byte);
+	xs_fs_preempt(ip->i_fs, XS_PT_PUNCH, start_byte);
 	xs_bmap_punch_delalloc_range(ip, start_byte, end_byte);
 	if (locked)
-		xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 }
 
-int xs_buffered_write_iomap_end(struct xs_inode *ip, uint64_t pos, uint64_t length,
-				uint64_t written, unsigned int flags, struct xs_iomap *iomap)
+int xs_buffered_write_iomap_end(struct xs_inode *ip, xs_off_t pos, xs_off_t length,
+				xs_off_t written, unsigned int flags, struct xs_iomap *iomap)
 {
 	struct xs_policy *p = pol(ip);
-	uint64_t start_byte, end_byte;
+	xs_off_t start_byte, end_byte;
 
 	if (iomap->type != XS_IOMAP_DELALLOC || !(iomap->flags & XS_IOMAP_F_NEW))
 		return 0;
@@ -197,9 +197,9 @@ int xs_buffered_write_iomap_end(struct xs_inode *ip, uint64_t pos, uint64_t leng
 			/* zeroing callers already hold invalidate_lock */
 			xs_iomap_write_delalloc_release(ip, start_byte, end_byte);
 		} else {
-			xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+			xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 			xs_iomap_write_delalloc_release(ip, start_byte, end_byte);
-			xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
+			xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
 		}
 		break;
 	case XS_PUNCH_NONE:
@@ -210,10 +210,10 @@ int xs_buffered_write_iomap_end(struct xs_inode *ip, uint64_t pos, uint64_t leng
 
 /* Models iomap_write_delalloc_ifs_punch() (6.6+): clean blocks of a dirty folio. */
 static void xs_write_delalloc_ifs_punch(struct xs_inode *ip, struct xs_folio *folio,
-					uint64_t start_byte, uint64_t end_byte)
+					xs_off_t start_byte, xs_off_t end_byte)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
-	uint64_t fpos = folio->index * pc->page_bytes;
+	xs_off_t fpos = folio->index * pc->page_bytes;
 	uint64_t last = xs_min_u64(end_byte, fpos + pc->page_bytes);
 	uint64_t b;
 
@@ -228,14 +228,14 @@ static void xs_write_delalloc_ifs_punch(struct xs_inode *ip, struct xs_folio *fo
 }
 
 /* Models iomap_write_delalloc_scan(). */
-static void xs_write_delalloc_scan(struct xs_inode *ip, uint64_t *punch_start_byte,
-				   uint64_t start_byte, uint64_t end_byte)
+static void xs_write_delalloc_scan(struct xs_inode *ip, xs_off_t *punch_start_byte,
+				   xs_off_t start_byte, xs_off_t end_byte)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 
 	while (start_byte < end_byte) {
 		uint64_t index = start_byte / pc->page_bytes;
-		uint64_t fend = (index + 1) * pc->page_bytes;
+		xs_off_t fend = (index + 1) * pc->page_bytes;
 		struct xs_folio *folio;
 
 		/* filemap_lock_folio(): lock, then see whether it is (still) there */
@@ -256,10 +256,10 @@ static void xs_write_delalloc_scan(struct xs_inode *ip, uint64_t *punch_start_by
 	}
 }
 
-void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte)
+void xs_iomap_write_delalloc_release(struct xs_inode *ip, xs_off_t start_byte, xs_off_t end_byte)
 {
-	uint64_t punch_start_byte = start_byte;
-	uint64_t scan_end_byte = xs_min_u64(ip->i_size, end_byte);
+	xs_off_t punch_start_byte = start_byte;
+	xs_off_t scan_end_byte = xs_min_u64(ip->i_size, end_byte);
 
 	while (start_byte < scan_end_byte) {
 		int64_t data, data_end;
@@ -281,7 +281,7 @@ void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte, u
 
 /* Read the bytes of one block of a folio from its mapping (or zero them). */
 static void xs_read_block(struct xs_inode *ip, struct xs_folio *folio, uint32_t off,
-			  const struct xs_bmbt_irec *map, uint64_t file_block)
+			  const struct xs_bmbt_irec *map, xs_fileoff_t file_block)
 {
 	struct xs_mount *mp = ip->i_mount;
 	uint32_t bs = ip->i_mapping.block_bytes;
@@ -301,10 +301,10 @@ void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint32_t b;
 
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 	for (b = 0; b < pc->blocks_per_folio; b++) {
 		uint32_t off = b * pc->block_bytes;
-		uint64_t file_block =
+		xs_fileoff_t file_block =
 			xs_b_to_fsbt(ip->i_mount, folio->index * pc->page_bytes + off);
 		struct xs_bmbt_irec map;
 		int n = 1;
@@ -315,7 +315,7 @@ void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
 		xs_read_block(ip, folio, off, &map, file_block);
 		xs_folio_set_range_uptodate(pc, folio, off, pc->block_bytes);
 	}
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 }
 
 /*
@@ -328,7 +328,7 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t index = pos / pc->page_bytes;
-	uint64_t fpos = index * pc->page_bytes;
+	xs_off_t fpos = index * pc->page_bytes;
 	uint32_t from = (uint32_t)(pos - fpos), to = (uint32_t)(from + len);
 	struct xs_folio *folio;
 	uint32_t b;
@@ -424,7 +424,7 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 			status = -EFAULT;
 			break;
 		}
-		xs_preempt(ip->i_fs, XS_PT_WRITE_COPY, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_COPY, pos);
 		folio = xs_iomap_write_begin(ip, iomap, pos, bytes);
 		if (!folio)
 			break; /* stale: remap */
@@ -438,7 +438,7 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 		if (ok && pos + copied > ip->i_size)
 			ip->i_size = pos + copied;
 		xs_folio_unlock(ip->i_fs, folio->index);
-		xs_preempt(ip->i_fs, XS_PT_WRITE_CHUNK_DONE, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_CHUNK_DONE, pos);
 		if (!ok || copied == 0) {
 			xs_iomap_write_failed(ip, pos, bytes);
 			if (copied) {
@@ -454,7 +454,7 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 	return total ? (int64_t)total : status;
 }
 
-int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, uint64_t pos, uint64_t len,
+int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 				     const struct xs_user_buf *src)
 {
 	uint64_t start = pos;
@@ -472,9 +472,9 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, uint64_t pos, uint64_t
 			break;
 		}
 		length = xs_min_u64(len, iomap.offset + iomap.length - pos);
-		xs_preempt(ip->i_fs, XS_PT_WRITE_MAPPED, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_MAPPED, pos);
 		processed = xs_iomap_write_iter(ip, &iomap, pos, length, src, pos - start);
-		xs_preempt(ip->i_fs, XS_PT_WRITE_END, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_END, pos);
 		xs_buffered_write_iomap_end(ip, pos, length,
 					    processed > 0 ? (uint64_t)processed : 0, XS_IOMAP_WRITE,
 					    &iomap);
@@ -492,7 +492,7 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, uint64_t pos, uint64_t
 	return ret;
 }
 
-void xs_truncate_pagecache_range(struct xs_inode *ip, uint64_t lstart, uint64_t lend)
+void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t lend)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t index = lstart / pc->page_bytes;
@@ -501,7 +501,7 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, uint64_t lstart, uint64_t 
 	for (;;) {
 		size_t i = xs_pagecache_first_at(pc, index);
 		struct xs_folio *folio;
-		uint64_t fpos, flast;
+		xs_off_t fpos, flast;
 
 		if (i >= pc->nr || pc->folios[i]->index * pc->page_bytes > lend)
 			break;
@@ -550,14 +550,14 @@ static int xs_filemap_fault(struct xs_inode *ip, uint64_t index)
 		folio->flags |= XS_FOLIO_PTE_MAPPED;
 		return 0;
 	}
-	xs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
+	xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
 	xs_folio_lock(ip->i_fs, index);
 	folio = xs_pagecache_get(pc, index);
 	if (!(folio->flags & XS_FOLIO_UPTODATE))
 		xs_iomap_read_folio(ip, folio);
 	folio->flags |= XS_FOLIO_PTE_MAPPED;
 	xs_folio_unlock(ip->i_fs, index);
-	xs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
 	return 0;
 }
 
@@ -570,7 +570,7 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_policy *p = pol(ip);
-	uint64_t fpos = index * pc->page_bytes, pos, end;
+	xs_off_t fpos = index * pc->page_bytes, pos, end;
 	struct xs_folio *folio;
 	int error = 0;
 	enum xs_lock_id lk =
@@ -578,7 +578,7 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 	enum xs_lock_mode lm =
 		p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_EXCL : XS_LOCK_SHARED;
 
-	xs_lock(ip->i_fs, lk, lm);
+	xs_fs_lock(ip->i_fs, lk, lm);
 	xs_folio_lock(ip->i_fs, index);
 	folio = xs_pagecache_lookup(pc, index);
 	/* folio_mkwrite_check_truncate() */
@@ -599,7 +599,7 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 						      XS_IOMAP_WRITE | XS_IOMAP_FAULT, &iomap);
 		if (error)
 			goto out_unlock;
-		xs_preempt(ip->i_fs, XS_PT_FAULT_MAPPED, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_FAULT_MAPPED, pos);
 		length = xs_min_u64(end - pos, iomap.offset + iomap.length - pos);
 		/* iomap_folio_mkwrite_iter(): folio_mark_dirty() -> every block dirty */
 		xs_folio_mark_dirty_range(pc, folio, 0, pc->page_bytes);
@@ -612,11 +612,11 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 	folio->flags |= XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE;
 out_unlock:
 	xs_folio_unlock(ip->i_fs, index);
-	xs_unlock(ip->i_fs, lk, lm);
+	xs_fs_unlock(ip->i_fs, lk, lm);
 	return error;
 }
 
-int xs_mmap_store(struct xs_inode *ip, uint64_t pos, const uint8_t *buf, uint32_t len)
+int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_t len)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t index = pos / pc->page_bytes;
@@ -632,7 +632,7 @@ int xs_mmap_store(struct xs_inode *ip, uint64_t pos, const uint8_t *buf, uint32_
 			xs_folio_write(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
 			return 0;
 		}
-		xs_preempt(ip->i_fs, XS_PT_FAULT, pos);
+		xs_fs_preempt(ip->i_fs, XS_PT_FAULT, pos);
 		if (!folio || !(folio->flags & XS_FOLIO_UPTODATE)) {
 			error = xs_filemap_fault(ip, index);
 			if (error)
@@ -647,7 +647,7 @@ int xs_mmap_store(struct xs_inode *ip, uint64_t pos, const uint8_t *buf, uint32_
 	return -EFAULT;
 }
 
-int xs_mmap_load(struct xs_inode *ip, uint64_t pos, uint8_t *buf, uint32_t len)
+int xs_mmap_load(struct xs_inode *ip, xs_off_t pos, uint8_t *buf, uint32_t len)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t index = pos / pc->page_bytes;
@@ -672,7 +672,7 @@ void xs_mmap_unmap_all(struct xs_inode *ip)
 		ip->i_mapping.folios[i]->flags &= ~(XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE);
 }
 
-int64_t xs_filemap_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t *buf)
+int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t done = 0;
@@ -729,7 +729,7 @@ static void xs_iomap_zero_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint
 	}
 }
 
-int xs_zero_range(struct xs_inode *ip, uint64_t pos, uint64_t len, bool *did_zero)
+int xs_iomap_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *did_zero)
 {
 	uint64_t end = pos + len;
 	bool flushed = false;

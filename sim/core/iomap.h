@@ -24,11 +24,11 @@
 enum xs_iomap_type { XS_IOMAP_HOLE = 0, XS_IOMAP_DELALLOC, XS_IOMAP_MAPPED, XS_IOMAP_UNWRITTEN };
 
 struct xs_iomap {
-	uint64_t offset; /* bytes */
-	uint64_t length; /* bytes */
+	xs_off_t offset; /* bytes */
+	xs_off_t length; /* bytes */
 	enum xs_iomap_type type;
 	unsigned int flags;
-	uint64_t addr_fsb; /* disk block at offset (MAPPED, UNWRITTEN) */
+	xs_fsblock_t addr_fsb; /* disk block at offset (MAPPED, UNWRITTEN) */
 	uint32_t validity_cookie;
 };
 
@@ -39,60 +39,60 @@ struct xs_iomap {
  * be faulted in (0: all readable). A NULL fault_in means always readable.
  */
 struct xs_user_buf {
-	size_t (*copy)(void *arg, uint8_t *dst, uint64_t src_off, size_t len);
-	size_t (*fault_in)(void *arg, uint64_t src_off, size_t len);
+	size_t (*copy)(void *arg, uint8_t *dst, xs_off_t src_off, size_t len);
+	size_t (*fault_in)(void *arg, xs_off_t src_off, size_t len);
 	void *arg;
 };
 
 /* Models xfs_buffered_write_iomap_begin(). Returns 0, -ENOSPC, -EIO. */
-int xs_buffered_write_iomap_begin(struct xs_inode *ip, uint64_t offset, uint64_t count,
+int xs_buffered_write_iomap_begin(struct xs_inode *ip, xs_off_t offset, xs_off_t count,
 				  unsigned int flags, struct xs_iomap *iomap);
 
 /* Models xfs_buffered_write_iomap_end() for the policy in force. */
-int xs_buffered_write_iomap_end(struct xs_inode *ip, uint64_t pos, uint64_t length,
-				uint64_t written, unsigned int flags, struct xs_iomap *iomap);
+int xs_buffered_write_iomap_end(struct xs_inode *ip, xs_off_t pos, xs_off_t length,
+				xs_off_t written, unsigned int flags, struct xs_iomap *iomap);
 
 /*
  * Models iomap_file_buffered_write(): copy len bytes of src to the file at pos.
  * Returns bytes written (> 0), or -EFAULT / -ENOSPC / ... when nothing was written.
  * Does not take i_rwsem, zero the gap before pos, or update timestamps (file.c does).
  */
-int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, uint64_t pos, uint64_t len,
+int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 				     const struct xs_user_buf *src);
 
 /*
  * Models iomap_write_delalloc_release(): punch the delalloc in [start, end) except
  * what lies under dirty page cache inside EOF. The caller holds invalidate_lock EXCL.
  */
-void xs_iomap_write_delalloc_release(struct xs_inode *ip, uint64_t start_byte, uint64_t end_byte);
+void xs_iomap_write_delalloc_release(struct xs_inode *ip, xs_off_t start_byte, xs_off_t end_byte);
 
 /*
  * A store of len bytes through a shared writable mapping at pos (all inside one page):
  * read fault if absent, page_mkwrite if the PTE is not writable, then the store.
  * Returns 0, -EFAULT for SIGBUS (beyond EOF, or ENOSPC in page_mkwrite).
  */
-int xs_mmap_store(struct xs_inode *ip, uint64_t pos, const uint8_t *buf, uint32_t len);
+int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_t len);
 
 /* A load through a mapping: read fault if absent. Returns 0 or -EFAULT (SIGBUS). */
-int xs_mmap_load(struct xs_inode *ip, uint64_t pos, uint8_t *buf, uint32_t len);
+int xs_mmap_load(struct xs_inode *ip, xs_off_t pos, uint8_t *buf, uint32_t len);
 
 /* Drop every user mapping of the file (munmap): PTEs gone, folios stay cached. */
 void xs_mmap_unmap_all(struct xs_inode *ip);
 
 /* Models filemap_read(): read up to len bytes at pos (short at EOF). Returns bytes. */
-int64_t xs_filemap_read(struct xs_inode *ip, uint64_t pos, uint64_t len, uint8_t *buf);
+int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf);
 
 /*
  * Models iomap_zero_range() with xfs ops: zero [pos, pos + len) where it is not
  * already zero on disk. *did_zero (may be NULL) tells whether any folio was dirtied.
  */
-int xs_zero_range(struct xs_inode *ip, uint64_t pos, uint64_t len, bool *did_zero);
+int xs_iomap_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *did_zero);
 
 /*
  * Models truncate_pagecache_range(start, end inclusive): remove folios wholly inside,
  * zero the covered bytes of partial ones (dirty state unchanged), unmap PTEs.
  */
-void xs_truncate_pagecache_range(struct xs_inode *ip, uint64_t lstart, uint64_t lend);
+void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t lend);
 
 /* Read one whole folio from its mapping (iomap_read_folio): zero or disk bytes. */
 void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio);

@@ -81,7 +81,7 @@ static void owners_set(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t 
 	}
 }
 
-void xs_oracle_write(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t len,
+void xs_oracle_write(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len,
 		     const uint8_t *buf)
 {
 	XS_ASSERT(id > 0);
@@ -91,7 +91,7 @@ void xs_oracle_write(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t le
 		o->size = off + len;
 }
 
-void xs_oracle_zero(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t len)
+void xs_oracle_zero(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len)
 {
 	if (off >= o->size)
 		return;
@@ -100,7 +100,7 @@ void xs_oracle_zero(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t len
 	owners_set(o, id, off, len);
 }
 
-void xs_oracle_truncate(struct xs_oracle *o, uint64_t id, uint64_t size)
+void xs_oracle_truncate(struct xs_oracle *o, uint64_t id, xs_off_t size)
 {
 	(void)id;
 	if (size < o->size) {
@@ -138,8 +138,8 @@ static uint64_t owner_at(struct xs_oracle *o, uint64_t off, uint64_t *end)
 	return got.br_startblock;
 }
 
-uint64_t xs_oracle_compare_range(struct xs_oracle *o, uint64_t base, const uint8_t *actual,
-				 uint64_t len,
+uint64_t xs_oracle_compare_range(struct xs_oracle *o, xs_off_t base, const uint8_t *actual,
+				 xs_off_t len,
 				 void (*report)(void *arg, const struct xs_oracle_loss *loss),
 				 void *arg)
 {
@@ -183,7 +183,7 @@ uint64_t xs_oracle_compare_range(struct xs_oracle *o, uint64_t base, const uint8
 	return lost;
 }
 
-uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, uint64_t actual_size,
+uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, xs_off_t actual_size,
 			   void (*report)(void *arg, const struct xs_oracle_loss *loss), void *arg)
 {
 	uint64_t n = xs_min_u64(actual_size, o->size);

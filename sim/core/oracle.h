@@ -17,7 +17,7 @@
 struct xs_oracle {
 	struct xs_pagestore shadow; /* expected bytes */
 	struct xs_ifork owners;	    /* byte ranges -> id of the op that set them */
-	uint64_t size;		    /* expected i_size */
+	xs_off_t size;		    /* expected i_size */
 };
 
 /* Operation id 0 means "never written" (the byte is a zero nobody stored). */
@@ -25,18 +25,18 @@ void xs_oracle_init(struct xs_oracle *o, uint32_t page_bytes);
 void xs_oracle_destroy(struct xs_oracle *o);
 
 /* An acknowledged write or store of len bytes at off, by operation id (> 0). */
-void xs_oracle_write(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t len,
+void xs_oracle_write(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len,
 		     const uint8_t *buf);
 /* Bytes [off, off + len) now read as zero (fpunch, fzero), set by operation id. */
-void xs_oracle_zero(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t len);
+void xs_oracle_zero(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len);
 /* The file's size changed (truncate): bytes past a smaller size are gone. */
-void xs_oracle_truncate(struct xs_oracle *o, uint64_t id, uint64_t size);
+void xs_oracle_truncate(struct xs_oracle *o, uint64_t id, xs_off_t size);
 
 /* One run of lost bytes, attributed to the operation that last set them. */
 struct xs_oracle_loss {
 	uint64_t id;
-	uint64_t off;
-	uint64_t len;
+	xs_off_t off;
+	xs_off_t len;
 };
 
 /*
@@ -45,15 +45,15 @@ struct xs_oracle_loss {
  * report (may be NULL). Returns the number of differing bytes; a size difference
  * counts the bytes beyond the shorter size.
  */
-uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, uint64_t actual_size,
+uint64_t xs_oracle_compare(struct xs_oracle *o, const uint8_t *actual, xs_off_t actual_size,
 			   void (*report)(void *arg, const struct xs_oracle_loss *loss), void *arg);
 
 /*
  * The same for one piece of the file: actual holds bytes [off, off + len), which must
  * lie inside the expected size. Returns the differing bytes in the piece.
  */
-uint64_t xs_oracle_compare_range(struct xs_oracle *o, uint64_t off, const uint8_t *actual,
-				 uint64_t len,
+uint64_t xs_oracle_compare_range(struct xs_oracle *o, xs_off_t off, const uint8_t *actual,
+				 xs_off_t len,
 				 void (*report)(void *arg, const struct xs_oracle_loss *loss),
 				 void *arg);
 

@@ -61,7 +61,7 @@ void xs_folio_zero(struct xs_pagecache *pc, const struct xs_folio *folio, uint32
 	xs_pagestore_zero(&pc->data, folio->index * pc->page_bytes + off, len);
 }
 
-size_t xs_pagecache_first_at(const struct xs_pagecache *pc, uint64_t index)
+size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index)
 {
 	size_t lo = 0, hi = pc->nr;
 
@@ -76,7 +76,7 @@ size_t xs_pagecache_first_at(const struct xs_pagecache *pc, uint64_t index)
 	return lo;
 }
 
-struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, uint64_t index)
+struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, xs_pgoff_t index)
 {
 	size_t i = xs_pagecache_first_at(pc, index);
 
@@ -87,7 +87,7 @@ struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, uint64_t index)
 	return NULL;
 }
 
-struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, uint64_t index)
+struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, xs_pgoff_t index)
 {
 	size_t i = xs_pagecache_first_at(pc, index);
 	struct xs_folio *folio;
@@ -211,7 +211,7 @@ void xs_folio_cancel_dirty(struct xs_pagecache *pc, struct xs_folio *folio)
 	folio->dirty_bits = 0;
 }
 
-int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, uint64_t start, uint64_t end,
+int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, xs_off_t start, xs_off_t end,
 				  bool whence_data)
 {
 	uint64_t pos = start;
@@ -220,7 +220,7 @@ int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, uint64_t start, uint6
 	while (pos < end) {
 		uint64_t index = pos / pc->page_bytes;
 		struct xs_folio *folio = i < pc->nr ? pc->folios[i] : NULL;
-		uint64_t fend = (index + 1) * pc->page_bytes;
+		xs_off_t fend = (index + 1) * pc->page_bytes;
 
 		if (!folio || folio->index != index) {
 			/* a gap in the cache: a hole */
@@ -248,7 +248,7 @@ int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, uint64_t start, uint6
 	return (int64_t)end;
 }
 
-bool xs_pagecache_evict_one(struct xs_pagecache *pc, uint64_t *index_out)
+bool xs_pagecache_evict_one(struct xs_pagecache *pc, xs_pgoff_t *index_out)
 {
 	size_t i, best = SIZE_MAX;
 
@@ -275,7 +275,7 @@ static int lru_cmp(const void *a, const void *b)
 	return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
 }
 
-size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, uint64_t *out, size_t max)
+size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, xs_pgoff_t *out, size_t max)
 {
 	uint64_t *pairs;
 	size_t i, n = 0;

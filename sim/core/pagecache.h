@@ -34,7 +34,7 @@
 #define XS_FOLIO_PTE_MAPPED (1u << 4) /* mapped by a user mapping */
 
 struct xs_folio {
-	uint64_t index; /* page index in the file */
+	xs_pgoff_t index; /* page index in the file */
 	unsigned int flags;
 	uint64_t uptodate_bits; /* per block (bit i = block i of the folio) */
 	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
@@ -61,11 +61,11 @@ int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t blo
 void xs_pagecache_destroy(struct xs_pagecache *pc);
 
 /* The folio at index, or NULL. */
-struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, uint64_t index);
+struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, xs_pgoff_t index);
 /* The folio at index, created (not uptodate, zero bytes) if absent. */
-struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, uint64_t index);
+struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, xs_pgoff_t index);
 /* Position of the first folio with index >= index (for ordered walks). */
-size_t xs_pagecache_first_at(const struct xs_pagecache *pc, uint64_t index);
+size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index);
 /* Remove and free the folio (its dirty data is discarded). */
 void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio);
 
@@ -103,18 +103,18 @@ bool xs_folio_block_dirty(const struct xs_pagecache *pc, const struct xs_folio *
  * one), false the first byte that is not. Returns the offset, or -ENXIO (as int64)
  * when SEEK_DATA finds nothing; SEEK_HOLE returns end if all is data.
  */
-int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, uint64_t start, uint64_t end,
+int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, xs_off_t start, xs_off_t end,
 				  bool whence_data);
 
 /* Evict the least recently used clean folio not under writeback; false if none. */
-bool xs_pagecache_evict_one(struct xs_pagecache *pc, uint64_t *index_out);
+bool xs_pagecache_evict_one(struct xs_pagecache *pc, xs_pgoff_t *index_out);
 
 /*
  * Up to max indexes of clean folios not under writeback, least recently used first
  * (reclaim's candidates; the caller locks each and calls xs_pagecache_remove if it is
  * still clean). Returns how many.
  */
-size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, uint64_t *out, size_t max);
+size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, xs_pgoff_t *out, size_t max);
 
 /* Recount nr_dirty / nr_writeback and the sort order. 0 or -EUCLEAN. */
 int xs_pagecache_check(const struct xs_pagecache *pc, struct xs_err *err);

@@ -9,12 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t slot_of(uint64_t key, size_t cap)
-{
-	/* Fibonacci hashing */
-	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
-}
-
 #define DENSE UINT32_MAX
 
 void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
@@ -22,6 +16,7 @@ void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
 	memset(ps, 0, sizeof(*ps));
 	XS_ASSERT(unit_bytes > 0 && unit_bytes <= 65536); /* offsets are uint16_t */
 	ps->unit_bytes = unit_bytes;
+	xs_hashtab_init(&ps->units, sizeof(struct xs_pagestore_unit));
 	ps->scratch = malloc(unit_bytes);
 	ps->enc = malloc(unit_bytes / 8 + 1);
 	XS_ASSERT(ps->scratch && ps->enc);
@@ -29,22 +24,18 @@ void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
 
 void xs_pagestore_destroy(struct xs_pagestore *ps)
 {
-	size_t i;
+	uint64_t idx;
+	size_t it;
+	void *v;
 
-	for (i = 0; i < ps->cap; i++)
-		if (ps->keys[i])
-			free(ps->vals[i]);
-	free(ps->keys);
-	free(ps->vals);
-	free(ps->blen);
+	for (it = xs_hashtab_next(&ps->units, 0, &idx, &v); it;
+	     it = xs_hashtab_next(&ps->units, it, &idx, &v))
+		free(((struct xs_pagestore_unit *)v)->bytes);
+	xs_hashtab_destroy(&ps->units);
 	free(ps->scratch);
 	free(ps->enc);
-	ps->keys = NULL;
-	ps->vals = NULL;
-	ps->blen = NULL;
 	ps->scratch = NULL;
 	ps->enc = NULL;
-	ps->cap = ps->count = 0;
 }
 
 /* One segment, decoded. */
@@ -102,15 +93,16 @@ static void segs_copy(const uint8_t *blob, uint32_t blen, uint32_t in, uint32_t 
 	}
 }
 
-/* Write unit slot i's bytes, all unit_bytes of them, into out. */
-static void unit_materialize(const struct xs_pagestore *ps, size_t i, uint8_t *out)
+/* Write unit u's bytes, all unit_bytes of them, into out. */
+static void unit_materialize(const struct xs_pagestore *ps, const struct xs_pagestore_unit *u,
+			     uint8_t *out)
 {
-	if (ps->blen[i] == DENSE) {
-		memcpy(out, ps->vals[i], ps->unit_bytes);
+	if (u->blen == DENSE) {
+		memcpy(out, u->bytes, ps->unit_bytes);
 		return;
 	}
 	memset(out, 0, ps->unit_bytes);
-	segs_copy(ps->vals[i], ps->blen[i], 0, ps->unit_bytes, out);
+	segs_copy(u->bytes, u->blen, 0, ps->unit_bytes, out);
 }
 
 /*
@@ -350,8 +342,8 @@ static bool encode(const uint8_t *data, uint32_t n, uint32_t base, struct enc *e
 	return !pending || enc_raw(e, base + rs, data + rs, re - rs);
 }
 
-/* Make slot i sparse with the blen bytes of segments at segs (copied). */
-static void unit_set_sparse(struct xs_pagestore *ps, size_t i, const uint8_t *segs, uint32_t blen)
+/* Make u sparse with the blen bytes of segments at segs (copied). */
+static void unit_set_sparse(struct xs_pagestore_unit *u, const uint8_t *segs, uint32_t blen)
 {
 	uint8_t *blob = NULL;
 
@@ -360,38 +352,41 @@ static void unit_set_sparse(struct xs_pagestore *ps, size_t i, const uint8_t *se
 		XS_ASSERT(blob);
 		memcpy(blob, segs, blen);
 	}
-	free(ps->vals[i]);
-	ps->vals[i] = blob;
-	ps->blen[i] = blen;
+	free(u->bytes);
+	u->bytes = blob;
+	u->blen = blen;
 }
 
-/* Make slot i dense, its bytes those of page (which may be its own dense bytes). */
-static void unit_set_dense(struct xs_pagestore *ps, size_t i, const uint8_t *page)
+/* Make u dense, its bytes those of page (which may be its own dense bytes). */
+static void unit_set_dense(const struct xs_pagestore *ps, struct xs_pagestore_unit *u,
+			   const uint8_t *page)
 {
-	if (ps->blen[i] != DENSE) {
-		free(ps->vals[i]);
-		ps->vals[i] = malloc(ps->unit_bytes);
-		XS_ASSERT(ps->vals[i]);
-		ps->blen[i] = DENSE;
+	if (u->blen != DENSE) {
+		free(u->bytes);
+		u->bytes = malloc(ps->unit_bytes);
+		XS_ASSERT(u->bytes);
+		u->blen = DENSE;
 	}
-	if (ps->vals[i] != page)
-		memcpy(ps->vals[i], page, ps->unit_bytes);
+	if (u->bytes != page)
+		memcpy(u->bytes, page, ps->unit_bytes);
 }
 
-/* Store page (unit_bytes) as slot i's new contents: sparse if it encodes in unit/8 bytes. */
-static void unit_store(struct xs_pagestore *ps, size_t i, const uint8_t *page)
+/* Store page (unit_bytes) as u's new contents: sparse if it encodes in unit/8 bytes. */
+static void unit_store(const struct xs_pagestore *ps, struct xs_pagestore_unit *u,
+		       const uint8_t *page)
 {
 	struct enc e;
 
 	enc_init(&e, ps);
 	if (encode(page, ps->unit_bytes, 0, &e))
-		unit_set_sparse(ps, i, e.out, e.blen);
+		unit_set_sparse(u, e.out, e.blen);
 	else
-		unit_set_dense(ps, i, page);
+		unit_set_dense(ps, u, page);
 }
 
 /* A whole unit of data at buf stored as one run of marker data, if it is one. */
-static bool unit_store_marker(struct xs_pagestore *ps, size_t i, const uint8_t *buf)
+static bool unit_store_marker(const struct xs_pagestore *ps, struct xs_pagestore_unit *u,
+			      const uint8_t *buf)
 {
 	struct enc e;
 	uint32_t id, pos;
@@ -400,20 +395,20 @@ static bool unit_store_marker(struct xs_pagestore *ps, size_t i, const uint8_t *
 	if (!xs_marker_find(buf, ps->unit_bytes, &id, &pos) ||
 	    !enc_marker(&e, 0, ps->unit_bytes, id, pos))
 		return false;
-	unit_set_sparse(ps, i, e.out, e.blen);
+	unit_set_sparse(u, e.out, e.blen);
 	return true;
 }
 
 /*
- * Sparse slot i with bytes [in, in + n) set to buf's (zeroes if buf is NULL), by
+ * Sparse unit u with bytes [in, in + n) set to buf's (zeroes if buf is NULL), by
  * splicing: the segments outside the range kept (those it cuts, trimmed) and buf
  * encoded between them, nothing materialised. False if that does not fit in unit/8.
  */
-static bool unit_splice(struct xs_pagestore *ps, size_t i, uint32_t in, uint32_t n,
-			const uint8_t *buf)
+static bool unit_splice(const struct xs_pagestore *ps, struct xs_pagestore_unit *u, uint32_t in,
+			uint32_t n, const uint8_t *buf)
 {
-	const uint8_t *blob = ps->vals[i];
-	uint32_t blen = ps->blen[i], p;
+	const uint8_t *blob = u->bytes;
+	uint32_t blen = u->blen, p;
 	struct seg s;
 	struct enc e;
 
@@ -433,138 +428,72 @@ static bool unit_splice(struct xs_pagestore *ps, size_t i, uint32_t in, uint32_t
 		    !enc_seg_part(&e, &s, s.off > in + n ? s.off : in + n, s.off + s.len))
 			return false;
 	}
-	unit_set_sparse(ps, i, e.out, e.blen);
+	unit_set_sparse(u, e.out, e.blen);
 	return true;
 }
 
-static size_t find_slot(const struct xs_pagestore *ps, uint64_t key)
+/* Unit idx, or NULL when the store does not hold it. */
+static struct xs_pagestore_unit *unit_get(const struct xs_pagestore *ps, uint64_t idx)
 {
-	size_t i = slot_of(key, ps->cap);
-
-	while (ps->keys[i] && ps->keys[i] != key)
-		i = (i + 1) & (ps->cap - 1);
-	return i;
+	return xs_hashtab_find(&ps->units, idx);
 }
 
-static void grow(struct xs_pagestore *ps)
+/*
+ * Unit idx, created empty (sparse, no segments) if absent. Moves other units: a
+ * pointer from an earlier unit_get or unit_make of the same store is stale after it.
+ */
+static struct xs_pagestore_unit *unit_make(struct xs_pagestore *ps, uint64_t idx)
 {
-	struct xs_pagestore old = *ps;
-	size_t i;
-
-	ps->cap = old.cap ? old.cap * 2 : 64;
-	ps->keys = calloc(ps->cap, sizeof(*ps->keys));
-	ps->vals = calloc(ps->cap, sizeof(*ps->vals));
-	ps->blen = calloc(ps->cap, sizeof(*ps->blen));
-	XS_ASSERT(ps->keys && ps->vals && ps->blen);
-	for (i = 0; i < old.cap; i++) {
-		if (old.keys[i]) {
-			size_t j = find_slot(ps, old.keys[i]);
-
-			ps->keys[j] = old.keys[i];
-			ps->vals[j] = old.vals[i];
-			ps->blen[j] = old.blen[i];
-		}
-	}
-	free(old.keys);
-	free(old.vals);
-	free(old.blen);
-}
-
-/* The slot of unit idx, or SIZE_MAX. */
-static size_t slot_get(const struct xs_pagestore *ps, uint64_t idx)
-{
-	size_t i;
-
-	if (!ps->cap)
-		return SIZE_MAX;
-	i = find_slot(ps, idx + 1);
-	return ps->keys[i] ? i : SIZE_MAX;
-}
-
-/* The slot of unit idx, created empty (sparse, no segments) if absent. */
-static size_t slot_make(struct xs_pagestore *ps, uint64_t idx)
-{
-	size_t i;
-
-	if ((ps->count + 1) * 2 > ps->cap)
-		grow(ps);
-	i = find_slot(ps, idx + 1);
-	if (!ps->keys[i]) {
-		ps->keys[i] = idx + 1;
-		ps->vals[i] = NULL;
-		ps->blen[i] = 0;
-		ps->count++;
-	}
-	return i;
+	return xs_hashtab_insert(&ps->units, idx, NULL);
 }
 
 const uint8_t *xs_pagestore_peek(const struct xs_pagestore *ps, uint64_t idx)
 {
-	size_t i = slot_get(ps, idx);
+	const struct xs_pagestore_unit *u = unit_get(ps, idx);
 
-	if (i == SIZE_MAX)
+	if (!u)
 		return NULL;
-	if (ps->blen[i] == DENSE)
-		return ps->vals[i];
-	unit_materialize(ps, i, ps->scratch);
+	if (u->blen == DENSE)
+		return u->bytes;
+	unit_materialize(ps, u, ps->scratch);
 	return ps->scratch;
 }
 
 uint8_t *xs_pagestore_get(struct xs_pagestore *ps, uint64_t idx)
 {
-	size_t i = slot_make(ps, idx);
+	struct xs_pagestore_unit *u = unit_make(ps, idx);
 
-	if (ps->blen[i] != DENSE) {
-		unit_materialize(ps, i, ps->scratch);
-		unit_set_dense(ps, i, ps->scratch);
+	if (u->blen != DENSE) {
+		unit_materialize(ps, u, ps->scratch);
+		unit_set_dense(ps, u, ps->scratch);
 	}
-	return ps->vals[i];
+	return u->bytes;
 }
 
 void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx)
 {
-	size_t i = slot_get(ps, idx), j;
+	struct xs_pagestore_unit *u = unit_get(ps, idx);
 
-	if (i == SIZE_MAX)
+	if (!u)
 		return;
-	free(ps->vals[i]);
-	ps->keys[i] = 0;
-	ps->vals[i] = NULL;
-	ps->count--;
-	/* backward-shift deletion keeps probe chains intact */
-	j = i;
-	for (;;) {
-		size_t home;
-
-		j = (j + 1) & (ps->cap - 1);
-		if (!ps->keys[j])
-			break;
-		home = slot_of(ps->keys[j], ps->cap);
-		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
-			ps->keys[i] = ps->keys[j];
-			ps->vals[i] = ps->vals[j];
-			ps->blen[i] = ps->blen[j];
-			ps->keys[j] = 0;
-			ps->vals[j] = NULL;
-			i = j;
-		}
-	}
+	free(u->bytes);
+	xs_hashtab_remove(&ps->units, idx);
 }
 
-void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len, uint8_t *buf)
+void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint8_t *buf)
 {
 	while (len) {
 		uint64_t idx = off / ps->unit_bytes;
 		uint32_t in = (uint32_t)(off % ps->unit_bytes);
 		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
-		size_t i = slot_get(ps, idx);
+		const struct xs_pagestore_unit *u = unit_get(ps, idx);
 
-		if (i != SIZE_MAX && ps->blen[i] == DENSE) {
-			memcpy(buf, ps->vals[i] + in, n);
+		if (u && u->blen == DENSE) {
+			memcpy(buf, u->bytes + in, n);
 		} else {
 			memset(buf, 0, n);
-			if (i != SIZE_MAX)
-				segs_copy(ps->vals[i], ps->blen[i], in, n, buf);
+			if (u)
+				segs_copy(u->bytes, u->blen, in, n, buf);
 		}
 		buf += n;
 		off += n;
@@ -573,43 +502,43 @@ void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len
 }
 
 /*
- * Slot i's bytes [in, in + n) set to buf's, or zeroed when buf is NULL. A sparse unit
+ * Unit u's bytes [in, in + n) set to buf's, or zeroed when buf is NULL. A sparse unit
  * is spliced, or if that does not fit, materialised, changed and re-encoded; a dense
  * one changed in place and re-encoded only when the change reaches its last byte, so
  * a dense unit written piecemeal costs one encoding, not one per write.
  */
-static void unit_change(struct xs_pagestore *ps, size_t i, uint32_t in, uint32_t n,
-			const uint8_t *buf)
+static void unit_change(const struct xs_pagestore *ps, struct xs_pagestore_unit *u, uint32_t in,
+			uint32_t n, const uint8_t *buf)
 {
 	uint8_t *page = ps->scratch;
 
-	if (ps->blen[i] != DENSE && unit_splice(ps, i, in, n, buf))
+	if (u->blen != DENSE && unit_splice(ps, u, in, n, buf))
 		return;
-	if (ps->blen[i] == DENSE)
-		page = ps->vals[i];
+	if (u->blen == DENSE)
+		page = u->bytes;
 	else
-		unit_materialize(ps, i, page);
+		unit_materialize(ps, u, page);
 	if (buf)
 		memcpy(page + in, buf, n);
 	else
 		memset(page + in, 0, n);
 	if (page == ps->scratch || in + n == ps->unit_bytes)
-		unit_store(ps, i, page);
+		unit_store(ps, u, page);
 }
 
-void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, const uint8_t *buf)
+void xs_pagestore_write(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, const uint8_t *buf)
 {
 	while (len) {
 		uint64_t idx = off / ps->unit_bytes;
 		uint32_t in = (uint32_t)(off % ps->unit_bytes);
 		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
-		size_t i = slot_make(ps, idx);
+		struct xs_pagestore_unit *u = unit_make(ps, idx);
 
 		if (n < ps->unit_bytes)
-			unit_change(ps, i, in, n, buf);
-		else if (!unit_store_marker(ps, i, buf))
+			unit_change(ps, u, in, n, buf);
+		else if (!unit_store_marker(ps, u, buf))
 			/* a whole unit: encoded straight from buf */
-			unit_store(ps, i, buf);
+			unit_store(ps, u, buf);
 		buf += n;
 		off += n;
 		len -= n;
@@ -625,8 +554,8 @@ static bool units_line_up(const struct xs_pagestore *a, uint64_t aoff, const str
 	return b->unit_bytes == unit && aoff % unit == 0 && boff % unit == 0 && len % unit == 0;
 }
 
-void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct xs_pagestore *src,
-		       uint64_t src_off, uint64_t len)
+void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct xs_pagestore *src,
+		       xs_off_t src_off, xs_off_t len)
 {
 	uint32_t unit = dst->unit_bytes;
 	uint8_t *bounce;
@@ -635,17 +564,18 @@ void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct 
 	if (units_line_up(dst, dst_off, src, src_off, len)) {
 		/* unit by unit, as stored: no bytes materialised, nothing re-encoded */
 		for (; len; len -= unit, dst_off += unit, src_off += unit) {
-			size_t s = slot_get(src, src_off / unit), d;
+			const struct xs_pagestore_unit *s = unit_get(src, src_off / unit);
+			struct xs_pagestore_unit *d;
 
-			if (s == SIZE_MAX) {
+			if (!s) {
 				xs_pagestore_drop(dst, dst_off / unit);
 				continue;
 			}
-			d = slot_make(dst, dst_off / unit);
-			if (src->blen[s] == DENSE)
-				unit_set_dense(dst, d, src->vals[s]);
+			d = unit_make(dst, dst_off / unit);
+			if (s->blen == DENSE)
+				unit_set_dense(dst, d, s->bytes);
 			else
-				unit_set_sparse(dst, d, src->vals[s], src->blen[s]);
+				unit_set_sparse(d, s->bytes, s->blen);
 		}
 		return;
 	}
@@ -663,38 +593,39 @@ void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct 
 	free(bounce);
 }
 
-bool xs_pagestore_same(const struct xs_pagestore *a, uint64_t aoff, const struct xs_pagestore *b,
-		       uint64_t boff, uint64_t len)
+bool xs_pagestore_same(const struct xs_pagestore *a, xs_off_t aoff, const struct xs_pagestore *b,
+		       xs_off_t boff, xs_off_t len)
 {
 	uint32_t unit = a->unit_bytes;
 
 	if (!units_line_up(a, aoff, b, boff, len))
 		return false;
 	for (; len; len -= unit, aoff += unit, boff += unit) {
-		size_t i = slot_get(a, aoff / unit), j = slot_get(b, boff / unit);
-		uint32_t al = i == SIZE_MAX ? 0 : a->blen[i], bl = j == SIZE_MAX ? 0 : b->blen[j];
+		const struct xs_pagestore_unit *ua = unit_get(a, aoff / unit);
+		const struct xs_pagestore_unit *ub = unit_get(b, boff / unit);
+		uint32_t al = ua ? ua->blen : 0, bl = ub ? ub->blen : 0;
 
 		if (al != bl)
 			return false;
-		if (al == DENSE ? memcmp(a->vals[i], b->vals[j], unit) != 0
-				: al && memcmp(a->vals[i], b->vals[j], al) != 0)
+		if (al == DENSE ? memcmp(ua->bytes, ub->bytes, unit) != 0
+				: al && memcmp(ua->bytes, ub->bytes, al) != 0)
 			return false;
 	}
 	return true;
 }
 
-void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len)
+void xs_pagestore_zero(struct xs_pagestore *ps, xs_off_t off, xs_off_t len)
 {
 	while (len) {
 		uint64_t idx = off / ps->unit_bytes;
 		uint32_t in = (uint32_t)(off % ps->unit_bytes);
 		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
-		size_t i = slot_get(ps, idx);
+		struct xs_pagestore_unit *u = unit_get(ps, idx);
 
 		if (n == ps->unit_bytes)
 			xs_pagestore_drop(ps, idx);
-		else if (i != SIZE_MAX && ps->blen[i])
-			unit_change(ps, i, in, n, NULL);
+		else if (u && u->blen)
+			unit_change(ps, u, in, n, NULL);
 		off += n;
 		len -= n;
 	}
@@ -702,11 +633,16 @@ void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len)
 
 size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps)
 {
-	size_t i, bytes = ps->cap * (sizeof(*ps->keys) + sizeof(*ps->vals) + sizeof(*ps->blen));
+	size_t it, bytes = xs_hashtab_mem_bytes(&ps->units);
+	uint64_t idx;
+	void *v;
 
-	for (i = 0; i < ps->cap; i++)
-		if (ps->keys[i])
-			bytes += ps->blen[i] == DENSE ? ps->unit_bytes : ps->blen[i];
+	for (it = xs_hashtab_next(&ps->units, 0, &idx, &v); it;
+	     it = xs_hashtab_next(&ps->units, it, &idx, &v)) {
+		const struct xs_pagestore_unit *u = v;
+
+		bytes += u->blen == DENSE ? ps->unit_bytes : u->blen;
+	}
 	return bytes;
 }
 
@@ -748,28 +684,25 @@ static bool segs_ok(const uint8_t *blob, uint32_t blen, uint32_t unit, const cha
 
 int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err)
 {
-	size_t i, used = 0;
+	uint64_t idx;
+	size_t it;
+	void *v;
+	int error = xs_hashtab_check(&ps->units, err);
 
-	for (i = 0; i < ps->cap; i++) {
+	if (error)
+		return error;
+	for (it = xs_hashtab_next(&ps->units, 0, &idx, &v); it;
+	     it = xs_hashtab_next(&ps->units, it, &idx, &v)) {
+		const struct xs_pagestore_unit *u = v;
 		const char *why = NULL;
 
-		if (!ps->keys[i])
-			continue;
-		used++;
-		if (ps->blen[i] == DENSE
-			    ? !ps->vals[i]
-			    : ps->blen[i] > ps->unit_bytes / 8 || (ps->blen[i] && !ps->vals[i]))
-			return xs_err_set(err, -EUCLEAN, "pagestore slot %zu has bad data", i);
-		if (ps->blen[i] != DENSE &&
-		    !segs_ok(ps->vals[i], ps->blen[i], ps->unit_bytes, &why))
+		if (u->blen == DENSE ? !u->bytes
+				     : u->blen > ps->unit_bytes / 8 || (u->blen && !u->bytes))
+			return xs_err_set(err, -EUCLEAN, "pagestore unit %llu has bad data",
+					  (unsigned long long)idx);
+		if (u->blen != DENSE && !segs_ok(u->bytes, u->blen, ps->unit_bytes, &why))
 			return xs_err_set(err, -EUCLEAN, "pagestore unit %llu: %s",
-					  (unsigned long long)(ps->keys[i] - 1), why);
-		if (find_slot(ps, ps->keys[i]) != i)
-			return xs_err_set(err, -EUCLEAN, "pagestore key %llu unreachable",
-					  (unsigned long long)(ps->keys[i] - 1));
+					  (unsigned long long)idx, why);
 	}
-	if (used != ps->count)
-		return xs_err_set(err, -EUCLEAN, "pagestore count %zu, %zu slots used", ps->count,
-				  used);
 	return 0;
 }

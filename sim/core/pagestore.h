@@ -3,7 +3,7 @@
  * A unit never written reads as zeroes and costs no memory.
  *
  * Used for the modelled disk (indexed by disk block), the oracle's shadow copy and
- * read-back (indexed by page). Open-addressing hash table: O(1) expected per access.
+ * read-back (indexed by page). A hash table of units (hashtab.h): O(1) expected per access.
  *
  * A unit holding little data is kept sparse: as segments, in increasing offset order,
  * not overlapping, at most unit/8 bytes of them; anything larger is a plain unit_bytes
@@ -31,19 +31,26 @@
 #ifndef XS_PAGESTORE_H
 #define XS_PAGESTORE_H
 
-#include "core/xs_types.h"
+#include "core/hashtab.h"
 
 #define XS_SEG_MARKER 0x8000u /* lenf flag of a marker segment */
 
+/*
+ * One unit held by the store (the value of its index in the table). Packed, so that a
+ * slot costs 20 bytes rather than 24: a 64 MiB run's three stores hold some 200000
+ * slots. Members are only read and assigned, never addressed, so the compiler handles
+ * their misalignment.
+ */
+struct __attribute__((packed)) xs_pagestore_unit {
+	uint8_t *bytes; /* dense: unit_bytes; sparse: blen bytes of segments (or NULL) */
+	uint32_t blen;	/* sparse: bytes of segments; UINT32_MAX: dense */
+};
+
 struct xs_pagestore {
-	uint32_t unit_bytes; /* at most 65536 */
-	uint64_t *keys;	     /* unit index + 1; 0 marks an empty slot */
-	uint8_t **vals;	     /* dense: unit_bytes; sparse: blen bytes of segments */
-	uint32_t *blen;	     /* sparse: bytes of segments; UINT32_MAX: dense */
-	uint8_t *scratch;    /* unit_bytes, for materialising a sparse unit */
-	uint8_t *enc;	     /* unit_bytes / 8, the encoder's output */
-	size_t cap;	     /* power of two */
-	size_t count;
+	uint32_t unit_bytes;	 /* at most 65536 */
+	struct xs_hashtab units; /* unit index -> struct xs_pagestore_unit */
+	uint8_t *scratch;	 /* unit_bytes, for materialising a sparse unit */
+	uint8_t *enc;		 /* unit_bytes / 8, the encoder's output */
 };
 
 void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes);
@@ -60,31 +67,31 @@ uint8_t *xs_pagestore_get(struct xs_pagestore *ps, uint64_t idx);
 void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx);
 
 /* Copy bytes [off, off + len) of the store (units laid end to end) to or from buf. */
-void xs_pagestore_read(const struct xs_pagestore *ps, uint64_t off, uint64_t len, uint8_t *buf);
-void xs_pagestore_write(struct xs_pagestore *ps, uint64_t off, uint64_t len, const uint8_t *buf);
+void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint8_t *buf);
+void xs_pagestore_write(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, const uint8_t *buf);
 /*
  * Copy [src_off, src_off + len) of src to dst_off of dst (another store). Whole units
  * of equal size are copied as stored, without materialising their bytes.
  */
-void xs_pagestore_copy(struct xs_pagestore *dst, uint64_t dst_off, const struct xs_pagestore *src,
-		       uint64_t src_off, uint64_t len);
+void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct xs_pagestore *src,
+		       xs_off_t src_off, xs_off_t len);
 /*
  * True when [aoff, aoff + len) of a and [boff, boff + len) of b are whole units of
  * equal size stored alike, so they hold the same bytes. False says nothing: the same
  * bytes may be stored differently (compare them then).
  */
-bool xs_pagestore_same(const struct xs_pagestore *a, uint64_t aoff, const struct xs_pagestore *b,
-		       uint64_t boff, uint64_t len);
+bool xs_pagestore_same(const struct xs_pagestore *a, xs_off_t aoff, const struct xs_pagestore *b,
+		       xs_off_t boff, xs_off_t len);
 /* Zero [off, off + len): whole units are dropped. */
-void xs_pagestore_zero(struct xs_pagestore *ps, uint64_t off, uint64_t len);
+void xs_pagestore_zero(struct xs_pagestore *ps, xs_off_t off, xs_off_t len);
 
 /*
- * Recount: used slots equal count, every key is found by its own probe, every sparse
- * unit's segments are well formed (in range, in order, not overlapping). 0 or -EUCLEAN.
+ * Recount: the table (xs_hashtab_check), and every sparse unit's segments well formed
+ * (in range, in order, not overlapping). 0 or -EUCLEAN.
  */
 int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err);
 
-/* Memory held, bytes: the slot arrays and each unit's allocation (malloc overhead aside). */
+/* Memory held, bytes: the table's slots and each unit's allocation (malloc overhead aside). */
 size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps);
 
 #endif /* XS_PAGESTORE_H */

@@ -23,7 +23,7 @@ static uint64_t roundup_pow_of_two(uint64_t v)
 	return r;
 }
 
-uint64_t xs_eof_alignment(const struct xs_inode *ip)
+xs_filblks_t xs_eof_alignment(const struct xs_inode *ip)
 {
 	const struct xs_mount *mp = ip->i_mount;
 	uint64_t align = mp->m_geo.dalign;
@@ -33,14 +33,14 @@ uint64_t xs_eof_alignment(const struct xs_inode *ip)
 	return align;
 }
 
-uint64_t xs_iomap_prealloc_size(struct xs_inode *ip, uint64_t offset, uint64_t count,
-				const struct xs_iext_cursor *icur)
+xs_filblks_t xs_iomap_prealloc_size(struct xs_inode *ip, xs_off_t offset, xs_off_t count,
+				    const struct xs_iext_cursor *icur)
 {
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_ifork *ifp = &ip->i_df;
 	struct xs_iext_cursor ncur = *icur;
 	struct xs_bmbt_irec prev, got;
-	uint64_t offset_fsb = xs_b_to_fsbt(mp, offset);
+	xs_fileoff_t offset_fsb = xs_b_to_fsbt(mp, offset);
 	uint64_t alloc_blocks, plen, qblocks;
 	int64_t freesp;
 	int shift = 0;
@@ -108,7 +108,7 @@ bool xs_can_free_eofblocks(struct xs_inode *ip)
 {
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_bmbt_irec imap;
-	uint64_t end_fsb;
+	xs_fileoff_t end_fsb;
 	int nimaps = 1;
 
 	if (xs_isize(ip) == 0 && ip->i_mapping.nr == 0 && ip->i_delayed_blks == 0)
@@ -123,11 +123,11 @@ bool xs_can_free_eofblocks(struct xs_inode *ip)
 	return ip->i_delayed_blks != 0;
 }
 
-uint64_t xs_free_eofblocks(struct xs_inode *ip)
+xs_filblks_t xs_free_eofblocks(struct xs_inode *ip)
 {
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t end_fsb = xs_b_to_fsb(mp, xs_isize(ip));
-	uint64_t removed;
+	xs_fileoff_t end_fsb = xs_b_to_fsb(mp, xs_isize(ip));
+	xs_filblks_t removed;
 
 	if (ip->i_diflags & XS_DIFLAG_PREALLOC) {
 		removed = 0;
@@ -138,9 +138,9 @@ uint64_t xs_free_eofblocks(struct xs_inode *ip)
 		ip->i_flags &= ~XS_IEOFBLOCKS;
 		return removed;
 	}
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	removed = xs_bunmapi(ip, end_fsb, (1ULL << 54) - end_fsb);
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	ip->i_flags &= ~XS_IEOFBLOCKS;
 	return removed;
 }

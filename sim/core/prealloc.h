@@ -18,11 +18,11 @@
  * bytes at offset that extends the file; icur is the lookup cursor at offset (past
  * the end, since the write is beyond the last record).
  */
-uint64_t xs_iomap_prealloc_size(struct xs_inode *ip, uint64_t offset, uint64_t count,
-				const struct xs_iext_cursor *icur);
+xs_filblks_t xs_iomap_prealloc_size(struct xs_inode *ip, xs_off_t offset, xs_off_t count,
+				    const struct xs_iext_cursor *icur);
 
 /* Models xfs_eof_alignment(): stripe alignment of the end of a preallocation. */
-uint64_t xs_eof_alignment(const struct xs_inode *ip);
+xs_filblks_t xs_eof_alignment(const struct xs_inode *ip);
 
 /* Models xfs_can_free_eofblocks(). */
 bool xs_can_free_eofblocks(struct xs_inode *ip);
@@ -32,6 +32,6 @@ bool xs_can_free_eofblocks(struct xs_inode *ip);
  * past EOF (PREALLOC/APPEND files: only the post-EOF delalloc) and clear the
  * EOFBLOCKS tag. Returns the blocks removed.
  */
-uint64_t xs_free_eofblocks(struct xs_inode *ip);
+xs_filblks_t xs_free_eofblocks(struct xs_inode *ip);
 
 #endif /* XS_PREALLOC_H */

@@ -11,7 +11,7 @@
 /* XFS_ALLOCBT_AGFL_RESERVE: per-AG blocks held back to refill the AGFL. */
 #define XS_ALLOCBT_AGFL_RESERVE 4
 
-int xs_geometry_default(struct xs_geometry *geo, uint64_t fs_bytes, uint32_t blocksize,
+int xs_geometry_default(struct xs_geometry *geo, xs_off_t fs_bytes, uint32_t blocksize,
 			struct xs_err *err)
 {
 	uint64_t dblocks, logbytes;
@@ -94,7 +94,7 @@ static uint64_t xs_mkfs_free_at_mount(const struct xs_geometry *geo)
 {
 	uint64_t inode_chunk = 64 * geo->inodesize / geo->blocksize;
 	uint64_t fdblocks = geo->dblocks - geo->logblocks - 6ULL * geo->agcount - inode_chunk;
-	uint64_t resblks = xs_min_u64(geo->dblocks / 20, 8192);
+	xs_filblks_t resblks = xs_min_u64(geo->dblocks / 20, 8192);
 	uint64_t resv = 0;
 	uint32_t agno;
 
@@ -139,7 +139,7 @@ static uint32_t xs_bmap_compute_maxlevels(const struct xs_mount *mp)
 	return level;
 }
 
-uint64_t xs_bmap_worst_indlen(const struct xs_mount *mp, uint64_t len)
+xs_filblks_t xs_bmap_worst_indlen(const struct xs_mount *mp, xs_filblks_t len)
 {
 	uint64_t maxrecs = mp->m_bmap_dmxr[0];
 	uint64_t rval = 0;
@@ -156,7 +156,7 @@ uint64_t xs_bmap_worst_indlen(const struct xs_mount *mp, uint64_t len)
 	return rval;
 }
 
-static void perag_add(struct xs_perag *pag, uint64_t agbno, uint64_t len)
+static void perag_add(struct xs_perag *pag, xs_agblock_t agbno, uint64_t len)
 {
 	if (pag->nfree == pag->cap) {
 		pag->cap = pag->cap ? pag->cap * 2 : 8;
@@ -254,7 +254,7 @@ void xs_mount_destroy(struct xs_mount *mp)
 	mp->m_perag = NULL;
 }
 
-int xs_dec_fdblocks(struct xs_mount *mp, uint64_t delta)
+int xs_dec_fdblocks(struct xs_mount *mp, xs_filblks_t delta)
 {
 	if (mp->m_fdblocks - (int64_t)delta < (int64_t)mp->m_alloc_set_aside)
 		return -ENOSPC;
@@ -262,17 +262,17 @@ int xs_dec_fdblocks(struct xs_mount *mp, uint64_t delta)
 	return 0;
 }
 
-void xs_add_fdblocks(struct xs_mount *mp, uint64_t delta)
+void xs_add_fdblocks(struct xs_mount *mp, xs_filblks_t delta)
 {
 	mp->m_fdblocks += (int64_t)delta;
 }
 
-uint64_t xs_statfs_blocks(const struct xs_mount *mp)
+xs_filblks_t xs_mount_statfs_blocks(const struct xs_mount *mp)
 {
 	return mp->m_geo.dblocks - mp->m_geo.logblocks;
 }
 
-uint64_t xs_statfs_bavail(const struct xs_mount *mp)
+xs_filblks_t xs_mount_statfs_bavail(const struct xs_mount *mp)
 {
 	int64_t v = mp->m_fdblocks - (int64_t)mp->m_alloc_set_aside;
 
@@ -280,10 +280,10 @@ uint64_t xs_statfs_bavail(const struct xs_mount *mp)
 }
 
 /* Take [agbno, agbno + len) out of free extent i of pag. */
-static void perag_take(struct xs_perag *pag, size_t i, uint64_t agbno, uint64_t len)
+static void perag_take(struct xs_perag *pag, size_t i, xs_agblock_t agbno, uint64_t len)
 {
 	struct xs_free_extent *fe = &pag->free[i];
-	uint64_t fend = fe->agbno + fe->len;
+	xs_agblock_t fend = fe->agbno + fe->len;
 
 	XS_ASSERT(agbno >= fe->agbno && agbno + len <= fend);
 	pag->freeblks -= len;
@@ -327,7 +327,7 @@ static uint64_t perag_available(const struct xs_perag *pag)
 }
 
 /* Models xfs_alloc_longest_free_extent(): the longest extent less what others need. */
-static uint64_t perag_longest_usable(const struct xs_perag *pag, uint64_t longest)
+static uint64_t perag_longest_usable(const struct xs_perag *pag, xs_filblks_t longest)
 {
 	uint64_t delta = 0, rest = pag->freeblks - longest;
 
@@ -342,10 +342,10 @@ static uint64_t perag_longest_usable(const struct xs_perag *pag, uint64_t longes
  * distance from wantbno. User data takes a free extent ending before the wanted
  * range from its start, leaving the rest after it free for the file to grow into.
  */
-static uint64_t xs_alloc_compute_diff(uint64_t wantbno, uint64_t wantlen, bool userdata,
+static uint64_t xs_alloc_compute_diff(xs_agblock_t wantbno, xs_filblks_t wantlen, bool userdata,
 				      uint64_t fbno, uint64_t flen, uint64_t *diffp)
 {
-	uint64_t fend = fbno + flen, newbno;
+	xs_agblock_t fend = fbno + flen, newbno;
 
 	if (fbno >= wantbno || (userdata && fend < wantbno + wantlen))
 		newbno = fbno;
@@ -362,8 +362,9 @@ static uint64_t xs_alloc_compute_diff(uint64_t wantbno, uint64_t wantlen, bool u
  * allocation lands nearest target_agbno; if none holds maxlen, the longest holding at
  * least minlen. Returns 1 when it allocated.
  */
-static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_t minlen,
-			    uint64_t maxlen, bool userdata, uint64_t *agbnop, uint64_t *lenp)
+static int perag_alloc_near(struct xs_perag *pag, xs_agblock_t target_agbno, xs_filblks_t minlen,
+			    xs_filblks_t maxlen, bool userdata, xs_agblock_t *agbnop,
+			    xs_filblks_t *lenp)
 {
 	size_t i, best = SIZE_MAX, longest = SIZE_MAX;
 	uint64_t best_dist = UINT64_MAX, best_bno = 0, diff, bno;
@@ -400,7 +401,7 @@ static int perag_alloc_near(struct xs_perag *pag, uint64_t target_agbno, uint64_
 /* The longest free extent of the AG, raw. */
 static uint64_t perag_longest_raw(const struct xs_perag *pag)
 {
-	uint64_t longest = 0;
+	xs_filblks_t longest = 0;
 	size_t i;
 
 	for (i = 0; i < pag->nfree; i++)
@@ -420,7 +421,7 @@ static uint64_t perag_longest(const struct xs_mount *mp, const struct xs_perag *
  * space less reservations, the free-list minimum and minleft.
  */
 static bool perag_space_available(const struct xs_mount *mp, const struct xs_perag *pag,
-				  uint64_t minlen)
+				  xs_filblks_t minlen)
 {
 	return perag_longest(mp, pag) >= minlen && perag_available(pag) >= minlen;
 }
@@ -431,8 +432,8 @@ static bool perag_space_available(const struct xs_mount *mp, const struct xs_per
  * block on ties); if none, the largest (the last by-size record, highest block on
  * ties). The allocation starts at the extent's first block.
  */
-static int perag_alloc_size(struct xs_perag *pag, uint64_t minlen, uint64_t maxlen,
-			    uint64_t *agbnop, uint64_t *lenp)
+static int perag_alloc_size(struct xs_perag *pag, xs_filblks_t minlen, xs_filblks_t maxlen,
+			    xs_agblock_t *agbnop, xs_filblks_t *lenp)
 {
 	size_t i, fit = SIZE_MAX, largest = SIZE_MAX;
 
@@ -461,16 +462,18 @@ static int perag_alloc_size(struct xs_perag *pag, uint64_t minlen, uint64_t maxl
  * when there is a target, by size elsewhere — and the walk stops there, whether the
  * allocation then succeeds or not.
  */
-static int xs_alloc_vextent_iterate_ags(struct xs_mount *mp, uint32_t start, uint64_t target_agbno,
-					uint64_t minlen, uint64_t maxlen, bool userdata,
-					uint64_t *bnop, uint64_t *lenp)
+static int xs_alloc_vextent_iterate_ags(struct xs_mount *mp, uint32_t start,
+					xs_agblock_t target_agbno, xs_filblks_t minlen,
+					xs_filblks_t maxlen, bool userdata, xs_fsblock_t *bnop,
+					xs_filblks_t *lenp)
 {
 	uint32_t agcount = mp->m_geo.agcount, k;
 
 	for (k = 0; k < agcount; k++) {
 		uint32_t agno = (start + k) % agcount;
 		struct xs_perag *pag = &mp->m_perag[agno];
-		uint64_t agbno, len = 0;
+		xs_agblock_t agbno;
+		xs_filblks_t len = 0;
 		int ok;
 
 		uint64_t ag_maxlen;
@@ -500,12 +503,14 @@ static int xs_alloc_vextent_iterate_ags(struct xs_mount *mp, uint32_t start, uin
  * maxlen) near the target, then for minlen near the target, then for minlen from
  * AG 0 (xfs_bmap_btalloc_low_space).
  */
-static int xs_alloc_vextent_once(struct xs_mount *mp, uint64_t target, uint64_t minlen,
-				 uint64_t maxlen, bool userdata, uint64_t *bnop, uint64_t *lenp)
+static int xs_alloc_vextent_once(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
+				 xs_filblks_t maxlen, bool userdata, xs_fsblock_t *bnop,
+				 xs_filblks_t *lenp)
 {
 	uint32_t agcount = mp->m_geo.agcount;
 	uint32_t start = 0, k;
-	uint64_t target_agbno = 0, blen = 0, args_minlen;
+	xs_agblock_t target_agbno = 0;
+	xs_filblks_t blen = 0, args_minlen;
 
 	XS_ASSERT(minlen >= 1 && maxlen >= minlen);
 	/* xfs_bmap_btalloc(): trim the allocation back to the maximum an AG can fit */
@@ -530,10 +535,11 @@ static int xs_alloc_vextent_once(struct xs_mount *mp, uint64_t target, uint64_t 
 }
 
 /* Put [agbno, agbno + len) back into the free extents, merging neighbours. */
-static void perag_free(struct xs_perag *pag, uint64_t agbno, uint64_t len);
+static void perag_free(struct xs_perag *pag, xs_agblock_t agbno, uint64_t len);
 
-int xs_alloc_vextent_datatype(struct xs_mount *mp, uint64_t target, uint64_t minlen,
-			      uint64_t maxlen, bool userdata, uint64_t *bnop, uint64_t *lenp)
+int xs_alloc_vextent_datatype(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
+			      xs_filblks_t maxlen, bool userdata, xs_fsblock_t *bnop,
+			      xs_filblks_t *lenp)
 {
 	int error = xs_alloc_vextent_once(mp, target, minlen, maxlen, userdata, bnop, lenp);
 
@@ -545,13 +551,13 @@ int xs_alloc_vextent_datatype(struct xs_mount *mp, uint64_t target, uint64_t min
 	return error;
 }
 
-int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
-		     uint64_t *bnop, uint64_t *lenp)
+int xs_alloc_vextent(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
+		     xs_filblks_t maxlen, xs_fsblock_t *bnop, xs_filblks_t *lenp)
 {
 	return xs_alloc_vextent_datatype(mp, target, minlen, maxlen, true, bnop, lenp);
 }
 
-void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len)
+void xs_free_extent(struct xs_mount *mp, xs_fsblock_t bno, xs_filblks_t len)
 {
 	uint32_t agno = xs_fsb_to_agno(mp, bno);
 	struct xs_perag *pag = &mp->m_perag[agno];
@@ -582,7 +588,7 @@ void xs_extent_busy_clear(struct xs_mount *mp)
 	}
 }
 
-static void perag_free(struct xs_perag *pag, uint64_t agbno, uint64_t len)
+static void perag_free(struct xs_perag *pag, xs_agblock_t agbno, uint64_t len)
 {
 	size_t i = 0, lo = 0, hi = pag->nfree;
 	bool left, right;

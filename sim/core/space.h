@@ -25,19 +25,19 @@
 
 /* mkfs/mount parameters of one modelled filesystem. */
 struct xs_geometry {
-	uint32_t blocksize;	/* sb_blocksize, bytes: 512..65536, power of two */
-	uint32_t pagesize;	/* PAGE_SIZE, bytes (4096) */
-	uint64_t dblocks;	/* sb_dblocks */
-	uint32_t agcount;	/* sb_agcount */
-	uint64_t agblocks;	/* sb_agblocks */
-	uint64_t logblocks;	/* internal log, blocks */
-	uint32_t inodesize;	/* sb_inodesize, bytes */
-	bool nrext64;		/* large extent counters */
-	uint32_t allocsize_log; /* m_allocsize_log: 16 unless allocsize= */
-	bool allocsize_fixed;	/* allocsize= given at mount */
-	uint32_t dalign;	/* stripe unit, blocks (0: none) */
-	uint32_t swidth;	/* stripe width, blocks */
-	uint64_t free_at_mount; /* f_bavail of the fresh filesystem; 0 = derive */
+	uint32_t blocksize;	    /* sb_blocksize, bytes: 512..65536, power of two */
+	uint32_t pagesize;	    /* PAGE_SIZE, bytes (4096) */
+	xs_filblks_t dblocks;	    /* sb_dblocks */
+	uint32_t agcount;	    /* sb_agcount */
+	xs_filblks_t agblocks;	    /* sb_agblocks */
+	xs_filblks_t logblocks;	    /* internal log, blocks */
+	uint32_t inodesize;	    /* sb_inodesize, bytes */
+	bool nrext64;		    /* large extent counters */
+	uint32_t allocsize_log;	    /* m_allocsize_log: 16 unless allocsize= */
+	bool allocsize_fixed;	    /* allocsize= given at mount */
+	uint32_t dalign;	    /* stripe unit, blocks (0: none) */
+	uint32_t swidth;	    /* stripe width, blocks */
+	xs_filblks_t free_at_mount; /* f_bavail of the fresh filesystem; 0 = derive */
 };
 
 /*
@@ -45,21 +45,21 @@ struct xs_geometry {
  * block size (DESIGN.md §2: 1 GiB → 262144 blocks, 4 AGs, 16384 log blocks).
  * Returns 0, or -EINVAL when the size is below what mkfs accepts (err says why).
  */
-int xs_geometry_default(struct xs_geometry *geo, uint64_t fs_bytes, uint32_t blocksize,
+int xs_geometry_default(struct xs_geometry *geo, xs_off_t fs_bytes, uint32_t blocksize,
 			struct xs_err *err);
 
 /* One free extent of an AG, agbno-relative. */
 struct xs_free_extent {
-	uint64_t agbno;
-	uint64_t len;
+	xs_agblock_t agbno;
+	xs_filblks_t len;
 };
 
 struct xs_perag {
 	struct xs_free_extent *free; /* sorted by agbno, disjoint, non-adjacent */
 	size_t nfree;
 	size_t cap;
-	uint64_t freeblks;	     /* sum of free[].len */
-	uint64_t resv;		     /* metadata reservation no data allocation may use */
+	xs_filblks_t freeblks;	     /* sum of free[].len */
+	xs_filblks_t resv;	     /* metadata reservation no data allocation may use */
 	struct xs_free_extent *busy; /* freed, not reusable until the log commits */
 	size_t nbusy;
 	size_t busycap;
@@ -76,40 +76,44 @@ enum {
 
 struct xs_mount {
 	struct xs_geometry m_geo;
-	uint32_t m_blocklog;	    /* log2(blocksize) */
-	uint64_t m_blockmask;	    /* blocksize - 1 */
-	uint64_t m_maxbytes;	    /* s_maxbytes */
-	int64_t m_fdblocks;	    /* free data blocks not reserved by anyone */
-	int64_t m_fdblocks_initial; /* m_fdblocks at mount, for the conservation check */
-	int64_t m_delalloc_blks;    /* delalloc data + indlen, all inodes */
-	uint64_t m_alloc_set_aside; /* withheld from statfs and reservations */
-	uint64_t m_low_space[XS_LOWSP_MAX];
-	uint64_t m_allocsize_blocks; /* minimum speculative preallocation */
-	uint32_t m_bmap_dmxr[2];     /* bmbt max records: leaf, node */
-	uint32_t m_bmap_dmnr[2];     /* bmbt min records */
-	uint32_t m_bm_maxlevels;     /* data fork bmbt height bound */
-	uint32_t m_iext_max_inline;  /* extents that fit in the inode fork */
-	uint64_t m_allocated_blocks; /* blocks handed out by the allocator */
-	uint64_t m_ag_max_usable;    /* longest extent one allocation may take */
-	struct xs_perag *m_perag;    /* m_geo.agcount entries */
+	uint32_t m_blocklog;		/* log2(blocksize) */
+	uint64_t m_blockmask;		/* blocksize - 1 */
+	xs_off_t m_maxbytes;		/* s_maxbytes */
+	int64_t m_fdblocks;		/* free data blocks not reserved by anyone */
+	int64_t m_fdblocks_initial;	/* m_fdblocks at mount, for the conservation check */
+	int64_t m_delalloc_blks;	/* delalloc data + indlen, all inodes */
+	xs_filblks_t m_alloc_set_aside; /* withheld from statfs and reservations */
+	xs_filblks_t m_low_space[XS_LOWSP_MAX];
+	xs_filblks_t m_allocsize_blocks; /* minimum speculative preallocation */
+	uint32_t m_bmap_dmxr[2];	 /* bmbt max records: leaf, node */
+	uint32_t m_bmap_dmnr[2];	 /* bmbt min records */
+	uint32_t m_bm_maxlevels;	 /* data fork bmbt height bound */
+	uint32_t m_iext_max_inline;	 /* extents that fit in the inode fork */
+	xs_filblks_t m_allocated_blocks; /* blocks handed out by the allocator */
+	xs_filblks_t m_ag_max_usable;	 /* longest extent one allocation may take */
+	struct xs_perag *m_perag;	 /* m_geo.agcount entries */
 };
 
 /* Mount a fresh filesystem with geometry geo. Returns 0 or -ENOMEM/-EINVAL. */
 int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_err *err);
 void xs_mount_destroy(struct xs_mount *mp);
 
-/* Unit conversions (XFS_B_TO_FSB rounds up, XFS_B_TO_FSBT down). */
-static inline uint64_t xs_b_to_fsb(const struct xs_mount *mp, uint64_t bytes)
+/*
+ * Unit conversions (XFS_B_TO_FSB rounds up, XFS_B_TO_FSBT down). As the kernel's
+ * macros they convert offsets and lengths alike: the result is an xs_fileoff_t or an
+ * xs_filblks_t as the argument was an offset or a length.
+ */
+static inline uint64_t xs_b_to_fsb(const struct xs_mount *mp, xs_off_t bytes)
 {
 	return (bytes + mp->m_blockmask) >> mp->m_blocklog;
 }
 
-static inline uint64_t xs_b_to_fsbt(const struct xs_mount *mp, uint64_t bytes)
+static inline uint64_t xs_b_to_fsbt(const struct xs_mount *mp, xs_off_t bytes)
 {
 	return bytes >> mp->m_blocklog;
 }
 
-static inline uint64_t xs_fsb_to_b(const struct xs_mount *mp, uint64_t fsb)
+static inline xs_off_t xs_fsb_to_b(const struct xs_mount *mp, xs_fileoff_t fsb)
 {
 	return fsb << mp->m_blocklog;
 }
@@ -118,16 +122,16 @@ static inline uint64_t xs_fsb_to_b(const struct xs_mount *mp, uint64_t fsb)
  * Models xfs_dec_fdblocks(): take delta blocks from m_fdblocks. Fails with -ENOSPC
  * (changing nothing) if that would leave less than the set-aside.
  */
-int xs_dec_fdblocks(struct xs_mount *mp, uint64_t delta);
+int xs_dec_fdblocks(struct xs_mount *mp, xs_filblks_t delta);
 /* Models xfs_add_fdblocks(). */
-void xs_add_fdblocks(struct xs_mount *mp, uint64_t delta);
+void xs_add_fdblocks(struct xs_mount *mp, xs_filblks_t delta);
 
 /* statfs figures: f_blocks and f_bavail (== f_bfree), in blocks. */
-uint64_t xs_statfs_blocks(const struct xs_mount *mp);
-uint64_t xs_statfs_bavail(const struct xs_mount *mp);
+xs_filblks_t xs_mount_statfs_blocks(const struct xs_mount *mp);
+xs_filblks_t xs_mount_statfs_bavail(const struct xs_mount *mp);
 
 /* Models xfs_bmap_worst_indlen(): worst-case bmbt blocks to map len blocks. */
-uint64_t xs_bmap_worst_indlen(const struct xs_mount *mp, uint64_t len);
+xs_filblks_t xs_bmap_worst_indlen(const struct xs_mount *mp, xs_filblks_t len);
 
 /*
  * Allocate between minlen and maxlen contiguous blocks of user data the way
@@ -138,17 +142,18 @@ uint64_t xs_bmap_worst_indlen(const struct xs_mount *mp, uint64_t len);
  * m_allocated_blocks: the caller moves the reservation counters. Returns 0 with the
  * extent in *bnop and *lenp, or -ENOSPC.
  */
-int xs_alloc_vextent(struct xs_mount *mp, uint64_t target, uint64_t minlen, uint64_t maxlen,
-		     uint64_t *bnop, uint64_t *lenp);
+int xs_alloc_vextent(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
+		     xs_filblks_t maxlen, xs_fsblock_t *bnop, xs_filblks_t *lenp);
 /* The same for user data (userdata) or metadata such as bmbt blocks. */
-int xs_alloc_vextent_datatype(struct xs_mount *mp, uint64_t target, uint64_t minlen,
-			      uint64_t maxlen, bool userdata, uint64_t *bnop, uint64_t *lenp);
+int xs_alloc_vextent_datatype(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
+			      xs_filblks_t maxlen, bool userdata, xs_fsblock_t *bnop,
+			      xs_filblks_t *lenp);
 
 /*
  * Return [bno, bno + len) to free space. The range must be allocated. It stays busy
  * (xfs_extent_busy_insert) — not handed out again — until xs_extent_busy_clear().
  */
-void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len);
+void xs_free_extent(struct xs_mount *mp, xs_fsblock_t bno, xs_filblks_t len);
 
 /*
  * The log has committed (a log force, as fsync does): busy extents become ordinary
@@ -157,7 +162,7 @@ void xs_free_extent(struct xs_mount *mp, uint64_t bno, uint64_t len);
 void xs_extent_busy_clear(struct xs_mount *mp);
 
 /* AG of a (linear) block number. */
-static inline uint32_t xs_fsb_to_agno(const struct xs_mount *mp, uint64_t bno)
+static inline uint32_t xs_fsb_to_agno(const struct xs_mount *mp, xs_fsblock_t bno)
 {
 	return (uint32_t)(bno / mp->m_geo.agblocks);
 }

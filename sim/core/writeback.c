@@ -15,14 +15,14 @@ struct xs_wpc {
 	uint32_t data_seq;
 	/* the ioend being built: contiguous file and disk blocks of one type */
 	bool io_open;
-	uint64_t io_off_fsb;
-	uint64_t io_len_fsb;
-	uint64_t io_bno;
+	xs_fileoff_t io_off_fsb;
+	xs_filblks_t io_len_fsb;
+	xs_fsblock_t io_bno;
 	bool io_unwritten;
 };
 
 /* Models xfs_imap_valid(). */
-static bool xs_imap_valid(struct xs_inode *ip, const struct xs_wpc *wpc, uint64_t offset_fsb)
+static bool xs_imap_valid(struct xs_inode *ip, const struct xs_wpc *wpc, xs_fileoff_t offset_fsb)
 {
 	return wpc->valid && offset_fsb >= wpc->imap.br_startoff &&
 	       offset_fsb < wpc->imap.br_startoff + wpc->imap.br_blockcount &&
@@ -30,7 +30,7 @@ static bool xs_imap_valid(struct xs_inode *ip, const struct xs_wpc *wpc, uint64_
 }
 
 /* Models xfs_map_blocks(). */
-static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, uint64_t offset_fsb)
+static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, xs_fileoff_t offset_fsb)
 {
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec imap;
@@ -38,7 +38,7 @@ static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, uint64_t offse
 
 	if (xs_imap_valid(ip, wpc, offset_fsb))
 		return 0;
-	xs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 	if (!xs_iext_lookup_extent(&ip->i_df, offset_fsb, &icur, &imap)) {
 		imap.br_startoff = offset_fsb;
 		imap.br_startblock = XS_HOLESTARTBLOCK;
@@ -51,7 +51,7 @@ static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, uint64_t offse
 		imap.br_state = XS_EXT_NORM;
 	}
 	wpc->data_seq = ip->i_df.if_seq;
-	xs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 	if (xs_irec_is_delay(&imap)) {
 		uint32_t seq;
 
@@ -91,8 +91,8 @@ static void xs_submit_ioend(struct xs_inode *ip, struct xs_wpc *wpc)
 }
 
 /* Add one block (its bytes already copied to disk) to the ioend. */
-static void xs_add_to_ioend(struct xs_inode *ip, struct xs_wpc *wpc, uint64_t file_fsb,
-			    uint64_t bno, bool unwritten)
+static void xs_add_to_ioend(struct xs_inode *ip, struct xs_wpc *wpc, xs_fileoff_t file_fsb,
+			    xs_fsblock_t bno, bool unwritten)
 {
 	if (wpc->io_open &&
 	    (wpc->io_off_fsb + wpc->io_len_fsb != file_fsb ||
@@ -113,8 +113,8 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_mount *mp = ip->i_mount;
-	uint64_t fpos = folio->index * pc->page_bytes;
-	uint64_t end_pos = fpos + pc->page_bytes;
+	xs_off_t fpos = folio->index * pc->page_bytes;
+	xs_off_t end_pos = fpos + pc->page_bytes;
 	uint64_t dirty;
 	uint32_t b;
 	int error = 0;
@@ -141,8 +141,8 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 	xs_folio_start_writeback(pc, folio);
 	for (b = 0; b < pc->blocks_per_folio; b++) {
 		uint64_t pos = fpos + (uint64_t)b * pc->block_bytes;
-		uint64_t fsb = xs_b_to_fsbt(mp, pos);
-		uint64_t bno;
+		xs_fileoff_t fsb = xs_b_to_fsbt(mp, pos);
+		xs_fsblock_t bno;
 
 		if (pos >= end_pos)
 			break;
@@ -194,7 +194,7 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 		if (i >= pc->nr || pc->folios[i]->index > last)
 			break;
 		index = pc->folios[i]->index;
-		xs_preempt(ip->i_fs, XS_PT_WB_FOLIO, index * pc->page_bytes);
+		xs_fs_preempt(ip->i_fs, XS_PT_WB_FOLIO, index * pc->page_bytes);
 		xs_folio_lock(ip->i_fs, index);
 		folio = xs_pagecache_lookup(pc, index);
 		if (folio && (folio->flags & XS_FOLIO_DIRTY)) {
@@ -209,7 +209,7 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 	return error;
 }
 
-int xs_filemap_write_and_wait_range(struct xs_inode *ip, uint64_t start, uint64_t end)
+int xs_filemap_write_and_wait_range(struct xs_inode *ip, xs_off_t start, xs_off_t end)
 {
 	uint64_t pb = ip->i_mapping.page_bytes;
 

@@ -24,7 +24,7 @@
  * Write back every dirty folio with bytes in [start, end] (inclusive) and wait.
  * Returns 0 or the first error (-ENOSPC from delalloc conversion, -EIO).
  */
-int xs_filemap_write_and_wait_range(struct xs_inode *ip, uint64_t start, uint64_t end);
+int xs_filemap_write_and_wait_range(struct xs_inode *ip, xs_off_t start, xs_off_t end);
 
 /* Write back at most nr_folios dirty folios, lowest index first (the flusher). */
 int xs_writeback_some(struct xs_inode *ip, uint64_t nr_folios);

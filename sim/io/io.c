@@ -219,10 +219,10 @@ static void io_stat(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	s.ino = ip->i_ino;
 	s.mode = 0100600;
 	s.size_bytes = (int64_t)ip->i_size;
-	s.blocks_bb = (int64_t)xs_stat_blocks(ip);
+	s.blocks_bb = (int64_t)xs_file_stat_blocks(ip);
 	/* FS_XFLAG_HASATTR, and FS_XFLAG_PREALLOC once fallocate'd */
 	s.xflags = 0x80000000u | ((ip->i_diflags & XS_DIFLAG_PREALLOC) ? 0x2u : 0);
-	s.nextents = (uint32_t)xs_fsxattr_nextents(ip);
+	s.nextents = (uint32_t)xs_file_fsxattr_nextents(ip);
 	s.dio_mem = 0x200;
 	s.dio_miniosz = 512;
 	s.dio_maxiosz = 2147483136u;
@@ -238,8 +238,8 @@ static void io_statfs(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 
 	memset(&sf, 0, sizeof(sf));
 	sf.f_bsize = mp->m_geo.blocksize;
-	sf.f_blocks = (int64_t)xs_statfs_blocks(mp);
-	sf.f_bavail = (int64_t)xs_statfs_bavail(mp);
+	sf.f_blocks = (int64_t)xs_mount_statfs_blocks(mp);
+	sf.f_bavail = (int64_t)xs_mount_statfs_bavail(mp);
 	/* Simplification: inode counts as a fresh filesystem with one file */
 	sf.f_files = (int64_t)(mp->m_geo.dblocks * 2);
 	sf.f_ffree = sf.f_files - 4;
@@ -252,7 +252,7 @@ static void io_statfs(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	sf.geom_sunit = mp->m_geo.dalign;
 	sf.geom_swidth = mp->m_geo.swidth;
 	/* Simplification: the kernel reads an approximate percpu counter here */
-	sf.counts_freedata = xs_statfs_bavail(mp);
+	sf.counts_freedata = xs_mount_statfs_bavail(mp);
 	sf.counts_freeino = 61;
 	sf.counts_allocino = 64;
 	xs_io_print_statfs(st->out, XS_IO_PATH, &sf, cmd->statfs_flags);

@@ -156,7 +156,7 @@ bool ct_is_real(const struct xs_bmbt_irec *r, uint64_t off, uint64_t len, enum x
 
 uint64_t ct_bavail(struct xs_fs *fs)
 {
-	return xs_statfs_bavail(&fs->mount);
+	return xs_mount_statfs_bavail(&fs->mount);
 }
 
 static size_t ct_fill_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)

@@ -77,9 +77,9 @@ XS_TEST_SUITE(test_iomap_append_captured)
 			       (unsigned long long)bavail[k - 1]);
 			bavail_ok = false;
 		}
-		if (xs_stat_blocks(ip) != want_blocks) {
+		if (xs_file_stat_blocks(ip) != want_blocks) {
 			printf("  append %d: stat.blocks %llu, kernel %llu\n", k,
-			       (unsigned long long)xs_stat_blocks(ip),
+			       (unsigned long long)xs_file_stat_blocks(ip),
 			       (unsigned long long)want_blocks);
 			blocks_ok = false;
 		}
@@ -125,14 +125,14 @@ XS_TEST_SUITE(test_iomap_1m_captured)
 	for (pos = 0; pos < CT_MIB; pos += 4096)
 		ok = ok && write_fill(ip, pos, 4096, 'y') == 4096;
 	test_cond("1 MiB written", ok && ip->i_size == CT_MIB);
-	test_cond("stat.blocks 3968 as the kernel", xs_stat_blocks(ip) == 3968);
+	test_cond("stat.blocks 3968 as the kernel", xs_file_stat_blocks(ip) == 3968);
 	test_cond("f_bavail 235281 as the kernel", ct_bavail(&fs) == 235281);
 	test_cond("fsync", xs_file_fsync(ip) == 0);
-	test_cond("after fsync: stat.blocks 3968", xs_stat_blocks(ip) == 3968);
+	test_cond("after fsync: stat.blocks 3968", xs_file_stat_blocks(ip) == 3968);
 	test_cond("after fsync: f_bavail 235287", ct_bavail(&fs) == 235287);
 	test_cond("after fsync: on-disk size 1 MiB", ip->i_disk_size == CT_MIB);
 	xs_file_release(ip);
-	test_cond("after close: stat.blocks 2048", xs_stat_blocks(ip) == 2048);
+	test_cond("after close: stat.blocks 2048", xs_file_stat_blocks(ip) == 2048);
 	test_cond("after close: f_bavail 235527", ct_bavail(&fs) == 235527);
 	test_cond("inode check", ct_inode_ok(ip));
 	xs_fs_destroy(&fs);
@@ -403,7 +403,7 @@ XS_TEST_SUITE(test_iomap_writeback_hole)
 	test_cond("the hole folio is clean anyway",
 		  folio && !(folio->flags & (XS_FOLIO_DIRTY | XS_FOLIO_WRITEBACK)) &&
 			  pc->nr_dirty == 0 && pc->nr_writeback == 0);
-	test_cond("only one disk block holds data", fs.disk.count == 1 && ip->i_nblocks == 1);
+	test_cond("only one disk block holds data", fs.disk.units.count == 1 && ip->i_nblocks == 1);
 	drop_clean_cache(ip);
 	memset(z, 'b', sizeof(z));
 	test_cond("block 0 reads back as zeroes: the data is lost", read_zero(ip, 0, 64));
@@ -568,15 +568,15 @@ XS_TEST_SUITE(test_iomap_falloc_enospc_release)
 		write_fill(ip, pos, 4096, 'y');
 	xs_file_fsync(ip);
 	test_cond("after fsync: 3968 blocks, f_bavail 235287",
-		  xs_stat_blocks(ip) == 3968 && ct_bavail(&fs) == 235287);
+		  xs_file_stat_blocks(ip) == 3968 && ct_bavail(&fs) == 235287);
 	test_cond("fallocate 2 GiB on 1 GiB: ENOSPC",
 		  xs_file_fallocate(ip, 0, 0, 2 * CT_GIB) == -ENOSPC);
 	test_cond("... nothing allocated, size unchanged",
-		  xs_stat_blocks(ip) == 3968 && ip->i_size == CT_MIB);
+		  xs_file_stat_blocks(ip) == 3968 && ip->i_size == CT_MIB);
 	test_cond("... the file is not marked PREALLOC", !(ip->i_diflags & XS_DIFLAG_PREALLOC));
 	xs_file_release(ip);
 	test_cond("close trims post-EOF blocks: 2048 blocks, f_bavail 235527",
-		  xs_stat_blocks(ip) == 2048 && ct_bavail(&fs) == 235527);
+		  xs_file_stat_blocks(ip) == 2048 && ct_bavail(&fs) == 235527);
 	test_cond("inode check", ct_inode_ok(ip));
 	xs_fs_destroy(&fs);
 }

@@ -43,7 +43,7 @@ XS_TEST_SUITE(test_pagestore_basic)
 	size_t i;
 
 	xs_pagestore_init(&ps, 512);
-	test_cond("empty: peek NULL", xs_pagestore_peek(&ps, 0) == NULL && ps.count == 0);
+	test_cond("empty: peek NULL", xs_pagestore_peek(&ps, 0) == NULL && ps.units.count == 0);
 	memset(buf, 0xaa, sizeof(buf));
 	xs_pagestore_read(&ps, 1000, 100, buf);
 	test_cond("empty: reads zeroes", bytes_are(buf, 100, 0) && bytes_are(buf + 100, 100, 0xaa));
@@ -53,7 +53,7 @@ XS_TEST_SUITE(test_pagestore_basic)
 	for (i = 0; i < 10; i++)
 		src[i] = (uint8_t)(i + 1);
 	xs_pagestore_write(&ps, 507, 10, src);
-	test_cond("straddling write: two units", ps.count == 2 && xs_pagestore_peek(&ps, 0) &&
+	test_cond("straddling write: two units", ps.units.count == 2 && xs_pagestore_peek(&ps, 0) &&
 							 xs_pagestore_peek(&ps, 1) &&
 							 !xs_pagestore_peek(&ps, 2));
 	xs_pagestore_read(&ps, 500, 30, buf);
@@ -69,34 +69,34 @@ XS_TEST_SUITE(test_pagestore_basic)
 	xs_pagestore_write(&ps, 0, 1536, buf);
 	xs_pagestore_zero(&ps, 509, 1027 - 509);
 	test_cond("zero across units: the whole middle unit is dropped",
-		  xs_pagestore_peek(&ps, 1) == NULL && ps.count == 2);
+		  xs_pagestore_peek(&ps, 1) == NULL && ps.units.count == 2);
 	xs_pagestore_read(&ps, 0, 1536, buf);
 	test_cond("zero across units: [0,509) kept, [509,1027) zero, [1027,1536) kept",
 		  bytes_are(buf, 509, 0x5c) && bytes_are(buf + 509, 1027 - 509, 0) &&
 			  bytes_are(buf + 1027, 1536 - 1027, 0x5c));
 	xs_pagestore_zero(&ps, 5 * 512 + 10, 20);
 	test_cond("zeroing part of a never-written unit allocates nothing",
-		  ps.count == 2 && !xs_pagestore_peek(&ps, 5));
+		  ps.units.count == 2 && !xs_pagestore_peek(&ps, 5));
 	test_cond("check", ps_ok(&ps));
 
 	/* drop and re-get */
 	u = xs_pagestore_get(&ps, 7);
-	test_cond("get allocates a zeroed unit", u && bytes_are(u, 512, 0) && ps.count == 3);
+	test_cond("get allocates a zeroed unit", u && bytes_are(u, 512, 0) && ps.units.count == 3);
 	memset(u, 0x77, 512);
 	test_cond("get again returns the same bytes",
 		  xs_pagestore_get(&ps, 7) == u && xs_pagestore_peek(&ps, 7)[100] == 0x77);
 	xs_pagestore_drop(&ps, 7);
-	test_cond("drop: peek NULL, count back", !xs_pagestore_peek(&ps, 7) && ps.count == 2);
+	test_cond("drop: peek NULL, count back", !xs_pagestore_peek(&ps, 7) && ps.units.count == 2);
 	xs_pagestore_read(&ps, 7 * 512, 512, buf);
 	test_cond("dropped unit reads as zeroes", bytes_are(buf, 512, 0));
 	u = xs_pagestore_get(&ps, 7);
-	test_cond("re-get: zero-filled again", bytes_are(u, 512, 0) && ps.count == 3);
+	test_cond("re-get: zero-filled again", bytes_are(u, 512, 0) && ps.units.count == 3);
 	xs_pagestore_drop(&ps, 8);
-	test_cond("dropping an absent unit is a no-op", ps.count == 3);
+	test_cond("dropping an absent unit is a no-op", ps.units.count == 3);
 	/* units 0, 2 (mostly 0x5c) and 7 (get) are dense: whole units */
 	test_cond("memory: slots plus units",
 		  xs_pagestore_mem_bytes(&ps) ==
-			  ps.cap * (sizeof(uint64_t) + sizeof(uint8_t *) + sizeof(uint32_t)) +
+			  ps.units.cap * (sizeof(uint64_t) + sizeof(struct xs_pagestore_unit)) +
 				  3 * 512);
 
 	/* a unit far out (a disk block number beyond 2^32) */
@@ -106,33 +106,32 @@ XS_TEST_SUITE(test_pagestore_basic)
 		  bytes_are(buf, 3, 0) && memcmp(buf + 3, src, 4) == 0 && buf[7] == 0);
 	test_cond("check", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
-	test_cond("destroy leaves an empty store", ps.count == 0 && ps.cap == 0);
+	test_cond("destroy leaves an empty store", ps.units.count == 0 && ps.units.cap == 0);
 }
 
 XS_TEST_SUITE(test_pagestore_check_catches)
 {
 	struct xs_pagestore ps;
 	struct xs_err err = {0};
+	struct xs_pagestore_unit *unit;
 	uint8_t *saved = NULL;
-	size_t i, slot = 0;
+	uint64_t idx;
+	size_t i;
+	void *v;
 
 	xs_pagestore_init(&ps, 64);
 	for (i = 0; i < 10; i++)
 		xs_pagestore_get(&ps, i * 3);
 	test_cond("consistent store passes", ps_ok(&ps));
-	ps.count++;
+	ps.units.count++;
 	test_cond("count + 1: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	ps.count--;
-	for (i = 0; i < ps.cap; i++) {
-		if (ps.keys[i]) {
-			slot = i;
-			break;
-		}
-	}
-	saved = ps.vals[slot];
-	ps.vals[slot] = NULL;
+	ps.units.count--;
+	test_cond("a unit to spoil", xs_hashtab_next(&ps.units, 0, &idx, &v) != 0);
+	unit = v;
+	saved = unit->bytes;
+	unit->bytes = NULL;
 	test_cond("used slot without data: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	ps.vals[slot] = saved;
+	unit->bytes = saved;
 	test_cond("restored", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
 }
@@ -194,7 +193,7 @@ XS_TEST_SUITE(test_pagestore_vs_flat)
 		}
 		for (i = 0; i < R_UNITS; i++)
 			nheld += held[i];
-		if (nheld != ps.count)
+		if (nheld != ps.units.count)
 			counts_ok = false;
 		if (op % 2000 == 1999) {
 			xs_pagestore_read(&ps, 0, R_BYTES, buf);
@@ -243,7 +242,7 @@ XS_TEST_SUITE(test_pagestore_sparse)
 		  memcmp(xs_pagestore_peek(&ps, 17), exp, 4096) == 0);
 	/* 64 units of two 12-byte segments, far below 64 dense units */
 	test_cond("two markers a page cost segments, not pages",
-		  xs_pagestore_mem_bytes(&ps) < ps.cap * 20 + 64 * 64);
+		  xs_pagestore_mem_bytes(&ps) < xs_hashtab_mem_bytes(&ps.units) + 64 * 64);
 	xs_pagestore_zero(&ps, 5 * 4096 + 1024, 4);
 	xs_pagestore_read(&ps, 5 * 4096 + 1020, 16, page);
 	test_cond("zeroing inside a sparse segment", page[3] == 0 && page[4] == 0 && page[7] == 0 &&
@@ -259,22 +258,17 @@ XS_TEST_SUITE(test_pagestore_sparse)
 }
 
 /* Slot of unit idx in the store's table, read from its fields; SIZE_MAX if absent. */
-static size_t slot_of_unit(const struct xs_pagestore *ps, uint64_t idx)
+static struct xs_pagestore_unit *unit_of(const struct xs_pagestore *ps, uint64_t idx)
 {
-	size_t i;
-
-	for (i = 0; i < ps->cap; i++)
-		if (ps->keys[i] == idx + 1)
-			return i;
-	return SIZE_MAX;
+	return xs_hashtab_find(&ps->units, idx);
 }
 
 /* Bytes of segments of unit idx: UINT32_MAX when dense (or absent). */
 static uint32_t unit_blen(const struct xs_pagestore *ps, uint64_t idx)
 {
-	size_t i = slot_of_unit(ps, idx);
+	const struct xs_pagestore_unit *u = unit_of(ps, idx);
 
-	return i == SIZE_MAX ? UINT32_MAX : ps->blen[i];
+	return u ? u->blen : UINT32_MAX;
 }
 
 /* Whether store bytes [off, off + len) are op id's marker stream from pos. */
@@ -308,7 +302,7 @@ XS_TEST_SUITE(test_pagestore_marker)
 		xs_marker_fill(page, 4096, u + 1, 0);
 		xs_pagestore_write(&ps, u * 4096, 4096, page);
 	}
-	slots = ps.cap * (sizeof(uint64_t) + sizeof(uint8_t *) + sizeof(uint32_t));
+	slots = xs_hashtab_mem_bytes(&ps.units);
 	for (u = 0; u < 1000; u++) {
 		all_one &= unit_blen(&ps, u) == 12;
 		xs_marker_fill(exp, 4096, u + 1, 0);
@@ -462,6 +456,8 @@ static void marker_vs_flat(uint32_t unit, uint32_t units, unsigned int ops, unsi
 	bool bytes_ok = true, checks_ok = true;
 	unsigned int op, bad_op = 0, nsparse = 0, nmarker = 0;
 	char descr[128];
+	uint64_t idx;
+	void *v;
 
 	XS_ASSERT(rng && flat && buf && src);
 	gsl_rng_set(rng, seed);
@@ -518,16 +514,18 @@ static void marker_vs_flat(uint32_t unit, uint32_t units, unsigned int ops, unsi
 		bad_op = op;
 		if (op % 64)
 			continue;
-		for (s = 0; s < ps.cap; s++) {
+		for (s = xs_hashtab_next(&ps.units, 0, &idx, &v); s;
+		     s = xs_hashtab_next(&ps.units, s, &idx, &v)) {
+			const struct xs_pagestore_unit *u = v;
 			uint32_t p = 0;
 
-			if (!ps.keys[s] || ps.blen[s] == UINT32_MAX)
+			if (u->blen == UINT32_MAX)
 				continue;
 			nsparse++;
-			while (p < ps.blen[s]) {
+			while (p < u->blen) {
 				uint16_t lenf;
 
-				memcpy(&lenf, ps.vals[s] + p + 2, 2);
+				memcpy(&lenf, u->bytes + p + 2, 2);
 				nmarker += (lenf & XS_SEG_MARKER) != 0;
 				p += lenf & XS_SEG_MARKER ? 12 : 4u + lenf;
 			}
@@ -565,39 +563,39 @@ XS_TEST_SUITE(test_pagestore_check_segments)
 	uint8_t page[4096], saved[64];
 	uint16_t v16;
 	uint32_t v32;
-	size_t i;
+	struct xs_pagestore_unit *un;
 
 	xs_pagestore_init(&ps, 4096);
 	/* marker [0, 1000), raw [1000, 1010), marker [1010, 4096): 12 + 14 + 12 bytes */
 	xs_marker_fill(page, 4096, 1, 0);
 	memset(page + 1000, 0x01, 10);
 	xs_pagestore_write(&ps, 0, 4096, page);
-	i = slot_of_unit(&ps, 0);
-	test_cond("a marker, raw, marker unit passes", ps.blen[i] == 38 && ps_ok(&ps));
-	memcpy(saved, ps.vals[i], 38);
+	un = unit_of(&ps, 0);
+	test_cond("a marker, raw, marker unit passes", un->blen == 38 && ps_ok(&ps));
+	memcpy(saved, un->bytes, 38);
 
 	v16 = 999; /* the raw segment starts inside the first marker segment */
-	memcpy(ps.vals[i] + 12, &v16, 2);
+	memcpy(un->bytes + 12, &v16, 2);
 	test_cond("overlapping segments: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(ps.vals[i], saved, 38);
+	memcpy(un->bytes, saved, 38);
 	v16 = 0x8000 | 3087; /* the last marker segment past the unit's end */
-	memcpy(ps.vals[i] + 26 + 2, &v16, 2);
+	memcpy(un->bytes + 26 + 2, &v16, 2);
 	test_cond("a segment past the unit: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(ps.vals[i], saved, 38);
+	memcpy(un->bytes, saved, 38);
 	v16 = 0x8000; /* an empty marker segment */
-	memcpy(ps.vals[i] + 2, &v16, 2);
+	memcpy(un->bytes + 2, &v16, 2);
 	test_cond("an empty segment: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(ps.vals[i], saved, 38);
+	memcpy(un->bytes, saved, 38);
 	v32 = XS_MARKER_PERIOD; /* a position outside the stream's period */
-	memcpy(ps.vals[i] + 8, &v32, 4);
+	memcpy(un->bytes + 8, &v32, 4);
 	test_cond("a marker position >= 2^19: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(ps.vals[i], saved, 38);
+	memcpy(un->bytes, saved, 38);
 	v16 = 11; /* the raw segment one byte longer than the data */
-	memcpy(ps.vals[i] + 12 + 2, &v16, 2);
-	ps.blen[i] = 26; /* and the data ends with it */
+	memcpy(un->bytes + 12 + 2, &v16, 2);
+	un->blen = 26; /* and the data ends with it */
 	test_cond("a segment past its data: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	ps.blen[i] = 38;
-	memcpy(ps.vals[i], saved, 38);
+	un->blen = 38;
+	memcpy(un->bytes, saved, 38);
 	test_cond("restored", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
 }

@@ -310,7 +310,7 @@ static int p_verify(struct p_run *p, bool contents)
 				      (unsigned long long)b, xs_propref_map_name(m),
 				      dirty ? " and dirty" : "", xs_propref_class_name(c));
 	}
-	stat = xs_stat_blocks(ip);
+	stat = xs_file_stat_blocks(ip);
 	mapped = p_mapped_blocks(ip, 0) + ip->i_bmbt_blocks;
 	must = xs_propref_must_map_blocks(&p->ref);
 	if (stat != mapped * (B >> 9) || stat < must * (B >> 9))

@@ -146,10 +146,10 @@ XS_TEST_SUITE(test_space_geometry_captured)
 				     geo.logblocks == c->logblocks && geo.agcount == 4);
 		snprintf(d, sizeof(d), "%s: statfs f_blocks == kernel %llu", c->name,
 			 (unsigned long long)c->f_blocks);
-		test_cond(d, xs_statfs_blocks(&mp) == c->f_blocks);
+		test_cond(d, xs_mount_statfs_blocks(&mp) == c->f_blocks);
 		snprintf(d, sizeof(d), "%s: statfs f_bavail == kernel %llu", c->name,
 			 (unsigned long long)c->f_bavail);
-		test_cond(d, xs_statfs_bavail(&mp) == c->f_bavail);
+		test_cond(d, xs_mount_statfs_bavail(&mp) == c->f_bavail);
 		for (agno = 0; agno < 4; agno++) {
 			if (mp.m_perag[agno].resv != c->reserved[agno]) {
 				printf("  %s ag %u resv %llu, kernel %llu\n", c->name, agno,
@@ -202,7 +202,7 @@ XS_TEST_SUITE(test_space_mount_params)
 	/* kernel README: 12 extents fit a 512-byte inode's data fork here */
 	test_cond("12 extents fit in the inode fork", mp.m_iext_max_inline == 12);
 	test_cond("f_bavail = fdblocks - set-aside",
-		  xs_statfs_bavail(&mp) == (uint64_t)mp.m_fdblocks - 32);
+		  xs_mount_statfs_bavail(&mp) == (uint64_t)mp.m_fdblocks - 32);
 	/*
 	 * Measured on the kernel (tracepoints xfs_ag_resv_init and
 	 * xfs_alloc_vextent_start_ag, mkfs.xfs 6.1.0 1 GiB image): AGs 0, 1 and 3 ask
@@ -250,7 +250,7 @@ XS_TEST_SUITE(test_space_mount_params)
 	test_cond("1g geometry again", xs_geometry_default(&geo, CT_GIB, 4096, &err) == 0);
 	geo.free_at_mount = 1000;
 	test_cond("free_at_mount overrides the derived figure",
-		  xs_mount_init(&mp, &geo, &err) == 0 && xs_statfs_bavail(&mp) == 1000);
+		  xs_mount_init(&mp, &geo, &err) == 0 && xs_mount_statfs_bavail(&mp) == 1000);
 	xs_mount_destroy(&mp);
 }
 
@@ -303,11 +303,12 @@ XS_TEST_SUITE(test_space_fdblocks)
 	test_cond("dec one past the set-aside: ENOSPC", xs_dec_fdblocks(&mp, 235784) == -ENOSPC);
 	test_cond("... and fdblocks unchanged", mp.m_fdblocks == f);
 	test_cond("dec down to the set-aside exactly", xs_dec_fdblocks(&mp, 235783) == 0);
-	test_cond("... f_bavail 0, fdblocks 32", xs_statfs_bavail(&mp) == 0 && mp.m_fdblocks == 32);
+	test_cond("... f_bavail 0, fdblocks 32",
+		  xs_mount_statfs_bavail(&mp) == 0 && mp.m_fdblocks == 32);
 	test_cond("dec 1 more: ENOSPC", xs_dec_fdblocks(&mp, 1) == -ENOSPC);
 	test_cond("... unchanged at 32", mp.m_fdblocks == 32);
 	xs_add_fdblocks(&mp, 5);
-	test_cond("add 5: f_bavail 5", xs_statfs_bavail(&mp) == 5 && mp.m_fdblocks == 37);
+	test_cond("add 5: f_bavail 5", xs_mount_statfs_bavail(&mp) == 5 && mp.m_fdblocks == 37);
 	test_cond("dec 6: ENOSPC", xs_dec_fdblocks(&mp, 6) == -ENOSPC && mp.m_fdblocks == 37);
 	test_cond("dec 5: ok", xs_dec_fdblocks(&mp, 5) == 0 && mp.m_fdblocks == 32);
 	test_cond("dec 0 at the set-aside: ok", xs_dec_fdblocks(&mp, 0) == 0);
