@@ -81,6 +81,7 @@ void xs_keytab_check(const struct xs_kt_key *tab, int n)
 	for (i = 0; i < n; i++) {
 		const struct xs_kt_key *k = &tab[i];
 
+		XS_ASSERT(k->name); /* a table declared longer than its entries */
 		XS_ASSERT(k->store == XS_KS_STR || k->store == XS_KS_NONE ||
 			  width[k->store] == k->len);
 		XS_ASSERT((k->type == XS_KT_ENUM) == (k->vals != NULL));
