@@ -27,6 +27,7 @@ struct xs_anomaly {
 };
 
 #define XS_MAX_LATENCY_KINDS 8
+#define XS_OUTCOME_NLOCKS    4 /* lock slots of a result */
 
 /* The outcomes of DESIGN.md §6. */
 struct xs_run_result {
@@ -44,16 +45,79 @@ struct xs_run_result {
 	struct xs_anomaly *anomalies;
 	size_t nanomalies;
 	/* per lock: i_rwsem, invalidate_lock, ILOCK, folio */
-	struct {
-		char name[24];
+	struct xs_outcome_lock {
+		char name[24]; /* "": the slot is unused */
 		uint64_t acquisitions, contended;
 		double wait_s, max_wait_s, hold_s;
-	} locks[4];
+	} locks[XS_OUTCOME_NLOCKS];
 };
 
 void xs_run_result_free(struct xs_run_result *res);
 
-/* The name=value outcome lines (fixed names), in a fixed order. */
+/*
+ * The outcome table: every name=value line of xs_run_print_outcomes(), in the order
+ * printed. The printer and the parser (xs_outcome_parse()) walk it; the names the
+ * other layers look up are the macros below.
+ *
+ * A figure of the run is one line, "name=value". A figure of a lock (nlocks > 0) is
+ * one line "lock_<lock>_<name>=value" per named lock slot below nlocks, the figures
+ * of one lock together: consecutive per-lock entries form one group, printed lock by
+ * lock.
+ */
+enum xs_outcome_type {
+	XS_OUTCOME_U64,	 /* uint64_t, printed %llu */
+	XS_OUTCOME_I64,	 /* int64_t, printed %lld */
+	XS_OUTCOME_REAL, /* double × scale, printed %.<decimals>f */
+};
+
+struct xs_outcome_def {
+	const char *name; /* a lock figure: the part after "lock_<lock>_" */
+	const char *unit;
+	enum xs_outcome_type type;
+	int decimals;  /* XS_OUTCOME_REAL: digits after the point */
+	double scale;  /* XS_OUTCOME_REAL: the value printed is the field × scale */
+	int nlocks;    /* 0: a figure of the run; else of lock slots [0, nlocks) */
+	size_t offset; /* of the field in struct xs_run_result, or in struct xs_outcome_lock */
+	const char *meaning;
+};
+
+#define XS_OUTCOME_NDEFS 20
+extern const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS];
+
+/* The names of the run's figures in the table, for the layers that look one up. */
+#define XS_OUTCOME_SIGBUS		  "sigbus"
+#define XS_OUTCOME_LOST_BYTES		  "lost_bytes"
+#define XS_OUTCOME_LOST_STORES		  "lost_stores"
+#define XS_OUTCOME_LEAKED_DELALLOC_BLOCKS "leaked_delalloc_blocks"
+#define XS_OUTCOME_DELALLOC_AT_UNMOUNT	  "delalloc_at_unmount"
+#define XS_OUTCOME_INVARIANT_VIOLATIONS	  "invariant_violations"
+#define XS_OUTCOME_WRITES		  "writes"
+#define XS_OUTCOME_FAULTS		  "faults"
+#define XS_OUTCOME_SHORT_COPIES		  "short_copies"
+#define XS_OUTCOME_WRITE_LAT_P50_US	  "write_lat_p50_us"
+#define XS_OUTCOME_WRITE_LAT_P99_US	  "write_lat_p99_us"
+#define XS_OUTCOME_FAULT_LAT_P50_US	  "fault_lat_p50_us"
+#define XS_OUTCOME_FAULT_LAT_P99_US	  "fault_lat_p99_us"
+#define XS_OUTCOME_SIM_TIME_S		  "sim_time_s"
+#define XS_OUTCOME_WALL_TIME_S		  "wall_time_s"
+#define XS_OUTCOME_EVENTS		  "events"
+
+/*
+ * The table entry of a printed name ("lost_bytes", "lock_ILOCK_wait_us"), or NULL.
+ * A lock figure matches with any non-empty lock name.
+ */
+const struct xs_outcome_def *xs_outcome_find(const char *name);
+
+/* The name=value outcome lines of res, as the table says, in its order. */
 void xs_run_print_outcomes(FILE *out, const struct xs_run_result *res);
+
+/*
+ * Read the lines of xs_run_print_outcomes() and call fn(arg, name, value) for each,
+ * in order (both strings valid during the call only). Returns 0, or -EINVAL at the
+ * first line that is not "name=value" with a name of the table (the lines before it
+ * were passed to fn).
+ */
+int xs_outcome_parse(const char *text, void (*fn)(void *arg, const char *name, const char *value),
+		     void *arg);
 
 #endif /* XS_OUTCOME_H */

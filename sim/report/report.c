@@ -26,6 +26,7 @@
  * differences, normal approximation above).
  */
 #include "report/report_internal.h"
+#include "outcome/outcome.h"
 
 #include <errno.h>
 #include <math.h>
@@ -43,9 +44,10 @@ static const char *const policy_names[RP_NPOLICY] = {
 	"global.dirty_tracking", "global.write_lock", "global.fault_lock",
 };
 
+/* Names of the outcome table (outcome/outcome.h). */
 const char *const xs_rp_metric_names[RP_NMETRICS] = {
-	"lost_bytes",	    "leaked_delalloc_blocks", "write_lat_p50_us",
-	"write_lat_p99_us", "fault_lat_p50_us",	      "fault_lat_p99_us",
+	XS_OUTCOME_LOST_BYTES,	     XS_OUTCOME_LEAKED_DELALLOC_BLOCKS, XS_OUTCOME_WRITE_LAT_P50_US,
+	XS_OUTCOME_WRITE_LAT_P99_US, XS_OUTCOME_FAULT_LAT_P50_US,	XS_OUTCOME_FAULT_LAT_P99_US,
 };
 
 static char *dup_text(const unsigned char *s)

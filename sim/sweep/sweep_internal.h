@@ -1,5 +1,6 @@
 /*
- * What sweep_file.c (reading sweep files) and sweep.c (the pool, run --db) share.
+ * What sweep_file.c (reading sweep files) and the other sweep modules (sweep.c, sweep_pool.c,
+ * sweep_single.c) share.
  * Not a public interface.
  */
 #ifndef XS_SWEEP_INTERNAL_H

@@ -49,9 +49,9 @@ EOF
 	echo "sweep exit=$?" >"$out/report/sweep"
 	"$bin" report --db "$tmp/r.db" --out "$tmp/rep" >"$tmp/o" 2>&1
 	echo "exit=$?" >>"$tmp/o"
-	strip_host <"$tmp/o" | sed "s|$tmp|TMP|g" >"$out/report/stdout"
+	strip_host <"$tmp/o" | sed -e "s|$tmp|TMP|g" -e "s|$(pwd)|REPO|g" >"$out/report/stdout"
 	for c in "$tmp"/rep/*.csv; do
-		[ -e "$c" ] && strip_host <"$c" >"$out/report/$(basename "$c")"
+		[ -e "$c" ] && strip_host <"$c" | sed "s|$(pwd)|REPO|g" >"$out/report/$(basename "$c")"
 	done
 	rm -rf "$tmp"
 }
