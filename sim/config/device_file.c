@@ -6,13 +6,16 @@
  */
 #include "config/device_file.h"
 
+#include "config/ini.h"
+#include "config/keytab.h"
+#include "config/units.h"
 #include "core/xs_types.h"
 
 #include <errno.h>
-#include <ini.h>
+#include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,46 +35,119 @@ enum xs_dev_key {
 	DEV_KEY_NR,
 };
 
-enum xs_dev_kind { DEV_BW, DEV_DIST, DEV_U32, DEV_SIZE, DEV_BOOL, DEV_TIME, DEV_DOUBLE };
-
 #define XS_DEV_DIST_ACCEPTED                                                                      \
 	"const(T), uniform(A, B), exp(MEAN), normal(MEAN, SD), lognormal(MEAN, CV), gamma(MEAN, " \
 	"CV); times in ns/us/ms/s"
 
-/* Every key, its type and bounds: one table, as the error messages quote it. */
-static const struct xs_dev_keydef {
-	const char *name;
-	enum xs_dev_kind kind;
-	double min, max; /* bounds of the value (seconds, bytes, bytes/s, count) */
-	bool required;	 /* for every device; seek_min, seek_max, rpm: rotational only */
-	const char *accepted;
-} dev_keys[DEV_KEY_NR] = {
-	[DEV_KEY_READ_BW] = {"read_bw", DEV_BW, 1024.0, 1099511627776.0, true,
-			     "1k..1t bytes/s; suffixes k/m/g/t multiply by 1024"},
-	[DEV_KEY_WRITE_BW] = {"write_bw", DEV_BW, 1024.0, 1099511627776.0, true,
-			      "1k..1t bytes/s; suffixes k/m/g/t multiply by 1024"},
-	[DEV_KEY_LATENCY] = {"latency", DEV_DIST, 0, 0, true, XS_DEV_DIST_ACCEPTED},
-	[DEV_KEY_QUEUE_DEPTH] = {"queue_depth", DEV_U32, 1, 65536, true, "1..65536"},
-	[DEV_KEY_MAX_IO] = {"max_io", DEV_SIZE, 512.0, 1073741824.0, true,
-			    "512..1g bytes, a multiple of 512"},
-	[DEV_KEY_ROTATIONAL] = {"rotational", DEV_BOOL, 0, 0, true, "true, false"},
-	[DEV_KEY_SEEK_MIN] = {"seek_min", DEV_TIME, 0, 1, false, "0..1s, ns/us/ms/s suffix"},
-	[DEV_KEY_SEEK_MAX] = {"seek_max", DEV_TIME, 0, 1, false, "seek_min..1s, ns/us/ms/s suffix"},
-	[DEV_KEY_RPM] = {"rpm", DEV_DOUBLE, 1000, 30000, false, "1000..30000"},
-	[DEV_KEY_CAPACITY] = {"capacity", DEV_SIZE, 1048576.0, 1125899906842624.0, true,
-			      "1m..1024t bytes, a multiple of 512"},
-	[DEV_KEY_FLUSH] = {"flush", DEV_DIST, 0, 0, true, XS_DEV_DIST_ACCEPTED},
+#define DEV(f, st)                                               \
+	.store = (st), .off = offsetof(struct xs_device_cfg, f), \
+	.len = sizeof(((struct xs_device_cfg *)0)->f)
+#define REQ XS_KT_REQUIRED
+
+/*
+ * Every key, its type and bounds: one table, as the error messages quote it. A
+ * device file has one section, [device], which may also be left out. Sizes take a p
+ * suffix too, and rpm is read by strtod() (XS_UNITS_STRTOD), as device files always
+ * have been. seek_min, seek_max and rpm are required for a rotational device only.
+ */
+static const struct xs_kt_key dev_keys[DEV_KEY_NR] = {
+	[DEV_KEY_READ_BW] = {.name = "read_bw",
+			     .type = XS_KT_RATE,
+			     DEV(read_bw_Bps, XS_KS_DOUBLE),
+			     .dmin = 1024.0,
+			     .dmax = 1099511627776.0,
+			     .flags = REQ,
+			     .unit = "bytes/s",
+			     .accepted = "1k..1t bytes/s; suffixes k/m/g/t multiply by 1024"},
+	[DEV_KEY_WRITE_BW] = {.name = "write_bw",
+			      .type = XS_KT_RATE,
+			      DEV(write_bw_Bps, XS_KS_DOUBLE),
+			      .dmin = 1024.0,
+			      .dmax = 1099511627776.0,
+			      .flags = REQ,
+			      .unit = "bytes/s",
+			      .accepted = "1k..1t bytes/s; suffixes k/m/g/t multiply by 1024"},
+	[DEV_KEY_LATENCY] = {.name = "latency",
+			     .type = XS_KT_DIST,
+			     DEV(latency, XS_KS_DIST),
+			     .flags = REQ,
+			     .unit = "s",
+			     .accepted = XS_DEV_DIST_ACCEPTED},
+	[DEV_KEY_QUEUE_DEPTH] = {.name = "queue_depth",
+				 .type = XS_KT_COUNT,
+				 DEV(queue_depth, XS_KS_U32),
+				 .umin = 1,
+				 .umax = 65536,
+				 .flags = REQ,
+				 .accepted = "1..65536"},
+	[DEV_KEY_MAX_IO] = {.name = "max_io",
+			    .type = XS_KT_SIZE,
+			    DEV(max_io_bytes, XS_KS_U64),
+			    .umin = 512,
+			    .umax = 1ULL << 30,
+			    .umult = 512,
+			    .flags = REQ | XS_UNITS_PETA,
+			    .unit = "bytes",
+			    .accepted = "512..1g bytes, a multiple of 512"},
+	[DEV_KEY_ROTATIONAL] = {.name = "rotational",
+				.type = XS_KT_BOOL,
+				DEV(rotational, XS_KS_BOOL),
+				.flags = REQ,
+				.accepted = "true, false"},
+	[DEV_KEY_SEEK_MIN] = {.name = "seek_min",
+			      .type = XS_KT_TIME,
+			      DEV(seek_min_s, XS_KS_DOUBLE),
+			      .dmin = 0,
+			      .dmax = 1,
+			      .unit = "s",
+			      .def_text = "required when rotational = true",
+			      .accepted = "0..1s, ns/us/ms/s suffix"},
+	[DEV_KEY_SEEK_MAX] = {.name = "seek_max",
+			      .type = XS_KT_TIME,
+			      DEV(seek_max_s, XS_KS_DOUBLE),
+			      .dmin = 0,
+			      .dmax = 1,
+			      .unit = "s",
+			      .def_text = "required when rotational = true",
+			      .accepted = "seek_min..1s, ns/us/ms/s suffix"},
+	[DEV_KEY_RPM] = {.name = "rpm",
+			 .type = XS_KT_REAL,
+			 DEV(rpm, XS_KS_DOUBLE),
+			 .dmin = 1000,
+			 .dmax = 30000,
+			 .flags = XS_UNITS_STRTOD,
+			 .def_text = "required when rotational = true",
+			 .accepted = "1000..30000"},
+	[DEV_KEY_CAPACITY] = {.name = "capacity",
+			      .type = XS_KT_SIZE,
+			      DEV(capacity_bytes, XS_KS_U64),
+			      .umin = 1ULL << 20,
+			      .umax = 1ULL << 50,
+			      .umult = 512,
+			      .flags = REQ | XS_UNITS_PETA,
+			      .unit = "bytes",
+			      .accepted = "1m..1024t bytes, a multiple of 512"},
+	[DEV_KEY_FLUSH] = {.name = "flush",
+			   .type = XS_KT_DIST,
+			   DEV(flush, XS_KS_DIST),
+			   .flags = REQ,
+			   .unit = "s",
+			   .accepted = XS_DEV_DIST_ACCEPTED},
 };
+
+const struct xs_kt_key *xs_device_cfg_keys(int *n)
+{
+	*n = DEV_KEY_NR;
+	return dev_keys;
+}
 
 #define XS_DEV_MAX_LINE 200 /* inih's INI_MAX_LINE: longer lines are refused */
 
 struct xs_dev_parse {
 	const char *path;
-	FILE *f;
 	struct xs_device_cfg *cfg;
 	char *err;
 	size_t errlen;
-	int line;	/* physical line being parsed, from 1 */
 	int error_rank; /* line of the error recorded (INT_MAX: no line), 0 = none */
 	int key_line[DEV_KEY_NR];
 	char key_value[DEV_KEY_NR][64]; /* as written, for cross-key messages */
@@ -88,317 +164,92 @@ static void dev_error(struct xs_dev_parse *p, int line, const char *fmt, ...)
 {
 	int rank = line ? line : INT_MAX;
 	va_list ap;
-	int n;
 
 	if (p->error_rank && p->error_rank <= rank)
 		return;
 	p->error_rank = rank;
-	if (line)
-		n = snprintf(p->err, p->errlen, "%s:%d: ", p->path, line);
-	else
-		n = snprintf(p->err, p->errlen, "%s: ", p->path);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	xs_ini_verror(p->err, p->errlen, p->path, line, fmt, ap);
 	va_end(ap);
 }
 
-/*
- * inih's reader, counting physical lines so that the handler knows where it is (this
- * libinih is built without INI_HANDLER_LINENO). A line too long for inih's buffer is an
- * error, and its remainder is skipped so that the count stays right.
- */
-static char *dev_reader(char *str, int num, void *stream)
+/* An overlong line is an error; the reader skips its rest and goes on. */
+static int dev_too_long(void *arg, int line, int max)
 {
-	struct xs_dev_parse *p = stream;
-	char rest[XS_DEV_MAX_LINE];
-	size_t n;
-
-	if (!fgets(str, num, p->f))
-		return NULL;
-	p->line++;
-	n = strlen(str);
-	if (n > 0 && str[n - 1] != '\n' && !feof(p->f)) {
-		dev_error(p, p->line, "line too long (accepted: at most %d characters)",
-			  XS_DEV_MAX_LINE - 2);
-		while (fgets(rest, sizeof(rest), p->f)) {
-			n = strlen(rest);
-			if (n > 0 && rest[n - 1] == '\n')
-				break;
-		}
-	}
-	return str;
-}
-
-/*
- * Parse an unsigned size with an optional k/m/g/t/p suffix (powers of 1024, as xfs_io
- * and the scenario files). Returns 0 or -EINVAL (syntax, overflow).
- */
-static int dev_parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -EINVAL;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		break;
-	case 't':
-	case 'T':
-		shift = 40;
-		break;
-	case 'p':
-	case 'P':
-		shift = 50;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*end && end[1])
-		return -EINVAL;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*out = (uint64_t)v << shift;
+	dev_error(arg, line, "line too long (accepted: at most %d characters)", max);
 	return 0;
-}
-
-/* A rate in bytes/s: a decimal number with an optional k/m/g/t suffix (x1024). */
-static int dev_parse_rate(const char *s, double *out)
-{
-	double v, mul = 1;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	v = strtod(s, &end);
-	switch (*end) {
-	case '\0':
-		break;
-	case 'k':
-	case 'K':
-		mul = 1024.0;
-		break;
-	case 'm':
-	case 'M':
-		mul = 1048576.0;
-		break;
-	case 'g':
-	case 'G':
-		mul = 1073741824.0;
-		break;
-	case 't':
-	case 'T':
-		mul = 1099511627776.0;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*end && end[1])
-		return -EINVAL;
-	if (!isfinite(v))
-		return -EINVAL;
-	*out = v * mul;
-	return 0;
-}
-
-static int dev_parse_number(const char *s, double *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	*out = strtod(s, &end);
-	return *end || !isfinite(*out) ? -EINVAL : 0;
 }
 
 /* Store one key's value in cfg; on a bad value record the error. */
-static void dev_set(struct xs_dev_parse *p, enum xs_dev_key k, const char *value)
+static void dev_set(struct xs_dev_parse *p, int line, enum xs_dev_key k, const char *value)
 {
-	const struct xs_dev_keydef *def = &dev_keys[k];
-	struct xs_device_cfg *cfg = p->cfg;
+	const struct xs_kt_key *def = &dev_keys[k];
 	char why[128];
-	struct xs_dist dist;
-	uint64_t size = 0;
-	double v = 0;
 
-	switch (def->kind) {
-	case DEV_DIST:
-		why[0] = '\0';
-		if (xs_dist_parse(value, &dist, why, sizeof(why))) {
-			dev_error(p, p->line, "%s = %s: %s (accepted: %s)", def->name, value,
-				  why[0] ? why : "not a distribution", def->accepted);
-			return;
-		}
-		if (k == DEV_KEY_LATENCY)
-			cfg->latency = dist;
-		else
-			cfg->flush = dist;
+	switch (xs_keytab_parse(def, p->cfg, value, why, sizeof(why))) {
+	case XS_KT_OK:
 		return;
-	case DEV_BOOL:
-		if (!strcmp(value, "true")) {
-			cfg->rotational = true;
-		} else if (!strcmp(value, "false")) {
-			cfg->rotational = false;
-		} else {
-			dev_error(p, p->line, "%s = %s: not a boolean (accepted: %s)", def->name,
-				  value, def->accepted);
-		}
-		return;
-	case DEV_BW:
-		if (dev_parse_rate(value, &v)) {
-			dev_error(p, p->line, "%s = %s: not a rate (accepted: %s)", def->name,
-				  value, def->accepted);
-			return;
-		}
-		break;
-	case DEV_U32:
-	case DEV_SIZE:
-		if (dev_parse_size(value, &size) ||
-		    (def->kind == DEV_U32 && value[strspn(value, "0123456789")])) {
-			dev_error(p, p->line, "%s = %s: not %s (accepted: %s)", def->name, value,
-				  def->kind == DEV_U32 ? "a whole number" : "a size",
+	case XS_KT_ESYNTAX:
+	case XS_KT_EOVERFLOW:
+		if (def->type == XS_KT_DIST && why[0])
+			dev_error(p, line, "%s = %s: %s (accepted: %s)", def->name, value, why,
 				  def->accepted);
-			return;
-		}
-		v = (double)size;
-		break;
-	case DEV_TIME:
-		if (xs_time_parse(value, &v)) {
-			dev_error(p, p->line, "%s = %s: not a time (accepted: %s)", def->name,
-				  value, def->accepted);
-			return;
-		}
-		break;
-	case DEV_DOUBLE:
-		if (dev_parse_number(value, &v)) {
-			dev_error(p, p->line, "%s = %s: not a number (accepted: %s)", def->name,
-				  value, def->accepted);
-			return;
-		}
-		break;
-	}
-	if (v < def->min) {
-		if (def->kind == DEV_U32)
-			dev_error(p, p->line, "%s = %s: must be at least %.0f (accepted: %s)",
-				  def->name, value, def->min, def->accepted);
 		else
-			dev_error(p, p->line, "%s = %s: too small (accepted: %s)", def->name, value,
+			dev_error(p, line, "%s = %s: not %s (accepted: %s)", def->name, value,
+				  xs_keytab_noun(def), def->accepted);
+		return;
+	case XS_KT_ELOW:
+		if (def->type == XS_KT_COUNT)
+			dev_error(p, line, "%s = %s: must be at least %" PRIu64 " (accepted: %s)",
+				  def->name, value, def->umin, def->accepted);
+		else
+			dev_error(p, line, "%s = %s: too small (accepted: %s)", def->name, value,
 				  def->accepted);
 		return;
-	}
-	if (v > def->max) {
-		dev_error(p, p->line, "%s = %s: too large (accepted: %s)", def->name, value,
+	case XS_KT_EHIGH:
+		dev_error(p, line, "%s = %s: too large (accepted: %s)", def->name, value,
 			  def->accepted);
 		return;
-	}
-	if (def->kind == DEV_SIZE && size % 512) {
-		dev_error(p, p->line, "%s = %s: not a multiple of 512 (accepted: %s)", def->name,
-			  value, def->accepted);
+	case XS_KT_EALIGN:
+		dev_error(p, line, "%s = %s: not a multiple of %" PRIu64 " (accepted: %s)",
+			  def->name, value, def->umult, def->accepted);
 		return;
-	}
-	switch (k) {
-	case DEV_KEY_READ_BW:
-		cfg->read_bw_Bps = v;
-		break;
-	case DEV_KEY_WRITE_BW:
-		cfg->write_bw_Bps = v;
-		break;
-	case DEV_KEY_QUEUE_DEPTH:
-		cfg->queue_depth = (uint32_t)size;
-		break;
-	case DEV_KEY_MAX_IO:
-		cfg->max_io_bytes = size;
-		break;
-	case DEV_KEY_SEEK_MIN:
-		cfg->seek_min_s = v;
-		break;
-	case DEV_KEY_SEEK_MAX:
-		cfg->seek_max_s = v;
-		break;
-	case DEV_KEY_RPM:
-		cfg->rpm = v;
-		break;
-	case DEV_KEY_CAPACITY:
-		cfg->capacity_bytes = size;
-		break;
-	default:
-		XS_ASSERT(!"every key has a field");
 	}
 }
 
-static int dev_handler(void *user, const char *section, const char *name, const char *value)
+static int dev_key(void *arg, int line, const char *section, const char *name, const char *value)
 {
-	struct xs_dev_parse *p = user;
+	struct xs_dev_parse *p = arg;
+	char keys[256];
 	int k;
 
 	if (section[0] && strcmp(section, "device")) {
-		dev_error(p, p->line, "%s = %s: in unknown section [%s] (accepted: [device])", name,
+		dev_error(p, line, "%s = %s: in unknown section [%s] (accepted: [device])", name,
 			  value, section);
-		return 1;
+		return 0;
 	}
-	for (k = 0; k < DEV_KEY_NR; k++)
-		if (!strcmp(name, dev_keys[k].name))
-			break;
-	if (k == DEV_KEY_NR) {
-		dev_error(p, p->line,
-			  "%s = %s: unknown key (accepted: read_bw, write_bw, latency, "
-			  "queue_depth, max_io, rotational, seek_min, seek_max, rpm, capacity, "
-			  "flush)",
-			  name, value);
-		return 1;
+	k = xs_keytab_find(dev_keys, DEV_KEY_NR, 0, name);
+	if (k < 0) {
+		xs_keytab_list(dev_keys, DEV_KEY_NR, 0, 0, keys, sizeof(keys));
+		dev_error(p, line, "%s = %s: unknown key (accepted: %s)", name, value, keys);
+		return 0;
 	}
 	if (p->key_line[k]) {
-		dev_error(p, p->line, "%s = %s: duplicate key (accepted: once; first at line %d)",
+		dev_error(p, line, "%s = %s: duplicate key (accepted: once; first at line %d)",
 			  name, value, p->key_line[k]);
-		return 1;
+		return 0;
 	}
-	p->key_line[k] = p->line;
+	p->key_line[k] = line;
 	snprintf(p->key_value[k], sizeof(p->key_value[k]), "%s", value);
-	dev_set(p, (enum xs_dev_key)k, value);
-	return 1;
+	dev_set(p, line, (enum xs_dev_key)k, value);
+	return 0;
 }
 
-/* Copy physical line n of path (without its newline) into buf; "" if absent. */
-static void dev_read_line(const char *path, int n, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	int line = 1, c;
-	size_t i = 0;
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	while ((c = getc(f)) != EOF) {
-		if (c == '\n') {
-			if (line++ == n)
-				break;
-			continue;
-		}
-		if (line == n && c != '\r' && i + 1 < len)
-			buf[i++] = (char)c;
-	}
-	buf[i] = '\0';
-	fclose(f);
-}
+static const struct xs_ini_ops dev_ini = {
+	.flags = XS_INI_DEVICE_LINES,
+	.key = dev_key,
+	.too_long = dev_too_long,
+};
 
 /* Checks that involve several keys, once the whole file is read. */
 static void dev_check_keys(struct xs_dev_parse *p)
@@ -409,7 +260,7 @@ static void dev_check_keys(struct xs_dev_parse *p)
 	int k;
 
 	for (k = 0; k < DEV_KEY_NR; k++) {
-		if (p->key_line[k] || !dev_keys[k].required)
+		if (p->key_line[k] || !(dev_keys[k].flags & XS_KT_REQUIRED))
 			continue;
 		dev_error(p, 0, "missing key %s (accepted: %s)", dev_keys[k].name,
 			  dev_keys[k].accepted);
@@ -439,27 +290,29 @@ int xs_device_cfg_load(const char *path, struct xs_device_cfg *cfg, char *err, s
 {
 	struct xs_dev_parse p;
 	const char *base, *dot;
+	FILE *f;
 	char text[XS_DEV_MAX_LINE];
 	size_t n;
 	int ret;
 
+	xs_keytab_check(dev_keys, DEV_KEY_NR);
 	memset(cfg, 0, sizeof(*cfg));
 	memset(&p, 0, sizeof(p));
 	p.path = path;
 	p.cfg = cfg;
 	p.err = err;
 	p.errlen = errlen;
-	p.f = fopen(path, "r");
-	if (!p.f) {
+	f = fopen(path, "r");
+	if (!f) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
-	ret = ini_parse_stream(dev_reader, &p, dev_handler, &p);
-	fclose(p.f);
+	ret = xs_ini_parse(f, &dev_ini, &p);
+	fclose(f);
 	/* The handler never fails, so a positive return is inih's syntax error line. */
 	if (ret > 0 && (!p.error_rank || ret < p.error_rank)) {
-		dev_read_line(path, ret, text, sizeof(text));
+		xs_ini_line_text(path, ret, text, sizeof(text));
 		dev_error(&p, ret,
 			  "%s: syntax error (accepted: key = value, [device], "
 			  "; or # comments)",

@@ -8,16 +8,17 @@
  *                        probability mass piles up at 0; MEAN >= 0 keeps the
  *                        acceptance probability >= 1/2. xs_dist_mean() returns the
  *                        mean of the truncated distribution, not MEAN.
- * Times are parsed strictly: a decimal number (no sign, no hex, no nan/inf) and an
- * optional ns/us/ms/s suffix, nothing else.
+ * Times are parsed strictly (xs_units_time): a decimal number (no sign, no hex, no
+ * nan/inf) and an optional ns/us/ms/s suffix, nothing else.
  */
 #include "config/dist.h"
+
+#include "config/units.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,126 +43,15 @@ static const struct xs_dist_name xs_dist_names[] = {
 
 #define XS_NDIST_NAMES (sizeof(xs_dist_names) / sizeof(xs_dist_names[0]))
 
-static void why_set(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void why_set(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
-
-/*
- * Length of the decimal number at the start of s: digits [. digits] [e [+-] digits],
- * at least one digit before the exponent. 0 if s does not start with one.
- */
-static size_t decimal_len(const char *s)
-{
-	size_t i = 0, digits = 0;
-
-	while (s[i] >= '0' && s[i] <= '9') {
-		i++;
-		digits++;
-	}
-	if (s[i] == '.') {
-		i++;
-		while (s[i] >= '0' && s[i] <= '9') {
-			i++;
-			digits++;
-		}
-	}
-	if (digits == 0)
-		return 0;
-	if (s[i] == 'e' || s[i] == 'E') {
-		size_t j = i + 1, edigits = 0;
-
-		if (s[j] == '+' || s[j] == '-')
-			j++;
-		while (s[j] >= '0' && s[j] <= '9') {
-			j++;
-			edigits++;
-		}
-		if (edigits)
-			i = j;
-	}
-	return i;
-}
-
-/* A finite non-negative decimal number with nothing after it; why on error. */
-static int number_parse(const char *text, double *v, const char *what, char *why, size_t whylen)
-{
-	size_t n;
-	char *end;
-	double x;
-
-	if (text[0] == '-') {
-		why_set(why, whylen, "negative %s '%s'", what, text);
-		return -EINVAL;
-	}
-	n = decimal_len(text);
-	if (n == 0 || text[n] != '\0') {
-		why_set(why, whylen, "bad %s '%s'", what, text);
-		return -EINVAL;
-	}
-	errno = 0;
-	x = strtod(text, &end);
-	if (errno == ERANGE || !isfinite(x)) {
-		why_set(why, whylen, "%s '%s' out of range", what, text);
-		return -EINVAL;
-	}
-	*v = x;
-	return 0;
-}
-
-/* xs_time_parse() with a reason. */
+/* A time with a reason (units.h). */
 static int time_parse_why(const char *text, double *seconds, char *why, size_t whylen)
 {
-	static const struct {
-		const char *suffix;
-		double per_s;
-	} units[] = {{"", 1}, {"s", 1}, {"ms", 1e3}, {"us", 1e6}, {"ns", 1e9}};
-	char num[XS_DIST_TEXT_MAX];
-	size_t n, i;
-	double x;
-
-	if (text[0] == '-') {
-		why_set(why, whylen, "negative time '%s'", text);
-		return -EINVAL;
-	}
-	n = decimal_len(text);
-	if (n == 0 || n >= sizeof(num)) {
-		why_set(why, whylen, "bad time '%s'", text);
-		return -EINVAL;
-	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(text + n, units[i].suffix) == 0)
-			break;
-	if (i == sizeof(units) / sizeof(units[0])) {
-		why_set(why, whylen, "bad time '%s' (suffix ns, us, ms or s)", text);
-		return -EINVAL;
-	}
-	memcpy(num, text, n);
-	num[n] = '\0';
-	if (number_parse(num, &x, "time", why, whylen))
-		return -EINVAL;
-	/* Division by an exact power of ten rounds once: "100ms" is exactly 0.1. */
-	x /= units[i].per_s;
-	if (x != 0 && !isnormal(x)) {
-		why_set(why, whylen, "time '%s' out of range", text);
-		return -EINVAL;
-	}
-	*seconds = x;
-	return 0;
+	return xs_units_time(text, 0, seconds, why, whylen);
 }
 
 int xs_time_parse(const char *text, double *seconds)
 {
-	return time_parse_why(text, seconds, NULL, 0);
+	return xs_units_time(text, 0, seconds, NULL, 0);
 }
 
 /* Copy [s, e) into buf without surrounding blanks. */
@@ -190,8 +80,8 @@ int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 	int nargs;
 
 	if (strlen(text) >= sizeof(buf)) {
-		why_set(why, whylen, "distribution text longer than %zu characters",
-			sizeof(buf) - 1);
+		xs_why_set(why, whylen, "distribution text longer than %zu characters",
+			   sizeof(buf) - 1);
 		return -EINVAL;
 	}
 	trim_copy(buf, sizeof(buf), text, text + strlen(text));
@@ -211,16 +101,16 @@ int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 		if (strcmp(name, xs_dist_names[i].name) == 0)
 			dn = &xs_dist_names[i];
 	if (!dn) {
-		why_set(why, whylen, "unknown distribution '%s'", name);
+		xs_why_set(why, whylen, "unknown distribution '%s'", name);
 		return -EINVAL;
 	}
 	close = strchr(open, ')');
 	if (!close) {
-		why_set(why, whylen, "missing ')'");
+		xs_why_set(why, whylen, "missing ')'");
 		return -EINVAL;
 	}
 	if (close[1] != '\0') {
-		why_set(why, whylen, "text after ')'");
+		xs_why_set(why, whylen, "text after ')'");
 		return -EINVAL;
 	}
 	comma = memchr(open, ',', (size_t)(close - open));
@@ -228,8 +118,8 @@ int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 	if (comma && memchr(comma + 1, ',', (size_t)(close - comma - 1)))
 		nargs = 3;
 	if (nargs != dn->nargs) {
-		why_set(why, whylen, "%s takes %d argument%s", dn->name, dn->nargs,
-			dn->nargs == 1 ? "" : "s");
+		xs_why_set(why, whylen, "%s takes %d argument%s", dn->name, dn->nargs,
+			   dn->nargs == 1 ? "" : "s");
 		return -EINVAL;
 	}
 	trim_copy(arg[0], sizeof(arg[0]), open + 1, comma ? comma : close);
@@ -241,7 +131,7 @@ int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 		return -EINVAL;
 	if (nargs == 2) {
 		if (dn->kind == XS_DIST_LOGNORMAL || dn->kind == XS_DIST_GAMMA) {
-			if (number_parse(arg[1], &v[1], "CV", why, whylen))
+			if (xs_units_decimal_why(arg[1], "CV", &v[1], why, whylen))
 				return -EINVAL;
 		} else if (time_parse_why(arg[1], &v[1], why, whylen)) {
 			return -EINVAL;
@@ -252,30 +142,30 @@ int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 		break;
 	case XS_DIST_UNIFORM:
 		if (!(v[0] < v[1])) {
-			why_set(why, whylen, "uniform(A, B) needs A < B");
+			xs_why_set(why, whylen, "uniform(A, B) needs A < B");
 			return -EINVAL;
 		}
 		break;
 	case XS_DIST_EXP:
 		if (v[0] <= 0) {
-			why_set(why, whylen, "exp mean must be > 0");
+			xs_why_set(why, whylen, "exp mean must be > 0");
 			return -EINVAL;
 		}
 		break;
 	case XS_DIST_NORMAL:
 		if (v[1] <= 0) {
-			why_set(why, whylen, "normal sd must be > 0");
+			xs_why_set(why, whylen, "normal sd must be > 0");
 			return -EINVAL;
 		}
 		break;
 	case XS_DIST_LOGNORMAL:
 	case XS_DIST_GAMMA:
 		if (v[0] <= 0) {
-			why_set(why, whylen, "%s mean must be > 0", dn->name);
+			xs_why_set(why, whylen, "%s mean must be > 0", dn->name);
 			return -EINVAL;
 		}
 		if (v[1] <= 0) {
-			why_set(why, whylen, "%s CV must be > 0", dn->name);
+			xs_why_set(why, whylen, "%s CV must be > 0", dn->name);
 			return -EINVAL;
 		}
 		break;
@@ -331,21 +221,6 @@ double xs_dist_mean(const struct xs_dist *d)
 		break;
 	}
 	return d->a;
-}
-
-void xs_real_format(double x, char *buf, size_t len)
-{
-	int prec;
-
-	if (x == floor(x) && fabs(x) < 1e15) {
-		snprintf(buf, len, "%.0f", x);
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, x);
-		if (strtod(buf, NULL) == x)
-			return;
-	}
 }
 
 void xs_dist_format(const struct xs_dist *d, char *buf, size_t len)

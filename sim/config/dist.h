@@ -13,6 +13,8 @@
 #ifndef XS_DIST_H
 #define XS_DIST_H
 
+#include "config/units.h" /* xs_real_format() */
+
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,8 +45,6 @@ int xs_time_parse(const char *text, double *seconds);
 double xs_dist_sample(const struct xs_dist *d, gsl_rng *r);
 /* The distribution's mean, seconds. */
 double xs_dist_mean(const struct xs_dist *d);
-/* The shortest %g text that reads back as exactly x; whole numbers in full (3600). */
-void xs_real_format(double x, char *buf, size_t len);
 /* Print d back in its text form (round-trips through xs_dist_parse). */
 void xs_dist_format(const struct xs_dist *d, char *buf, size_t len);
 

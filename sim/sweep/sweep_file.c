@@ -1,37 +1,27 @@
 /*
- * Sweep files (sweep.h): reading and checking a sweep file, its expansion into runs,
- * run keys and shards. The pool that makes the runs is sweep.c.
+ * Sweep files (sweep.h): reading and checking a sweep file, every combination of its
+ * [vary] values loaded as the scenario. Its runs, run keys and shards are
+ * sweep_runs.c; the pool that makes the runs is sweep.c.
  *
- * Reading the file: libinih through ini_parse_stream() with a reader that counts
- * lines, as scenario.c does (inih calls the handler for a line before it reads the
- * next). Unlike scenario.c the reader keeps leading blanks, so an indented line
- * continues the previous key's list (inih's multi-line values).
+ * Reading the file: the INI reader (config/ini.h) and, for the [sweep] keys, the
+ * key-table engine (config/keytab.h), as scenario and device files. Unlike scenario
+ * files the reader keeps leading blanks, so an indented line continues the previous
+ * key's list (inih's multi-line values).
  */
 #include "sweep/sweep_internal.h"
 
 #include "config/ini.h"
+#include "config/keytab.h"
+#include "config/units.h"
 
 #include <errno.h>
-#include <ini.h>
-#include <inttypes.h>
-#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-uint64_t xs_sweep_fnv(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 /* Whole file into a NUL-terminated buffer of at most max bytes. */
 int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len)
@@ -83,13 +73,16 @@ int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len)
 
 enum { SECT_NONE = -1, SECT_SWEEP = 0, SECT_VARY = 1 };
 
+/* The [sweep] keys, in the order of sweep_keys[]. */
+enum { SWEEP_SCENARIO, SWEEP_SEEDS, SWEEP_NAME, SWEEP_TIMEOUT, SWEEP_NKEYS };
+
 struct sweep_load {
 	const char *path;
 	FILE *f;
 	struct xs_sweep *sw;
 	int lineno;
 	int sect;
-	int scenario_line, name_line, timeout_line, seeds_line;
+	int key_line[SWEEP_NKEYS]; /* of each [sweep] key, 0 if not given */
 	char *err;
 	size_t errlen;
 	int rc;
@@ -113,48 +106,40 @@ static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static char *sweep_reader(char *str, int num, void *stream)
+/* A [name] header: [sweep] or [vary], at the start of a line. */
+static int sweep_header(void *arg, int line, const char *name, size_t indent)
 {
-	struct sweep_load *ld = stream;
-	size_t skip;
-	char *end;
-	int r;
+	struct sweep_load *ld = arg;
+	char text[XS_SCN_NAME_MAX];
 
-	if (ld->rc)
-		return NULL;
-	r = xs_ini_line(ld->f, str, num, &ld->lineno);
-	if (r < 0)
-		fail(ld, ld->lineno,
-		     "line longer than %d characters (accepted: shorter lines; give a "
-		     "[vary] key again, or indent a line, to continue its list)",
-		     num - 2);
-	if (r <= 0)
-		return NULL;
-	skip = strspn(str, " \t");
-	if (str[skip] == '[') {
-		char name[XS_SCN_NAME_MAX];
-
-		if (skip) {
-			fail(ld, ld->lineno,
-			     "indented section header (accepted: [sweep] or [vary] at the start "
-			     "of a line)");
-			return NULL;
-		}
-		end = strchr(str, ']');
-		if (end) {
-			snprintf(name, sizeof(name), "%.*s", (int)(end - str - 1), str + 1);
-			if (strcmp(name, "sweep") == 0) {
-				ld->sect = SECT_SWEEP;
-			} else if (strcmp(name, "vary") == 0) {
-				ld->sect = SECT_VARY;
-			} else {
-				fail(ld, ld->lineno,
-				     "[%s]: unknown section (accepted: [sweep], [vary])", name);
-				return NULL;
-			}
-		}
+	ld->lineno = line;
+	if (indent) {
+		fail(ld, line,
+		     "indented section header (accepted: [sweep] or [vary] at the start of a "
+		     "line)");
+		return ld->rc;
 	}
-	return str;
+	if (!name)
+		return 0; /* inih reports the syntax error */
+	snprintf(text, sizeof(text), "%s", name);
+	if (strcmp(text, "sweep") == 0)
+		ld->sect = SECT_SWEEP;
+	else if (strcmp(text, "vary") == 0)
+		ld->sect = SECT_VARY;
+	else
+		fail(ld, line, "[%s]: unknown section (accepted: [sweep], [vary])", text);
+	return ld->rc;
+}
+
+static int sweep_too_long(void *arg, int line, int max)
+{
+	struct sweep_load *ld = arg;
+
+	fail(ld, line,
+	     "line longer than %d characters (accepted: shorter lines; give a [vary] key "
+	     "again, or indent a line, to continue its list)",
+	     max);
+	return ld->rc;
 }
 
 /*
@@ -207,13 +192,12 @@ static bool list_split(struct sweep_load *ld, const char *key, const char *value
 
 bool xs_sweep_u64_parse(const char *s, uint64_t *v)
 {
-	char *end;
+	uint64_t x;
 
-	if (!*s || strspn(s, "0123456789") != strlen(s))
+	if (xs_units_count(s, &x) || x > INT64_MAX)
 		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return !errno && *v <= INT64_MAX;
+	*v = x;
+	return true;
 }
 
 static void seed_item(struct sweep_load *ld, const char *key, const char *item, void *arg)
@@ -287,90 +271,82 @@ static void vary_item(struct sweep_load *ld, const char *key, const char *item, 
 		ax->nvals++;
 }
 
-static bool name_ok(const char *s)
-{
-	size_t n = strlen(s);
+#define SW(f, st) \
+	.store = (st), .off = offsetof(struct xs_sweep, f), .len = sizeof(((struct xs_sweep *)0)->f)
 
-	return n > 0 && n < XS_SCN_NAME_MAX &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
-			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n &&
-	       strncmp(s, "spec-", 5) != 0;
-}
+_Static_assert(XS_SCN_NAME_MAX == 64, "the name's accepted text says 1-63");
 
-/* A duration: a number with ns, us, ms, s, m or h (none: s). */
-static bool duration_parse(const char *s, double *v)
-{
-	static const struct {
-		const char *sfx;
-		double mul;
-	} units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1},
-		     {"m", 60},	   {"h", 3600},	 {"", 1}};
-	char *end;
-	size_t i;
+/*
+ * The [sweep] keys. A timeout is read as sweep files always have: by strtod(), the
+ * number at most 1e9 before its unit, with minutes and hours (units.h).
+ */
+static const struct xs_kt_key sweep_keys[SWEEP_NKEYS] = {
+	[SWEEP_SCENARIO] = {.name = "scenario",
+			    .type = XS_KT_PATH,
+			    SW(scenario, XS_KS_STR),
+			    .flags = XS_KT_REQUIRED,
+			    .accepted = "a scenario file, relative to the current directory"},
+	[SWEEP_SEEDS] = {.name = "seeds",
+			 .type = XS_KT_LIST,
+			 .store = XS_KS_NONE,
+			 .flags = XS_KT_REPEAT,
+			 .def_text = "the scenario's seed",
+			 .accepted = "N or N-M with N <= M, 0..9223372036854775807, "
+				     "comma-separated"},
+	[SWEEP_NAME] = {.name = "name",
+			.type = XS_KT_NAME,
+			SW(name, XS_KS_STR),
+			.flags = XS_KT_LEADING_DOT,
+			.reject_prefix = "spec-",
+			.def_text = "the sweep file's base name",
+			.accepted = "1-63 letters, digits, '_', '-', '.'; not starting with spec-"},
+	[SWEEP_TIMEOUT] = {.name = "timeout",
+			   .type = XS_KT_TIME,
+			   SW(timeout_s, XS_KS_DOUBLE),
+			   .dmin = 0,
+			   .dmax = HUGE_VAL,
+			   .flags = XS_UNITS_STRTOD | XS_UNITS_MINUTES,
+			   .def = "1h",
+			   .unit = "s",
+			   .accepted = "0 for none, or a number with ns, us, ms, s, m or h; "
+				       "default 1h"},
+};
 
-	errno = 0;
-	*v = strtod(s, &end);
-	if (end == s || errno || !(*v >= 0) || *v > 1e9)
-		return false;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].sfx) == 0) {
-			*v *= units[i].mul;
-			return true;
-		}
-	}
-	return false;
-}
+/* A bad value of [sweep] key k, worded as sweep files always have. */
+static const char *const sweep_problem[SWEEP_NKEYS] = {
+	[SWEEP_SCENARIO] = "bad path",
+	[SWEEP_NAME] = "bad name",
+	[SWEEP_TIMEOUT] = "bad duration",
+};
 
 static void sweep_key_set(struct sweep_load *ld, const char *name, const char *value)
 {
 	struct xs_sweep *sw = ld->sw;
-	int *line = NULL;
+	char keys[128], why[128];
+	int k = xs_keytab_find(sweep_keys, SWEEP_NKEYS, 0, name);
 
-	if (strcmp(name, "seeds") == 0) {
-		ld->seeds_line = ld->seeds_line ? ld->seeds_line : ld->lineno;
+	if (k < 0) {
+		xs_keytab_list(sweep_keys, SWEEP_NKEYS, 0, 0, keys, sizeof(keys));
+		fail(ld, ld->lineno, "%s = %s: unknown key in [sweep] (accepted: %s)", name, value,
+		     keys);
+		return;
+	}
+	if (ld->key_line[k] && !(sweep_keys[k].flags & XS_KT_REPEAT)) {
+		fail(ld, ld->lineno, "%s = %s: given twice (first on line %d)", name, value,
+		     ld->key_line[k]);
+		return;
+	}
+	if (!ld->key_line[k])
+		ld->key_line[k] = ld->lineno;
+	if (k == SWEEP_SEEDS) {
 		list_split(ld, name, value, seed_item, (void *)value);
 		return;
 	}
-	if (strcmp(name, "scenario") == 0)
-		line = &ld->scenario_line;
-	else if (strcmp(name, "name") == 0)
-		line = &ld->name_line;
-	else if (strcmp(name, "timeout") == 0)
-		line = &ld->timeout_line;
-	if (!line) {
-		fail(ld, ld->lineno,
-		     "%s = %s: unknown key in [sweep] (accepted: scenario, seeds, name, timeout)",
-		     name, value);
-		return;
-	}
-	if (*line) {
-		fail(ld, ld->lineno, "%s = %s: given twice (first on line %d)", name, value, *line);
-		return;
-	}
-	*line = ld->lineno;
-	if (line == &ld->scenario_line) {
-		if (!*value || strlen(value) >= sizeof(sw->scenario))
-			fail(ld, ld->lineno,
-			     "scenario = %s: bad path (accepted: a scenario file, relative to the "
-			     "current directory)",
-			     value);
-		else
-			snprintf(sw->scenario, sizeof(sw->scenario), "%s", value);
-	} else if (line == &ld->name_line) {
-		if (!name_ok(value))
-			fail(ld, ld->lineno,
-			     "name = %s: bad name (accepted: 1-%d letters, digits, '_', '-', '.'; "
-			     "not starting with spec-)",
-			     value, XS_SCN_NAME_MAX - 1);
-		else
-			snprintf(sw->name, sizeof(sw->name), "%s", value);
+	if (xs_keytab_parse(&sweep_keys[k], sw, value, why, sizeof(why)))
+		fail(ld, ld->lineno, "%s = %s: %s (accepted: %s)", name, value, sweep_problem[k],
+		     sweep_keys[k].accepted);
+	if (k == SWEEP_NAME)
 		sw->named = true;
-	} else if (!duration_parse(value, &sw->timeout_s)) {
-		fail(ld, ld->lineno,
-		     "timeout = %s: bad duration (accepted: 0 for none, or a number with ns, us, "
-		     "ms, s, m or h; default 1h)",
-		     value);
-	}
 }
 
 static void vary_key_set(struct sweep_load *ld, const char *name, const char *value)
@@ -410,13 +386,12 @@ static void vary_key_set(struct sweep_load *ld, const char *name, const char *va
 	list_split(ld, name, value, vary_item, ax);
 }
 
-static int sweep_handler(void *user, const char *section, const char *name, const char *value)
+static int sweep_key(void *arg, int line, const char *section, const char *name, const char *value)
 {
-	struct sweep_load *ld = user;
+	struct sweep_load *ld = arg;
 
-	(void)section; /* the reader keeps the section */
-	if (ld->rc)
-		return 1;
+	(void)section; /* sweep_header() keeps the section */
+	ld->lineno = line;
 	if (ld->sect == SECT_NONE)
 		fail(ld, ld->lineno,
 		     "%s = %s: key outside any section (accepted: keys after [sweep] or [vary])",
@@ -425,21 +400,17 @@ static int sweep_handler(void *user, const char *section, const char *name, cons
 		sweep_key_set(ld, name, value);
 	else
 		vary_key_set(ld, name, value);
-	return 1;
+	return ld->rc;
 }
+
+/* Leading blanks are kept: an indented line continues the previous key's list. */
+static const struct xs_ini_ops sweep_ini = {
+	.header = sweep_header,
+	.key = sweep_key,
+	.too_long = sweep_too_long,
+};
 
 /* ---- checking every combination ---- */
-
-void xs_sweep_overrides(const struct xs_sweep *sw, const size_t *val, struct xs_override *ov)
-{
-	int a;
-
-	for (a = 0; a < sw->naxes; a++) {
-		ov[a].section = sw->axes[a].section;
-		ov[a].key = sw->axes[a].name;
-		ov[a].value = sw->axes[a].vals[val[a]];
-	}
-}
 
 struct canon_arg {
 	struct xs_sweep *sw;
@@ -496,7 +467,7 @@ static void combo_error(struct sweep_load *ld, const size_t *val, const char *sc
 	int a, b, q = -1;
 
 	if (sw->naxes == 0) {
-		fail(ld, ld->scenario_line, "scenario = %s: %s", sw->scenario, scn_err);
+		fail(ld, ld->key_line[SWEEP_SCENARIO], "scenario = %s: %s", sw->scenario, scn_err);
 		return;
 	}
 	for (a = 0; a < sw->naxes && q < 0; a++) {
@@ -587,45 +558,6 @@ static int range_cmp(const void *x, const void *y)
 	return a->lo < b->lo ? -1 : a->lo > b->lo;
 }
 
-/*
- * The identity (sweep.h): spec hash over the scenario's bytes and the sorted varied
- * key names; the sweep key is the name, or "spec-HASH".
- */
-int xs_sweep_identity(struct xs_sweep *sw, char *err, size_t errlen)
-{
-	uint64_t h = XS_FNV_OFFSET;
-	char *text;
-	size_t len;
-	int a, ret;
-
-	ret = xs_sweep_read_file(sw->scenario, XS_SCN_FILE_MAX, &text, &len);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", sw->scenario, strerror(-ret));
-		return ret;
-	}
-	h = xs_sweep_fnv(text, len + 1, h);
-	free(text);
-	/* insertion sort: at most XS_SWEEP_MAX_AXES keys */
-	for (a = 0; a < sw->naxes; a++) {
-		int b = a;
-
-		while (b > 0 && strcmp(sw->axes[sw->order[b - 1]].key, sw->axes[a].key) > 0) {
-			sw->order[b] = sw->order[b - 1];
-			b--;
-		}
-		sw->order[b] = a;
-	}
-	for (a = 0; a < sw->naxes; a++)
-		h = xs_sweep_fnv(sw->axes[sw->order[a]].key, strlen(sw->axes[sw->order[a]].key) + 1,
-				 h);
-	snprintf(sw->spec_hash, sizeof(sw->spec_hash), "%016" PRIx64, h);
-	if (sw->named)
-		snprintf(sw->sweep_key, sizeof(sw->sweep_key), "%s", sw->name);
-	else
-		snprintf(sw->sweep_key, sizeof(sw->sweep_key), "spec-%s", sw->spec_hash);
-	return 0;
-}
-
 /* After the file: defaults, the scenario, every combination, the identity. */
 static void sweep_resolve(struct sweep_load *ld)
 {
@@ -635,14 +567,14 @@ static void sweep_resolve(struct sweep_load *ld)
 	size_t i, j;
 	int a;
 
-	if (!ld->scenario_line) {
+	if (!ld->key_line[SWEEP_SCENARIO]) {
 		fail(ld, 0,
 		     "no scenario (accepted: [sweep] scenario = PATH, relative to the current "
 		     "directory)");
 		return;
 	}
 	if (stat(sw->scenario, &st) || !S_ISREG(st.st_mode)) {
-		fail(ld, ld->scenario_line,
+		fail(ld, ld->key_line[SWEEP_SCENARIO],
 		     "scenario = %s: %s (accepted: a scenario file, relative to the current "
 		     "directory)",
 		     sw->scenario, errno ? strerror(errno) : "not a regular file");
@@ -742,7 +674,7 @@ int xs_sweep_load(const char *path, const char *devices_dir, struct xs_sweep *sw
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -EINVAL;
 	}
-	rc = ini_parse_stream(sweep_reader, &ld, sweep_handler, &ld);
+	rc = xs_ini_parse(ld.f, &sweep_ini, &ld);
 	fclose(ld.f);
 	if (rc > 0 && ld.rc && rc < ld.err_line)
 		ld.rc = 0;
@@ -775,57 +707,4 @@ void xs_sweep_free(struct xs_sweep *sw)
 	free(sw->seeds);
 	free(sw->spec);
 	memset(sw, 0, sizeof(*sw));
-}
-
-/* ---- runs, keys, shards ---- */
-
-void xs_sweep_point(const struct xs_sweep *sw, uint64_t index, struct xs_sweep_point *pt)
-{
-	uint64_t s = index / sw->ncombos, combo = index % sw->ncombos;
-	size_t i;
-	int a;
-
-	pt->index = index;
-	for (a = sw->naxes - 1; a >= 0; a--) {
-		pt->val[a] = (size_t)(combo % sw->axes[a].nvals);
-		combo /= sw->axes[a].nvals;
-	}
-	for (i = 0; i < sw->nranges; i++) {
-		uint64_t n = sw->seeds[i].hi - sw->seeds[i].lo + 1;
-
-		if (s < n)
-			break;
-		s -= n;
-	}
-	pt->seed = i < sw->nranges ? sw->seeds[i].lo + s : 0;
-}
-
-int xs_sweep_run_key(const struct xs_sweep *sw, const struct xs_sweep_point *pt, char *buf,
-		     size_t len)
-{
-	size_t n;
-	int a, r;
-
-	r = snprintf(buf, len, "%s|", sw->sweep_key);
-	for (a = 0; a < sw->naxes && r >= 0 && (size_t)r < len; a++) {
-		const struct xs_sweep_axis *ax = &sw->axes[sw->order[a]];
-
-		n = (size_t)r;
-		r = snprintf(buf + n, len - n, "%s%s=%s", a ? ";" : "", ax->key,
-			     ax->canon[pt->val[sw->order[a]]]);
-		r = r < 0 ? r : r + (int)n;
-	}
-	if (r >= 0 && (size_t)r < len) {
-		n = (size_t)r;
-		r = snprintf(buf + n, len - n, "|%llu", (unsigned long long)pt->seed);
-		r = r < 0 ? r : r + (int)n;
-	}
-	return r < 0 || (size_t)r >= len ? -ENAMETOOLONG : r;
-}
-
-bool xs_sweep_in_shard(const char *run_key, unsigned k, unsigned n)
-{
-	if (n == 0)
-		return true;
-	return xs_sweep_fnv(run_key, strlen(run_key), XS_FNV_OFFSET) % n == (uint64_t)(k - 1);
 }

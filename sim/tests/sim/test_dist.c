@@ -1,5 +1,5 @@
 /*
- * Distributions (actors/dist.h): time and distribution parsing, every parse error,
+ * Distributions (config/dist.h): time and distribution parsing, every parse error,
  * the text round trip, and sampling checked against means and spreads computed here
  * from the parameters (not from xs_dist_mean), at a tolerance of 5 standard errors.
  */

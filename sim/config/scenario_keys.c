@@ -1,0 +1,168 @@
+/*
+ * The scenario file's keys (scenario.h lists them by section): type, bounds, default
+ * and the field each sets, for the key-table engine (keytab.h).
+ *
+ * Defaults of the [cpu] section, the simulated CPU cost of each kernel step, are
+ * plausible figures for a current server core (a syscall entry/exit ~300 ns, a 4 KiB
+ * copy ~600 ns at ~7 GB/s, a minor write fault ~1 us); copy_4k is scaled by
+ * bytes / 4096 by the caller. Each is lognormal around that mean, CV 0.2-0.3.
+ *
+ * Sizes keep the scenario files' limit of 31 characters (XS_UNITS_SHORT); times have
+ * no upper bound.
+ */
+#include "config/scenario_keys.h"
+
+#include "config/units.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#define KiB (1ULL << 10)
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+#define TiB (1ULL << 40)
+
+const char *const xs_scn_sec_names[XS_NSPECIAL] = {"global", "writeback", "reclaim", "blockgc",
+						   "cpu"};
+
+#define XS_FIELD(type, field, st) \
+	.store = (st), .off = offsetof(type, field), .len = sizeof(((type *)0)->field)
+#define SCN(f, st) .base = KB_SCN, XS_FIELD(struct xs_scenario, f, st)
+#define POL(f, st) .base = KB_POLICY, XS_FIELD(struct xs_policy, f, st)
+#define GRP(f, st) .base = KB_GROUP, XS_FIELD(struct xs_actor_group, f, st)
+#define KEY(s, n, t, ...)                                          \
+	{                                                          \
+		.sect = (s), .name = (n), .type = (t), __VA_ARGS__ \
+	}
+#define SIZE	  .flags = XS_UNITS_SHORT, .unit = "bytes"
+#define TIME	  .dmax = HUGE_VAL, .unit = "s"
+#define PRESET	  .def_text = "the kernel's preset"
+#define CPU(f, d) KEY(SEC_CPU, #f, XS_KT_DIST, SCN(cpu.f, XS_KS_DIST), .def = (d), .unit = "s")
+
+static const struct xs_kt_val kernel_vals[] = {
+	{"6.1", 0}, {"6.2", 0}, {"6.6", 0}, {"6.13", 0}, {NULL, 0}};
+static const struct xs_kt_val punch_vals[] = {{"truncate-punch", XS_PUNCH_TRUNCATE},
+					      {"locked-truncate-punch", XS_PUNCH_LOCKED_TRUNCATE},
+					      {"punch-clean", XS_PUNCH_CLEAN},
+					      {"no-punch", XS_PUNCH_NONE},
+					      {NULL, 0}};
+static const struct xs_kt_val fault_end_vals[] = {{"shared", 1}, {"none", 0}, {NULL, 0}};
+static const struct xs_kt_val validity_vals[] = {{"off", 0}, {"on", 1}, {NULL, 0}};
+static const struct xs_kt_val dirty_vals[] = {{"folio", 0}, {"block", 1}, {NULL, 0}};
+static const struct xs_kt_val write_lock_vals[] = {
+	{"excl", XS_WRITE_LOCK_EXCL}, {"shared", XS_WRITE_LOCK_SHARED}, {NULL, 0}};
+static const struct xs_kt_val fault_lock_vals[] = {
+	{"invalidate-shared", XS_FAULT_LOCK_INVALIDATE_SHARED},
+	{"iolock-excl", XS_FAULT_LOCK_IOLOCK_EXCL},
+	{NULL, 0}};
+static const struct xs_kt_val block_size_vals[] = {
+	{"512", 512}, {"1024", 1024}, {"2048", 2048}, {"4096", 4096}, {NULL, 0}};
+static const struct xs_kt_val prefill_vals[] = {{"none", XS_PREFILL_NONE},
+						{"written", XS_PREFILL_WRITTEN},
+						{"unwritten", XS_PREFILL_UNWRITTEN},
+						{"dirty", XS_PREFILL_DIRTY},
+						{NULL, 0}};
+const struct xs_kt_val xs_scn_kind_vals[] = {
+	{"writer", XS_ACTOR_WRITER}, {"faulter", XS_ACTOR_FAULTER},
+	{"reader", XS_ACTOR_READER}, {"truncator", XS_ACTOR_TRUNCATOR},
+	{"syncer", XS_ACTOR_SYNCER}, {NULL, 0}};
+static const struct xs_kt_val pattern_vals[] = {
+	{"seq", XS_PATTERN_SEQ}, {"rand", XS_PATTERN_RAND}, {NULL, 0}};
+static const struct xs_kt_val prefault_vals[] = {{"read", 1}, {"none", 0}, {NULL, 0}};
+static const struct xs_kt_val op_vals[] = {{"truncate", XS_TRUNC_TRUNCATE},
+					   {"fpunch", XS_TRUNC_FPUNCH},
+					   {"fzero", XS_TRUNC_FZERO},
+					   {NULL, 0}};
+static const struct xs_kt_val sync_vals[] = {{"fsync", 0}, {"range", 1}, {NULL, 0}};
+
+/*
+ * Every key. Within a section, the order here is the order of the param listing.
+ * Policy keys have no default of their own: the kernel preset provides it.
+ */
+const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
+	/* [global] */
+	KEY(SEC_GLOBAL, "kernel", XS_KT_ENUM, SCN(kernel, XS_KS_STR), .vals = kernel_vals,
+	    .def = "6.13"),
+	KEY(SEC_GLOBAL, "punch", XS_KT_ENUM, PRESET, POL(punch, XS_KS_INT), .vals = punch_vals),
+	KEY(SEC_GLOBAL, "fault_end", XS_KT_ENUM, PRESET, POL(fault_end, XS_KS_BOOL),
+	    .vals = fault_end_vals),
+	KEY(SEC_GLOBAL, "validity", XS_KT_ENUM, PRESET, POL(validity, XS_KS_BOOL),
+	    .vals = validity_vals),
+	KEY(SEC_GLOBAL, "dirty_tracking", XS_KT_ENUM, PRESET, POL(block_dirty, XS_KS_BOOL),
+	    .vals = dirty_vals),
+	KEY(SEC_GLOBAL, "write_lock", XS_KT_ENUM, PRESET, POL(write_lock, XS_KS_INT),
+	    .vals = write_lock_vals),
+	KEY(SEC_GLOBAL, "fault_lock", XS_KT_ENUM, PRESET, POL(fault_lock, XS_KS_INT),
+	    .vals = fault_lock_vals),
+	KEY(SEC_GLOBAL, "fs_size", XS_KT_SIZE, SIZE, SCN(fs_bytes, XS_KS_U64), .umin = 300 * MiB,
+	    .umax = 4 * TiB, .def = "1g"),
+	KEY(SEC_GLOBAL, "block_size", XS_KT_ENUM, SCN(block_bytes, XS_KS_U32),
+	    .vals = block_size_vals, .def = "4096"),
+	KEY(SEC_GLOBAL, "file_size", XS_KT_SIZE, SIZE, SCN(file_bytes, XS_KS_U64), .umin = 0,
+	    .umax = 4 * TiB, .def = "0"),
+	KEY(SEC_GLOBAL, "prefill", XS_KT_ENUM, SCN(prefill, XS_KS_INT), .vals = prefill_vals,
+	    .def = "none"),
+	KEY(SEC_GLOBAL, "device", XS_KT_NAME, SCN(device, XS_KS_STR), .def = "nvme"),
+	KEY(SEC_GLOBAL, "memory", XS_KT_SIZE, SIZE, SCN(memory_bytes, XS_KS_U64), .umin = MiB,
+	    .umax = 16 * TiB, .def = "1g"),
+	KEY(SEC_GLOBAL, "seed", XS_KT_COUNT, SCN(seed, XS_KS_U64), .umin = 0, .umax = INT64_MAX,
+	    .def = "1"),
+	KEY(SEC_GLOBAL, "time_limit", XS_KT_TIME, TIME, SCN(time_limit_s, XS_KS_DOUBLE), .dmin = 0,
+	    .dmin_open = true, .def = "3600"),
+	/* [NAME]: one actor group */
+	KEY(SEC_ACTOR, "kind", XS_KT_ENUM, GRP(kind, XS_KS_INT), .vals = xs_scn_kind_vals,
+	    .kinds = KINDS_ALL),
+	KEY(SEC_ACTOR, "jobs", XS_KT_COUNT, GRP(jobs, XS_KS_U32), .umin = 1, .umax = 256,
+	    .kinds = KINDS_ALL, .def = "1"),
+	KEY(SEC_ACTOR, "offset", XS_KT_SIZE, SIZE, GRP(offset_bytes, XS_KS_U64), .umin = 0,
+	    .umax = 4 * TiB, .kinds = KINDS_ALL, .def = "0"),
+	KEY(SEC_ACTOR, "size", XS_KT_SIZE, SIZE, GRP(size_bytes, XS_KS_U64),
+	    .def_text = "file_size - offset", .umin = 1, .umax = 4 * TiB, .kinds = KINDS_ALL),
+	KEY(SEC_ACTOR, "bs", XS_KT_SIZE, SIZE, GRP(bs_bytes, XS_KS_U64), .umin = 1,
+	    .umax = 64 * MiB, .kinds = KINDS_ALL, .def = "4k"),
+	KEY(SEC_ACTOR, "stride", XS_KT_SIZE, SIZE, GRP(stride_bytes, XS_KS_U64), .def_text = "bs",
+	    .umin = 1, .umax = 4 * TiB, .kinds = KINDS_ALL),
+	KEY(SEC_ACTOR, "pattern", XS_KT_ENUM, GRP(pattern, XS_KS_INT), .vals = pattern_vals,
+	    .kinds = KINDS_ALL, .def = "seq"),
+	KEY(SEC_ACTOR, "ops", XS_KT_COUNT, GRP(ops, XS_KS_U64), .umin = 0, .umax = INT64_MAX,
+	    .kinds = KINDS_ALL, .def = "0"),
+	KEY(SEC_ACTOR, "think", XS_KT_DIST, GRP(think, XS_KS_DIST), .kinds = KINDS_ALL,
+	    .def = "const(0)"),
+	KEY(SEC_ACTOR, "fail_rate", XS_KT_REAL, GRP(fail_rate, XS_KS_DOUBLE), .dmin = 0, .dmax = 1,
+	    .kinds = KIND(XS_ACTOR_WRITER), .def = "0"),
+	KEY(SEC_ACTOR, "prefault", XS_KT_ENUM, GRP(prefault_read, XS_KS_BOOL),
+	    .vals = prefault_vals, .kinds = KIND(XS_ACTOR_FAULTER), .def = "none"),
+	KEY(SEC_ACTOR, "op", XS_KT_ENUM, GRP(trunc_op, XS_KS_INT), .vals = op_vals,
+	    .kinds = KIND(XS_ACTOR_TRUNCATOR), .def = "truncate"),
+	KEY(SEC_ACTOR, "sync", XS_KT_ENUM, GRP(sync_range, XS_KS_BOOL), .vals = sync_vals,
+	    .kinds = KIND(XS_ACTOR_SYNCER), .def = "fsync"),
+	KEY(SEC_ACTOR, "start", XS_KT_TIME, TIME, GRP(start_s, XS_KS_DOUBLE), .dmin = 0,
+	    .kinds = KINDS_ALL, .def = "0"),
+	/* [writeback]: the flusher, as /proc/sys/vm/dirty_* */
+	KEY(SEC_WRITEBACK, "interval", XS_KT_TIME, TIME, SCN(wb_interval_s, XS_KS_DOUBLE),
+	    .dmin = 0, .dmin_open = true, .def = "5s"),
+	KEY(SEC_WRITEBACK, "expire", XS_KT_TIME, TIME, SCN(wb_expire_s, XS_KS_DOUBLE), .dmin = 0,
+	    .def = "30s"),
+	KEY(SEC_WRITEBACK, "background_ratio", XS_KT_COUNT, SCN(wb_background_ratio, XS_KS_U32),
+	    .umin = 1, .umax = 100, .def = "10"),
+	/* dirty_ratio: also >= background_ratio */
+	KEY(SEC_WRITEBACK, "dirty_ratio", XS_KT_COUNT, SCN(wb_dirty_ratio, XS_KS_U32), .umin = 1,
+	    .umax = 100, .def = "20"),
+	/* [reclaim] */
+	KEY(SEC_RECLAIM, "interval", XS_KT_TIME, TIME, SCN(reclaim_interval_s, XS_KS_DOUBLE),
+	    .dmin = 0, .dmin_open = true, .def = "100ms"),
+	/* [blockgc]: background trim of post-EOF preallocation */
+	KEY(SEC_BLOCKGC, "period", XS_KT_TIME, TIME, SCN(blockgc_period_s, XS_KS_DOUBLE), .dmin = 0,
+	    .dmin_open = true, .def = "300s"),
+	/* [cpu]: simulated CPU time of each kernel step */
+	CPU(syscall, "lognormal(300ns, 0.3)"),
+	CPU(iomap_begin, "lognormal(400ns, 0.3)"),
+	CPU(iomap_end, "lognormal(200ns, 0.3)"),
+	CPU(folio, "lognormal(250ns, 0.3)"),
+	CPU(copy_4k, "lognormal(600ns, 0.2)"),
+	CPU(fault, "lognormal(1us, 0.3)"),
+	CPU(page_mkwrite, "lognormal(800ns, 0.3)"),
+	CPU(punch, "lognormal(500ns, 0.3)"),
+	CPU(wb_folio, "lognormal(500ns, 0.3)"),
+	CPU(lock, "lognormal(50ns, 0.3)"),
+};
