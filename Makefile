@@ -1,6 +1,6 @@
 # wpsim build. `make` builds build/wpsim; see README.md for the other targets.
 #
-# Layering is enforced by what each binary links: build/unit links only the core
+# Layering is enforced by what each binary links: build/test-core links only the core
 # and GSL, so a SimGrid or SQLite symbol in sim/core fails the build.
 
 .DEFAULT_GOAL := all
@@ -77,13 +77,7 @@ layers: $(LAYER_CHECKS)
 ALL_LAYER_LIBS = $(foreach L,report sweep store actors outcome config io core,$(call layer_lib,$(L)))
 ALL_PKGS = $(sort $(foreach L,$(LAYERS),$($(L)_PKGS)))
 
-SIMTEST_SRC = $(wildcard sim/tests/sim/*.c) sim/tests/unit/unit_main.c
-UNIT_SRC  = $(wildcard sim/tests/unit/*.c)
-IOTEST_SRC = $(wildcard sim/tests/io/*.c) sim/tests/unit/unit_main.c
 BENCH_SRC = $(filter-out sim/bench/sim_bench.c,$(wildcard sim/bench/*.c))
-SIMTEST_OBJ = $(SIMTEST_SRC:%.c=$(BUILD)/%.o)
-UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
-IOTEST_OBJ = $(IOTEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ  = $(BUILD)/sim/main.o
 SIM_CFLAGS = $(APP_CFLAGS) $(call pkg_cflags,$(ALL_PKGS))
@@ -97,10 +91,6 @@ $(BUILD)/.deps-ok:
 	@pkg-config --exists gsl simgrid sqlite3 inih || $(MAKE) deps
 	@touch $@
 
-$(BUILD)/sim/tests/%.o: sim/tests/%.c | $(BUILD)/.deps-ok
-	@mkdir -p $(dir $@)
-	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
-
 $(BUILD)/sim/bench/%.o: sim/bench/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
@@ -112,17 +102,46 @@ $(BUILD)/sim/main.o: sim/main.c | $(BUILD)/.deps-ok
 $(BUILD)/wpsim: $(MAIN_OBJ) $(ALL_LAYER_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
-# Tests of the simulation layers (scenarios, distributions, device, store, statistics).
-$(BUILD)/simtest: $(SIMTEST_OBJ) $(ALL_LAYER_LIBS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+# ---- tests (sim/tests/README.md) ----
+# sim/tests/L/ holds the tests of layer L: one binary, $(BUILD)/test-L, linked with the
+# layers it tests and those they may use, no more, so that a config test that reached
+# for SimGrid would not link. A folder whose tests reach a higher layer names the
+# layers it tests in TEST_L_LAYERS.
+TEST_DIRS = $(sort $(patsubst sim/tests/%/,%,$(dir $(wildcard sim/tests/*/*.c))))
+# test_store.c also reads sweep files (sweep/sweep.h); test_outcome.c holds the
+# outcome table against the report's metric list.
+TEST_store_LAYERS   = store sweep
+TEST_outcome_LAYERS = outcome report
+test_layers = $(or $(TEST_$(1)_LAYERS),$(1))
+LINK_ORDER  = report sweep store actors outcome config io core
+test_link   = $(filter $(sort $(foreach l,$(call test_layers,$(1)),$(l) $($(l)_DEPS))),$(LINK_ORDER))
+test_pkgs   = $(sort $(foreach l,$(call test_link,$(1)),$($(l)_PKGS)))
+test_obj    = $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/tests/$(1)/*.c))
 
-# The unit-test binary: core + GSL only.
-$(BUILD)/unit: $(UNIT_OBJ) $(call layer_lib,core)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(core_PKGS))
+define TEST_RULES
+$(BUILD)/sim/tests/$(1)/%.o: sim/tests/$(1)/%.c | $(BUILD)/.deps-ok
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(APP_CFLAGS) $$(call pkg_cflags,$(call test_pkgs,$(1))) -MMD -MP -c $$< -o $$@
 
-# Tests of the xfs_io language layer (sim/io) link it with the core.
-$(BUILD)/iotest: $(IOTEST_OBJ) $(call layer_lib,io) $(call layer_lib,core)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(core_PKGS))
+$(BUILD)/test-$(1): $(call test_obj,$(1)) $(BUILD)/sim/tests/runner.o $(foreach l,$(call test_link,$(1)),$(call layer_lib,$(l)))
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$(call test_pkgs,$(1)))
+endef
+TEST_LAYER_DIRS = $(filter $(LAYERS),$(TEST_DIRS))
+$(foreach D,$(TEST_LAYER_DIRS),$(eval $(call TEST_RULES,$(D))))
+TEST_BINS = $(foreach D,$(TEST_LAYER_DIRS),$(BUILD)/test-$(D))
+TEST_OBJ  = $(foreach D,$(TEST_LAYER_DIRS),$(call test_obj,$(D))) $(BUILD)/sim/tests/runner.o
+
+$(BUILD)/sim/tests/runner.o: sim/tests/runner.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
+
+# A test no binary would run: a folder that is not a layer, or a file outside the
+# layers' folders.
+TEST_STRAYS = $(filter-out $(LAYERS),$(TEST_DIRS)) \
+	$(filter-out sim/tests/runner.c,$(wildcard sim/tests/*.c)) $(wildcard sim/tests/*/*/*.c)
+test-layout:
+	@$(if $(strip $(TEST_STRAYS)),echo "tests that no binary runs: $(strip $(TEST_STRAYS))" \
+		"(each layer's tests go in sim/tests/LAYER/)"; exit 1,true)
 
 # The simulation benchmark: SimGrid, the actors and the core.
 $(BUILD)/simbench: $(BUILD)/sim/bench/sim_bench.o $(ALL_LAYER_LIBS)
@@ -143,8 +162,13 @@ deps:
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
 		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel
 
-test: $(BUILD)/unit $(BUILD)/iotest $(BUILD)/simtest $(BUILD)/wpsim layers
+test: test-layout $(TEST_BINS) $(BUILD)/wpsim layers
 	@sh sim/tests/run-all.sh $(BUILD)
+
+# For work in progress: every layer's tests, the differential, CLI and analysis suites,
+# 20 seeds where scenarios.sh runs 200, no sweep.sh.
+test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim layers
+	@sh sim/tests/run-all.sh --quick $(BUILD)
 
 # The main job: the default sweeps into data/results.db (runs already stored are
 # kept: remove the file to start afresh), then the report into data/report/.
@@ -163,11 +187,18 @@ bench: $(BUILD)/bench $(BUILD)/simbench $(BUILD)/wpsim
 	$(BUILD)/simbench
 	@sh sim/bench/sweep-bench.sh $(BUILD)/wpsim
 
-# stdbuf (used by the diff runner) preloads a library ahead of the ASan runtime.
-asan:
-	ASAN_OPTIONS=verify_asan_link_order=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+# The tests under AddressSanitizer and UBSan, in build-asan/. stdbuf (used by the diff
+# runner) preloads a library ahead of the ASan runtime. SimGrid runs its actors on
+# threads there (contexts/factory:thread, set where __SANITIZE_ADDRESS__ is defined),
+# as ASan cannot follow its default context switches.
+ASAN_MAKE = ASAN_OPTIONS=verify_asan_link_order=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-		LDFLAGS="-fsanitize=address,undefined" test
+		LDFLAGS="-fsanitize=address,undefined"
+asan:
+	$(ASAN_MAKE) test
+
+asan-quick:
+	$(ASAN_MAKE) test-quick
 
 kernel-capture:
 	sh data/kernel/capture.sh
@@ -182,5 +213,6 @@ format:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps test run bench asan kernel-capture format-check format clean
--include $(UNIT_OBJ:.o=.d) $(IOTEST_OBJ:.o=.d) $(SIMTEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+.PHONY: all deps test test-quick test-layout run bench asan asan-quick kernel-capture \
+	format-check format clean
+-include $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -5,7 +5,7 @@
  * The lines are the interface between a run and everything after it: `wpsim run`
  * prints them, a sweep's child sends them to the parent, which stores each as a metric
  * row, and the report reads those rows by name. One table keeps the printer, the
- * parser and the report's list from drifting apart (sim/tests/sim/test_outcome.c).
+ * parser and the report's list from drifting apart (sim/tests/outcome/test_outcome.c).
  */
 #include "outcome/outcome.h"
 

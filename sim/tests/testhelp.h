@@ -3,8 +3,9 @@
  *
  * A test file defines suites with XS_TEST_SUITE(name) { ... } and checks with
  * test_cond(description, condition). Suites register themselves at load time, so
- * adding a file to sim/tests/unit/ is enough. The runner (unit_main.c) runs every
- * suite, or those named on its command line, and ends with "N passed, N failed".
+ * adding a file to a layer's folder of sim/tests/ is enough. The runner (runner.c)
+ * runs every suite, or those named on its command line, and ends with
+ * "N passed, N failed".
  */
 #ifndef XS_TESTHELP_H
 #define XS_TESTHELP_H

@@ -30,7 +30,7 @@
 #include "core/file.h"
 #include "core/writeback.h"
 #include "tests/testhelp.h"
-#include "tests/unit/propref.h"
+#include "tests/core/propref.h"
 
 #include <gsl/gsl_rng.h>
 #include <inttypes.h>

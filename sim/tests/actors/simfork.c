@@ -1,7 +1,7 @@
 /*
  * Simulations in a forked child (simfork.h).
  */
-#include "tests/sim/simfork.h"
+#include "tests/actors/simfork.h"
 
 #include <simgrid/disk.h>
 #include <simgrid/engine.h>

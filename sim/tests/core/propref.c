@@ -5,7 +5,7 @@
  * applies some of them over block ranges, in the order the kernel does the steps
  * (kernel-semantics.md §2.1, §5, §6.3, §7; xfs_setattr_size, xfs_free_file_space).
  */
-#include "tests/unit/propref.h"
+#include "tests/core/propref.h"
 
 #include <string.h>
 

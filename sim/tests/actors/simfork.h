@@ -1,6 +1,6 @@
 /*
- * Simulations in a forked child, for the tests of the simulation layer. SimGrid's
- * engine can be initialised and run only once per process, and build/simtest runs many
+ * Simulations in a forked child, for the tests of the actors layer. SimGrid's engine
+ * can be initialised and run only once per process, and build/test-actors runs many
  * suites, so each simulation runs in a child that sends its measurements back through
  * a pipe; the parent makes the assertions.
  */

@@ -8,7 +8,7 @@
 #include "core/iomap.h"
 #include "core/writeback.h"
 #include "tests/testhelp.h"
-#include "tests/unit/coretest.h"
+#include "tests/core/coretest.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * Helpers for the unit tests of the model core; see coretest.h.
  */
-#include "tests/unit/coretest.h"
+#include "tests/core/coretest.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  */
 #include "core/space.h"
 #include "tests/testhelp.h"
-#include "tests/unit/coretest.h"
+#include "tests/core/coretest.h"
 
 #include <errno.h>
 #include <stdlib.h>

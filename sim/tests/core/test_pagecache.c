@@ -6,7 +6,7 @@
  */
 #include "core/pagecache.h"
 #include "tests/testhelp.h"
-#include "tests/unit/coretest.h"
+#include "tests/core/coretest.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * Scenarios (actors/scenario.h) from the fixtures in sim/tests/sim/data/ (run from
+ * Scenarios (actors/scenario.h) from the fixtures in sim/tests/config/data/ (run from
  * the top of the tree): defaults, kernel presets under explicit keys, the exact error
  * line of every error class, overrides, and the param round trip. Device files come
  * from a private temporary directory, so no other file of the tree is read.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define D	   "sim/tests/sim/data/"
+#define D	   "sim/tests/config/data/"
 #define MAX_PARAMS 512
 
 #define ACTOR_KEYS                                                                             \

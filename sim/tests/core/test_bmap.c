@@ -10,7 +10,7 @@
  */
 #include "core/bmap.h"
 #include "tests/testhelp.h"
-#include "tests/unit/coretest.h"
+#include "tests/core/coretest.h"
 
 #include <errno.h>
 #include <string.h>

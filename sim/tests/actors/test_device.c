@@ -10,7 +10,7 @@
  *   - splitting at max_io and merging of contiguous queued requests, exactly.
  */
 #include "actors/device.h"
-#include "tests/sim/simfork.h"
+#include "tests/actors/simfork.h"
 #include "tests/testhelp.h"
 
 #include <simgrid/actor.h>
