@@ -137,7 +137,7 @@ $(BUILD)/sim/tests/runner.o: sim/tests/runner.c | $(BUILD)/.deps-ok
 
 # A test no binary would run: a folder that is not a layer, or a file outside the
 # layers' folders.
-TEST_STRAYS = $(filter-out $(LAYERS),$(TEST_DIRS)) \
+TEST_STRAYS = $(patsubst %,sim/tests/%/,$(filter-out $(LAYERS),$(TEST_DIRS))) \
 	$(filter-out sim/tests/runner.c,$(wildcard sim/tests/*.c)) $(wildcard sim/tests/*/*/*.c)
 test-layout:
 	@$(if $(strip $(TEST_STRAYS)),echo "tests that no binary runs: $(strip $(TEST_STRAYS))" \
