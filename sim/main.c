@@ -54,7 +54,7 @@ static int cmd_io(int argc, char **argv)
 			return 2;
 		}
 	}
-	ret = xs_io_main(n, cmds, script, stdout, stderr);
+	ret = xs_io_run(n, cmds, script, stdout, stderr);
 	free(cmds);
 	return ret;
 }

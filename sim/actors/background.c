@@ -145,7 +145,7 @@ static void blockgc_main(int argc, char **argv)
 		daemon_wait(run, run->blockgc_wake, run->sc->blockgc_period_s);
 		if (run->stopping)
 			break;
-		xs_blockgc_scan(&run->fs.inode);
+		xs_blockgc_scan_inode(&run->fs.inode);
 		t->op = 0;
 		xs_run_check(run);
 	}

@@ -8,6 +8,7 @@
 
 #include "actors/task.h"
 #include "core/bmap.h"
+#include "core/mmap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -116,7 +117,7 @@ static void compare_with_oracle(struct xs_run *run)
 		int nmap = 1;
 
 		xs_bmapi_read(ip, off / bs, 1, &map, &nmap);
-		if (nmap && !xs_irec_is_hole(&map) && !xs_irec_is_delay(&map) &&
+		if (nmap && !xs_bmap_is_hole_extent(&map) && !xs_bmap_is_delalloc_extent(&map) &&
 		    map.br_state == XS_EXT_NORM) {
 			/* the common case, stored alike: no bytes to compare */
 			if (xs_pagestore_same(&run->fs.disk, map.br_startblock * bs,
@@ -232,7 +233,7 @@ void xs_end_run(struct xs_run *run, struct xs_task *self)
 	xs_file_release(ip);
 	run->res->leaked_delalloc_blocks = xs_inode_evict(ip);
 	record_leaks(run);
-	run->res->delalloc_at_unmount = xs_unmount_delalloc(&run->fs);
+	run->res->delalloc_at_unmount = xs_fs_unmount(&run->fs);
 	if (run->res->delalloc_at_unmount)
 		xs_anomaly_addf(run, "leak_unmount", 0, 0, xs_now(),
 				"m_delalloc_blks = %lld at unmount",

@@ -16,6 +16,7 @@
 #include "core/marker.h"
 
 #include "core/writeback.h"
+#include "core/mmap.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>

@@ -223,7 +223,7 @@ retry:
 
 	if (prealloc)
 		ip->i_flags |= XS_IEOFBLOCKS;
-	xs_event(ip->i_fs, XS_EV_RESERVE, xs_fsb_to_b(mp, off), xs_fsb_to_b(mp, alen));
+	xs_fs_event(ip->i_fs, XS_EV_RESERVE, xs_fsb_to_b(mp, off), xs_fsb_to_b(mp, alen));
 	return 0;
 }
 
@@ -275,8 +275,8 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
 	XS_ASSERT(got->br_startoff <= del->br_startoff && got_endoff >= del_endoff);
 	XS_ASSERT(ip->i_delayed_blks >= del->br_blockcount);
 	ip->i_delayed_blks -= del->br_blockcount;
-	xs_event(ip->i_fs, XS_EV_PUNCH, xs_fsb_to_b(mp, del->br_startoff),
-		 xs_fsb_to_b(mp, del->br_blockcount));
+	xs_fs_event(ip->i_fs, XS_EV_PUNCH, xs_fsb_to_b(mp, del->br_startoff),
+		    xs_fsb_to_b(mp, del->br_blockcount));
 
 	if (lf && rf) {
 		xs_iext_remove(ifp, icur);
@@ -589,7 +589,8 @@ static int xs_bmapi_convert_one_delalloc(struct xs_inode *ip, xs_fileoff_t offse
 	new.br_blockcount = len;
 	new.br_state = XS_EXT_UNWRITTEN;
 	xs_bmap_add_extent_delay_real(ip, &icur, &new);
-	xs_event(ip->i_fs, XS_EV_CONVERT, xs_fsb_to_b(mp, new.br_startoff), xs_fsb_to_b(mp, len));
+	xs_fs_event(ip->i_fs, XS_EV_CONVERT, xs_fsb_to_b(mp, new.br_startoff),
+		    xs_fsb_to_b(mp, len));
 	XS_ASSERT(xs_iext_get_extent(&ip->i_df, &icur, imap));
 	return 0;
 }

@@ -17,12 +17,12 @@
 #include "core/inode.h"
 
 /* A mapping as xfs_bmapi_read returns it: records trimmed to the range, holes included. */
-static inline bool xs_irec_is_hole(const struct xs_bmbt_irec *r)
+static inline bool xs_bmap_is_hole_extent(const struct xs_bmbt_irec *r)
 {
 	return r->br_startblock == XS_HOLESTARTBLOCK;
 }
 
-static inline bool xs_irec_is_delay(const struct xs_bmbt_irec *r)
+static inline bool xs_bmap_is_delalloc_extent(const struct xs_bmbt_irec *r)
 {
 	return r->br_startblock != XS_HOLESTARTBLOCK && xs_isnullstartblock(r->br_startblock);
 }

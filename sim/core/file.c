@@ -243,7 +243,7 @@ void xs_file_release(struct xs_inode *ip)
 	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 }
 
-void xs_blockgc_scan(struct xs_inode *ip)
+void xs_blockgc_scan_inode(struct xs_inode *ip)
 {
 	if (!(ip->i_flags & XS_IEOFBLOCKS))
 		return;
@@ -267,7 +267,7 @@ xs_filblks_t xs_inode_evict(struct xs_inode *ip)
 	return ip->i_delayed_blks;
 }
 
-int64_t xs_unmount_delalloc(struct xs_fs *fs)
+int64_t xs_fs_unmount(struct xs_fs *fs)
 {
 	return fs->mount.m_delalloc_blks;
 }

@@ -41,7 +41,7 @@ int xs_file_fsync(struct xs_inode *ip);
 void xs_file_release(struct xs_inode *ip);
 
 /* blockgc: trim post-EOF preallocation of a tagged inode (xfs_inode_free_eofblocks). */
-void xs_blockgc_scan(struct xs_inode *ip);
+void xs_blockgc_scan_inode(struct xs_inode *ip);
 
 /*
  * End of life: inactivation (post-EOF trim) and the eviction canary
@@ -51,7 +51,7 @@ void xs_blockgc_scan(struct xs_inode *ip);
 xs_filblks_t xs_inode_evict(struct xs_inode *ip);
 
 /* Unmount: the mount-wide delalloc counter, which must be 0. */
-int64_t xs_unmount_delalloc(struct xs_fs *fs);
+int64_t xs_fs_unmount(struct xs_fs *fs);
 
 /* One GETBMAPX record (512-byte units; block -1 hole, -2 delalloc). */
 struct xs_getbmap_rec {

@@ -156,7 +156,7 @@ void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
 void xs_folio_lock(struct xs_fs *fs, xs_pgoff_t index);
 void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index);
 void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes);
-void xs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes);
+void xs_fs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes);
 
 /*
  * Recount the inode from scratch (xfs_iext tree, delalloc and real block totals,

@@ -286,8 +286,8 @@ static void xs_read_block(struct xs_inode *ip, struct xs_folio *folio, uint32_t 
 	struct xs_mount *mp = ip->i_mount;
 	uint32_t bs = ip->i_mapping.block_bytes;
 
-	if (xs_irec_is_hole(map) || xs_irec_is_delay(map) || map->br_state == XS_EXT_UNWRITTEN ||
-	    xs_fsb_to_b(mp, file_block) >= ip->i_size) {
+	if (xs_bmap_is_hole_extent(map) || xs_bmap_is_delalloc_extent(map) ||
+	    map->br_state == XS_EXT_UNWRITTEN || xs_fsb_to_b(mp, file_block) >= ip->i_size) {
 		xs_folio_zero(&ip->i_mapping, folio, off, bs);
 		return;
 	}
@@ -337,7 +337,7 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 	folio = xs_pagecache_get(pc, index);
 	if (pol(ip)->validity && iomap->validity_cookie != ip->i_df.if_seq) {
 		iomap->flags |= XS_IOMAP_F_STALE;
-		xs_event(ip->i_fs, XS_EV_STALE_IOMAP, pos, len);
+		xs_fs_event(ip->i_fs, XS_EV_STALE_IOMAP, pos, len);
 		/* a folio this call created and left empty goes again */
 		if (!folio->uptodate_bits && !(folio->flags & XS_FOLIO_DIRTY))
 			xs_pagecache_remove(pc, folio);
@@ -366,7 +366,7 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 				xs_folio_zero(pc, folio, poff, from - poff);
 			if (to < pend)
 				xs_folio_zero(pc, folio, to, pend - to);
-			xs_event(ip->i_fs, XS_EV_ZEROED, block_pos, pc->block_bytes);
+			xs_fs_event(ip->i_fs, XS_EV_ZEROED, block_pos, pc->block_bytes);
 		} else {
 			struct xs_bmbt_irec map;
 			uint64_t fb = xs_b_to_fsbt(ip->i_mount, block_pos);
@@ -433,7 +433,7 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 		if (copied)
 			xs_folio_write(pc, folio, (uint32_t)offset, (uint32_t)copied, pc->scratch);
 		if (copied < bytes)
-			xs_event(ip->i_fs, XS_EV_SHORT_COPY, pos + copied, bytes - copied);
+			xs_fs_event(ip->i_fs, XS_EV_SHORT_COPY, pos + copied, bytes - copied);
 		ok = xs_iomap_write_end(ip, folio, pos, bytes, copied);
 		if (ok && pos + copied > ip->i_size)
 			ip->i_size = pos + copied;
@@ -518,7 +518,7 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 		flast = fpos + pc->page_bytes - 1;
 		if (fpos >= lstart && flast <= lend) {
 			if (folio->flags & XS_FOLIO_DIRTY)
-				xs_event(ip->i_fs, XS_EV_DISCARD_DIRTY, fpos, pc->page_bytes);
+				xs_fs_event(ip->i_fs, XS_EV_DISCARD_DIRTY, fpos, pc->page_bytes);
 			xs_pagecache_remove(pc, folio);
 		} else {
 			/* partial: zero the covered bytes, dirty state unchanged */
@@ -533,143 +533,8 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 		index++;
 	}
 	if (any)
-		xs_event(ip->i_fs, XS_EV_TRUNCATE_PC, lstart,
-			 lend == UINT64_MAX ? UINT64_MAX - lstart : lend - lstart + 1);
-}
-
-/* Models filemap_fault() for a page that is not (or not uptodate) in the cache. */
-static int xs_filemap_fault(struct xs_inode *ip, uint64_t index)
-{
-	struct xs_pagecache *pc = &ip->i_mapping;
-	struct xs_folio *folio;
-
-	if (index * pc->page_bytes >= ip->i_size)
-		return -EFAULT; /* SIGBUS */
-	folio = xs_pagecache_lookup(pc, index);
-	if (folio && (folio->flags & XS_FOLIO_UPTODATE)) {
-		folio->flags |= XS_FOLIO_PTE_MAPPED;
-		return 0;
-	}
-	xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
-	xs_folio_lock(ip->i_fs, index);
-	folio = xs_pagecache_get(pc, index);
-	if (!(folio->flags & XS_FOLIO_UPTODATE))
-		xs_iomap_read_folio(ip, folio);
-	folio->flags |= XS_FOLIO_PTE_MAPPED;
-	xs_folio_unlock(ip->i_fs, index);
-	xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
-	return 0;
-}
-
-/*
- * Models xfs_write_fault() -> iomap_page_mkwrite(): map the folio's bytes inside EOF
- * for writing (reserving delalloc over holes), dirty the folio, make the PTE writable.
- * Returns 0, -EAGAIN (folio truncated: the VM retries), -EFAULT (SIGBUS), -ENOSPC.
- */
-static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
-{
-	struct xs_pagecache *pc = &ip->i_mapping;
-	struct xs_policy *p = pol(ip);
-	xs_off_t fpos = index * pc->page_bytes, pos, end;
-	struct xs_folio *folio;
-	int error = 0;
-	enum xs_lock_id lk =
-		p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_IOLOCK : XS_LOCK_INVALIDATE;
-	enum xs_lock_mode lm =
-		p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_EXCL : XS_LOCK_SHARED;
-
-	xs_fs_lock(ip->i_fs, lk, lm);
-	xs_folio_lock(ip->i_fs, index);
-	folio = xs_pagecache_lookup(pc, index);
-	/* folio_mkwrite_check_truncate() */
-	if (!folio || !(folio->flags & XS_FOLIO_UPTODATE)) {
-		error = -EAGAIN;
-		goto out_unlock;
-	}
-	if (fpos >= ip->i_size) {
-		error = -EFAULT;
-		goto out_unlock;
-	}
-	end = xs_min_u64(fpos + pc->page_bytes, ip->i_size);
-	for (pos = fpos; pos < end;) {
-		struct xs_iomap iomap;
-		uint64_t length;
-
-		error = xs_buffered_write_iomap_begin(ip, pos, end - pos,
-						      XS_IOMAP_WRITE | XS_IOMAP_FAULT, &iomap);
-		if (error)
-			goto out_unlock;
-		xs_fs_preempt(ip->i_fs, XS_PT_FAULT_MAPPED, pos);
-		length = xs_min_u64(end - pos, iomap.offset + iomap.length - pos);
-		/* iomap_folio_mkwrite_iter(): folio_mark_dirty() -> every block dirty */
-		xs_folio_mark_dirty_range(pc, folio, 0, pc->page_bytes);
-		if (p->fault_end)
-			xs_buffered_write_iomap_end(ip, pos, length, length,
-						    XS_IOMAP_WRITE | XS_IOMAP_FAULT, &iomap);
-		pos += length;
-	}
-	xs_event(ip->i_fs, XS_EV_FAULT_DIRTY, fpos, pc->page_bytes);
-	folio->flags |= XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE;
-out_unlock:
-	xs_folio_unlock(ip->i_fs, index);
-	xs_fs_unlock(ip->i_fs, lk, lm);
-	return error;
-}
-
-int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_t len)
-{
-	struct xs_pagecache *pc = &ip->i_mapping;
-	uint64_t index = pos / pc->page_bytes;
-	int tries;
-
-	XS_ASSERT(pos % pc->page_bytes + len <= pc->page_bytes);
-	for (tries = 0; tries < 1000; tries++) {
-		struct xs_folio *folio = xs_pagecache_lookup(pc, index);
-		int error;
-
-		if (folio && (folio->flags & XS_FOLIO_PTE_WRITE)) {
-			/* the store itself: no kernel event while the PTE stays writable */
-			xs_folio_write(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
-			return 0;
-		}
-		xs_fs_preempt(ip->i_fs, XS_PT_FAULT, pos);
-		if (!folio || !(folio->flags & XS_FOLIO_UPTODATE)) {
-			error = xs_filemap_fault(ip, index);
-			if (error)
-				return error;
-		}
-		error = xs_page_mkwrite(ip, index);
-		if (error == -EAGAIN)
-			continue;
-		if (error)
-			return -EFAULT; /* SIGBUS (ENOSPC too) */
-	}
-	return -EFAULT;
-}
-
-int xs_mmap_load(struct xs_inode *ip, xs_off_t pos, uint8_t *buf, uint32_t len)
-{
-	struct xs_pagecache *pc = &ip->i_mapping;
-	uint64_t index = pos / pc->page_bytes;
-	struct xs_folio *folio;
-	int error;
-
-	XS_ASSERT(pos % pc->page_bytes + len <= pc->page_bytes);
-	error = xs_filemap_fault(ip, index);
-	if (error)
-		return error;
-	folio = xs_pagecache_lookup(pc, index);
-	XS_ASSERT(folio);
-	xs_folio_read(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
-	return 0;
-}
-
-void xs_mmap_unmap_all(struct xs_inode *ip)
-{
-	size_t i;
-
-	for (i = 0; i < ip->i_mapping.nr; i++)
-		ip->i_mapping.folios[i]->flags &= ~(XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE);
+		xs_fs_event(ip->i_fs, XS_EV_TRUNCATE_PC, lstart,
+			    lend == UINT64_MAX ? UINT64_MAX - lstart : lend - lstart + 1);
 }
 
 int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf)

@@ -66,19 +66,6 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, xs_off_t pos, xs_off_t
  */
 void xs_iomap_write_delalloc_release(struct xs_inode *ip, xs_off_t start_byte, xs_off_t end_byte);
 
-/*
- * A store of len bytes through a shared writable mapping at pos (all inside one page):
- * read fault if absent, page_mkwrite if the PTE is not writable, then the store.
- * Returns 0, -EFAULT for SIGBUS (beyond EOF, or ENOSPC in page_mkwrite).
- */
-int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_t len);
-
-/* A load through a mapping: read fault if absent. Returns 0 or -EFAULT (SIGBUS). */
-int xs_mmap_load(struct xs_inode *ip, xs_off_t pos, uint8_t *buf, uint32_t len);
-
-/* Drop every user mapping of the file (munmap): PTEs gone, folios stay cached. */
-void xs_mmap_unmap_all(struct xs_inode *ip);
-
 /* Models filemap_read(): read up to len bytes at pos (short at EOF). Returns bytes. */
 int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf);
 

@@ -118,7 +118,7 @@ bool xs_can_free_eofblocks(struct xs_inode *ip)
 		return false;
 	end_fsb = xs_b_to_fsb(mp, xs_isize(ip));
 	xs_bmapi_read(ip, end_fsb, XS_MAX_BMBT_EXTLEN * 64, &imap, &nimaps);
-	if (nimaps && !xs_irec_is_hole(&imap))
+	if (nimaps && !xs_bmap_is_hole_extent(&imap))
 		return true;
 	return ip->i_delayed_blks != 0;
 }

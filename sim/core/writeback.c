@@ -52,7 +52,7 @@ static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, xs_fileoff_t o
 	}
 	wpc->data_seq = ip->i_df.if_seq;
 	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
-	if (xs_irec_is_delay(&imap)) {
+	if (xs_bmap_is_delalloc_extent(&imap)) {
 		uint32_t seq;
 
 		error = xs_bmapi_convert_delalloc(ip, xs_fsb_to_b(ip->i_mount, offset_fsb), &imap,
@@ -79,7 +79,7 @@ static void xs_submit_ioend(struct xs_inode *ip, struct xs_wpc *wpc)
 	wpc->io_open = false;
 	off = xs_fsb_to_b(mp, wpc->io_off_fsb);
 	len = xs_fsb_to_b(mp, wpc->io_len_fsb);
-	xs_event(ip->i_fs, XS_EV_IO, off, len);
+	xs_fs_event(ip->i_fs, XS_EV_IO, off, len);
 	if (ip->i_fs->ops && ip->i_fs->ops->io)
 		ip->i_fs->ops->io(ip->i_fs->host, wpc->io_bno, len);
 	if (wpc->io_unwritten) {
@@ -154,8 +154,8 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 			xs_bmap_punch_delalloc_range(ip, pos, fpos + pc->page_bytes);
 			break;
 		}
-		if (xs_irec_is_hole(&wpc->imap)) {
-			xs_event(ip->i_fs, XS_EV_WB_HOLE, pos, pc->block_bytes);
+		if (xs_bmap_is_hole_extent(&wpc->imap)) {
+			xs_fs_event(ip->i_fs, XS_EV_WB_HOLE, pos, pc->block_bytes);
 			continue;
 		}
 		bno = wpc->imap.br_startblock + (fsb - wpc->imap.br_startoff);

@@ -11,6 +11,7 @@
 #include "core/bmap.h"
 #include "core/file.h"
 #include "core/writeback.h"
+#include "core/mmap.h"
 #include "io/xfsio_cmd.h"
 #include "io/xfsio_print.h"
 
@@ -392,7 +393,7 @@ static int io_script_size(const char *script, uint64_t *fs_bytes, FILE *err)
 	return 0;
 }
 
-int xs_io_main(int ncmds, char **cmds, const char *script, FILE *out, FILE *err)
+int xs_io_run(int ncmds, char **cmds, const char *script, FILE *out, FILE *err)
 {
 	struct xs_io_state *st = calloc(1, sizeof(*st));
 	struct xs_geometry geo;

@@ -13,6 +13,6 @@
  * out and err as xfs_io's would. Returns the exit status: 0, 1 (a runtime failure),
  * or 2 (bad input: a message naming the line is printed to err).
  */
-int xs_io_main(int ncmds, char **cmds, const char *script, FILE *out, FILE *err);
+int xs_io_run(int ncmds, char **cmds, const char *script, FILE *out, FILE *err);
 
 #endif /* XS_IO_IO_H */

@@ -690,13 +690,13 @@ XS_TEST_SUITE(test_bmap_bmapi_read)
 	n = 4;
 	xs_bmapi_read(ip, 5, 20, m, &n);
 	test_cond("read [5, 25): three mappings", n == 3);
-	test_cond("... delalloc [5, 10)",
-		  xs_irec_is_delay(&m[0]) && m[0].br_startoff == 5 && m[0].br_blockcount == 5);
-	test_cond("... hole [10, 20)",
-		  xs_irec_is_hole(&m[1]) && m[1].br_startoff == 10 && m[1].br_blockcount == 10);
-	test_cond("... unwritten [20, 25)", !xs_irec_is_hole(&m[2]) && !xs_irec_is_delay(&m[2]) &&
-						    m[2].br_blockcount == 5 &&
-						    m[2].br_startblock == real.br_startblock);
+	test_cond("... delalloc [5, 10)", xs_bmap_is_delalloc_extent(&m[0]) &&
+						  m[0].br_startoff == 5 && m[0].br_blockcount == 5);
+	test_cond("... hole [10, 20)", xs_bmap_is_hole_extent(&m[1]) && m[1].br_startoff == 10 &&
+					       m[1].br_blockcount == 10);
+	test_cond("... unwritten [20, 25)",
+		  !xs_bmap_is_hole_extent(&m[2]) && !xs_bmap_is_delalloc_extent(&m[2]) &&
+			  m[2].br_blockcount == 5 && m[2].br_startblock == real.br_startblock);
 	n = 4;
 	xs_bmapi_read(ip, 22, 3, m, &n);
 	test_cond("read inside a real extent: startblock advanced by 2",
@@ -704,7 +704,7 @@ XS_TEST_SUITE(test_bmap_bmapi_read)
 	n = 4;
 	xs_bmapi_read(ip, 100, 7, m, &n);
 	test_cond("read past the last record: one hole",
-		  n == 1 && xs_irec_is_hole(&m[0]) && m[0].br_blockcount == 7);
+		  n == 1 && xs_bmap_is_hole_extent(&m[0]) && m[0].br_blockcount == 7);
 	n = 1;
 	xs_bmapi_read(ip, 0, 30, m, &n);
 	test_cond("nmap limits the answer", n == 1 && m[0].br_blockcount == 10);

@@ -7,6 +7,7 @@
 #include "core/file.h"
 #include "core/iomap.h"
 #include "core/writeback.h"
+#include "core/mmap.h"
 #include "tests/testhelp.h"
 #include "tests/core/coretest.h"
 

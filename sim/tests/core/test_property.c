@@ -29,6 +29,7 @@
 #include "core/bmap.h"
 #include "core/file.h"
 #include "core/writeback.h"
+#include "core/mmap.h"
 #include "tests/testhelp.h"
 #include "tests/core/propref.h"
 
@@ -220,9 +221,9 @@ static enum xs_propref_map p_block_map(struct xs_inode *ip, uint64_t bno)
 	int n = 1;
 
 	xs_bmapi_read(ip, bno, 1, &map, &n);
-	if (n == 0 || xs_irec_is_hole(&map))
+	if (n == 0 || xs_bmap_is_hole_extent(&map))
 		return XS_PR_MAP_HOLE;
-	if (xs_irec_is_delay(&map))
+	if (xs_bmap_is_delalloc_extent(&map))
 		return XS_PR_MAP_DELALLOC;
 	return map.br_state == XS_EXT_UNWRITTEN ? XS_PR_MAP_UNWRITTEN : XS_PR_MAP_WRITTEN;
 }
@@ -249,7 +250,7 @@ static uint64_t p_mapped_blocks(struct xs_inode *ip, uint64_t bno)
 		if (nmap == 0)
 			break;
 		for (i = 0; i < nmap; i++) {
-			if (!xs_irec_is_hole(&m[i]))
+			if (!xs_bmap_is_hole_extent(&m[i]))
 				n += m[i].br_blockcount;
 			bno = m[i].br_startoff + m[i].br_blockcount;
 		}
@@ -395,7 +396,7 @@ static int p_apply(struct p_run *p, const struct p_op *op)
 		xs_propref_writeback(&p->ref);
 		break;
 	case P_BLOCKGC:
-		xs_blockgc_scan(ip);
+		xs_blockgc_scan_inode(ip);
 		xs_propref_blockgc(&p->ref);
 		break;
 	}
@@ -439,9 +440,9 @@ static int p_end(struct p_run *p)
 	if (fail)
 		return fail;
 	left = xs_inode_evict(ip);
-	if (left || xs_unmount_delalloc(&p->fs))
+	if (left || xs_fs_unmount(&p->fs))
 		return p_fail(p, PF_CANARY, "%llu delalloc blocks at eviction, %lld at unmount",
-			      (unsigned long long)left, (long long)xs_unmount_delalloc(&p->fs));
+			      (unsigned long long)left, (long long)xs_fs_unmount(&p->fs));
 	return 0;
 }
 
