@@ -1,5 +1,5 @@
 /*
- * wpsim: the subcommands (DESIGN.md §8).
+ * wpsim: the subcommands (docs/design.md, "Commands").
  */
 #include "actors/run.h"
 #include "config/scenario.h"

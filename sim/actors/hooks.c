@@ -4,7 +4,7 @@
  * with their CPU cost, events and device I/O. Each hook runs in the calling task's
  * actor; the host argument is the run.
  *
- * Lock order, asserted on every acquisition (kernel-semantics.md §1.6):
+ * Lock order, asserted on every acquisition (docs/kernel.md, "Locks and lock order"):
  *   i_rwsem (rank 0) -> invalidate_lock (1) -> folio lock (2) -> ILOCK (3)
  */
 #include "actors/hooks.h"

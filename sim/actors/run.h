@@ -1,6 +1,6 @@
 /*
- * One simulated run of a scenario (DESIGN.md §5-6): SimGrid actors drive the model
- * core — writers, faulters, readers, truncators, syncers, plus the flusher, reclaim and
+ * One simulated run of a scenario (docs/design.md, "The life of a run"): SimGrid actors drive the
+ * model core — writers, faulters, readers, truncators, syncers, plus the flusher, reclaim and
  * blockgc — then the end of life (sync, close, eviction canary, unmount counter check)
  * and the byte-by-byte comparison of the file on the modelled disk with the oracle.
  *

@@ -1,8 +1,8 @@
 /*
- * Scenario loading (scenario.h, DESIGN.md §4-5): the table of keys in scenario_keys.c,
- * through the key-table engine (keytab.h), drives parsing, bounds, defaults, the
- * "(accepted: ...)" text of every error and the param listing, in the manner of Redis'
- * config.c.
+ * Scenario loading (scenario.h, docs/scenarios.md, "Scenario files" and "The [global] section"):
+ * the table of keys in scenario_keys.c, through the key-table engine (keytab.h), drives parsing,
+ * bounds, defaults, the "(accepted: ...)" text of every error and the param listing, in the manner
+ * of Redis' config.c.
  *
  * Loading is two passes:
  *   1. The INI reader (ini.h) reads the file; every key is looked up in the table and

@@ -1,7 +1,7 @@
 /*
- * Scenarios (DESIGN.md §4-5): an INI file read with libinih into a fully resolved
- * struct xs_scenario. Every key is checked at load time; an unknown key or a bad
- * value is reported as "FILE:LINE: key = value: problem (accepted: ...)".
+ * Scenarios (docs/scenarios.md, "Scenario files" and "The [global] section"): an INI file read with
+ * libinih into a fully resolved struct xs_scenario. Every key is checked at load time; an unknown
+ * key or a bad value is reported as "FILE:LINE: key = value: problem (accepted: ...)".
  * No SimGrid here.
  *
  * [global]   kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock,

@@ -4,7 +4,7 @@
  * `wpsim io`) takes locks and preempts, and the one modelled regular file.
  *
  * Models struct xfs_inode (fs/xfs/xfs_inode.h) and the data-fork fields of
- * struct xfs_ifork. Lock order (kernel-semantics.md §1.6):
+ * struct xfs_ifork. Lock order (docs/kernel.md, "Locks and lock order"):
  *   i_rwsem -> invalidate_lock -> folio lock -> ILOCK
  * The core never blocks: a lock is a call into the host, which may block the caller.
  *
@@ -18,7 +18,8 @@
 #include "core/pagestore.h"
 #include "core/space.h"
 
-/* What a failed buffered write does with the NEW delalloc it reserved (DESIGN.md §4). */
+/* What a failed buffered write does with the NEW delalloc it reserved
+ * (docs/kernel.md, "Versions and presets"). */
 enum xs_punch_policy {
 	XS_PUNCH_TRUNCATE = 0,	  /* <= 6.1: truncate page cache, punch, no invalidate_lock */
 	XS_PUNCH_LOCKED_TRUNCATE, /* 198dd8aedee6 alone: the same under invalidate_lock EXCL */
@@ -52,8 +53,9 @@ enum xs_lock_id {
 enum xs_lock_mode { XS_LOCK_SHARED = 0, XS_LOCK_EXCL = 1 };
 
 /*
- * Modelled preemption points: where another task may run in between (DESIGN.md §9).
- * Every one goes through xs_fs_preempt(), so a scheduler can be added in one place.
+ * Modelled preemption points: where another task may run in between
+ * (docs/design.md, "Future work: schedules"). Every one goes through xs_fs_preempt(), so a
+ * scheduler can be added in one place.
  */
 enum xs_point {
 	XS_PT_WRITE_MAPPED = 0, /* after iomap_begin, before the first folio */
@@ -160,10 +162,10 @@ void xs_fs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, 
 
 /*
  * Recount the inode from scratch (xfs_iext tree, delalloc and real block totals,
- * counters against the mount) and check the invariants of kernel-semantics.md §12
- * that hold at any quiescent moment: I3 (sum of delalloc == i_delayed_blks), I4
- * (space conservation), I6 (post-EOF delalloc only with EOFBLOCKS). I1 (dirty data
- * inside EOF has backing) is checked by xs_inode_check_dirty_backing().
+ * counters against the mount) and check the invariants of
+ * docs/kernel.md, "Invariants the model checks" that hold at any quiescent moment: I3 (sum of
+ * delalloc == i_delayed_blks), I4 (space conservation), I6 (post-EOF delalloc only with EOFBLOCKS).
+ * I1 (dirty data inside EOF has backing) is checked by xs_inode_check_dirty_backing().
  * Returns 0 or -EUCLEAN with the first problem in err.
  */
 int xs_inode_check(struct xs_inode *ip, struct xs_err *err);

@@ -2,7 +2,7 @@
  * The oracle: a shadow copy of what users were told is in the file, and who told
  * them. Every acknowledged write(), mmap store, truncate, hole punch or zeroing is
  * applied here in the order it took effect; at the end of a run the file read back
- * from the modelled disk is compared with it byte by byte (DESIGN.md §6).
+ * from the modelled disk is compared with it byte by byte (docs/design.md, "Outcomes").
  *
  * Which operation last set each byte is kept in an interval map (the iext B+tree
  * reused with byte offsets: br_startoff = byte, br_blockcount = length,

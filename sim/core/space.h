@@ -42,7 +42,7 @@ struct xs_geometry {
 
 /*
  * Fill geo with mkfs.xfs 6.x defaults for a data device of fs_bytes with the given
- * block size (DESIGN.md §2: 1 GiB → 262144 blocks, 4 AGs, 16384 log blocks).
+ * block size (docs/design.md, "Ground truth": 1 GiB → 262144 blocks, 4 AGs, 16384 log blocks).
  * Returns 0, or -EINVAL when the size is below what mkfs accepts (err says why).
  */
 int xs_geometry_default(struct xs_geometry *geo, xs_off_t fs_bytes, uint32_t blocksize,

@@ -1,5 +1,5 @@
 /*
- * `wpsim io`: xfs_io's command language run against the model (DESIGN.md §3).
+ * `wpsim io`: xfs_io's command language run against the model (docs/design.md, "wpsim io").
  */
 #ifndef XS_IO_IO_H
 #define XS_IO_IO_H

@@ -17,7 +17,7 @@ struct xs_latency {
 	double mean_us, p50_us, p90_us, p99_us, p999_us, max_us;
 };
 
-/* One anomaly: a loss, a leak, or an invariant violation (DESIGN.md §7). */
+/* One anomaly: a loss, a leak, or an invariant violation (docs/design.md, "Results database"). */
 struct xs_anomaly {
 	char kind[16]; /* lost | leak | leak_unmount | invariant */
 	uint64_t offset;
@@ -29,7 +29,7 @@ struct xs_anomaly {
 #define XS_MAX_LATENCY_KINDS 8
 #define XS_OUTCOME_NLOCKS    4 /* lock slots of a result */
 
-/* The outcomes of DESIGN.md §6. */
+/* The outcomes of docs/design.md, "Outcomes". */
 struct xs_run_result {
 	uint64_t lost_bytes, lost_stores;
 	uint64_t leaked_delalloc_blocks;

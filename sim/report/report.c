@@ -1,8 +1,9 @@
 /*
- * wpsim report (DESIGN.md §6-§8): per policy combination, the probability of data loss,
- * leaked delalloc reservations and write/fault latency, and paired comparisons of
- * policies on the same seeds, read from the tables of DESIGN.md §7 only (run, param,
- * metric), read through store/store_read.h on a read-only connection.
+ * wpsim report (docs/design.md, "Outcomes", "Results database" and "Commands"): per policy
+ * combination, the probability of data loss, leaked delalloc reservations and write/fault latency,
+ * and paired comparisons of policies on the same seeds, read from the tables of
+ * docs/design.md, "Results database" only (run, param, metric), read through store/store_read.h on
+ * a read-only connection.
  *
  * Groups. A group is one value of the key: the scenario, the seven policy params
  * (policy_names[]) and every other param that varies in the database, global.seed

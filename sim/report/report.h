@@ -1,6 +1,7 @@
 /*
- * `wpsim report` (DESIGN.md §8): the policy comparison read from a results database
- * (the tables of DESIGN.md §7), printed as tables and written as CSV and gnuplot PNGs.
+ * `wpsim report` (docs/design.md, "Commands"): the policy comparison read from a results database
+ * (the tables of docs/design.md, "Results database"), printed as tables and written as CSV and
+ * gnuplot PNGs.
  */
 #ifndef XS_REPORT_H
 #define XS_REPORT_H

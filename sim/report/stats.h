@@ -1,6 +1,6 @@
 /*
- * Statistics for `wpsim report` (DESIGN.md §6-§7): proportions with Wilson
- * intervals, bootstrap intervals, and the two paired tests used to compare policies
+ * Statistics for `wpsim report` (docs/design.md, "Outcomes" and "Results database"): proportions
+ * with Wilson intervals, bootstrap intervals, and the two paired tests used to compare policies
  * on the same seeds (McNemar's exact test on loss, Wilcoxon's signed-rank test on
  * latency). Pure C over GSL: no printing, no SQLite; functions return 0 or -errno.
  */

@@ -1,6 +1,6 @@
 /*
- * The results database (store.h, DESIGN.md §7) on SQLite: the schema, the checks that
- * refuse a file, opening and closing. Recording runs is store_run.c, merging
+ * The results database (store.h, docs/design.md, "Results database") on SQLite: the schema, the
+ * checks that refuse a file, opening and closing. Recording runs is store_run.c, merging
  * store_merge.c, the read-only interface of the report store_read.c.
  *
  * Life of a database file, each arrow naming the function that takes it:

@@ -1,11 +1,11 @@
 /*
- * The results database (DESIGN.md §7): one SQLite file, written in WAL mode, one
- * transaction per run. store/ is the only folder that includes sqlite3.h: the report
+ * The results database (docs/design.md, "Results database"): one SQLite file, written in WAL mode,
+ * one transaction per run. store/ is the only folder that includes sqlite3.h: the report
  * reads through store_read.h.
  *
  * Schema version XS_STORE_SCHEMA_VERSION, kept in PRAGMA user_version; the file is
  * marked as ours by PRAGMA application_id = XS_STORE_APP_ID. The fixed tables and
- * columns of DESIGN.md §7 are all there; the extra columns are
+ * columns of docs/design.md, "Results database" are all there; the extra columns are
  *   sweep.sweep_key   the sweep's identity (its name, or "spec-" and the spec hash), UNIQUE
  *   sweep.spec_hash   hash of the scenario text and the varied key names
  *   run.run_key       the run's identity "SWEEP_KEY|k=v;k=v|SEED", UNIQUE: a run is

@@ -1,7 +1,7 @@
 /*
- * Sweeps (DESIGN.md §5, §8, §9): a sweep file names a scenario, seeds and keys to vary;
- * `wpsim sweep` runs the Cartesian product of the [vary] lists × the seeds, each run
- * in a child process of its own (SimGrid's engine is one per process), --jobs at a
+ * Sweeps (docs/scenarios.md, "Sweep files"; docs/sweeps.md): a sweep file names a scenario, seeds
+ * and keys to vary; `wpsim sweep` runs the Cartesian product of the [vary] lists × the seeds, each
+ * run in a child process of its own (SimGrid's engine is one per process), --jobs at a
  * time, and stores each run in the results database (store.h) in one transaction.
  *
  *   [sweep]

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Tests of `wpsim report` and analysis/*.sql on databases generated here with the
-# sqlite3 shell, in the schema of DESIGN.md §7 and with values chosen so that every
-# number can be checked by hand (the derivations are in the comments of gen_main).
+# sqlite3 shell, in the schema of docs/design.md, "Results database" and with values chosen so that
+# every number can be checked by hand (the derivations are in the comments of gen_main).
 # Ends with "analysis: N passed, N failed".
 #   sim/tests/analysis.sh BUILD/wpsim
 wpsim=${1:-build/wpsim}

@@ -83,7 +83,7 @@ check "one sweep row, schema version 2, WAL" $?
 [ "$(q "$tmp/small.db" "SELECT count(*) FROM run r JOIN param p USING (run_id)
 	WHERE p.name = 'global.seed' AND p.value = CAST(r.seed AS TEXT)")" = 6 ]
 check "param global.seed is the run's seed" $?
-# the policy comparison of DESIGN.md §7: one join of param and metric per side
+# the policy comparison of docs/design.md, "Results database": one join of param and metric per side
 [ "$(q "$tmp/small.db" "SELECT count(*) FROM run a JOIN param pa ON pa.run_id = a.run_id
 	AND pa.name = 'global.kernel' AND pa.value = '6.1' JOIN run b ON b.seed = a.seed
 	JOIN param pb ON pb.run_id = b.run_id AND pb.name = 'global.kernel' AND pb.value = '6.13'")" = 3 ]

@@ -3,7 +3,9 @@
  *
  * Each rule below says what one event does to one block's class, and each operation
  * applies some of them over block ranges, in the order the kernel does the steps
- * (kernel-semantics.md §2.1, §5, §6.3, §7; xfs_setattr_size, xfs_free_file_space).
+ * (docs/kernel.md, "xfs_file_buffered_write", "Writeback and I/O completion",
+ * "Post-EOF trimming, blockgc and eviction" and "Truncate, hole punch and fallocate";
+ * xfs_setattr_size, xfs_free_file_space).
  */
 #include "tests/core/propref.h"
 

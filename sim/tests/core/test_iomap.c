@@ -1,8 +1,9 @@
 /*
  * Targeted unit tests of the buffered write path (sim/core/iomap.c, file.c,
  * writeback.c): reservations and preallocation against the kernel's captures, the
- * failed-write cleanup racing a page fault on 6.1 and 6.2+ (kernel-semantics.md §9),
- * per-block dirty punching (6.6+), writeback over a hole, and truncate down.
+ * failed-write cleanup racing a page fault on 6.1 and 6.2+
+ * (docs/kernel.md, "The 2022 race, as the model runs it"), per-block dirty punching (6.6+),
+ * writeback over a hole, and truncate down.
  */
 #include "core/file.h"
 #include "core/iomap.h"

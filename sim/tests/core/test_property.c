@@ -13,8 +13,8 @@
  *     covers every block the reference says must be mapped;
  *   - after fsync no folio is dirty and i_disk_size is i_size.
  * Each sequence ends with an fsync and eviction, where the canary (no delalloc left,
- * kernel-semantics.md §6.5) and the mount's delalloc counter must be zero.
- * The operations: pwrite, mmap store (sometimes across EOF inside the EOF page),
+ * docs/kernel.md, "Eviction and unmount: the canaries") and the mount's delalloc counter must be
+ * zero. The operations: pwrite, mmap store (sometimes across EOF inside the EOF page),
  * truncate, fallocate, fpunch, fzero, fsync, pread, drop_caches, close, background
  * writeback of a few folios, and a blockgc scan.
  * File contents are compared by every pread, every P_CONTENT_EVERY operations and at
@@ -426,7 +426,8 @@ static int p_step(struct p_run *p, const struct p_op *op, size_t i, size_t last)
 
 /*
  * The end of a sequence: fsync, then the eviction canary (no delalloc left once all
- * dirty data is written, kernel-semantics.md §6.5 I5) and the unmount counter.
+ * dirty data is written, docs/kernel.md, "Eviction and unmount: the canaries" I5) and the unmount
+ * counter.
  */
 static int p_end(struct p_run *p)
 {
