@@ -1,56 +1,27 @@
 /*
- * Unit tests of the incore extent tree (sim/core/iext.c).
+ * Unit tests of the incore extent tree (sim/core/iext.c): the directed suites.
  *
  * Directed suites cover each cursor operation at both ends, the lookup semantics,
  * splits up to height 4, merges and root collapse down to empty, update and if_seq.
- * test_iext_property compares the tree with a trivially-correct reference, a sorted
- * array of records, over random operation sequences (GSL mt19937, fixed seeds).
+ * The property test against a reference is in test_iext_property.c.
  */
 #include "core/iext.h"
+#include "tests/core/iexttest.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>
-#include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Largest startoff the packed record holds (54 bits) and largest startblock (52). */
-#define T_STARTOFF_MAX	 (((uint64_t)1 << 54) - 1)
-#define T_STARTBLOCK_MAX (((uint64_t)1 << 52) - 1)
 
 /* Node counts of an appended tree: leaves fill to 15 records, inner nodes to 16. */
 #define T_LEAF_RECS  15
 #define T_NODE_KEYS  16
 #define T_NODE_BYTES 256
 
-static struct xs_bmbt_irec mkrec(uint64_t off, uint64_t len, uint64_t sb, enum xs_exntst st)
-{
-	struct xs_bmbt_irec r = {
-		.br_startoff = off, .br_startblock = sb, .br_blockcount = len, .br_state = st};
-
-	return r;
-}
-
-static bool irec_eq(const struct xs_bmbt_irec *a, const struct xs_bmbt_irec *b)
-{
-	return a->br_startoff == b->br_startoff && a->br_startblock == b->br_startblock &&
-	       a->br_blockcount == b->br_blockcount && a->br_state == b->br_state;
-}
-
-static bool check_ok(struct xs_ifork *ifp)
-{
-	struct xs_err err = {0};
-	int ret = xs_iext_check(ifp, &err);
-
-	if (ret)
-		printf("  xs_iext_check: %d %s\n", ret, err.msg);
-	return ret == 0;
-}
-
 /* The i-th record of the standard test file: 5 blocks every 10 blocks from base. */
 static struct xs_bmbt_irec std_rec(uint64_t base, uint64_t i)
 {
-	return mkrec(base + 10 * i, 5, 1000 + 7 * i, i % 3 ? XS_EXT_NORM : XS_EXT_UNWRITTEN);
+	return it_mkrec(base + 10 * i, 5, 1000 + 7 * i, i % 3 ? XS_EXT_NORM : XS_EXT_UNWRITTEN);
 }
 
 /* Append n standard records, each through a lookup past the end, as bmap does. */
@@ -68,32 +39,6 @@ static void build_std(struct xs_ifork *ifp, uint64_t base, uint64_t n)
 	}
 }
 
-/* Forward and backward iteration both yield exactly ref[0..n). */
-static bool tree_matches(struct xs_ifork *ifp, const struct xs_bmbt_irec *ref, size_t n)
-{
-	struct xs_iext_cursor cur;
-	struct xs_bmbt_irec got;
-	size_t i;
-
-	if (ifp->if_nextents != n)
-		return false;
-	xs_iext_first(ifp, &cur);
-	for (i = 0; i < n; i++) {
-		if (!xs_iext_get_extent(ifp, &cur, &got) || !irec_eq(&got, &ref[i]))
-			return false;
-		xs_iext_next(ifp, &cur);
-	}
-	if (xs_iext_get_extent(ifp, &cur, &got))
-		return false;
-	xs_iext_last(ifp, &cur);
-	for (i = n; i-- > 0;) {
-		if (!xs_iext_get_extent(ifp, &cur, &got) || !irec_eq(&got, &ref[i]))
-			return false;
-		xs_iext_prev(ifp, &cur);
-	}
-	return !xs_iext_get_extent(ifp, &cur, &got);
-}
-
 static bool tree_matches_std(struct xs_ifork *ifp, uint64_t base, uint64_t first, uint64_t n)
 {
 	struct xs_bmbt_irec *ref = calloc(n ? n : 1, sizeof(*ref));
@@ -103,7 +48,7 @@ static bool tree_matches_std(struct xs_ifork *ifp, uint64_t base, uint64_t first
 	XS_ASSERT(ref != NULL);
 	for (i = 0; i < n; i++)
 		ref[i] = std_rec(base, first + i);
-	ok = tree_matches(ifp, ref, n);
+	ok = it_tree_matches(ifp, ref, n);
 	free(ref);
 	return ok;
 }
@@ -123,7 +68,7 @@ XS_TEST_SUITE(test_iext_empty)
 	xs_iext_init(&ifp);
 	test_cond("empty: height 0, no root, no records",
 		  ifp.if_height == 0 && !ifp.if_root && ifp.if_nextents == 0);
-	test_cond("empty: check passes", check_ok(&ifp));
+	test_cond("empty: check passes", it_check_ok(&ifp));
 	test_cond("empty: no memory", xs_iext_mem_bytes(&ifp) == 0);
 	xs_iext_first(&ifp, &cur);
 	test_cond("empty: first is invalid", !xs_iext_get_extent(&ifp, &cur, &got));
@@ -139,26 +84,26 @@ XS_TEST_SUITE(test_iext_empty)
 	test_cond("empty: lookup_before finds nothing, end kept",
 		  !xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && end == 100);
 	xs_iext_destroy(&ifp);
-	test_cond("empty: destroy of an empty fork", ifp.if_height == 0 && check_ok(&ifp));
+	test_cond("empty: destroy of an empty fork", ifp.if_height == 0 && it_check_ok(&ifp));
 
 	/* One record: a root leaf; inserting at the cursor of a failed lookup. */
 	{
-		struct xs_bmbt_irec r = mkrec(7, 3, 50, XS_EXT_NORM);
+		struct xs_bmbt_irec r = it_mkrec(7, 3, 50, XS_EXT_NORM);
 
 		test_cond("empty: lookup fails", !xs_iext_lookup_extent(&ifp, 7, &cur, &got));
 		xs_iext_insert(&ifp, &cur, &r);
 		test_cond("one: height 1, one record", ifp.if_height == 1 && ifp.if_nextents == 1);
 		test_cond("one: cursor on the new record",
-			  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r));
-		test_cond("one: one node", nodes_of(&ifp) == 1 && check_ok(&ifp));
+			  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r));
+		test_cond("one: one node", nodes_of(&ifp) == 1 && it_check_ok(&ifp));
 		xs_iext_remove(&ifp, &cur);
 		test_cond("one: removing it empties the fork",
 			  ifp.if_height == 0 && !ifp.if_root && ifp.if_nextents == 0 &&
-				  check_ok(&ifp) && xs_iext_mem_bytes(&ifp) == 0);
+				  it_check_ok(&ifp) && xs_iext_mem_bytes(&ifp) == 0);
 		test_cond("one: cursor past the end", !xs_iext_get_extent(&ifp, &cur, &got));
 		xs_iext_insert(&ifp, &cur, &r);
 		test_cond("one: insert at that cursor works again",
-			  ifp.if_nextents == 1 && check_ok(&ifp));
+			  ifp.if_nextents == 1 && it_check_ok(&ifp));
 		xs_iext_destroy(&ifp);
 		test_cond("one: destroy empties", ifp.if_height == 0 && ifp.if_nextents == 0 &&
 							  xs_iext_mem_bytes(&ifp) == 0);
@@ -178,15 +123,15 @@ XS_TEST_SUITE(test_iext_cursor)
 	xs_iext_init(&ifp);
 	build_std(&ifp, 0, n);
 	test_cond("cursor: 40 records in 3 leaves + root",
-		  ifp.if_height == 2 && nodes_of(&ifp) == 4 && check_ok(&ifp));
+		  ifp.if_height == 2 && nodes_of(&ifp) == 4 && it_check_ok(&ifp));
 	test_cond("cursor: iteration both ways", tree_matches_std(&ifp, 0, 0, n));
 
 	xs_iext_first(&ifp, &cur);
 	test_cond("first: first record",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r0));
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r0));
 	test_cond("first: no peek_prev", !xs_iext_peek_prev_extent(&ifp, &cur, &got));
 	test_cond("first: peek_next is the second",
-		  xs_iext_peek_next_extent(&ifp, &cur, &got) && irec_eq(&got, &r1));
+		  xs_iext_peek_next_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r1));
 	saved = cur;
 	xs_iext_peek_next_extent(&ifp, &cur, &got);
 	test_cond("first: peek does not move the cursor",
@@ -194,31 +139,32 @@ XS_TEST_SUITE(test_iext_cursor)
 	xs_iext_prev(&ifp, &cur);
 	test_cond("first: prev steps off the front", !xs_iext_get_extent(&ifp, &cur, &got));
 	test_cond("before first: peek_next is the first",
-		  xs_iext_peek_next_extent(&ifp, &cur, &got) && irec_eq(&got, &r0));
+		  xs_iext_peek_next_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r0));
 	xs_iext_prev(&ifp, &cur);
 	test_cond("before first: prev stays off", !xs_iext_get_extent(&ifp, &cur, &got));
 	xs_iext_next(&ifp, &cur);
 	test_cond("before first: next returns to the first",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r0));
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r0));
 	test_cond("prev_extent off the front is false", !xs_iext_prev_extent(&ifp, &cur, &got));
 	test_cond("next_extent back onto the first",
-		  xs_iext_next_extent(&ifp, &cur, &got) && irec_eq(&got, &r0));
+		  xs_iext_next_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r0));
 
 	xs_iext_last(&ifp, &cur);
-	test_cond("last: last record", xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &rl));
+	test_cond("last: last record",
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &rl));
 	test_cond("last: no peek_next", !xs_iext_peek_next_extent(&ifp, &cur, &got));
 	test_cond("last: peek_prev is the one before",
-		  xs_iext_peek_prev_extent(&ifp, &cur, &got) && irec_eq(&got, &rl1));
+		  xs_iext_peek_prev_extent(&ifp, &cur, &got) && it_irec_eq(&got, &rl1));
 	xs_iext_next(&ifp, &cur);
 	test_cond("last: next steps off the end", !xs_iext_get_extent(&ifp, &cur, &got));
 	test_cond("past end: peek_prev is the last",
-		  xs_iext_peek_prev_extent(&ifp, &cur, &got) && irec_eq(&got, &rl));
+		  xs_iext_peek_prev_extent(&ifp, &cur, &got) && it_irec_eq(&got, &rl));
 	xs_iext_next(&ifp, &cur);
 	xs_iext_next(&ifp, &cur);
 	test_cond("past end: next stays off", !xs_iext_get_extent(&ifp, &cur, &got));
 	xs_iext_prev(&ifp, &cur);
 	test_cond("past end: prev returns to the last",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &rl));
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &rl));
 	test_cond("next_extent off the end is false", !xs_iext_next_extent(&ifp, &cur, &got));
 
 	/* Steps across leaf boundaries, both ways, one record at a time. */
@@ -227,12 +173,12 @@ XS_TEST_SUITE(test_iext_cursor)
 	for (i = 1; i < n; i++) {
 		struct xs_bmbt_irec want = std_rec(0, i);
 
-		ok &= xs_iext_next_extent(&ifp, &cur, &got) && irec_eq(&got, &want);
+		ok &= xs_iext_next_extent(&ifp, &cur, &got) && it_irec_eq(&got, &want);
 	}
 	for (i = n - 1; i-- > 0;) {
 		struct xs_bmbt_irec want = std_rec(0, i);
 
-		ok &= xs_iext_prev_extent(&ifp, &cur, &got) && irec_eq(&got, &want);
+		ok &= xs_iext_prev_extent(&ifp, &cur, &got) && it_irec_eq(&got, &want);
 	}
 	test_cond("next_extent/prev_extent walk every record", ok);
 
@@ -242,12 +188,12 @@ XS_TEST_SUITE(test_iext_cursor)
 	test_cond("unpositioned: invalid", !xs_iext_get_extent(&ifp, &cur, &got));
 	xs_iext_next(&ifp, &cur);
 	test_cond("unpositioned: next goes to the first",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r0));
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r0));
 	cur.leaf = NULL;
 	cur.pos = 0;
 	xs_iext_prev(&ifp, &cur);
 	test_cond("unpositioned: prev goes to the last",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &rl));
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &rl));
 	test_cond("cursor: no change to if_seq", ifp.if_seq == n);
 	xs_iext_destroy(&ifp);
 }
@@ -265,32 +211,32 @@ XS_TEST_SUITE(test_iext_lookup)
 	build_std(&ifp, 100, 100);
 	want = std_rec(100, 0);
 	test_cond("lookup before the first record: the first",
-		  xs_iext_lookup_extent(&ifp, 0, &cur, &got) && irec_eq(&got, &want));
+		  xs_iext_lookup_extent(&ifp, 0, &cur, &got) && it_irec_eq(&got, &want));
 	test_cond("... cursor on it, nothing before",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &want) &&
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &want) &&
 			  !xs_iext_peek_prev_extent(&ifp, &cur, &got));
 	test_cond("lookup of a record's first block",
-		  xs_iext_lookup_extent(&ifp, 100, &cur, &got) && irec_eq(&got, &want));
+		  xs_iext_lookup_extent(&ifp, 100, &cur, &got) && it_irec_eq(&got, &want));
 	test_cond("lookup of a record's last block",
-		  xs_iext_lookup_extent(&ifp, 104, &cur, &got) && irec_eq(&got, &want));
+		  xs_iext_lookup_extent(&ifp, 104, &cur, &got) && it_irec_eq(&got, &want));
 	want = std_rec(100, 1);
 	test_cond("lookup in a hole: the next record",
-		  xs_iext_lookup_extent(&ifp, 105, &cur, &got) && irec_eq(&got, &want));
+		  xs_iext_lookup_extent(&ifp, 105, &cur, &got) && it_irec_eq(&got, &want));
 	test_cond("lookup at a hole's last block: the next record",
-		  xs_iext_lookup_extent(&ifp, 109, &cur, &got) && irec_eq(&got, &want));
+		  xs_iext_lookup_extent(&ifp, 109, &cur, &got) && it_irec_eq(&got, &want));
 	want = std_rec(100, 99);
 	test_cond("lookup in the last record",
-		  xs_iext_lookup_extent(&ifp, 1094, &cur, &got) && irec_eq(&got, &want));
+		  xs_iext_lookup_extent(&ifp, 1094, &cur, &got) && it_irec_eq(&got, &want));
 	test_cond("lookup just past the last record fails",
 		  !xs_iext_lookup_extent(&ifp, 1095, &cur, &got));
 	test_cond("... the cursor is past the end, the last record before it",
 		  !xs_iext_get_extent(&ifp, &cur, &got) &&
-			  xs_iext_peek_prev_extent(&ifp, &cur, &got) && irec_eq(&got, &want));
+			  xs_iext_peek_prev_extent(&ifp, &cur, &got) && it_irec_eq(&got, &want));
 	test_cond("lookup far beyond the key space fails",
 		  !xs_iext_lookup_extent(&ifp, UINT64_MAX, &cur, &got));
 	test_cond("... cursor past the end there too",
 		  !xs_iext_get_extent(&ifp, &cur, &got) &&
-			  xs_iext_peek_prev_extent(&ifp, &cur, &got) && irec_eq(&got, &want));
+			  xs_iext_peek_prev_extent(&ifp, &cur, &got) && it_irec_eq(&got, &want));
 
 	/* Every offset, against the arithmetic of the layout, with the cursor's neighbours. */
 	ok = true;
@@ -304,11 +250,11 @@ XS_TEST_SUITE(test_iext_lookup)
 			continue;
 		}
 		want = std_rec(100, k);
-		ok &= found && irec_eq(&got, &want);
+		ok &= found && it_irec_eq(&got, &want);
 		if (k > 0) {
 			struct xs_bmbt_irec wp = std_rec(100, k - 1);
 
-			ok &= xs_iext_peek_prev_extent(&ifp, &cur, &prev) && irec_eq(&prev, &wp);
+			ok &= xs_iext_peek_prev_extent(&ifp, &cur, &prev) && it_irec_eq(&prev, &wp);
 		} else {
 			ok &= !xs_iext_peek_prev_extent(&ifp, &cur, &prev);
 		}
@@ -330,25 +276,25 @@ XS_TEST_SUITE(test_iext_lookup_before)
 	build_std(&ifp, 100, 100);
 	end = 103;
 	test_cond("before: end inside a record: that record, end kept",
-		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && irec_eq(&got, &r0) &&
+		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && it_irec_eq(&got, &r0) &&
 			  end == 103);
 	end = 105;
 	test_cond("before: end at a record's end: that record, end kept",
-		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && irec_eq(&got, &r0) &&
+		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && it_irec_eq(&got, &r0) &&
 			  end == 105);
 	end = 108;
 	test_cond("before: end in a hole: the record before, end lowered to its end",
-		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && irec_eq(&got, &r0) &&
+		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && it_irec_eq(&got, &r0) &&
 			  end == 105);
 	test_cond("before: the cursor is on it",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r0));
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r0));
 	end = 110;
 	test_cond("before: end at a record's start: the record before",
-		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && irec_eq(&got, &r0) &&
+		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && it_irec_eq(&got, &r0) &&
 			  end == 105);
 	end = 111;
 	test_cond("before: end one into a record: that record",
-		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && irec_eq(&got, &r1) &&
+		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && it_irec_eq(&got, &r1) &&
 			  end == 111);
 	end = 100;
 	test_cond("before: end at the first record's start: none, end kept",
@@ -361,7 +307,7 @@ XS_TEST_SUITE(test_iext_lookup_before)
 		  !xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && end == 0);
 	end = 1u << 30;
 	test_cond("before: end past everything: the last record, end lowered",
-		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && irec_eq(&got, &rl) &&
+		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && it_irec_eq(&got, &rl) &&
 			  end == 1095);
 	test_cond("before: no change to if_seq", ifp.if_seq == 100);
 	xs_iext_destroy(&ifp);
@@ -384,21 +330,21 @@ XS_TEST_SUITE(test_iext_insert_split)
 	test_cond("append 15: one full root leaf", ifp.if_height == 1 && nodes_of(&ifp) == 1);
 	build_std(&ifp, 10 * T_LEAF_RECS, 1);
 	test_cond("append 16: leaf split grows a root node",
-		  ifp.if_height == 2 && nodes_of(&ifp) == 3 && check_ok(&ifp));
+		  ifp.if_height == 2 && nodes_of(&ifp) == 3 && it_check_ok(&ifp));
 	xs_iext_destroy(&ifp);
 
 	xs_iext_init(&ifp);
 	build_std(&ifp, 0, T_LEAF_RECS * T_NODE_KEYS);
 	test_cond("append 240: 16 full leaves under the root",
-		  ifp.if_height == 2 && nodes_of(&ifp) == 17 && check_ok(&ifp));
+		  ifp.if_height == 2 && nodes_of(&ifp) == 17 && it_check_ok(&ifp));
 	build_std(&ifp, 10 * T_LEAF_RECS * T_NODE_KEYS, 1);
 	test_cond("append 241: root node split, height 3",
-		  ifp.if_height == 3 && nodes_of(&ifp) == 20 && check_ok(&ifp));
+		  ifp.if_height == 3 && nodes_of(&ifp) == 20 && it_check_ok(&ifp));
 	xs_iext_destroy(&ifp);
 
 	xs_iext_init(&ifp);
 	build_std(&ifp, 0, T_LEAF_RECS * T_NODE_KEYS * T_NODE_KEYS + 1);
-	test_cond("append 3841: height 4", ifp.if_height == 4 && check_ok(&ifp));
+	test_cond("append 3841: height 4", ifp.if_height == 4 && it_check_ok(&ifp));
 	test_cond("append 3841: all records in order",
 		  tree_matches_std(&ifp, 0, 0, T_LEAF_RECS * T_NODE_KEYS * T_NODE_KEYS + 1));
 	xs_iext_destroy(&ifp);
@@ -411,9 +357,9 @@ XS_TEST_SUITE(test_iext_insert_split)
 
 		ok &= xs_iext_lookup_extent(&ifp, 0, &cur, &got) == (i < 1999);
 		xs_iext_insert(&ifp, &cur, &r);
-		ok &= xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r);
+		ok &= xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r);
 		if (i % 97 == 0 || ifp.if_nextents < 300)
-			ok &= check_ok(&ifp);
+			ok &= it_check_ok(&ifp);
 	}
 	test_cond("front inserts: cursor on each new record, checks pass", ok);
 	test_cond("front inserts: height 3 or more", ifp.if_height >= 3);
@@ -431,18 +377,18 @@ XS_TEST_SUITE(test_iext_insert_split)
 		xs_iext_lookup_extent(&ifp, r.br_startoff, &cur, &got);
 		xs_iext_insert(&ifp, &cur, &r);
 	}
-	ok = check_ok(&ifp);
+	ok = it_check_ok(&ifp);
 	for (i = 0; i < 500; i++) {
 		uint64_t k = i % 2 ? 501 + 2 * (i / 2) : 499 - 2 * (i / 2);
 		struct xs_bmbt_irec r = std_rec(0, k), next = std_rec(0, k + 1);
 		bool found = xs_iext_lookup_extent(&ifp, r.br_startoff, &cur, &got);
 
-		ok &= k == 999 ? !found : found && irec_eq(&got, &next);
+		ok &= k == 999 ? !found : found && it_irec_eq(&got, &next);
 		xs_iext_insert(&ifp, &cur, &r);
-		ok &= xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r);
+		ok &= xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r);
 		if (k != 999)
-			ok &= xs_iext_peek_next_extent(&ifp, &cur, &got) && irec_eq(&got, &next);
-		ok &= check_ok(&ifp);
+			ok &= xs_iext_peek_next_extent(&ifp, &cur, &got) && it_irec_eq(&got, &next);
+		ok &= it_check_ok(&ifp);
 	}
 	test_cond("middle inserts: cursor and neighbours right, checks pass", ok);
 	test_cond("middle inserts: all records in order", tree_matches_std(&ifp, 0, 0, 1000));
@@ -480,7 +426,7 @@ static void remove_all(const char *how, uint64_t n, int mode)
 			ok &= xs_iext_get_extent(&ifp, &cur, &r);
 		} else {
 			ok &= xs_iext_lookup_extent(&ifp, r.br_startoff, &cur, &got) &&
-			      irec_eq(&got, &r);
+			      it_irec_eq(&got, &r);
 		}
 		xs_iext_remove(&ifp, &cur);
 		left--;
@@ -506,7 +452,7 @@ static void remove_all(const char *how, uint64_t n, int mode)
 			heights_seen++;
 		}
 		if (left < 300 || left % 50 == 0)
-			ok &= check_ok(&ifp);
+			ok &= it_check_ok(&ifp);
 	}
 	snprintf(descr, sizeof(descr), "remove %s: cursor, counts and checks right", how);
 	test_cond(descr, ok);
@@ -515,7 +461,7 @@ static void remove_all(const char *how, uint64_t n, int mode)
 	test_cond(descr, mono && heights_seen == 4);
 	snprintf(descr, sizeof(descr), "remove %s: empty fork at the end", how);
 	test_cond(descr, ifp.if_height == 0 && !ifp.if_root && xs_iext_mem_bytes(&ifp) == 0 &&
-				 check_ok(&ifp));
+				 it_check_ok(&ifp));
 	xs_iext_destroy(&ifp);
 }
 
@@ -544,11 +490,12 @@ XS_TEST_SUITE(test_iext_remove_merge)
 
 		if (i % 15 < 6)
 			continue;
-		ok &= xs_iext_lookup_extent(&ifp, r.br_startoff, &cur, &got) && irec_eq(&got, &r);
+		ok &= xs_iext_lookup_extent(&ifp, r.br_startoff, &cur, &got) &&
+		      it_irec_eq(&got, &r);
 		xs_iext_remove(&ifp, &cur);
 		if (i + 1 < 15 * 40 && (i + 1) % 15 >= 6)
-			ok &= xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &next);
-		ok &= check_ok(&ifp);
+			ok &= xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &next);
+		ok &= it_check_ok(&ifp);
 	}
 	test_cond("thin: cursor on the following record, checks pass", ok);
 	test_cond("thin: 240 records left", ifp.if_nextents == 240);
@@ -560,7 +507,7 @@ XS_TEST_SUITE(test_iext_remove_merge)
 
 		if (i % 15 >= 6)
 			continue;
-		ok &= xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &want);
+		ok &= xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &want);
 		xs_iext_next(&ifp, &cur);
 	}
 	test_cond("thin: the kept records, in order", ok && !xs_iext_get_extent(&ifp, &cur, &got));
@@ -578,20 +525,20 @@ XS_TEST_SUITE(test_iext_update)
 	xs_iext_init(&ifp);
 	build_std(&ifp, 0, 40);
 	xs_iext_lookup_extent(&ifp, 150, &cur, &got);
-	r = mkrec(147, 8, 9999, XS_EXT_UNWRITTEN);
+	r = it_mkrec(147, 8, 9999, XS_EXT_UNWRITTEN);
 	xs_iext_update_extent(&ifp, &cur, &r);
-	test_cond("update: a leaf's first record moves down, key follows", check_ok(&ifp));
+	test_cond("update: a leaf's first record moves down, key follows", it_check_ok(&ifp));
 	test_cond("update: cursor reads the new record",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r));
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r));
 	test_cond("update: lookup of the new start finds it",
-		  xs_iext_lookup_extent(&ifp, 147, &cur, &got) && irec_eq(&got, &r));
+		  xs_iext_lookup_extent(&ifp, 147, &cur, &got) && it_irec_eq(&got, &r));
 	test_cond("update: lookup in the hole before finds it",
-		  xs_iext_lookup_extent(&ifp, 146, &cur, &got) && irec_eq(&got, &r));
-	r = mkrec(152, 2, 1, XS_EXT_NORM);
+		  xs_iext_lookup_extent(&ifp, 146, &cur, &got) && it_irec_eq(&got, &r));
+	r = it_mkrec(152, 2, 1, XS_EXT_NORM);
 	xs_iext_update_extent(&ifp, &cur, &r);
-	test_cond("update: first record moves up, key follows", check_ok(&ifp));
+	test_cond("update: first record moves up, key follows", it_check_ok(&ifp));
 	test_cond("update: lookup at its old start finds it now following",
-		  xs_iext_lookup_extent(&ifp, 150, &cur, &got) && irec_eq(&got, &r));
+		  xs_iext_lookup_extent(&ifp, 150, &cur, &got) && it_irec_eq(&got, &r));
 	end = 152;
 	test_cond("update: lookup_before its new start gives record 14",
 		  xs_iext_lookup_extent_before(&ifp, &end, &cur, &got) && got.br_startoff == 140 &&
@@ -599,22 +546,23 @@ XS_TEST_SUITE(test_iext_update)
 
 	/* Grow the last record of a leaf up to the next leaf's first block. */
 	xs_iext_lookup_extent(&ifp, 290, &cur, &got);
-	r = mkrec(290, 10, got.br_startblock, got.br_state);
+	r = it_mkrec(290, 10, got.br_startblock, got.br_state);
 	xs_iext_update_extent(&ifp, &cur, &r);
-	test_cond("update: a record grows to touch its neighbour", check_ok(&ifp));
+	test_cond("update: a record grows to touch its neighbour", it_check_ok(&ifp));
 	test_cond("update: offset 299 is in it, 300 in the next",
-		  xs_iext_lookup_extent(&ifp, 299, &cur, &got) && irec_eq(&got, &r) &&
+		  xs_iext_lookup_extent(&ifp, 299, &cur, &got) && it_irec_eq(&got, &r) &&
 			  xs_iext_lookup_extent(&ifp, 300, &cur, &got) && got.br_startoff == 300);
 
 	/* Update in place on the very first record of the fork. */
 	xs_iext_first(&ifp, &cur);
-	r = mkrec(0, 1, xs_nullstartblock(5), XS_EXT_NORM);
+	r = it_mkrec(0, 1, xs_nullstartblock(5), XS_EXT_NORM);
 	xs_iext_update_extent(&ifp, &cur, &r);
 	test_cond("update: first record becomes delalloc",
-		  xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &r) &&
+		  xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &r) &&
 			  xs_isnullstartblock(got.br_startblock) &&
 			  xs_startblockval(got.br_startblock) == 5);
-	test_cond("update: count unchanged, checks pass", ifp.if_nextents == 40 && check_ok(&ifp));
+	test_cond("update: count unchanged, checks pass",
+		  ifp.if_nextents == 40 && it_check_ok(&ifp));
 	xs_iext_destroy(&ifp);
 }
 
@@ -630,7 +578,7 @@ XS_TEST_SUITE(test_iext_seq)
 	xs_iext_init(&ifp);
 	test_cond("seq: starts at 0", ifp.if_seq == 0);
 	xs_iext_lookup_extent(&ifp, 0, &cur, &got);
-	r = mkrec(0, 4, 10, XS_EXT_NORM);
+	r = it_mkrec(0, 4, 10, XS_EXT_NORM);
 	xs_iext_insert(&ifp, &cur, &r);
 	test_cond("seq: insert bumps it", ifp.if_seq == 1);
 	r.br_blockcount = 5;
@@ -661,7 +609,7 @@ XS_TEST_SUITE(test_iext_seq)
 	xs_iext_peek_prev_extent(&ifp, &cur, &got);
 	xs_iext_next_extent(&ifp, &cur, &got);
 	xs_iext_prev_extent(&ifp, &cur, &got);
-	check_ok(&ifp);
+	it_check_ok(&ifp);
 	xs_iext_mem_bytes(&ifp);
 	test_cond("seq: lookups, cursor moves, check and mem leave it", ifp.if_seq == seq);
 
@@ -682,15 +630,15 @@ XS_TEST_SUITE(test_iext_pack)
 {
 	/* Field extremes, and startblocks either side of the 10-bit split of the packing. */
 	const struct xs_bmbt_irec recs[] = {
-		mkrec(0, 1, 0, XS_EXT_NORM),
-		mkrec(1, XS_MAX_BMBT_EXTLEN, 1023, XS_EXT_UNWRITTEN),
-		mkrec(XS_MAX_BMBT_EXTLEN + 1, 2, 1024, XS_EXT_NORM),
-		mkrec(1u << 22, 3, T_STARTBLOCK_MAX, XS_EXT_UNWRITTEN),
-		mkrec(1u << 23, 4, xs_nullstartblock(((uint64_t)1 << 17) - 1), XS_EXT_NORM),
-		mkrec((uint64_t)1 << 40, 5, (uint64_t)0xABCDEF012345, XS_EXT_NORM),
-		mkrec(T_STARTOFF_MAX - XS_MAX_BMBT_EXTLEN, XS_MAX_BMBT_EXTLEN, 1u << 20,
-		      XS_EXT_UNWRITTEN),
-		mkrec(T_STARTOFF_MAX, 1, T_STARTBLOCK_MAX, XS_EXT_NORM),
+		it_mkrec(0, 1, 0, XS_EXT_NORM),
+		it_mkrec(1, XS_MAX_BMBT_EXTLEN, 1023, XS_EXT_UNWRITTEN),
+		it_mkrec(XS_MAX_BMBT_EXTLEN + 1, 2, 1024, XS_EXT_NORM),
+		it_mkrec(1u << 22, 3, IT_STARTBLOCK_MAX, XS_EXT_UNWRITTEN),
+		it_mkrec(1u << 23, 4, xs_nullstartblock(((uint64_t)1 << 17) - 1), XS_EXT_NORM),
+		it_mkrec((uint64_t)1 << 40, 5, (uint64_t)0xABCDEF012345, XS_EXT_NORM),
+		it_mkrec(IT_STARTOFF_MAX - XS_MAX_BMBT_EXTLEN, XS_MAX_BMBT_EXTLEN, 1u << 20,
+			 XS_EXT_UNWRITTEN),
+		it_mkrec(IT_STARTOFF_MAX, 1, IT_STARTBLOCK_MAX, XS_EXT_NORM),
 	};
 	const size_t n = sizeof(recs) / sizeof(recs[0]);
 	struct xs_ifork ifp;
@@ -703,15 +651,16 @@ XS_TEST_SUITE(test_iext_pack)
 	for (i = 0; i < n; i++) {
 		xs_iext_lookup_extent(&ifp, recs[i].br_startoff, &cur, &got);
 		xs_iext_insert(&ifp, &cur, &recs[i]);
-		ok &= xs_iext_get_extent(&ifp, &cur, &got) && irec_eq(&got, &recs[i]);
+		ok &= xs_iext_get_extent(&ifp, &cur, &got) && it_irec_eq(&got, &recs[i]);
 	}
 	test_cond("pack: every field extreme reads back", ok);
-	test_cond("pack: all in order, checks pass", tree_matches(&ifp, recs, n) && check_ok(&ifp));
+	test_cond("pack: all in order, checks pass",
+		  it_tree_matches(&ifp, recs, n) && it_check_ok(&ifp));
 	test_cond("pack: the top block of the key space is found",
-		  xs_iext_lookup_extent(&ifp, T_STARTOFF_MAX, &cur, &got) &&
-			  irec_eq(&got, &recs[n - 1]));
+		  xs_iext_lookup_extent(&ifp, IT_STARTOFF_MAX, &cur, &got) &&
+			  it_irec_eq(&got, &recs[n - 1]));
 	test_cond("pack: nothing after it",
-		  !xs_iext_lookup_extent(&ifp, T_STARTOFF_MAX + 1, &cur, &got));
+		  !xs_iext_lookup_extent(&ifp, IT_STARTOFF_MAX + 1, &cur, &got));
 	xs_iext_destroy(&ifp);
 }
 
@@ -727,389 +676,11 @@ XS_TEST_SUITE(test_iext_check_detects)
 		  xs_iext_check(&ifp, &err) == -EUCLEAN && err.code == -EUCLEAN);
 	test_cond("check: and says so", strstr(err.msg, "if_nextents") != NULL);
 	ifp.if_nextents = 100;
-	test_cond("check: restored, it passes", check_ok(&ifp));
+	test_cond("check: restored, it passes", it_check_ok(&ifp));
 	xs_iext_destroy(&ifp);
 
 	ifp.if_height = 1;
 	test_cond("check: height 1 without a root is -EUCLEAN",
 		  xs_iext_check(&ifp, NULL) == -EUCLEAN);
 	ifp.if_height = 0;
-}
-
-/* ---- property test: the tree against a sorted array ---- */
-
-struct ref_map {
-	struct xs_bmbt_irec *v;
-	size_t n, cap;
-};
-
-/* Index of the first record ending after off (n if none): what lookup returns. */
-static size_t ref_lookup(const struct ref_map *m, uint64_t off)
-{
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->v[mid].br_startoff + m->v[mid].br_blockcount > off)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
-static void ref_insert(struct ref_map *m, size_t idx, const struct xs_bmbt_irec *r)
-{
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 256;
-		m->v = realloc(m->v, m->cap * sizeof(*m->v));
-		XS_ASSERT(m->v != NULL);
-	}
-	memmove(&m->v[idx + 1], &m->v[idx], (m->n - idx) * sizeof(*m->v));
-	m->v[idx] = *r;
-	m->n++;
-}
-
-static void ref_remove(struct ref_map *m, size_t idx)
-{
-	memmove(&m->v[idx], &m->v[idx + 1], (m->n - idx - 1) * sizeof(*m->v));
-	m->n--;
-}
-
-static uint64_t rnd(gsl_rng *rng, uint64_t n)
-{
-	uint64_t x;
-
-	if (n <= 0xffffffffu)
-		return gsl_rng_uniform_int(rng, (unsigned long)n);
-	x = (uint64_t)gsl_rng_get(rng) << 32 | gsl_rng_get(rng);
-	return x % n;
-}
-
-static uint64_t rnd_startblock(gsl_rng *rng)
-{
-	switch (rnd(rng, 4)) {
-	case 0:
-		return xs_nullstartblock(rnd(rng, (uint64_t)1 << 17));
-	case 1:
-		return rnd(rng, (uint64_t)1 << 52);
-	default:
-		return rnd(rng, 1u << 20);
-	}
-}
-
-static struct xs_bmbt_irec rnd_rec(gsl_rng *rng, uint64_t off, uint64_t maxlen)
-{
-	/* Mostly short records so the offset space stays fragmented; full-length ones are
-	 * covered by test_iext_pack. */
-	uint64_t len = 1 + rnd(rng, xs_min_u64(maxlen, rnd(rng, 16) ? 16 : 1024));
-
-	return mkrec(off, len, rnd_startblock(rng), rnd(rng, 2) ? XS_EXT_NORM : XS_EXT_UNWRITTEN);
-}
-
-/* The record the reference has at i, or none when i is outside [0, n). */
-static bool ref_at(const struct ref_map *m, int64_t i, struct xs_bmbt_irec *r)
-{
-	if (i < 0 || (uint64_t)i >= m->n)
-		return false;
-	*r = m->v[i];
-	return true;
-}
-
-/* The cursor shows the reference's record i (or no record where the reference has none). */
-static bool cursor_at(struct xs_ifork *ifp, const struct xs_iext_cursor *cur,
-		      const struct ref_map *m, int64_t i)
-{
-	struct xs_bmbt_irec got, want;
-	bool have = xs_iext_get_extent(ifp, cur, &got);
-
-	if (!ref_at(m, i, &want))
-		return !have;
-	return have && irec_eq(&got, &want);
-}
-
-/* As cursor_at(), also for the neighbours seen through peek. */
-static bool cursor_at_peek(struct xs_ifork *ifp, const struct xs_iext_cursor *cur,
-			   const struct ref_map *m, int64_t i)
-{
-	struct xs_bmbt_irec got, want;
-	bool ok = cursor_at(ifp, cur, m, i);
-	bool have;
-
-	have = xs_iext_peek_prev_extent(ifp, cur, &got);
-	ok &= ref_at(m, i - 1, &want) ? have && irec_eq(&got, &want) : !have;
-	have = xs_iext_peek_next_extent(ifp, cur, &got);
-	ok &= ref_at(m, i + 1, &want) ? have && irec_eq(&got, &want) : !have;
-	return ok;
-}
-
-enum prop_kind {
-	PROP_INSERT,
-	PROP_REMOVE,
-	PROP_UPDATE,
-	PROP_LOOKUP,
-	PROP_BEFORE,
-	PROP_WALK,
-	PROP_ITERATE,
-	PROP_CHECK,
-	PROP_SEQ,
-	PROP_NKINDS,
-};
-
-static const char *const prop_names[PROP_NKINDS] = {
-	"insert",      "remove",	 "update",	  "lookup", "lookup_before",
-	"cursor walk", "full iteration", "xs_iext_check", "if_seq",
-};
-
-struct prop_run {
-	gsl_rng *rng;
-	struct xs_ifork ifp;
-	struct ref_map ref;
-	unsigned long seed;
-	long op;
-	long fails[PROP_NKINDS];
-	long done[PROP_NKINDS];
-	int max_height;
-	int times_empty;
-};
-
-static void prop_result(struct prop_run *p, enum prop_kind kind, bool ok)
-{
-	p->done[kind]++;
-	if (ok)
-		return;
-	if (p->fails[kind]++ < 3)
-		printf("  property seed %lu op %ld: %s disagrees (n=%zu)\n", p->seed, p->op,
-		       prop_names[kind], p->ref.n);
-}
-
-/* Offsets are drawn from a space 16 times the record count, plus rare ones at the top. */
-static uint64_t prop_offset(struct prop_run *p)
-{
-	if (rnd(p->rng, 500) == 0)
-		return T_STARTOFF_MAX - rnd(p->rng, 64);
-	return rnd(p->rng, 16 * (p->ref.n + 64));
-}
-
-static void prop_insert(struct prop_run *p)
-{
-	struct xs_iext_cursor cur;
-	struct xs_bmbt_irec got, r;
-	uint64_t off = prop_offset(p), hole_end;
-	size_t idx = ref_lookup(&p->ref, off);
-	uint32_t seq = p->ifp.if_seq;
-	bool found = xs_iext_lookup_extent(&p->ifp, off, &cur, &got);
-
-	prop_result(p, PROP_LOOKUP,
-		    found == (idx < p->ref.n) && (!found || irec_eq(&got, &p->ref.v[idx])));
-	if (idx < p->ref.n && p->ref.v[idx].br_startoff <= off)
-		return; /* inside a record: nothing to insert here */
-	hole_end = idx < p->ref.n ? p->ref.v[idx].br_startoff : T_STARTOFF_MAX + 1;
-	r = rnd_rec(p->rng, off, hole_end - off);
-	xs_iext_insert(&p->ifp, &cur, &r);
-	ref_insert(&p->ref, idx, &r);
-	prop_result(p, PROP_SEQ, p->ifp.if_seq == seq + 1);
-	prop_result(p, PROP_INSERT,
-		    p->ifp.if_nextents == p->ref.n &&
-			    cursor_at_peek(&p->ifp, &cur, &p->ref, (int64_t)idx));
-}
-
-static void prop_remove(struct prop_run *p)
-{
-	struct xs_iext_cursor cur;
-	struct xs_bmbt_irec got;
-	size_t k;
-	uint64_t off;
-	uint32_t seq = p->ifp.if_seq;
-	bool found;
-
-	if (p->ref.n == 0)
-		return;
-	k = (size_t)rnd(p->rng, p->ref.n);
-	off = p->ref.v[k].br_startoff + rnd(p->rng, p->ref.v[k].br_blockcount);
-	found = xs_iext_lookup_extent(&p->ifp, off, &cur, &got);
-	prop_result(p, PROP_LOOKUP, found && irec_eq(&got, &p->ref.v[k]));
-	if (!found)
-		return;
-	xs_iext_remove(&p->ifp, &cur);
-	ref_remove(&p->ref, k);
-	prop_result(p, PROP_SEQ, p->ifp.if_seq == seq + 1);
-	/* The cursor is on the record that followed, or past the end. */
-	prop_result(p, PROP_REMOVE,
-		    p->ifp.if_nextents == p->ref.n &&
-			    cursor_at_peek(&p->ifp, &cur, &p->ref, (int64_t)k));
-	if (p->ref.n == 0)
-		p->times_empty++;
-}
-
-static void prop_update(struct prop_run *p)
-{
-	struct xs_iext_cursor cur;
-	struct xs_bmbt_irec got, r;
-	uint64_t lo, hi, off;
-	uint32_t seq = p->ifp.if_seq;
-	size_t k;
-	bool found;
-
-	if (p->ref.n == 0)
-		return;
-	k = (size_t)rnd(p->rng, p->ref.n);
-	found = xs_iext_lookup_extent(&p->ifp, p->ref.v[k].br_startoff, &cur, &got);
-	prop_result(p, PROP_LOOKUP, found && irec_eq(&got, &p->ref.v[k]));
-	if (!found)
-		return;
-	/* Anywhere between the neighbours: [lo, hi). */
-	lo = k > 0 ? p->ref.v[k - 1].br_startoff + p->ref.v[k - 1].br_blockcount : 0;
-	hi = k + 1 < p->ref.n ? p->ref.v[k + 1].br_startoff : T_STARTOFF_MAX + 1;
-	if (rnd(p->rng, 2))
-		off = p->ref.v[k].br_startoff;
-	else
-		off = lo + rnd(p->rng, xs_min_u64(hi - lo, 1u << 30));
-	r = rnd_rec(p->rng, off, hi - off);
-	xs_iext_update_extent(&p->ifp, &cur, &r);
-	p->ref.v[k] = r;
-	prop_result(p, PROP_SEQ, p->ifp.if_seq == seq + 1);
-	prop_result(p, PROP_UPDATE, cursor_at_peek(&p->ifp, &cur, &p->ref, (int64_t)k));
-}
-
-static void prop_lookup(struct prop_run *p)
-{
-	struct xs_iext_cursor cur;
-	struct xs_bmbt_irec got;
-	uint64_t off = prop_offset(p);
-	size_t idx = ref_lookup(&p->ref, off);
-	bool found = xs_iext_lookup_extent(&p->ifp, off, &cur, &got);
-
-	prop_result(p, PROP_LOOKUP,
-		    found == (idx < p->ref.n) && (!found || irec_eq(&got, &p->ref.v[idx])) &&
-			    cursor_at_peek(&p->ifp, &cur, &p->ref, (int64_t)idx));
-}
-
-static void prop_before(struct prop_run *p)
-{
-	struct xs_iext_cursor cur;
-	struct xs_bmbt_irec got;
-	uint64_t end = rnd(p->rng, 8) ? prop_offset(p) : rnd(p->rng, 2), want_end = end;
-	int64_t j;
-	bool found = xs_iext_lookup_extent_before(&p->ifp, &end, &cur, &got);
-	bool ok;
-
-	/* The last record starting before end. */
-	for (j = (int64_t)ref_lookup(&p->ref, end) - 1; j + 1 < (int64_t)p->ref.n; j++)
-		if (p->ref.v[j + 1].br_startoff >= want_end)
-			break;
-	if (j < 0) {
-		ok = !found && end == want_end;
-	} else {
-		const struct xs_bmbt_irec *w = &p->ref.v[j];
-
-		want_end = xs_min_u64(want_end, w->br_startoff + w->br_blockcount);
-		ok = found && irec_eq(&got, w) && end == want_end &&
-		     cursor_at_peek(&p->ifp, &cur, &p->ref, j);
-	}
-	prop_result(p, PROP_BEFORE, ok);
-}
-
-/* From a looked-up position, random steps; positions clamp at -1 and n. */
-static void prop_walk(struct prop_run *p)
-{
-	struct xs_iext_cursor cur;
-	struct xs_bmbt_irec got;
-	uint64_t off = prop_offset(p);
-	int64_t i = (int64_t)ref_lookup(&p->ref, off), n = (int64_t)p->ref.n;
-	bool ok = true;
-	int step;
-
-	xs_iext_lookup_extent(&p->ifp, off, &cur, &got);
-	for (step = 0; step < 24; step++) {
-		if (rnd(p->rng, 2)) {
-			xs_iext_next(&p->ifp, &cur);
-			i = i + 1 > n ? n : i + 1;
-		} else {
-			xs_iext_prev(&p->ifp, &cur);
-			i = i - 1 < -1 ? -1 : i - 1;
-		}
-		ok &= cursor_at(&p->ifp, &cur, &p->ref, i);
-	}
-	prop_result(p, PROP_WALK, ok);
-}
-
-static void prop_run_seed(unsigned long seed, long nops)
-{
-	struct prop_run p;
-	size_t target = 0;
-	char descr[160];
-	int k;
-
-	memset(&p, 0, sizeof(p));
-	p.seed = seed;
-	p.rng = gsl_rng_alloc(gsl_rng_mt19937);
-	XS_ASSERT(p.rng != NULL);
-	gsl_rng_set(p.rng, seed);
-	xs_iext_init(&p.ifp);
-
-	for (p.op = 0; p.op < nops; p.op++) {
-		uint64_t dice = rnd(p.rng, 100);
-		uint32_t seq;
-
-		/* Grow towards a target size, shrink towards the next; often near empty. */
-		if (p.ref.n == target) {
-			static const uint64_t bands[] = {1, 48, 48, 600, 600, 4000};
-
-			target = (size_t)rnd(p.rng, bands[rnd(p.rng, 6)]);
-		}
-		seq = p.ifp.if_seq;
-		if (dice < 70) {
-			bool grow = p.ref.n < target;
-
-			if (dice < (grow ? 55u : 15u))
-				prop_insert(&p);
-			else
-				prop_remove(&p);
-		} else if (dice < 80) {
-			prop_update(&p);
-		} else if (dice < 90) {
-			prop_lookup(&p);
-			prop_result(&p, PROP_SEQ, p.ifp.if_seq == seq);
-		} else if (dice < 95) {
-			prop_before(&p);
-			prop_result(&p, PROP_SEQ, p.ifp.if_seq == seq);
-		} else {
-			prop_walk(&p);
-			prop_result(&p, PROP_SEQ, p.ifp.if_seq == seq);
-		}
-		if (p.ifp.if_height > p.max_height)
-			p.max_height = p.ifp.if_height;
-		if (p.ref.n < 64 || p.op % 100 == 0)
-			prop_result(&p, PROP_CHECK, check_ok(&p.ifp));
-		if (p.op % 1000 == 0 || (p.ref.n < 40 && p.op % 16 == 0))
-			prop_result(&p, PROP_ITERATE, tree_matches(&p.ifp, p.ref.v, p.ref.n));
-	}
-	prop_result(&p, PROP_CHECK, check_ok(&p.ifp));
-	prop_result(&p, PROP_ITERATE, tree_matches(&p.ifp, p.ref.v, p.ref.n));
-
-	for (k = 0; k < PROP_NKINDS; k++) {
-		snprintf(descr, sizeof(descr), "property seed %lu: %s agrees with the array (%ld)",
-			 seed, prop_names[k], p.done[k]);
-		test_cond(descr, p.fails[k] == 0 && p.done[k] > 0);
-	}
-	if (getenv("XS_TEST_VERBOSE"))
-		printf("  property seed %lu: max height %d, emptied %d times, final n %zu\n", seed,
-		       p.max_height, p.times_empty, p.ref.n);
-	snprintf(descr, sizeof(descr), "property seed %lu: reached height 4 and emptied", seed);
-	test_cond(descr, p.max_height >= 4 && p.times_empty > 0);
-
-	xs_iext_destroy(&p.ifp);
-	free(p.ref.v);
-	gsl_rng_free(p.rng);
-}
-
-XS_TEST_SUITE(test_iext_property)
-{
-	static const unsigned long seeds[] = {1, 42, 20240601, 987654321};
-	size_t i;
-
-	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
-		prop_run_seed(seeds[i], 100000);
 }
