@@ -108,9 +108,7 @@ $(BUILD)/wpsim: $(MAIN_OBJ) $(ALL_LAYER_LIBS)
 # for SimGrid would not link. A folder whose tests reach a higher layer names the
 # layers it tests in TEST_L_LAYERS.
 TEST_DIRS = $(sort $(patsubst sim/tests/%/,%,$(dir $(wildcard sim/tests/*/*.c))))
-# test_store.c also reads sweep files (sweep/sweep.h); test_outcome.c holds the
-# outcome table against the report's metric list.
-TEST_store_LAYERS   = store sweep
+# test_outcome.c holds the outcome table against the report's metric list.
 TEST_outcome_LAYERS = outcome report
 test_layers = $(or $(TEST_$(1)_LAYERS),$(1))
 LINK_ORDER  = report sweep store actors outcome config io core

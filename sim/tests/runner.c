@@ -1,6 +1,7 @@
 /*
  * Runner of the unit tests: runs every registered suite (or only those named as
- * arguments) and prints "N passed, N failed". Exit status 1 on any failure.
+ * arguments) and prints "N passed, N failed". Exit status 1 on any failure. Also the
+ * temporary files some suites write (testhelp.h), linked into every test binary.
  */
 #include "tests/testhelp.h"
 
@@ -35,6 +36,67 @@ void xs_test_result(int ok, const char *descr, const char *file, int line)
 		failed++;
 		printf("  FAIL %s (%s:%d)\n", descr, file, line);
 	}
+}
+
+static char tmpdir[] = "/tmp/wpsim-test-XXXXXX";
+
+static void tmp_remove(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+}
+
+_Noreturn void xs_test_assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+	fprintf(stderr, "tests: assertion failed: %s (%s:%d, %s)\n", expr, file, line, func);
+	abort();
+}
+
+const char *xs_test_tmp_dir(void)
+{
+	if (strstr(tmpdir, "XXXXXX")) {
+		test_assert(mkdtemp(tmpdir) != NULL);
+		atexit(tmp_remove);
+	}
+	return tmpdir;
+}
+
+const char *xs_test_tmp_path(const char *name)
+{
+	static char buf[8][256];
+	static int next;
+	char *p = buf[next++ % 8];
+
+	snprintf(p, 256, "%s/%s", xs_test_tmp_dir(), name);
+	return p;
+}
+
+void xs_test_write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	test_assert(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+int xs_test_write_tmp(const char *text, char *path, size_t len, const char *suffix)
+{
+	int fd;
+	FILE *f;
+
+	snprintf(path, len, "/tmp/wpsim-kt-XXXXXX%s", suffix);
+	fd = mkstemps(path, (int)strlen(suffix));
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
 }
 
 static int suite_cmp(const void *a, const void *b)

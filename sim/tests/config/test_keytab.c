@@ -1,15 +1,14 @@
 /*
  * The key-table engine (config/keytab.h) and the INI reader (config/ini.h): a key of
  * each type in range, out of range and with bad syntax; unknown keys; the accepted
- * text and the canonical form of each type; and the duplicate key as each file kind
- * (scenario, device, sweep) reports it.
+ * text and the canonical form of each type; and the duplicate key as a device file
+ * reports it (a sweep file: sim/tests/sweep/test_sweep_file.c).
  */
 #include "config/device_file.h"
 #include "config/ini.h"
 #include "config/keytab.h"
 #include "config/scenario.h"
 #include "config/units.h"
-#include "sweep/sweep.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>
@@ -200,57 +199,21 @@ XS_TEST_SUITE(keytab_table)
 	test_cond("names: a leading dot when allowed", xs_keytab_name_ok(".a", 64, true, true));
 }
 
-/* Write text to a temporary file named in path. */
-static int write_tmp(const char *text, char *path, size_t len, const char *suffix)
-{
-	int fd;
-	FILE *f;
-
-	snprintf(path, len, "/tmp/wpsim-kt-XXXXXX%s", suffix);
-	fd = mkstemps(path, (int)strlen(suffix));
-	if (fd < 0)
-		return -1;
-	f = fdopen(fd, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 XS_TEST_SUITE(keytab_duplicate_key)
 {
-	char path[64], spath[64], err[1024], want[1024];
+	char path[64], err[1024], want[1024];
 	struct xs_device_cfg dev;
-	struct xs_sweep sw;
 	int rc;
 
 	/* a device file */
-	rc = write_tmp("[device]\nqueue_depth = 1\nqueue_depth = 2\n", path, sizeof(path), "");
+	rc = xs_test_write_tmp("[device]\nqueue_depth = 1\nqueue_depth = 2\n", path, sizeof(path),
+			       "");
 	test_cond("device file written", rc == 0);
 	rc = xs_device_cfg_load(path, &dev, err, sizeof(err));
 	snprintf(want, sizeof(want),
 		 "%s:3: queue_depth = 2: duplicate key (accepted: once; first at line 2)", path);
 	test_cond("device: a duplicate key", rc == -EINVAL && strcmp(err, want) == 0);
 	unlink(path);
-
-	/* a sweep file */
-	rc = write_tmp("[sweep]\nscenario = scenarios/generic-346.ini\ntimeout = 1m\n"
-		       "timeout = 2m\n",
-		       spath, sizeof(spath), ".ini");
-	test_cond("sweep file written", rc == 0);
-	rc = xs_sweep_load(spath, "configs/devices", &sw, err, sizeof(err));
-	snprintf(want, sizeof(want), "%s:4: timeout = 2m: given twice (first on line 3)", spath);
-	test_cond("sweep: a duplicate key", rc == -EINVAL && strcmp(err, want) == 0);
-	xs_sweep_free(&sw);
-	unlink(spath);
-
-	/* a sweep's seeds may be given again */
-	rc = write_tmp("[sweep]\nscenario = scenarios/generic-346.ini\nseeds = 1-2\nseeds = 5\n",
-		       spath, sizeof(spath), ".ini");
-	rc = rc ? rc : xs_sweep_load(spath, "configs/devices", &sw, err, sizeof(err));
-	test_cond("sweep: seeds twice add up", rc == 0 && sw.nseeds == 3);
-	xs_sweep_free(&sw);
-	unlink(spath);
 }
 
 struct ini_log {
