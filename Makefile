@@ -1,7 +1,10 @@
-# wpsim build. `make` builds build/wpsim; see README.md for the other targets.
+# wpsim build. `make` builds build/wpsim and checks the layers; see README.md for the
+# other targets.
 #
-# Layering is enforced by what each binary links: build/test-core links only the core
-# and GSL, so a SimGrid or SQLite symbol in sim/core fails the build.
+# Layering is enforced by linking: every layer's archive is linked whole against only
+# the layers it may use (the LAYERS table below), and each test binary links only the
+# layer it tests and those it uses, so a SimGrid or SQLite symbol where it does not
+# belong fails the build.
 
 .DEFAULT_GOAL := all
 CC       ?= cc
