@@ -48,7 +48,7 @@ run_suite() { # NAME COMMAND...
 }
 
 # A shell suite that no line below runs would never be noticed: list them all here.
-suites="cli.sh scenarios.sh sweep.sh analysis.sh diff/run.sh"
+suites="cli.sh scenarios.sh sweep.sh analysis.sh docs.sh diff/run.sh"
 tools="run-all.sh layers.sh same-output.sh diff/normalize.sh"
 for f in sim/tests/*.sh sim/tests/*/*.sh; do
 	case " $suites $tools " in
@@ -75,6 +75,7 @@ done
 run_suite diff sh sim/tests/diff/run.sh "$build/wpsim"
 run_suite cli sh sim/tests/cli.sh "$build/wpsim"
 run_suite analysis sh sim/tests/analysis.sh "$build/wpsim"
+run_suite docs sh sim/tests/docs.sh
 if [ -z "$quick" ]; then
 	run_suite sweep sh sim/tests/sweep.sh "$build/wpsim"
 fi
