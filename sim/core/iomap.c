@@ -1,5 +1,5 @@
 /*
- * The buffered write path, faults, reads and zeroing; see iomap.h.
+ * The buffered write path, reads and zeroing; see iomap.h.
  *
  * Models fs/iomap/buffered-io.c (iomap_write_iter, iomap_write_begin,
  * __iomap_write_begin, __iomap_write_end, iomap_write_delalloc_release/_scan/_ifs_punch,

@@ -1,13 +1,13 @@
 /*
  * iomap: the buffered write path (iomap_begin / per-folio copy / iomap_end with every
- * punch policy), write faults (page_mkwrite), read faults, reads, zeroing, and the
- * dirty-aware delalloc release walk.
+ * punch policy), reads, zeroing, and the dirty-aware delalloc release walk. The fault
+ * path (filemap_fault, page_mkwrite) is mmap.h; it calls iomap_begin/_end from here.
  *
  * Models fs/iomap/buffered-io.c and fs/iomap/iter.c (6.1 to 6.18, switched by the
  * policy knobs) and xfs_buffered_write_iomap_begin/_end of fs/xfs/xfs_iomap.c.
  *
  * Locks: callers of xs_iomap_file_buffered_write hold i_rwsem (per write_lock);
- * page faults hold invalidate_lock shared (or iolock, per fault_lock), taken here.
+ * page faults (mmap.c) hold invalidate_lock shared (or iolock, per fault_lock).
  */
 #ifndef XS_IOMAP_H
 #define XS_IOMAP_H
