@@ -130,8 +130,8 @@ static uint64_t pct_denominator(uint64_t n, uint64_t k, unsigned d)
 	return den;
 }
 
-size_t xs_conf_words(uint64_t n_actors, uint64_t k_steps, unsigned depth, uint64_t runs,
-		     char *buf, size_t len)
+size_t xs_conf_words(uint64_t n_actors, uint64_t k_steps, unsigned depth, uint64_t runs, char *buf,
+		     size_t len)
 {
 	double log_p = xs_conf_pct_log_p(n_actors, k_steps, depth);
 	uint64_t den = pct_denominator(n_actors, k_steps, depth);

@@ -73,8 +73,8 @@ int xs_conf_runs_needed(double log_p, double confidence, uint64_t *runs);
  * rounded in the safe direction (a bound "at most" rounded up, "at least" down), to
  * two significant digits. snprintf-style: returns the full length.
  */
-size_t xs_conf_words(uint64_t n_actors, uint64_t k_steps, unsigned depth, uint64_t runs,
-		     char *buf, size_t len);
+size_t xs_conf_words(uint64_t n_actors, uint64_t k_steps, unsigned depth, uint64_t runs, char *buf,
+		     size_t len);
 
 /*
  * A probability given by its natural logarithm (<= 0), to two significant digits,

@@ -41,19 +41,23 @@ _Static_assert((int)XS_SP_NR == (int)XS_PT_NR, "a core point without a schedule 
  * ("fail=9223372036854775807"). The bounds of schedule.h keep every valid schedule
  * within XS_SCHED_TEXT_MAX.
  */
-#define SCHED_DECISION_TEXT_MAX (XS_SCHED_GROUP_MAX + 1 + 10 + 1 + 10 + 1 + 10 + 1 + \
-				 XS_SCHED_POINT_NAME_MAX + 1 + 24 + 1)
-#define SCHED_ACTOR_TEXT_MAX	(XS_SCHED_GROUP_MAX + 1 + 10 + 1)
+#define SCHED_DECISION_TEXT_MAX \
+	(XS_SCHED_GROUP_MAX + 1 + 10 + 1 + 10 + 1 + 10 + 1 + XS_SCHED_POINT_NAME_MAX + 1 + 24 + 1)
+#define SCHED_ACTOR_TEXT_MAX (XS_SCHED_GROUP_MAX + 1 + 10 + 1)
 _Static_assert(6 + XS_SCHED_ORDER_MAX * SCHED_ACTOR_TEXT_MAX +
 			       XS_SCHED_DECISIONS_MAX * SCHED_DECISION_TEXT_MAX <=
 		       XS_SCHED_TEXT_MAX,
 	       "a valid schedule must format within XS_SCHED_TEXT_MAX");
 
 static const char *const point_names[XS_SP_NR] = {
-	[XS_SP_WRITE_MAPPED] = "write_mapped", [XS_SP_WRITE_COPY] = "write_copy",
-	[XS_SP_WRITE_CHUNK_DONE] = "write_chunk_done", [XS_SP_WRITE_END] = "write_end",
-	[XS_SP_PUNCH] = "punch",		       [XS_SP_FAULT] = "fault",
-	[XS_SP_FAULT_MAPPED] = "fault_mapped",	       [XS_SP_WB_FOLIO] = "wb_folio",
+	[XS_SP_WRITE_MAPPED] = "write_mapped",
+	[XS_SP_WRITE_COPY] = "write_copy",
+	[XS_SP_WRITE_CHUNK_DONE] = "write_chunk_done",
+	[XS_SP_WRITE_END] = "write_end",
+	[XS_SP_PUNCH] = "punch",
+	[XS_SP_FAULT] = "fault",
+	[XS_SP_FAULT_MAPPED] = "fault_mapped",
+	[XS_SP_WB_FOLIO] = "wb_folio",
 };
 
 static const char *const action_names[XS_SA_NR] = {
@@ -123,8 +127,9 @@ static int actor_check(const struct xs_sched_actor *a, char *why, size_t whylen)
 	}
 	for (i = 0; i < n; i++) {
 		if (!group_char(a->group[i])) {
-			xs_why_set(why, whylen, "group '%s': character %zu not allowed (accepted: %s)",
-				   a->group, i + 1, ACCEPT_ACTOR);
+			xs_why_set(why, whylen,
+				   "group '%s': character %zu not allowed (accepted: %s)", a->group,
+				   i + 1, ACCEPT_ACTOR);
 			return -EINVAL;
 		}
 	}
@@ -193,8 +198,9 @@ int xs_schedule_check(const struct xs_schedule *s, char *why, size_t whylen)
 		if (err)
 			return err;
 		if (i > 0 && xs_sched_decision_cmp(&s->d[i - 1], &s->d[i]) >= 0) {
-			xs_why_set(why, whylen, "decision %zu not after decision %zu in canonical "
-					       "order, or at the same point",
+			xs_why_set(why, whylen,
+				   "decision %zu not after decision %zu in canonical "
+				   "order, or at the same point",
 				   i + 1, i);
 			return -EINVAL;
 		}
@@ -331,8 +337,8 @@ struct sched_out {
 	size_t pos;
 };
 
-__attribute__((format(printf, 2, 3))) static void out_printf(struct sched_out *o,
-							    const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void out_printf(struct sched_out *o, const char *fmt,
+							     ...)
 {
 	va_list ap;
 	int n;
@@ -464,8 +470,7 @@ __attribute__((format(printf, 3, 4))) static int perr(struct sched_parser *p, si
 /* A field [at, at + n) of the text as a quoted string for a message. */
 #define FIELD(p, at, n, buf) (quote((p)->text + (at), (n), (buf), sizeof(buf)), (buf))
 
-static int number_parse(struct sched_parser *p, const char *what, size_t at, size_t n,
-			uint32_t *v)
+static int number_parse(struct sched_parser *p, const char *what, size_t at, size_t n, uint32_t *v)
 {
 	const char *s = p->text + at;
 	uint64_t x = 0;
@@ -484,8 +489,8 @@ static int number_parse(struct sched_parser *p, const char *what, size_t at, siz
 				    FIELD(p, at, n, q), ACCEPT_NUMBER);
 	}
 	if (n > 1 && s[0] == '0')
-		return perr(p, at, "%s '%s': leading zero (accepted: %s)", what,
-			    FIELD(p, at, n, q), ACCEPT_NUMBER);
+		return perr(p, at, "%s '%s': leading zero (accepted: %s)", what, FIELD(p, at, n, q),
+			    ACCEPT_NUMBER);
 	*v = (uint32_t)x;
 	return 0;
 }
@@ -505,12 +510,14 @@ static int actor_parse(struct sched_parser *p, size_t at, size_t n, struct xs_sc
 		return perr(p, at, "actor '%s': no group name (accepted: %s)", FIELD(p, at, n, q),
 			    ACCEPT_ACTOR);
 	if (glen > XS_SCHED_GROUP_MAX)
-		return perr(p, at, "actor '%s': group name longer than %d characters (accepted: %s)",
+		return perr(p, at,
+			    "actor '%s': group name longer than %d characters (accepted: %s)",
 			    FIELD(p, at, n, q), XS_SCHED_GROUP_MAX, ACCEPT_ACTOR);
 	for (i = 0; i < glen; i++)
 		if (!group_char(s[i]))
-			return perr(p, at + i, "actor '%s': '%s' not allowed in a group name "
-					       "(accepted: %s)",
+			return perr(p, at + i,
+				    "actor '%s': '%s' not allowed in a group name "
+				    "(accepted: %s)",
 				    FIELD(p, at, n, q), FIELD(p, at + i, 1, c), ACCEPT_ACTOR);
 	memcpy(a->group, s, glen);
 	a->group[glen] = '\0';
@@ -645,7 +652,7 @@ static int decision_parse(struct sched_parser *p, size_t at, size_t end)
 	c2 = c1 < end ? find(p, c1 + 1, end, ':') : end;
 	if (c2 == end)
 		return perr(p, at, "decision '%s': %s (accepted: %s)", FIELD(p, at, end - at, q),
-			    amp == end  ? "no '@' after the actor"
+			    amp == end	? "no '@' after the actor"
 			    : c1 == end ? "no ':' after the operation"
 					: "no ':' after the point",
 			    ACCEPT_DECISION);
@@ -684,8 +691,9 @@ static int order_parse(struct sched_parser *p, size_t at, size_t end)
 	int err;
 
 	if (p->order_pos)
-		return perr(p, at, "a second order element (the first at character %zu) "
-				   "(accepted: one)",
+		return perr(p, at,
+			    "a second order element (the first at character %zu) "
+			    "(accepted: one)",
 			    p->order_pos);
 	p->order_pos = at + 1;
 	for (; start <= end; start = next + 1) {
@@ -694,11 +702,13 @@ static int order_parse(struct sched_parser *p, size_t at, size_t end)
 			return -EINVAL;
 		for (i = 0; i < p->s->norder; i++)
 			if (actor_equal(&p->s->order[i], &a))
-				return perr(p, start, "actor '%s' twice in the order (accepted: "
-						      "each actor once)",
+				return perr(p, start,
+					    "actor '%s' twice in the order (accepted: "
+					    "each actor once)",
 					    FIELD(p, start, next - start, q));
 		if (p->s->norder == XS_SCHED_ORDER_MAX)
-			return perr(p, start, "more than %d actors in the order (accepted: at most %d)",
+			return perr(p, start,
+				    "more than %d actors in the order (accepted: at most %d)",
 				    XS_SCHED_ORDER_MAX, XS_SCHED_ORDER_MAX);
 		err = xs_schedule_add_order(p->s, &a, NULL, 0);
 		if (err)
@@ -718,8 +728,9 @@ int xs_schedule_parse(const char *text, struct xs_schedule *s, char *err, size_t
 	if (err && errlen)
 		err[0] = '\0';
 	if (len > XS_SCHED_TEXT_MAX)
-		return perr(&p, XS_SCHED_TEXT_MAX, "text longer than %d characters (accepted: at "
-						   "most %d)",
+		return perr(&p, XS_SCHED_TEXT_MAX,
+			    "text longer than %d characters (accepted: at "
+			    "most %d)",
 			    XS_SCHED_TEXT_MAX, XS_SCHED_TEXT_MAX);
 	if (len == 0)
 		return perr(&p, 0, "empty schedule (accepted: %s)", ACCEPT_SCHEDULE);

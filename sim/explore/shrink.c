@@ -30,8 +30,8 @@ static int try_subset(struct ddmin *dd, const size_t *idx, size_t n)
 	return r;
 }
 
-int xs_shrink_ddmin(size_t nitems, xs_shrink_pred fails, void *arg, unsigned max_calls,
-		    size_t *out, struct xs_shrink_result *res)
+int xs_shrink_ddmin(size_t nitems, xs_shrink_pred fails, void *arg, unsigned max_calls, size_t *out,
+		    struct xs_shrink_result *res)
 {
 	struct ddmin dd = {fails, arg, max_calls, res};
 	size_t len = nitems, g = 2, i, lo, hi, *trial;

@@ -42,7 +42,7 @@ struct xs_shrink_result {
  * out has room for nitems indices and receives them increasing. Returns 0, -ENOMEM,
  * or the predicate's negative return (out then holds the last failing set).
  */
-int xs_shrink_ddmin(size_t nitems, xs_shrink_pred fails, void *arg, unsigned max_calls,
-		    size_t *out, struct xs_shrink_result *res);
+int xs_shrink_ddmin(size_t nitems, xs_shrink_pred fails, void *arg, unsigned max_calls, size_t *out,
+		    struct xs_shrink_result *res);
 
 #endif /* XS_SHRINK_H */

@@ -80,8 +80,7 @@ XS_TEST_SUITE(confidence_runs_needed)
 		  xs_conf_runs_needed(lp, 0.95, &n) == 0 && n == 24564);
 	test_cond("and 24563 would not do", exp(xs_conf_log_miss(lp, 24563)) > 0.05);
 	/* miss(2) = 0.25 exactly: the boundary belongs to the answer */
-	test_cond("p = 1/2, 75%: 2 runs",
-		  xs_conf_runs_needed(-log(2.0), 0.75, &n) == 0 && n == 2);
+	test_cond("p = 1/2, 75%: 2 runs", xs_conf_runs_needed(-log(2.0), 0.75, &n) == 0 && n == 2);
 	test_cond("p = 1/2, 50%: 1 run", xs_conf_runs_needed(-log(2.0), 0.5, &n) == 0 && n == 1);
 	test_cond("p = 1: 1 run", xs_conf_runs_needed(0, 0.999, &n) == 0 && n == 1);
 	/*
@@ -114,7 +113,8 @@ XS_TEST_SUITE(confidence_format)
 	xs_conf_prob_format(log(0.0123), 1, b, sizeof(b));
 	test_cond("0.0123 up: 0.013", strcmp(b, "0.013") == 0);
 	xs_conf_prob_format(log(0.5), 0, b, sizeof(b));
-	test_cond("0.5 down: 0.5 (no trailing zero)", strcmp(b, "0.5") == 0 || strcmp(b, "0.49") == 0);
+	test_cond("0.5 down: 0.5 (no trailing zero)",
+		  strcmp(b, "0.5") == 0 || strcmp(b, "0.49") == 0);
 	xs_conf_prob_format(log(0.996), 1, b, sizeof(b));
 	test_cond("0.996 up: 1", strcmp(b, "1") == 0);
 	xs_conf_prob_format(log(3.3e-6), 0, b, sizeof(b));

@@ -96,15 +96,16 @@ XS_TEST_SUITE(schedule_canonical)
 			"fault:lower",
 			"a.9@9+2:fault:lower,a.9@9+10:fault:lower,a.9@10:fault:lower,a.10@0:fault:"
 			"lower"));
-	test_cond("points in table order",
-		  canon("a.0@0:wb_folio:lower,a.0@0:write_mapped:lower",
-			"a.0@0:write_mapped:lower,a.0@0:wb_folio:lower"));
+	test_cond("points in table order", canon("a.0@0:wb_folio:lower,a.0@0:write_mapped:lower",
+						 "a.0@0:write_mapped:lower,a.0@0:wb_folio:lower"));
 	test_cond("order first, in its own order",
 		  canon("a.0@0:fault:lower,order=b.0/a.0", "order=b.0/a.0,a.0@0:fault:lower"));
-	test_cond("delay 1000ns is 1us", canon("a.0@0:fault:delay=1000ns", "a.0@0:fault:delay=1us"));
+	test_cond("delay 1000ns is 1us",
+		  canon("a.0@0:fault:delay=1000ns", "a.0@0:fault:delay=1us"));
 	test_cond("delay 1.5ms is 1500us",
 		  canon("a.0@0:fault:delay=1.5ms", "a.0@0:fault:delay=1500us"));
-	test_cond("delay 0.001s is 1ms", canon("a.0@0:fault:delay=0.001s", "a.0@0:fault:delay=1ms"));
+	test_cond("delay 0.001s is 1ms",
+		  canon("a.0@0:fault:delay=0.001s", "a.0@0:fault:delay=1ms"));
 	test_cond("delay 1e3us is 1ms", canon("a.0@0:fault:delay=1e3us", "a.0@0:fault:delay=1ms"));
 	test_cond("delay 2 (seconds) is 2s", canon("a.0@0:fault:delay=2", "a.0@0:fault:delay=2s"));
 	test_cond("delay 0.0015ms is 1500ns",
@@ -112,18 +113,17 @@ XS_TEST_SUITE(schedule_canonical)
 	test_cond("fail 4096 is 4k",
 		  canon("a.0@0:write_copy:fail=4096", "a.0@0:write_copy:fail=4k"));
 	test_cond("fail 1M is 1m", canon("a.0@0:write_copy:fail=1M", "a.0@0:write_copy:fail=1m"));
-	test_cond("fail at the limit",
-		  canon("a.0@0:write_copy:fail=9223372036854775807",
-			"a.0@0:write_copy:fail=9223372036854775807"));
+	test_cond("fail at the limit", canon("a.0@0:write_copy:fail=9223372036854775807",
+					     "a.0@0:write_copy:fail=9223372036854775807"));
 	test_cond("fail 8388607t", canon("a.0@0:write_copy:fail=8388607t", NULL));
 }
 
-#define POINTS                                                                          \
+#define POINTS                                                                             \
 	"(accepted: write_mapped, write_copy, write_chunk_done, write_end, punch, fault, " \
 	"fault_mapped, wb_folio)"
-#define NUMBER "(accepted: 0 to 4294967295, no leading zero)"
-#define DELAY  "(accepted: 1ns to 3600s in whole nanoseconds; suffix ns, us, ms or s)"
-#define ACTOR  "(accepted: GROUP.JOB: 1 to 32 letters, digits, '_' or '-', a '.' and a number)"
+#define NUMBER	 "(accepted: 0 to 4294967295, no leading zero)"
+#define DELAY	 "(accepted: 1ns to 3600s in whole nanoseconds; suffix ns, us, ms or s)"
+#define ACTOR	 "(accepted: GROUP.JOB: 1 to 32 letters, digits, '_' or '-', a '.' and a number)"
 #define DECISION "(accepted: ACTOR@OP[+HIT]:POINT:ACTION, as pwriter.0@3:write_copy:suspend)"
 
 XS_TEST_SUITE(schedule_errors)
@@ -132,8 +132,8 @@ XS_TEST_SUITE(schedule_errors)
 				       "or elements separated by ',')"));
 	test_cond("trailing comma",
 		  refused("a.0@1:fault:lower,", "schedule: at character 19: empty element*"));
-	test_cond("leading comma", refused(",a.0@1:fault:lower",
-					   "schedule: at character 1: empty element*"));
+	test_cond("leading comma",
+		  refused(",a.0@1:fault:lower", "schedule: at character 1: empty element*"));
 	test_cond("no @", refused("pwriter", "schedule: at character 1: decision 'pwriter': no "
 					     "'@' after the actor " DECISION));
 	test_cond("none among decisions",
@@ -145,8 +145,9 @@ XS_TEST_SUITE(schedule_errors)
 	test_cond("no : after point",
 		  refused("pwriter.0@1:fault", "schedule: at character 1: decision "
 					       "'pwriter.0@1:fault': no ':' after the point*"));
-	test_cond("no job", refused("pwriter@1:fault:lower",
-				    "schedule: at character 1: actor 'pwriter': no job number " ACTOR));
+	test_cond("no job",
+		  refused("pwriter@1:fault:lower",
+			  "schedule: at character 1: actor 'pwriter': no job number " ACTOR));
 	test_cond("no group", refused(".0@1:fault:lower",
 				      "schedule: at character 1: actor '.0': no group name*"));
 	test_cond("space in group",
@@ -174,12 +175,14 @@ XS_TEST_SUITE(schedule_errors)
 	test_cond("job leading zero",
 		  refused("a.01@1:fault:lower",
 			  "schedule: at character 3: job '01': leading zero " NUMBER));
-	test_cond("op out of range",
-		  refused("a.0@4294967296:fault:lower",
-			  "schedule: at character 5: operation '4294967296': out of range " NUMBER));
+	test_cond(
+		"op out of range",
+		refused("a.0@4294967296:fault:lower",
+			"schedule: at character 5: operation '4294967296': out of range " NUMBER));
 	test_cond("op at the limit", canon("a.0@4294967295:fault:lower", NULL));
-	test_cond("op signed", refused("a.0@-1:fault:lower", "schedule: at character 5: "
-							     "operation '-1': not a whole number*"));
+	test_cond("op signed",
+		  refused("a.0@-1:fault:lower", "schedule: at character 5: "
+						"operation '-1': not a whole number*"));
 	test_cond("op missing",
 		  refused("a.0@:fault:lower", "schedule: at character 5: operation '': missing*"));
 	test_cond("hit missing",
@@ -222,21 +225,25 @@ XS_TEST_SUITE(schedule_errors)
 			  "1000000000000000000000000000000000000000000000000000000000000000ns",
 			  "schedule: at character 19: delay '10000000000000000000000000000000000"
 			  "00000...': longer than 63 characters*"));
-	test_cond("fail off write_copy",
-		  refused("a.0@1:fault:fail=4k",
-			  "schedule: at character 13: 'fail=4k' at fault+0: a copy-in comes up short "
-			  "only at write_copy, and BYTES says where (accepted: point write_copy, hit "
-			  "0)"));
-	test_cond("fail at hit 1", refused("a.0@1+1:write_copy:fail=4k",
-					   "schedule: at character 20: 'fail=4k' at write_copy+1:*"));
+	test_cond(
+		"fail off write_copy",
+		refused("a.0@1:fault:fail=4k",
+			"schedule: at character 13: 'fail=4k' at fault+0: a copy-in comes up short "
+			"only at write_copy, and BYTES says where (accepted: point write_copy, hit "
+			"0)"));
+	test_cond("fail at hit 1",
+		  refused("a.0@1+1:write_copy:fail=4k",
+			  "schedule: at character 20: 'fail=4k' at write_copy+1:*"));
 	test_cond("fail not a size",
 		  refused("a.0@1:write_copy:fail=4kb",
 			  "schedule: at character 23: fail '4kb': not a size (accepted: 0 to "
 			  "9223372036854775807 bytes; suffix k, m, g or t)"));
-	test_cond("fail 2^63", refused("a.0@1:write_copy:fail=8388608t",
-				       "schedule: at character 23: fail '8388608t': out of range*"));
-	test_cond("fail 2^64", refused("a.0@1:write_copy:fail=16777216t",
-				       "schedule: at character 23: fail '16777216t': out of range*"));
+	test_cond("fail 2^63",
+		  refused("a.0@1:write_copy:fail=8388608t",
+			  "schedule: at character 23: fail '8388608t': out of range*"));
+	test_cond("fail 2^64",
+		  refused("a.0@1:write_copy:fail=16777216t",
+			  "schedule: at character 23: fail '16777216t': out of range*"));
 	test_cond("two decisions at one point",
 		  refused("a.0@1:fault:lower,b.0@0:fault:lower,a.0@1+0:fault:suspend",
 			  "schedule: at character 37: decision 'a.0@1+0:fault': a second decision "
@@ -253,10 +260,10 @@ XS_TEST_SUITE(schedule_errors)
 						   "number*"));
 	test_cond("empty actor in the order",
 		  refused("order=a.0//b.0", "schedule: at character 11: actor '': no job number*"));
-	test_cond("a group named order is a group",
-		  canon("order.0@0:fault:lower,order=order.1", "order=order.1,order.0@0:fault:lower"));
-	test_cond("no message buffer", xs_schedule_parse("x", &(struct xs_schedule){0}, NULL, 0) ==
-						   -EINVAL);
+	test_cond("a group named order is a group", canon("order.0@0:fault:lower,order=order.1",
+							  "order=order.1,order.0@0:fault:lower"));
+	test_cond("no message buffer",
+		  xs_schedule_parse("x", &(struct xs_schedule){0}, NULL, 0) == -EINVAL);
 }
 
 XS_TEST_SUITE(schedule_bounds)
@@ -276,7 +283,8 @@ XS_TEST_SUITE(schedule_bounds)
 		a.job = UINT32_MAX;
 		ok = ok && xs_schedule_add_order(&s, &a, NULL, 0) == 0;
 	}
-	test_cond("order: one actor more is -E2BIG", xs_schedule_add_order(&s, &a, NULL, 0) == -E2BIG);
+	test_cond("order: one actor more is -E2BIG",
+		  xs_schedule_add_order(&s, &a, NULL, 0) == -E2BIG);
 	for (i = 0; i < XS_SCHED_DECISIONS_MAX; i++) {
 		memset(&d, 0, sizeof(d));
 		snprintf(d.actor.group, sizeof(d.actor.group), "%032zu", i);
@@ -295,13 +303,14 @@ XS_TEST_SUITE(schedule_bounds)
 		ok = ok && xs_schedule_add(&s, &d, NULL, 0) == 0;
 	}
 	test_cond("512 decisions, 64 ordered actors added", ok);
-	test_cond("decisions: one more is -E2BIG", xs_schedule_add(&s, &d, err, sizeof(err)) == -E2BIG);
+	test_cond("decisions: one more is -E2BIG",
+		  xs_schedule_add(&s, &d, err, sizeof(err)) == -E2BIG);
 	xs_schedule_sort(&s);
 	n = xs_schedule_format(&s, text, sizeof(text));
 	test_cond("the longest schedule fits XS_SCHED_TEXT_MAX",
 		  n == strlen(text) && n <= XS_SCHED_TEXT_MAX);
-	test_cond("and reads back",
-		  xs_schedule_parse(text, &s2, err, sizeof(err)) == 0 && xs_schedule_equal(&s, &s2));
+	test_cond("and reads back", xs_schedule_parse(text, &s2, err, sizeof(err)) == 0 &&
+					    xs_schedule_equal(&s, &s2));
 	xs_schedule_free(&s2);
 	full = n;
 	n = xs_schedule_format(&s, text, 100);
@@ -314,8 +323,9 @@ XS_TEST_SUITE(schedule_bounds)
 	for (i = 0; i <= XS_SCHED_DECISIONS_MAX; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%sa.0@%zu:fault:lower",
 				      i ? "," : "", i);
-	snprintf(err, sizeof(err), "schedule: at character %zu: more than 512 decisions "
-				   "(accepted: at most 512)",
+	snprintf(err, sizeof(err),
+		 "schedule: at character %zu: more than 512 decisions "
+		 "(accepted: at most 512)",
 		 strrchr(text, ',') - text + 2);
 	test_cond("513 decisions refused at the 513th", refused(text, err));
 	*strrchr(text, ',') = '\0';
@@ -324,8 +334,9 @@ XS_TEST_SUITE(schedule_bounds)
 	n = (size_t)snprintf(text, sizeof(text), "order=");
 	for (i = 0; i <= XS_SCHED_ORDER_MAX; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%sa.%zu", i ? "/" : "", i);
-	snprintf(err, sizeof(err), "schedule: at character %zu: more than 64 actors in the order "
-				   "(accepted: at most 64)",
+	snprintf(err, sizeof(err),
+		 "schedule: at character %zu: more than 64 actors in the order "
+		 "(accepted: at most 64)",
 		 strrchr(text, '/') - text + 2);
 	test_cond("65 ordered actors refused at the 65th", refused(text, err));
 
@@ -346,14 +357,15 @@ XS_TEST_SUITE(schedule_check)
 	char why[256];
 	static const size_t keep[] = {0, 2};
 
-	xs_schedule_parse("a.0@0:fault:lower,a.0@1:fault:lower,b.0@0:fault:delay=1ms,order=b.0",
-			  &s, NULL, 0);
+	xs_schedule_parse("a.0@0:fault:lower,a.0@1:fault:lower,b.0@0:fault:delay=1ms,order=b.0", &s,
+			  NULL, 0);
 	test_cond("parsed schedules check", xs_schedule_check(&s, why, sizeof(why)) == 0);
 	test_cond("subset {0, 2}", xs_schedule_subset(&s, keep, 2, &sub) == 0 && sub.nd == 2 &&
 					   sub.d[1].action == XS_SA_DELAY && sub.norder == 1 &&
 					   xs_schedule_check(&sub, NULL, 0) == 0);
 	xs_schedule_format(&sub, text, sizeof(text));
-	test_cond("subset text", strcmp(text, "order=b.0,a.0@0:fault:lower,b.0@0:fault:delay=1ms") == 0);
+	test_cond("subset text",
+		  strcmp(text, "order=b.0,a.0@0:fault:lower,b.0@0:fault:delay=1ms") == 0);
 	xs_schedule_free(&sub);
 	d = s.d[0];
 	s.d[0] = s.d[1];
@@ -378,7 +390,8 @@ XS_TEST_SUITE(schedule_check)
 		  xs_schedule_add(&s, &d, why, sizeof(why)) == -EINVAL);
 	d.arg = 0;
 	strcpy(d.actor.group, "a.b");
-	test_cond("add: '.' in a group refused", xs_schedule_add(&s, &d, why, sizeof(why)) == -EINVAL);
+	test_cond("add: '.' in a group refused",
+		  xs_schedule_add(&s, &d, why, sizeof(why)) == -EINVAL);
 	test_cond("nothing added", s.nd == 0);
 	test_cond("names", strcmp(xs_sched_point_name(XS_SP_WB_FOLIO), "wb_folio") == 0 &&
 				   xs_sched_point_name(XS_SP_NR) == NULL &&
@@ -404,8 +417,7 @@ static void random_decision(gsl_rng *r, struct xs_sched_decision *d)
 	d->action = (enum xs_sched_action)gsl_rng_uniform_int(r, XS_SA_NR);
 	switch (d->action) {
 	case XS_SA_DELAY:
-		d->arg = (1 + gsl_rng_uniform_int(r, 3600)) *
-			 units[gsl_rng_uniform_int(r, 4)];
+		d->arg = (1 + gsl_rng_uniform_int(r, 3600)) * units[gsl_rng_uniform_int(r, 4)];
 		if (d->arg > XS_SCHED_DELAY_MAX_NS)
 			d->arg = XS_SCHED_DELAY_MAX_NS;
 		break;
@@ -445,8 +457,8 @@ XS_TEST_SUITE(schedule_random)
 		for (i = gsl_rng_uniform_int(r, 4); i > 0; i--) {
 			random_decision(r, &d);
 			a = d.actor;
-			for (j = 0; j < s.norder && (s.order[j].job != a.job ||
-						     strcmp(s.order[j].group, a.group));
+			for (j = 0; j < s.norder &&
+				    (s.order[j].job != a.job || strcmp(s.order[j].group, a.group));
 			     j++)
 				;
 			if (j == s.norder)
@@ -465,12 +477,14 @@ XS_TEST_SUITE(schedule_random)
 		shuffled[0] = '\0';
 		for (i = 0; i < s.nd; i++) {
 			one = (struct xs_schedule){&s.d[perm[i]], 1, NULL, 0};
-			n += (size_t)snprintf(shuffled + n, sizeof(shuffled) - n, "%s", i ? "," : "");
+			n += (size_t)snprintf(shuffled + n, sizeof(shuffled) - n, "%s",
+					      i ? "," : "");
 			n += xs_schedule_format(&one, shuffled + n, sizeof(shuffled) - n);
 		}
 		if (s.norder) {
 			one = (struct xs_schedule){NULL, 0, s.order, s.norder};
-			n += (size_t)snprintf(shuffled + n, sizeof(shuffled) - n, "%s", s.nd ? "," : "");
+			n += (size_t)snprintf(shuffled + n, sizeof(shuffled) - n, "%s",
+					      s.nd ? "," : "");
 			xs_schedule_format(&one, shuffled + n, sizeof(shuffled) - n);
 		}
 		xs_schedule_sort(&s);

@@ -78,8 +78,8 @@ static void shrink_case(const char *name, size_t nitems, const int *want, size_t
 	s.calls = 0;
 	xs_shrink_ddmin(nitems, synth_fails, &s, 100000, out2, &r2);
 	snprintf(d, sizeof(d), "%s: deterministic", name);
-	test_cond(d, r2.n == r.n && r2.calls == r.calls &&
-			     memcmp(out, out2, r.n * sizeof(*out)) == 0);
+	test_cond(d,
+		  r2.n == r.n && r2.calls == r.calls && memcmp(out, out2, r.n * sizeof(*out)) == 0);
 	free(out);
 	free(out2);
 }
