@@ -3,6 +3,8 @@
  */
 #include "config/ini.h"
 
+#include <errno.h>
+
 #include <ini.h>
 #include <stdbool.h>
 #include <string.h>
@@ -151,4 +153,13 @@ void xs_ini_verror(char *err, size_t errlen, const char *path, int line, const c
 	if (n < 0 || (size_t)n >= errlen)
 		return;
 	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+}
+
+void xs_ini_vfail(struct xs_ini_err *e, int line, const char *fmt, va_list ap)
+{
+	if (e->rc)
+		return;
+	e->rc = -EINVAL;
+	e->line = line;
+	xs_ini_verror(e->msg, e->len, e->path, line, fmt, ap);
 }

@@ -68,4 +68,21 @@ void xs_ini_line_text(const char *path, int n, char *buf, size_t len);
 void xs_ini_verror(char *err, size_t errlen, const char *path, int line, const char *fmt,
 		   va_list ap) __attribute__((format(printf, 5, 0)));
 
+/*
+ * The first error of a file being loaded: later errors are dropped, so the message a
+ * user reads is about the first problem in the file. Zero-initialise, then set path,
+ * msg and len.
+ */
+struct xs_ini_err {
+	const char *path;
+	char *msg;  /* the caller's buffer */
+	size_t len; /* its size */
+	int rc;	    /* 0, or -EINVAL once an error is recorded */
+	int line;   /* the error's file line, 0 if none */
+};
+
+/* Record "PATH:LINE: message" (line 0: "PATH: message") in e unless e holds one. */
+void xs_ini_vfail(struct xs_ini_err *e, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 #endif /* XS_INI_LINE_H */

@@ -67,10 +67,7 @@ struct xs_load {
 	bool nonempty; /* a header or a key was seen */
 	const char *devices_dir;
 	struct xs_sect sect[XS_NSPECIAL + XS_SCN_MAX_GROUPS];
-	char *err;
-	size_t errlen;
-	int rc;	      /* first error; the first one wins */
-	int err_line; /* its file line, 0 if none */
+	struct xs_ini_err e; /* the first error */
 };
 
 /* ---- errors ---- */
@@ -85,12 +82,8 @@ static void fail(struct xs_load *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (ld->rc)
-		return;
-	ld->rc = -EINVAL;
-	ld->err_line = line;
 	va_start(ap, fmt);
-	xs_ini_verror(ld->err, ld->errlen, ld->path, line, fmt, ap);
+	xs_ini_vfail(&ld->e, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -108,7 +101,7 @@ static void fail_key(struct xs_load *ld, int s, int k, const char *accepted, con
 	char problem[XS_VAL_MAX + 128], acc[XS_ACC_MAX], val[XS_VAL_MAX];
 	va_list ap;
 
-	if (ld->rc)
+	if (ld->e.rc)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(problem, sizeof(problem), fmt, ap);
@@ -120,8 +113,8 @@ static void fail_key(struct xs_load *ld, int s, int k, const char *accepted, con
 	if (sl->set && sl->ov >= 0) {
 		const struct xs_override *o = &ld->ov[sl->ov];
 
-		ld->rc = -EINVAL;
-		snprintf(ld->err, ld->errlen, "-s %s.%s=%s: %s (accepted: %s)", o->section, o->key,
+		ld->e.rc = -EINVAL;
+		snprintf(ld->e.msg, ld->e.len, "-s %s.%s=%s: %s (accepted: %s)", o->section, o->key,
 			 o->value, problem, accepted);
 	} else if (sl->set) {
 		fail(ld, sl->line, "%s = %s: %s (accepted: %s)", xs_scn_keys[k].name, sl->text,
@@ -303,8 +296,8 @@ static void sect_key(struct xs_load *ld, int s, const char *name, const char *va
 	else
 		snprintf(where, sizeof(where), "[%s]", ld->sect[s].name);
 	if (ov >= 0) {
-		ld->rc = -EINVAL;
-		snprintf(ld->err, ld->errlen, "-s %s.%s=%s: unknown key in %s (accepted: %s)",
+		ld->e.rc = -EINVAL;
+		snprintf(ld->e.msg, ld->e.len, "-s %s.%s=%s: unknown key in %s (accepted: %s)",
 			 ld->ov[ov].section, name, value, where, keys);
 	} else {
 		fail(ld, line, "%s = %s: unknown key in %s (accepted: %s)", name, value, where,
@@ -326,7 +319,7 @@ static int scn_header(void *arg, int line, const char *name, size_t indent)
 	ld->lineno = line;
 	snprintf(text, sizeof(text), "%s", name);
 	sect_header(ld, text);
-	return ld->rc;
+	return ld->e.rc;
 }
 
 static int scn_key(void *arg, int line, const char *section, const char *name, const char *value)
@@ -340,10 +333,10 @@ static int scn_key(void *arg, int line, const char *section, const char *name, c
 		fail(ld, line,
 		     "%s = %s: key outside any section (accepted: keys after a [section] line)",
 		     name, value);
-		return ld->rc;
+		return ld->e.rc;
 	}
 	sect_key(ld, ld->cur, name, value, line, -1);
-	return ld->rc;
+	return ld->e.rc;
 }
 
 static int scn_too_long(void *arg, int line, int max)
@@ -351,7 +344,7 @@ static int scn_too_long(void *arg, int line, int max)
 	struct xs_load *ld = arg;
 
 	fail(ld, line, "line longer than %d characters (accepted: shorter lines)", max);
-	return ld->rc;
+	return ld->e.rc;
 }
 
 static const struct xs_ini_ops scn_ini = {
@@ -367,12 +360,12 @@ static void apply_overrides(struct xs_load *ld, int nov)
 	size_t n;
 	int i, s;
 
-	for (i = 0; i < nov && !ld->rc; i++) {
+	for (i = 0; i < nov && !ld->e.rc; i++) {
 		const struct xs_override *o = &ld->ov[i];
 
 		if (!o->section || !o->key || !o->value) {
-			ld->rc = -EINVAL;
-			snprintf(ld->err, ld->errlen,
+			ld->e.rc = -EINVAL;
+			snprintf(ld->e.msg, ld->e.len,
 				 "-s: incomplete override (accepted: section.key=value)");
 			return;
 		}
@@ -382,8 +375,8 @@ static void apply_overrides(struct xs_load *ld, int nov)
 			for (s = 0; s < ld->nsect && n < sizeof(names); s++)
 				n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
 						      s ? ", " : "", ld->sect[s].name);
-			ld->rc = -EINVAL;
-			snprintf(ld->err, ld->errlen,
+			ld->e.rc = -EINVAL;
+			snprintf(ld->e.msg, ld->e.len,
 				 "-s %s.%s=%s: no section [%s] in %s (accepted: %s)", o->section,
 				 o->key, o->value, o->section, ld->path, names);
 			return;
@@ -589,7 +582,7 @@ static void resolve(struct xs_load *ld)
 		return;
 	}
 	resolve_global(ld);
-	for (s = XS_NSPECIAL; s < ld->nsect && !ld->rc; s++)
+	for (s = XS_NSPECIAL; s < ld->nsect && !ld->e.rc; s++)
 		resolve_group(ld, s);
 }
 
@@ -626,10 +619,11 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 		return -ENOMEM;
 	}
 	ld->path = path;
+	ld->e.path = path;
 	ld->ov = ov;
 	ld->sc = sc;
-	ld->err = err;
-	ld->errlen = errlen;
+	ld->e.msg = err;
+	ld->e.len = errlen;
 	ld->cur = -1;
 	ld->devices_dir = devices_dir ? devices_dir : XS_DEVICES_DIR;
 	for (s = 0; s < XS_NSPECIAL; s++)
@@ -645,26 +639,26 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 	}
 	if (fstat(fileno(ld->f), &st) || !S_ISREG(st.st_mode)) {
 		fail(ld, 0, "not a regular file");
-		error = ld->rc;
+		error = ld->e.rc;
 		goto out;
 	}
 	rc = xs_ini_parse(ld->f, &scn_ini, ld);
 	/* inih reports its syntax errors at the end: keep whichever line comes first */
-	if (rc > 0 && ld->rc && rc < ld->err_line)
-		ld->rc = 0;
-	if (!ld->rc && rc > 0)
+	if (rc > 0 && ld->e.rc && rc < ld->e.line)
+		ld->e.rc = 0;
+	if (!ld->e.rc && rc > 0)
 		fail(ld, rc,
 		     "syntax error (accepted: [section], key = value, comments after ; "
 		     "or #)");
-	else if (!ld->rc && rc < 0)
+	else if (!ld->e.rc && rc < 0)
 		fail(ld, 0, "cannot read the file");
-	if (!ld->rc && ferror(ld->f))
+	if (!ld->e.rc && ferror(ld->f))
 		fail(ld, 0, "read error");
-	if (!ld->rc)
+	if (!ld->e.rc)
 		apply_overrides(ld, nov);
-	if (!ld->rc)
+	if (!ld->e.rc)
 		resolve(ld);
-	error = ld->rc;
+	error = ld->e.rc;
 	/* the device file must be valid too: bad input is found before the run starts */
 	if (!error) {
 		struct xs_device_cfg dev;

@@ -83,10 +83,7 @@ struct sweep_load {
 	int lineno;
 	int sect;
 	int key_line[SWEEP_NKEYS]; /* of each [sweep] key, 0 if not given */
-	char *err;
-	size_t errlen;
-	int rc;
-	int err_line;
+	struct xs_ini_err e;	   /* the first error */
 };
 
 static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
@@ -97,12 +94,8 @@ static void fail(struct sweep_load *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (ld->rc)
-		return;
-	ld->rc = -EINVAL;
-	ld->err_line = line;
 	va_start(ap, fmt);
-	xs_ini_verror(ld->err, ld->errlen, ld->path, line, fmt, ap);
+	xs_ini_vfail(&ld->e, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -117,7 +110,7 @@ static int sweep_header(void *arg, int line, const char *name, size_t indent)
 		fail(ld, line,
 		     "indented section header (accepted: [sweep] or [vary] at the start of a "
 		     "line)");
-		return ld->rc;
+		return ld->e.rc;
 	}
 	if (!name)
 		return 0; /* inih reports the syntax error */
@@ -128,7 +121,7 @@ static int sweep_header(void *arg, int line, const char *name, size_t indent)
 		ld->sect = SECT_VARY;
 	else
 		fail(ld, line, "[%s]: unknown section (accepted: [sweep], [vary])", text);
-	return ld->rc;
+	return ld->e.rc;
 }
 
 static int sweep_too_long(void *arg, int line, int max)
@@ -139,7 +132,7 @@ static int sweep_too_long(void *arg, int line, int max)
 	     "line longer than %d characters (accepted: shorter lines; give a [vary] key "
 	     "again, or indent a line, to continue its list)",
 	     max);
-	return ld->rc;
+	return ld->e.rc;
 }
 
 /*
@@ -182,7 +175,7 @@ static bool list_split(struct sweep_load *ld, const char *key, const char *value
 		}
 		snprintf(item, sizeof(item), "%.*s", (int)(b - a), p + a);
 		fn(ld, key, item, arg);
-		if (ld->rc)
+		if (ld->e.rc)
 			return false;
 		if (!*q)
 			return true;
@@ -400,7 +393,7 @@ static int sweep_key(void *arg, int line, const char *section, const char *name,
 		sweep_key_set(ld, name, value);
 	else
 		vary_key_set(ld, name, value);
-	return ld->rc;
+	return ld->e.rc;
 }
 
 /* Leading blanks are kept: an indented line continues the previous key's list. */
@@ -521,7 +514,7 @@ static void check_combos(struct sweep_load *ld, uint64_t *scn_seed)
 		fail(ld, 0, "out of memory");
 		return;
 	}
-	for (c = 0; c < sw->ncombos && !ld->rc; c++) {
+	for (c = 0; c < sw->ncombos && !ld->e.rc; c++) {
 		struct canon_arg ca = {sw, val, false};
 
 		xs_sweep_overrides(sw, val, ov);
@@ -590,7 +583,7 @@ static void sweep_resolve(struct sweep_load *ld)
 		sw->ncombos *= sw->axes[a].nvals;
 	}
 	check_combos(ld, &scn_seed);
-	if (ld->rc)
+	if (ld->e.rc)
 		return;
 	/* a value given twice, maybe in two spellings, would be the same runs twice */
 	for (a = 0; a < sw->naxes; a++) {
@@ -641,22 +634,22 @@ static void sweep_resolve(struct sweep_load *ld)
 			len -= 4;
 		snprintf(sw->name, sizeof(sw->name), "%.*s", (int)len, base);
 	}
-	if (xs_sweep_identity(sw, ld->err, ld->errlen))
-		ld->rc = -EINVAL;
+	if (xs_sweep_identity(sw, ld->e.msg, ld->e.len))
+		ld->e.rc = -EINVAL;
 }
 
 int xs_sweep_load(const char *path, const char *devices_dir, struct xs_sweep *sw, char *err,
 		  size_t errlen)
 {
-	struct sweep_load ld = {.path = path, .sw = sw, .sect = SECT_NONE};
+	struct sweep_load ld = {.path = path, .sw = sw, .sect = SECT_NONE, .e.path = path};
 	size_t len;
 	int rc;
 
 	memset(sw, 0, sizeof(*sw));
 	sw->devices_dir = devices_dir;
 	sw->timeout_s = XS_SWEEP_TIMEOUT;
-	ld.err = err;
-	ld.errlen = errlen;
+	ld.e.msg = err;
+	ld.e.len = errlen;
 	if (errlen)
 		err[0] = '\0';
 	if (strlen(path) >= sizeof(sw->path)) {
@@ -676,15 +669,15 @@ int xs_sweep_load(const char *path, const char *devices_dir, struct xs_sweep *sw
 	}
 	rc = xs_ini_parse(ld.f, &sweep_ini, &ld);
 	fclose(ld.f);
-	if (rc > 0 && ld.rc && rc < ld.err_line)
-		ld.rc = 0;
-	if (!ld.rc && rc > 0)
+	if (rc > 0 && ld.e.rc && rc < ld.e.line)
+		ld.e.rc = 0;
+	if (!ld.e.rc && rc > 0)
 		fail(&ld, rc,
 		     "syntax error (accepted: [sweep], [vary], key = value, comments after ; "
 		     "or #)");
-	if (!ld.rc)
+	if (!ld.e.rc)
 		sweep_resolve(&ld);
-	return ld.rc;
+	return ld.e.rc;
 }
 
 void xs_sweep_free(struct xs_sweep *sw)
