@@ -135,12 +135,6 @@ static const struct xs_kt_key dev_keys[DEV_KEY_NR] = {
 			   .accepted = XS_DEV_DIST_ACCEPTED},
 };
 
-const struct xs_kt_key *xs_device_cfg_keys(int *n)
-{
-	*n = DEV_KEY_NR;
-	return dev_keys;
-}
-
 #define XS_DEV_MAX_LINE 200 /* inih's INI_MAX_LINE: longer lines are refused */
 
 struct xs_dev_parse {

@@ -34,9 +34,4 @@ struct xs_device_cfg {
  */
 int xs_device_cfg_load(const char *path, struct xs_device_cfg *cfg, char *err, size_t errlen);
 
-struct xs_kt_key;
-
-/* The device file's key table (keytab.h), *n entries, for a key reference. */
-const struct xs_kt_key *xs_device_cfg_keys(int *n);
-
 #endif /* XS_DEVICE_FILE_H */
