@@ -92,7 +92,7 @@ static int run_db_check(const char *db)
 	return error == -EINVAL ? 2 : 1;
 }
 
-/* wpsim run --db: store the run as a sweep of one (store/sweep.h). */
+/* wpsim run --db: store the run as a sweep of one (sweep/sweep.h). */
 static int run_db_store(const char *db, const struct xs_scenario *sc, const struct xs_override *ov,
 			int nov, const struct xs_run_result *res, const char *run_error)
 {
@@ -183,7 +183,7 @@ out:
 	return ret;
 }
 
-/* wpsim report [--db PATH] [--out DIR] (store/report.h) */
+/* wpsim report [--db PATH] [--out DIR] (report/report.h) */
 static int cmd_report(int argc, char **argv)
 {
 	const char *db = "data/results.db", *out = "data/report";
@@ -216,7 +216,7 @@ static bool uint_arg(const char *s, unsigned lo, unsigned hi, unsigned *v)
 	return true;
 }
 
-/* wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N] (store/sweep.h) */
+/* wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N] (sweep/sweep.h) */
 static int cmd_sweep(int argc, char **argv)
 {
 	struct xs_sweep_opts o = {.db = "data/results.db", .jobs = xs_sweep_default_jobs()};

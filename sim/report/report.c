@@ -19,7 +19,7 @@
  * are compared when they agree on every non-policy key column and on all dimensions
  * but one.
  *
- * Statistics (store/stats.h): P(loss) = share of runs with lost_bytes > 0, Wilson 95%
+ * Statistics (report/stats.h): P(loss) = share of runs with lost_bytes > 0, Wilson 95%
  * interval; latency = median over the group's runs of each run's percentile metric,
  * 95% percentile-bootstrap interval (2000 resamples, fixed seed); pairs are matched on
  * run.seed (the lowest run_id of a seed if a group repeats it); McNemar's exact test on

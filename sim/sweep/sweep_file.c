@@ -1,7 +1,7 @@
 /*
  * Sweep files (sweep.h): reading and checking a sweep file, every combination of its
  * [vary] values loaded as the scenario. Its runs, run keys and shards are
- * sweep_runs.c; the pool that makes the runs is sweep.c.
+ * sweep_runs.c; the pool that makes the runs is sweep_pool.c, driven by sweep.c.
  *
  * Reading the file: the INI reader (config/ini.h) and, for the [sweep] keys, the
  * key-table engine (config/keytab.h), as scenario and device files. Unlike scenario

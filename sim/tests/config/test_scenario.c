@@ -1,5 +1,5 @@
 /*
- * Scenarios (actors/scenario.h) from the fixtures in sim/tests/config/data/ (run from
+ * Scenarios (config/scenario.h) from the fixtures in sim/tests/config/data/ (run from
  * the top of the tree): defaults, kernel presets under explicit keys, the exact error
  * line of every error class, overrides, and the param round trip. Device files come
  * from a private temporary directory, so no other file of the tree is read.

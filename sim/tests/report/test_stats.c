@@ -1,5 +1,5 @@
 /*
- * Statistics of `wpsim report` (store/stats.h), against values computed independently:
+ * Statistics of `wpsim report` (report/stats.h), against values computed independently:
  * Wilson intervals from the closed form by hand, McNemar p from binomial sums
  * (sum of C(n,i) / 2^n), Wilcoxon on two textbook examples (Darwin's Zea mays data,
  * whose exact two-sided p is 0.041259765625 as published with scipy, and Wikipedia's
