@@ -42,7 +42,7 @@ sweep_DEPS   = actors store config outcome core
 report_PKGS  = gsl
 report_DEPS  = store outcome
 explore_PKGS = gsl
-explore_DEPS = config core
+explore_DEPS = actors config outcome core
 
 layer_src   = $(wildcard sim/$(1)/*.c)
 layer_obj   = $(patsubst %.c,$(BUILD)/%.o,$(call layer_src,$(1)))

@@ -9,6 +9,7 @@
  * limit; the kernel's position-ratio control law is not modelled.
  */
 #include "actors/background.h"
+#include "actors/control_run.h"
 
 #include "actors/task.h"
 
@@ -39,6 +40,8 @@ static void daemon_wait(struct xs_run *run, sg_sem_t sem, double delay_s)
 			xs_unpark(xs_park_self());
 	}
 	xs_run_tick(run);
+	if (!run->stopping)
+		xs_ctl_wake(xs_self());
 }
 
 /* Wake a daemon; at most one pending wake-up is kept. */
@@ -116,6 +119,7 @@ static void reclaim_main(int argc, char **argv)
 			for (i = 0; i < n; i++) {
 				struct xs_folio *f;
 
+				xs_ctl_point(t, XS_CP_LOCK_FOLIO);
 				if (!xs_folio_trylock(&run->folios, cand[i], t->id))
 					continue;
 				f = xs_pagecache_lookup(pc, cand[i]);
@@ -155,6 +159,8 @@ static void blockgc_main(int argc, char **argv)
 static void start_daemon(struct xs_run *run, const char *name, void (*fn)(int, char **))
 {
 	struct xs_task *t = xs_task_new(run, name, NULL);
+
+	xs_ctl_register(run, t, 0);
 
 	t->actor = sg_actor_init(name, run->host);
 	sg_actor_set_data(t->actor, t);
@@ -206,7 +212,7 @@ void xs_balance_dirty_pages(struct xs_run *run, struct xs_task *t)
 		if (pause < 0.001)
 			pause = 0.001;
 		daemon_wake(run->flusher_wake);
-		xs_sleep(pause);
+		xs_sleep_blocked(pause);
 		paused += pause;
 		xs_run_tick(run);
 		if (d < limit)

@@ -9,6 +9,7 @@
  */
 #include "actors/hooks.h"
 
+#include "actors/control_run.h"
 #include "actors/task.h"
 #include "actors/trace.h"
 
@@ -18,6 +19,10 @@
 
 static const int lock_rank[XS_LOCK_NR] = {0, 1, 3};
 static const char *const lock_name[XS_LOCK_NR] = {"i_rwsem", "invalidate_lock", "ILOCK"};
+static const enum xs_ctl_point lock_point[XS_LOCK_NR] = {XS_CP_LOCK_I_RWSEM, XS_CP_LOCK_INVALIDATE,
+							 XS_CP_LOCK_ILOCK};
+static const enum xs_ctl_point unlock_point[XS_LOCK_NR] = {
+	XS_CP_UNLOCK_I_RWSEM, XS_CP_UNLOCK_INVALIDATE, XS_CP_UNLOCK_ILOCK};
 
 static void held_check(struct xs_task *t, int rank, const char *what)
 {
@@ -34,6 +39,8 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 	double t0 = xs_task_now(t), waited;
 
 	held_check(t, lock_rank[id], lock_name[id]);
+	xs_ctl_point(t, lock_point[id]);
+	t0 = xs_task_now(t);
 	run->events++;
 	if (xs_rwsem_would_block(&run->locks[id], mode == XS_LOCK_EXCL)) {
 		xs_cpu_pay_now(t);
@@ -55,6 +62,7 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
 
+	xs_ctl_point(t, unlock_point[id]);
 	if (xs_rwsem_has_waiters(&run->locks[id]))
 		xs_sched_sync(); /* the wake-up happens where the task is */
 	if (mode == XS_LOCK_EXCL) {
@@ -75,6 +83,8 @@ static void host_folio_lock(void *host, uint64_t index)
 	double t0 = xs_task_now(t), waited;
 
 	held_check(t, XS_RANK_FOLIO, "a folio lock");
+	xs_ctl_point(t, XS_CP_LOCK_FOLIO);
+	t0 = xs_task_now(t);
 	run->events++;
 	if (xs_folio_is_locked(&run->folios, index)) {
 		xs_cpu_pay_now(t);
@@ -95,6 +105,7 @@ static void host_folio_unlock(void *host, uint64_t index)
 	struct xs_task *t = xs_self();
 
 	xs_cpu_pay(t); /* the work done under the folio lock */
+	xs_ctl_point(t, XS_CP_UNLOCK_FOLIO);
 	if (run->folios.waiters)
 		xs_sched_sync();
 	xs_folio_unlock_index(&run->folios, index);
@@ -144,6 +155,7 @@ static void host_preempt(void *host, enum xs_point point, uint64_t off)
 		xs_cpu(t, d, 1);
 	run->events++;
 	xs_cpu_pay(t);
+	xs_ctl_point(t, (enum xs_ctl_point)point);
 }
 
 static void host_event(void *host, const struct xs_event *ev)
@@ -176,10 +188,12 @@ static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
 	uint64_t byte_off = bno * run->fs.mount.m_geo.blocksize;
 
 	run->events++;
+	xs_ctl_point(t, XS_CP_IO_SUBMIT);
 	xs_cpu_pay_now(t);
 	t0 = xs_task_now(t);
 	xs_device_write(run->dev, byte_off, len_bytes);
 	xs_trace_span(&run->trace, t->id, "io", "write", t0, xs_task_now(t), byte_off, len_bytes);
+	xs_ctl_point(t, XS_CP_IO_COMPLETE);
 	xs_run_tick(run);
 }
 

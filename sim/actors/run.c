@@ -9,6 +9,7 @@
  * Simplification: there is one inode and one device.
  */
 #include "actors/background.h"
+#include "actors/control_run.h"
 #include "actors/end.h"
 #include "actors/hooks.h"
 #include "actors/run_internal.h"
@@ -43,6 +44,8 @@ static void main_actor(int argc, char **argv)
 	(void)argv;
 	xs_prefill(run, self);
 	xs_prefault(run, self);
+	if (run->ctl)
+		xs_sched_ctl_start(&run->sched, run->ctl->prioritised);
 	xs_start_daemons(run);
 	for (g = 0; g < run->sc->ngroups; g++)
 		nworkers += (int)run->sc->groups[g].jobs;
@@ -60,6 +63,7 @@ static void main_actor(int argc, char **argv)
 
 			snprintf(name, sizeof(name), "%s.%u", grp->name, j);
 			t = xs_task_new(run, name, grp);
+			xs_ctl_register(run, t, j);
 			t->actor = sg_actor_init(name, run->host);
 			sg_actor_set_data(t->actor, t);
 			sg_actor_ref(t->actor);
@@ -81,12 +85,19 @@ static void main_actor(int argc, char **argv)
 		run->res->workload_wall_s =
 			(double)w.tv_sec + (double)w.tv_nsec / 1e9 - run->res->workload_wall_s;
 	}
+	xs_sched_ctl_stop(&run->sched); /* the end of the run is not explored */
 	xs_stop_daemons(run);
 	xs_end_run(run, self);
 }
 
 int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_result *res,
 	   char *err, size_t errlen)
+{
+	return xs_run_ctl(sc, trace_path, NULL, res, err, errlen);
+}
+
+int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struct xs_ctl *ctl,
+	       struct xs_run_result *res, char *err, size_t errlen)
 {
 	struct xs_run *run = calloc(1, sizeof(*run));
 	struct xs_task *self;
@@ -115,6 +126,8 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	res->workload_wall_s = (double)w0.tv_sec + (double)w0.tv_nsec / 1e9;
 	run->sc = sc;
 	run->res = res;
+	run->ctl = ctl;
+	run->ctl_low = INT64_MAX;
 	xs_sched_init(&run->sched);
 	error = xs_device_cfg_load(sc->device_path, &run->devcfg, err, errlen);
 	if (error)
@@ -160,6 +173,7 @@ int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_r
 	sg_actor_start(self->actor, main_actor, 0, NULL);
 	simgrid_run();
 	xs_hooks_collect(run);
+	xs_sched_ctl_end(&run->sched);
 	xs_device_destroy(run->dev); /* also frees its RNG stream */
 	xs_hooks_destroy(run);
 	sg_sem_destroy(run->flusher_wake);

@@ -9,6 +9,7 @@
 #ifndef XS_RUN_H
 #define XS_RUN_H
 
+#include "actors/control.h"
 #include "config/scenario.h"
 #include "outcome/outcome.h"
 
@@ -20,5 +21,8 @@
  */
 int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_result *res,
 	   char *err, size_t errlen);
+/* ... with its jobs and daemons under a controller (control.h); ctl NULL: xs_run(). */
+int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struct xs_ctl *ctl,
+	       struct xs_run_result *res, char *err, size_t errlen);
 
 #endif /* XS_RUN_H */

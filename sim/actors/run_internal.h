@@ -4,11 +4,13 @@
  *
  * The modules and their arrows (each calls only the modules after its arrow, and
  * nothing calls run.c):
- *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, task.c,
- *                                 trace.c
- *   workload.c -> background.c (balance_dirty_pages), task.c, trace.c
- *   background.c, end.c -> task.c
- *   hooks.c -> task.c, trace.c
+ *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, control.c,
+ *                                 task.c, trace.c
+ *   workload.c -> background.c (balance_dirty_pages), control.c, task.c, trace.c
+ *   background.c -> control.c, task.c
+ *   end.c -> task.c
+ *   hooks.c -> control.c, task.c, trace.c
+ *   control.c -> task.c
  *   task.c -> trace.c
  * and below them sched.c, locks.c and device.c (locks.c, device.c -> sched.c), which
  * call none of the above.
@@ -16,6 +18,7 @@
 #ifndef XS_RUN_INTERNAL_H
 #define XS_RUN_INTERNAL_H
 
+#include "actors/control.h"
 #include "actors/device.h"
 #include "actors/locks.h"
 #include "actors/run.h"
@@ -47,6 +50,14 @@ struct xs_task {
 	/* copy-in failure injection of the current write */
 	bool copy_failed;
 	const uint8_t *wbuf;
+	/* controlled mode (control.c) */
+	uint32_t job;	    /* its number in its group; 0 for a daemon */
+	int ctl_index;	    /* among the controlled actors */
+	uint32_t ctl_op;    /* the operation in progress, 0-based, its own count */
+	uint32_t ctl_wakes; /* a daemon's wake-ups so far */
+	uint64_t ctl_op_len;
+	uint64_t fail_at; /* the copy-in of this write stops after that many bytes */
+	uint32_t ctl_hits[XS_CP_NR];
 };
 
 /* An acknowledged (or attempted) user operation. */
@@ -120,6 +131,11 @@ struct xs_run {
 	struct xs_trace trace;
 	uint64_t events;
 	uint64_t checks;
+	/* the controller, or NULL (control.h) */
+	const struct xs_ctl *ctl;
+	int nctl;	    /* controlled actors so far */
+	uint64_t ctl_steps; /* points passed under control */
+	int64_t ctl_low;    /* the lowest priority given so far */
 };
 
 /* xs_now() of a task known to be the one running (cheaper) */

@@ -5,7 +5,9 @@
 
 #include <math.h>
 #include <simgrid/actor.h>
+#include <simgrid/cond.h>
 #include <simgrid/engine.h>
+#include <simgrid/mutex.h>
 #include <stdlib.h>
 #include <xbt/asserts.h>
 
@@ -17,6 +19,11 @@ void xs_sched_init(struct xs_sched *s)
 	s->parks = NULL;
 	s->nparks = s->capparks = 0;
 	s->park_seq = 0;
+	s->ctl_on = s->prioritised = false;
+	s->turn_waiters = 0;
+	s->susp_seq = 0;
+	s->turn_mx = NULL;
+	s->turn_cond = NULL;
 }
 
 void xs_sched_destroy(struct xs_sched *s)
@@ -39,6 +46,10 @@ void xs_park_register(struct xs_sched *s, struct xs_park *p)
 	p->seq = 0;
 	p->deferred = 0;
 	p->dead = false;
+	p->ctl = p->oncpu = false;
+	p->waiting = 0;
+	p->prio = 0;
+	p->susp_seq = 0;
 	s->parks[s->nparks++] = p;
 }
 
@@ -50,12 +61,21 @@ struct xs_park *xs_park_self(void)
 	return p;
 }
 
+/* A controlled actor stops running: the waiters at points look again. */
+static void ctl_kick(struct xs_sched *s)
+{
+	if (s->turn_waiters)
+		sg_cond_notify_all(s->turn_cond);
+}
+
 void xs_park(struct xs_park *p, const void *chan, double wake_at)
 {
 	xbt_assert(p->deferred == 0, "parking with %g s deferred", p->deferred);
 	p->wake_at = wake_at;
 	p->chan = chan;
 	p->seq = ++p->sched->park_seq;
+	if (p->ctl && !p->waiting && !(chan == NULL && p->oncpu))
+		ctl_kick(p->sched);
 }
 
 void xs_unpark(struct xs_park *p)
@@ -70,6 +90,8 @@ void xs_park_exit(struct xs_park *p)
 	p->dead = true;
 	p->wake_at = INFINITY;
 	p->chan = NULL;
+	if (p->ctl)
+		ctl_kick(p->sched);
 }
 
 void xs_wake_all(const void *chan)
@@ -119,13 +141,16 @@ double xs_now(void)
 	return simgrid_get_clock() + (p ? p->deferred : 0);
 }
 
-static void sleep_for(struct xs_park *p, double d)
+/* Sleep d seconds: CPU time (the actor still runs, for controlled mode) or not. */
+static void sleep_for(struct xs_park *p, double d, bool cpu)
 {
 	if (d <= 0)
 		return;
+	p->oncpu = cpu;
 	xs_park(p, NULL, simgrid_get_clock() + d);
 	sg_actor_sleep_for(d);
 	xs_unpark(p);
+	p->oncpu = false;
 }
 
 void xs_sched_sync(void)
@@ -134,13 +159,19 @@ void xs_sched_sync(void)
 	double d = p->deferred;
 
 	p->deferred = 0;
-	sleep_for(p, d);
+	sleep_for(p, d, true);
 }
 
 void xs_sleep(double d)
 {
 	xs_sched_sync();
-	sleep_for(xs_park_self(), d);
+	sleep_for(xs_park_self(), d, true);
+}
+
+void xs_sleep_blocked(double d)
+{
+	xs_sched_sync();
+	sleep_for(xs_park_self(), d, false);
 }
 
 void xs_sched_yield(double d)
@@ -155,5 +186,107 @@ void xs_sched_yield(double d)
 	}
 	d += p->deferred;
 	p->deferred = 0;
-	sleep_for(p, d);
+	sleep_for(p, d, true);
+}
+
+void xs_sched_ctl_start(struct xs_sched *s, bool prioritised)
+{
+	s->turn_mx = sg_mutex_init();
+	s->turn_cond = sg_cond_init();
+	s->prioritised = prioritised;
+	s->ctl_on = true;
+}
+
+void xs_sched_ctl_stop(struct xs_sched *s)
+{
+	if (!s->ctl_on)
+		return;
+	s->ctl_on = false;
+	ctl_kick(s);
+}
+
+void xs_sched_ctl_end(struct xs_sched *s)
+{
+	if (s->turn_cond)
+		sg_cond_destroy(s->turn_cond);
+	if (s->turn_mx)
+		sg_mutex_destroy(s->turn_mx);
+	s->turn_cond = NULL;
+	s->turn_mx = NULL;
+}
+
+/* Could q run now, as far as a controlled actor waiting at a point is concerned? */
+static bool ctl_runnable(const struct xs_park *q)
+{
+	if (!q->ctl || q->dead || q->waiting == XS_PARK_SUSPENDED)
+		return false;
+	if (q->waiting == XS_PARK_TURN || q->wake_at == -INFINITY)
+		return true;
+	return q->chan == NULL && q->oncpu;
+}
+
+/* May p, waiting at a point, go on? */
+static bool ctl_may_go(const struct xs_park *p)
+{
+	const struct xs_sched *s = p->sched;
+	size_t i;
+
+	if (!s->ctl_on)
+		return true;
+	for (i = 0; i < s->nparks; i++) {
+		const struct xs_park *q = s->parks[i];
+
+		if (q == p)
+			continue;
+		if (p->waiting == XS_PARK_SUSPENDED) {
+			if (ctl_runnable(q) ||
+			    (q->waiting == XS_PARK_SUSPENDED && q->susp_seq < p->susp_seq))
+				return false;
+		} else if (ctl_runnable(q) && q->prio > p->prio) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void ctl_wait(struct xs_park *p, uint8_t how)
+{
+	struct xs_sched *s = p->sched;
+
+	xs_sched_sync();
+	p->waiting = how;
+	if (how == XS_PARK_SUSPENDED) {
+		p->susp_seq = ++s->susp_seq;
+		ctl_kick(s); /* it no longer runs */
+	}
+	if (!ctl_may_go(p)) {
+		sg_mutex_lock(s->turn_mx);
+		s->turn_waiters++;
+		while (!ctl_may_go(p)) {
+			xs_park(p, &s->turn_cond, INFINITY);
+			sg_cond_wait(s->turn_cond, s->turn_mx);
+			xs_unpark(p);
+		}
+		s->turn_waiters--;
+		sg_mutex_unlock(s->turn_mx);
+	}
+	p->waiting = 0;
+}
+
+void xs_sched_turn(struct xs_park *p)
+{
+	if (p->sched->ctl_on && p->sched->prioritised && p->ctl)
+		ctl_wait(p, XS_PARK_TURN);
+}
+
+void xs_sched_suspend(struct xs_park *p)
+{
+	if (p->sched->ctl_on && p->ctl)
+		ctl_wait(p, XS_PARK_SUSPENDED);
+}
+
+void xs_sched_set_prio(struct xs_park *p, int64_t prio)
+{
+	p->prio = prio;
+	ctl_kick(p->sched);
 }

@@ -20,6 +20,18 @@
  * bandwidth sharing is solved, sums of the same sleeps in another order can still
  * move an I/O completion by a nanosecond.)
  *
+ * Controlled mode. Under a schedule (actors/control.h) the order of the jobs and
+ * daemons is no longer left to their speeds. An actor stopped at a point by the
+ * controller parks on the run's turn channel: suspended (until no other controlled
+ * actor can run: each is blocked, suspended or gone), or, when priorities are in
+ * force, waiting for its turn (it passes a point only when no runnable controlled
+ * actor has a higher priority). Runnable means: running, sleeping CPU time, or waiting
+ * for a turn; blocked means: parked on a channel, or sleeping time that is not CPU
+ * time (a start delay, a dirty-page throttle, a delay decision). Whenever a controlled
+ * actor stops being runnable or drops its priority, the waiters look again.
+ * Deferral stays safe: a waiting actor wakes only when another blocks, and blocking
+ * syncs first.
+ *
  * Every actor's data (sg_actor_get_data) starts with its struct xs_park, which leads to
  * the table of the run it belongs to (struct xs_sched, a member of the run): nothing
  * here is global, and the wake-ups and the quiet test of an actor look at its own
@@ -28,6 +40,7 @@
 #ifndef XS_SCHED_H
 #define XS_SCHED_H
 
+#include <simgrid/forward.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,7 +54,15 @@ struct xs_park {
 	uint64_t seq;		/* when it parked, for first-come hand-overs */
 	double deferred;	/* CPU time passed at preemption points, not slept yet (s) */
 	bool dead;
+	/* controlled mode (see "Controlled mode" above) */
+	bool ctl;	   /* an actor the controller schedules: a job or a daemon */
+	bool oncpu;	   /* the timed sleep in progress is CPU time: still running */
+	uint8_t waiting;   /* XS_PARK_TURN or XS_PARK_SUSPENDED at a point, else 0 */
+	int64_t prio;	   /* larger runs first (prioritised mode) */
+	uint64_t susp_seq; /* when it was suspended, for first-come resumption */
 };
+
+enum { XS_PARK_TURN = 1, XS_PARK_SUSPENDED = 2 };
 
 /* The park records of one run's actors. */
 struct xs_sched {
@@ -50,6 +71,12 @@ struct xs_sched {
 	uint64_t park_seq; /* last xs_park() */
 	/* WPSIM_NO_DEFER=1: sleep at every preemption point (the reference behaviour) */
 	bool no_defer;
+	/* controlled mode: on while the workload runs under a controller */
+	bool ctl_on, prioritised;
+	unsigned turn_waiters; /* actors waiting at a point for their turn or resumption */
+	uint64_t susp_seq;     /* last suspension */
+	sg_mutex_t turn_mx;    /* (SimGrid's condition needs one) */
+	sg_cond_t turn_cond;   /* broadcast when an actor stops running */
 };
 
 /* An empty table for a new run; reads WPSIM_NO_DEFER from the environment. */
@@ -83,5 +110,19 @@ void xs_sched_sync(void);
  * deferred) unless no other actor could run before they end; then defer them.
  */
 void xs_sched_yield(double d);
+
+/* Controlled mode on (prioritised: priorities decide at every point) or off (the
+ * waiters go on). Between simgrid_init() and the end of the run. */
+void xs_sched_ctl_start(struct xs_sched *s, bool prioritised);
+void xs_sched_ctl_stop(struct xs_sched *s);
+void xs_sched_ctl_end(struct xs_sched *s); /* frees the SimGrid objects */
+/* At a point: wait for the turn (prioritised mode only); suspend until no other
+ * controlled actor can run. */
+void xs_sched_turn(struct xs_park *p);
+void xs_sched_suspend(struct xs_park *p);
+/* p's priority changes (the waiters look again). */
+void xs_sched_set_prio(struct xs_park *p, int64_t prio);
+/* Sleep d seconds of time that is not CPU time (the actor is blocked meanwhile). */
+void xs_sleep_blocked(double d);
 
 #endif /* XS_SCHED_H */

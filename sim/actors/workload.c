@@ -10,6 +10,7 @@
 #include "actors/workload.h"
 
 #include "actors/background.h"
+#include "actors/control_run.h"
 #include "actors/task.h"
 #include "actors/trace.h"
 
@@ -43,7 +44,13 @@ static size_t w_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 
 	if (t->copy_failed)
 		return 0;
-	if (t->grp->fail_rate > 0 && gsl_rng_uniform(t->rng) < t->grp->fail_rate) {
+	if (t->run->ctl) {
+		/* under a controller, only its decision fails a copy-in (control.h) */
+		if (src_off + len > t->fail_at) {
+			t->copy_failed = true;
+			n = t->fail_at > src_off ? (size_t)(t->fail_at - src_off) : 0;
+		}
+	} else if (t->grp->fail_rate > 0 && gsl_rng_uniform(t->rng) < t->grp->fail_rate) {
 		/* the copy comes up short and the rest of the buffer cannot be faulted in */
 		t->copy_failed = true;
 		n = (size_t)gsl_rng_uniform_int(t->rng, (unsigned long)len);
@@ -198,7 +205,7 @@ void xs_worker_main(int argc, char **argv)
 		slots = 1;
 	nops = g->ops ? g->ops : slots;
 	if (g->start_s > 0)
-		xs_sleep(g->start_s);
+		xs_sleep_blocked(g->start_s);
 	xs_run_tick(run);
 	for (i = 0; i < nops; i++) {
 		uint64_t slot =
@@ -210,6 +217,7 @@ void xs_worker_main(int argc, char **argv)
 
 		if (xs_task_now(t) >= run->sc->time_limit_s)
 			break;
+		xs_ctl_op(t, (uint32_t)i, g->kind == XS_ACTOR_WRITER ? len : 0);
 		switch (g->kind) {
 		case XS_ACTOR_WRITER:
 			do_write(run, t, off, len, buf);

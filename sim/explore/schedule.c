@@ -11,6 +11,7 @@
 #include "explore/schedule.h"
 
 #include "config/units.h"
+#include "actors/control.h"
 #include "core/inode.h"
 #include "core/xs_types.h"
 
@@ -24,16 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The core's points keep their numbers, so a host can pass an enum xs_point through. */
+/* The actors' scheduling points keep their numbers (a controller passes them through). */
 _Static_assert((int)XS_SP_WRITE_MAPPED == (int)XS_PT_WRITE_MAPPED, "point numbering");
 _Static_assert((int)XS_SP_WRITE_COPY == (int)XS_PT_WRITE_COPY, "point numbering");
-_Static_assert((int)XS_SP_WRITE_CHUNK_DONE == (int)XS_PT_WRITE_CHUNK_DONE, "point numbering");
-_Static_assert((int)XS_SP_WRITE_END == (int)XS_PT_WRITE_END, "point numbering");
 _Static_assert((int)XS_SP_PUNCH == (int)XS_PT_PUNCH, "point numbering");
-_Static_assert((int)XS_SP_FAULT == (int)XS_PT_FAULT, "point numbering");
-_Static_assert((int)XS_SP_FAULT_MAPPED == (int)XS_PT_FAULT_MAPPED, "point numbering");
 _Static_assert((int)XS_SP_WB_FOLIO == (int)XS_PT_WB_FOLIO, "point numbering");
-_Static_assert((int)XS_SP_NR == (int)XS_PT_NR, "a core point without a schedule name");
+_Static_assert((int)XS_SP_LOCK_I_RWSEM == (int)XS_CP_LOCK_I_RWSEM, "point numbering");
+_Static_assert((int)XS_SP_IO_SUBMIT == (int)XS_CP_IO_SUBMIT, "point numbering");
+_Static_assert((int)XS_SP_NR == (int)XS_CP_NR, "a scheduling point without a schedule name");
 
 /*
  * The longest decision text: group "." job "@" op "+" hit ":" point ":" action ","
@@ -48,17 +47,6 @@ _Static_assert(6 + XS_SCHED_ORDER_MAX * SCHED_ACTOR_TEXT_MAX +
 			       XS_SCHED_DECISIONS_MAX * SCHED_DECISION_TEXT_MAX <=
 		       XS_SCHED_TEXT_MAX,
 	       "a valid schedule must format within XS_SCHED_TEXT_MAX");
-
-static const char *const point_names[XS_SP_NR] = {
-	[XS_SP_WRITE_MAPPED] = "write_mapped",
-	[XS_SP_WRITE_COPY] = "write_copy",
-	[XS_SP_WRITE_CHUNK_DONE] = "write_chunk_done",
-	[XS_SP_WRITE_END] = "write_end",
-	[XS_SP_PUNCH] = "punch",
-	[XS_SP_FAULT] = "fault",
-	[XS_SP_FAULT_MAPPED] = "fault_mapped",
-	[XS_SP_WB_FOLIO] = "wb_folio",
-};
 
 static const char *const action_names[XS_SA_NR] = {
 	[XS_SA_SUSPEND] = "suspend",
@@ -77,7 +65,7 @@ static const char *const action_names[XS_SA_NR] = {
 
 const char *xs_sched_point_name(enum xs_sched_point p)
 {
-	return (unsigned)p < XS_SP_NR ? point_names[p] : NULL;
+	return xs_ctl_point_name((enum xs_ctl_point)p);
 }
 
 const char *xs_sched_action_name(enum xs_sched_action a)
@@ -175,7 +163,7 @@ static int decision_check(const struct xs_sched_decision *d, char *why, size_t w
 				   "fail at %s+%" PRIu32 ": a copy-in comes up short only at "
 				   "write_copy, and BYTES says where (accepted: point write_copy, "
 				   "hit 0)",
-				   point_names[d->point], d->hit);
+				   xs_sched_point_name(d->point), d->hit);
 			return -EINVAL;
 		}
 		break;
@@ -410,7 +398,7 @@ size_t xs_schedule_format(const struct xs_schedule *s, char *buf, size_t len)
 		out_printf(&o, "@%" PRIu32, d->op);
 		if (d->hit)
 			out_printf(&o, "+%" PRIu32, d->hit);
-		out_printf(&o, ":%s:", point_names[d->point]);
+		out_printf(&o, ":%s:", xs_sched_point_name(d->point));
 		action_format(&o, d);
 	}
 	XS_ASSERT(o.pos <= XS_SCHED_TEXT_MAX);
@@ -607,7 +595,7 @@ static int action_parse(struct sched_parser *p, size_t at, size_t n, struct xs_s
 				    "'%s' at %s+%" PRIu32 ": a copy-in comes up short only at "
 				    "write_copy, and BYTES says where (accepted: point write_copy, "
 				    "hit 0)",
-				    FIELD(p, at, n, q), point_names[d->point], d->hit);
+				    FIELD(p, at, n, q), xs_sched_point_name(d->point), d->hit);
 		return 0;
 	}
 	return perr(p, at, "action '%s': unknown action (accepted: %s)", FIELD(p, at, n, q),
@@ -621,13 +609,14 @@ static int point_parse(struct sched_parser *p, size_t at, size_t n, enum xs_sche
 	int i;
 
 	for (i = 0; i < XS_SP_NR; i++) {
-		if (strlen(point_names[i]) == n && memcmp(point_names[i], p->text + at, n) == 0) {
+		if (strlen(xs_sched_point_name((enum xs_sched_point)i)) == n &&
+		    memcmp(xs_sched_point_name((enum xs_sched_point)i), p->text + at, n) == 0) {
 			*pt = (enum xs_sched_point)i;
 			return 0;
 		}
 	}
 	for (i = 0; i < XS_SP_NR; i++)
-		out_printf(&o, "%s%s", i ? ", " : "", point_names[i]);
+		out_printf(&o, "%s%s", i ? ", " : "", xs_sched_point_name((enum xs_sched_point)i));
 	return perr(p, at, "point '%s': unknown point (accepted: %s)", FIELD(p, at, n, q), names);
 }
 

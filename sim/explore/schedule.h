@@ -47,10 +47,10 @@
  * decisions or XS_SCHED_ORDER_MAX ordered actors are refused, and every schedule
  * within them formats to at most XS_SCHED_TEXT_MAX characters.
  *
- * Points: the core's preemption points (enum xs_point) keep its numbering; the
- * namespace is dotted so that lock acquisitions and I/O can follow as rows of the
- * point table (lock.i_rwsem, lock.invalidate_lock, lock.folio, io.submit,
- * io.complete, wake) without changing the grammar.
+ * Points: the actors' scheduling points (enum xs_ctl_point, actors/control.h) with
+ * their names: the core's preemption points (write_mapped ... wb_folio), lock.X and
+ * unlock.X for X in i_rwsem, invalidate_lock, ilock, folio, io.submit, io.complete
+ * and wake (a daemon's operation starts).
  */
 #ifndef XS_SCHEDULE_H
 #define XS_SCHEDULE_H
@@ -66,7 +66,7 @@
 #define XS_SCHED_DELAY_MAX_NS	3600000000000ULL
 #define XS_SCHED_FAIL_MAX_BYTES ((uint64_t)INT64_MAX)
 
-/* Where a decision applies. The first XS_PT_NR values are the core's enum xs_point. */
+/* Where a decision applies: the actors' enum xs_ctl_point (actors/control.h), same numbers. */
 enum xs_sched_point {
 	XS_SP_WRITE_MAPPED = 0,
 	XS_SP_WRITE_COPY,
@@ -76,6 +76,17 @@ enum xs_sched_point {
 	XS_SP_FAULT,
 	XS_SP_FAULT_MAPPED,
 	XS_SP_WB_FOLIO,
+	XS_SP_LOCK_I_RWSEM,
+	XS_SP_LOCK_INVALIDATE,
+	XS_SP_LOCK_ILOCK,
+	XS_SP_LOCK_FOLIO,
+	XS_SP_UNLOCK_I_RWSEM,
+	XS_SP_UNLOCK_INVALIDATE,
+	XS_SP_UNLOCK_ILOCK,
+	XS_SP_UNLOCK_FOLIO,
+	XS_SP_IO_SUBMIT,
+	XS_SP_IO_COMPLETE,
+	XS_SP_WAKE,
 	XS_SP_NR,
 };
 

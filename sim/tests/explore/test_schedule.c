@@ -118,9 +118,11 @@ XS_TEST_SUITE(schedule_canonical)
 	test_cond("fail 8388607t", canon("a.0@0:write_copy:fail=8388607t", NULL));
 }
 
-#define POINTS                                                                             \
-	"(accepted: write_mapped, write_copy, write_chunk_done, write_end, punch, fault, " \
-	"fault_mapped, wb_folio)"
+#define POINTS                                                                                 \
+	"(accepted: write_mapped, write_copy, write_chunk_done, write_end, punch, fault, "     \
+	"fault_mapped, wb_folio, lock.i_rwsem, lock.invalidate_lock, lock.ilock, lock.folio, " \
+	"unlock.i_rwsem, unlock.invalidate_lock, unlock.ilock, unlock.folio, io.submit, "      \
+	"io.complete, wake)"
 #define NUMBER	 "(accepted: 0 to 4294967295, no leading zero)"
 #define DELAY	 "(accepted: 1ns to 3600s in whole nanoseconds; suffix ns, us, ms or s)"
 #define ACTOR	 "(accepted: GROUP.JOB: 1 to 32 letters, digits, '_' or '-', a '.' and a number)"
@@ -194,9 +196,10 @@ XS_TEST_SUITE(schedule_errors)
 	test_cond("point in capitals",
 		  refused("a.0@1:FAULT:lower",
 			  "schedule: at character 7: point 'FAULT': unknown point*"));
-	test_cond("future point not yet known",
-		  refused("a.0@1:lock.i_rwsem:lower",
-			  "schedule: at character 7: point 'lock.i_rwsem': unknown point*"));
+	test_cond("a lock point", canon("a.0@1:lock.i_rwsem:lower", NULL));
+	test_cond("a dotted point that is not in the table",
+		  refused("a.0@1:lock.i_mmap:lower",
+			  "schedule: at character 7: point 'lock.i_mmap': unknown point*"));
 	test_cond("unknown action",
 		  refused("a.0@1:fault:sleep",
 			  "schedule: at character 13: action 'sleep': unknown action (accepted: "
