@@ -79,7 +79,7 @@ LAYER_CHECKS = $(foreach L,$(LAYERS),$(BUILD)/layers/$(L).ok)
 layers: $(LAYER_CHECKS)
 	@sh sim/tests/layers.sh $(foreach L,$(LAYERS),$(L):$(subst $(eval) ,+,$(strip $($(L)_DEPS))))
 
-ALL_LAYER_LIBS = $(foreach L,report sweep store actors outcome config io core,$(call layer_lib,$(L)))
+ALL_LAYER_LIBS = $(foreach L,explore report sweep store actors outcome config io core,$(call layer_lib,$(L)))
 ALL_PKGS = $(sort $(foreach L,$(LAYERS),$($(L)_PKGS)))
 
 BENCH_SRC = $(filter-out sim/bench/sim_bench.c,$(wildcard sim/bench/*.c))

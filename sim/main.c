@@ -3,6 +3,8 @@
  */
 #include "actors/run.h"
 #include "config/scenario.h"
+#include "explore/schedule.h"
+#include "explore/xctl.h"
 #include "io/io.h"
 #include "store/store.h"
 #include "sweep/sweep.h"
@@ -19,6 +21,7 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: wpsim io [-c CMD]... [SCRIPT]\n"
 		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
+		"                 [--schedule SPEC]\n"
 		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N]\n"
 		"       wpsim merge OUT IN...\n"
 		"       wpsim report [--db PATH] [--out DIR]\n");
@@ -104,11 +107,38 @@ static int run_db_store(const char *db, const struct xs_scenario *sc, const stru
 	return error < 0 ? (error == -EINVAL || error == -EEXIST ? 2 : 1) : 0;
 }
 
+/*
+ * wpsim run --schedule SPEC: the run under a controller replaying SPEC (explore/xctl.h).
+ * Returns 0, 2 (bad schedule, message printed) or 1 (the run failed, err).
+ */
+static int run_scheduled(const struct xs_scenario *sc, const char *spec, const char *trace,
+			 struct xs_run_result *res, char *err, size_t errlen)
+{
+	struct xs_schedule s;
+	struct xs_xctl x;
+	struct xs_xctl_cfg cfg = {.strategy = XS_STRAT_REPLAY, .replay = &s};
+	int r;
+
+	if (xs_schedule_parse(spec, &s, err, errlen) || xs_xctl_check(&s, sc, err, errlen)) {
+		fprintf(stderr, "wpsim run: --schedule: %s\n", err);
+		xs_schedule_free(&s);
+		return 2;
+	}
+	r = xs_xctl_init(&x, &cfg);
+	if (!r)
+		r = xs_run_ctl(sc, trace, &x.ctl, res, err, errlen) ? 1 : 0;
+	else
+		snprintf(err, errlen, "out of memory");
+	xs_xctl_free(&x);
+	xs_schedule_free(&s);
+	return r ? 1 : 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
 	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
-	const char *scenario = NULL, *trace = NULL, *db = NULL;
+	const char *scenario = NULL, *trace = NULL, *db = NULL, *spec = NULL;
 	struct xs_scenario *sc = calloc(1, sizeof(*sc));
 	struct xs_run_result res;
 	char err[1024];
@@ -138,6 +168,8 @@ static int cmd_run(int argc, char **argv)
 			trace = argv[++i];
 		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db = argv[++i];
+		} else if (strcmp(argv[i], "--schedule") == 0 && i + 1 < argc) {
+			spec = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "wpsim run: unknown option %s\n", argv[i]);
 			goto out;
@@ -163,7 +195,14 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
-	if (xs_run(sc, trace, &res, err, sizeof(err))) {
+	if (spec) {
+		ret = run_scheduled(sc, spec, trace, &res, err, sizeof(err));
+		if (ret == 2)
+			goto out;
+	} else {
+		ret = xs_run(sc, trace, &res, err, sizeof(err)) ? 1 : 0;
+	}
+	if (ret) {
 		fprintf(stderr, "wpsim run: %s\n", err);
 		ret = 1;
 		if (db)

@@ -171,9 +171,9 @@ static void start_daemon(struct xs_run *run, const char *name, void (*fn)(int, c
 void xs_start_daemons(struct xs_run *run)
 {
 	xs_sched_sync(); /* they start where the main actor is */
-	start_daemon(run, "flusher", flusher_main);
-	start_daemon(run, "reclaim", reclaim_main);
-	start_daemon(run, "blockgc", blockgc_main);
+	start_daemon(run, xs_ctl_daemons[0], flusher_main);
+	start_daemon(run, xs_ctl_daemons[1], reclaim_main);
+	start_daemon(run, xs_ctl_daemons[2], blockgc_main);
 }
 
 void xs_stop_daemons(struct xs_run *run)

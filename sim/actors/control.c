@@ -31,6 +31,8 @@ static const char *const point_names[XS_CP_NR] = {
 	[XS_CP_WAKE] = "wake",
 };
 
+const char *const xs_ctl_daemons[XS_CTL_NDAEMONS] = {"flusher", "reclaim", "blockgc"};
+
 const char *xs_ctl_point_name(enum xs_ctl_point p)
 {
 	return (unsigned)p < XS_CP_NR ? point_names[p] : NULL;

@@ -41,11 +41,11 @@ enum xs_ctl_point {
 };
 
 enum xs_ctl_kind {
-	XS_CTL_GO = 0,	 /* no decision here */
-	XS_CTL_SUSPEND,	 /* until no other controlled actor can run */
-	XS_CTL_DELAY,	 /* arg: nanoseconds held back (blocked) */
-	XS_CTL_FAIL,	 /* arg: the copy-in of this write stops after arg bytes of it */
-	XS_CTL_LOWER,	 /* drop below every priority given so far (PCT's change point) */
+	XS_CTL_GO = 0,	/* no decision here */
+	XS_CTL_SUSPEND, /* until no other controlled actor can run */
+	XS_CTL_DELAY,	/* arg: nanoseconds held back (blocked) */
+	XS_CTL_FAIL,	/* arg: the copy-in of this write stops after arg bytes of it */
+	XS_CTL_LOWER,	/* drop below every priority given so far (PCT's change point) */
 };
 
 struct xs_ctl_act {
@@ -66,7 +66,7 @@ struct xs_ctl_at {
 	struct xs_ctl_actor who;
 	uint32_t op, hit;
 	enum xs_ctl_point point;
-	uint64_t step; /* points passed by all controlled actors before this one */
+	uint64_t step;	 /* points passed by all controlled actors before this one */
 	uint64_t op_len; /* a write: its length in bytes (FAIL below it fails) */
 };
 
@@ -83,6 +83,10 @@ struct xs_ctl {
 	void *arg;
 	bool prioritised; /* priorities decide at every point */
 };
+
+/* The daemons, in the order they start: each is one controlled actor, NAME.0. */
+#define XS_CTL_NDAEMONS 3
+extern const char *const xs_ctl_daemons[XS_CTL_NDAEMONS];
 
 /* The canonical name of a point ("write_copy", "lock.folio"), NULL past the table. */
 const char *xs_ctl_point_name(enum xs_ctl_point p);
