@@ -306,7 +306,7 @@ int xs_pool_run(const struct xs_pool_opts *o, uint64_t njobs, const struct xs_po
 		goto out;
 	}
 	for (i = 0; i < o->jobs; i++)
-		slot_close(&pl.slots[i]);
+		pl.slots[i].out_fd = pl.slots[i].err_fd = -1;
 	while ((next < njobs && !pl.stop) || pl.nactive) {
 		int timeout_ms = o->tick_ms > 0 ? o->tick_ms : 1000;
 

@@ -8,6 +8,7 @@
 #include "pool/pool.h"
 #include "tests/testhelp.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,10 +160,12 @@ static int run(struct t *t, uint64_t njobs, double timeout_s)
 {
 	struct xs_pool_opts o = {.jobs = t->jobs, .timeout_s = timeout_s, .tick_ms = 50};
 	char err[256];
+	bool stdin_open = fcntl(0, F_GETFD) >= 0;
 	int ret = xs_pool_run(&o, njobs, &ops, t, err, sizeof(err));
 
 	if (ret < 0)
 		printf("  pool: %s\n", err);
+	test_cond("the parent's stdin is left open", !stdin_open || fcntl(0, F_GETFD) >= 0);
 	return ret;
 }
 
