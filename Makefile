@@ -24,7 +24,7 @@ APP_CFLAGS  = $(CFLAGS_BASE)
 # whole with nothing but the layers it may use (L_DEPS) and their packages (L_PKGS): a
 # call into any other layer or library fails `make`. sim/tests/layers.sh checks the
 # same table on #include lines.
-LAYERS = core io config outcome actors store sweep report explore
+LAYERS = core io config outcome pool actors store sweep report explore
 core_PKGS    = gsl
 core_DEPS    =
 io_PKGS      = gsl
@@ -33,16 +33,18 @@ config_PKGS  = gsl inih
 config_DEPS  = core
 outcome_PKGS =
 outcome_DEPS =
+pool_PKGS    =
+pool_DEPS    =
 actors_PKGS  = simgrid gsl
 actors_DEPS  = config outcome core
 store_PKGS   = sqlite3
 store_DEPS   = outcome
 sweep_PKGS   = gsl
-sweep_DEPS   = actors store config outcome core
+sweep_DEPS   = actors store pool config outcome core
 report_PKGS  = gsl
 report_DEPS  = store outcome
 explore_PKGS = gsl
-explore_DEPS = actors config outcome core
+explore_DEPS = actors store pool config outcome core
 
 layer_src   = $(wildcard sim/$(1)/*.c)
 layer_obj   = $(patsubst %.c,$(BUILD)/%.o,$(call layer_src,$(1)))
@@ -79,7 +81,7 @@ LAYER_CHECKS = $(foreach L,$(LAYERS),$(BUILD)/layers/$(L).ok)
 layers: $(LAYER_CHECKS)
 	@sh sim/tests/layers.sh $(foreach L,$(LAYERS),$(L):$(subst $(eval) ,+,$(strip $($(L)_DEPS))))
 
-ALL_LAYER_LIBS = $(foreach L,explore report sweep store actors outcome config io core,$(call layer_lib,$(L)))
+ALL_LAYER_LIBS = $(foreach L,explore report sweep store actors pool outcome config io core,$(call layer_lib,$(L)))
 ALL_PKGS = $(sort $(foreach L,$(LAYERS),$($(L)_PKGS)))
 
 BENCH_SRC = $(filter-out sim/bench/sim_bench.c,$(wildcard sim/bench/*.c))
@@ -116,7 +118,7 @@ TEST_DIRS = $(sort $(patsubst sim/tests/%/,%,$(dir $(wildcard sim/tests/*/*.c)))
 # test_outcome.c holds the outcome table against the report's metric list.
 TEST_outcome_LAYERS = outcome report
 test_layers = $(or $(TEST_$(1)_LAYERS),$(1))
-LINK_ORDER  = explore report sweep store actors outcome config io core
+LINK_ORDER  = explore report sweep store actors pool outcome config io core
 test_link   = $(filter $(sort $(foreach l,$(call test_layers,$(1)),$(l) $($(l)_DEPS))),$(LINK_ORDER))
 test_pkgs   = $(sort $(foreach l,$(call test_link,$(1)),$($(l)_PKGS)))
 test_obj    = $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/tests/$(1)/*.c))

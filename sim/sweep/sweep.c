@@ -9,6 +9,7 @@
 #include "sweep/sweep_pool.h"
 #include "sweep/sweep_progress.h"
 #include "store/store.h"
+#include "pool/pool.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -81,7 +82,7 @@ int xs_sweep_execute(const struct xs_sweep *sw, const struct xs_sweep_opts *o)
 	struct xs_store_stats stats;
 	uint64_t *todo = NULL, ntodo, nshard, stored;
 	char err[1024], hash[64], shard[64] = "";
-	double t0 = xs_sweep_mono_s(), el;
+	double t0 = xs_pool_mono_s(), el;
 	int ret;
 
 	ret = xs_store_open(o->db, &st, err, sizeof(err));
@@ -122,7 +123,7 @@ int xs_sweep_execute(const struct xs_sweep *sw, const struct xs_sweep_opts *o)
 		ret = 1;
 		goto out;
 	}
-	el = xs_sweep_mono_s() - t0;
+	el = xs_pool_mono_s() - t0;
 	fprintf(o->out,
 		"sweep %s%s: %llu runs: %llu ok, %llu failed, %llu with loss; %llu already "
 		"stored; %.2f s, %.2f runs/s -> %s\n",

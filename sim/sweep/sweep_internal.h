@@ -12,7 +12,6 @@
 
 #define XS_SWEEP_FILE_MAX (1 << 20)  /* largest sweep file read */
 #define XS_SCN_FILE_MAX	  (16 << 20) /* largest scenario file hashed */
-#define XS_ERR_TAIL	  512	     /* bytes of a child's stderr kept for the error */
 #define XS_RUN_KEY_MAX	  4096
 
 /*

@@ -19,7 +19,7 @@ struct xs_sweep_tally {
 
 /*
  * Make the runs of sw whose indexes are todo[0..ntodo) and store each one, as sweep
- * sweep_id, in st; t0 (xs_sweep_mono_s()) is when the sweep started, for the progress
+ * sweep_id, in st; t0 (xs_pool_mono_s()) is when the sweep started, for the progress
  * line, which the pool ends with its final line. Returns 0 with the counts in *t, or
  * -ENOMEM before any run after a message on o->log.
  */

@@ -3,16 +3,7 @@
  * runs made by this process since it started, not those found stored by --resume.
  */
 #include "sweep/sweep_progress.h"
-
-#include <time.h>
-
-double xs_sweep_mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "pool/pool.h"
 
 static void eta_text(double s, char *buf, size_t len)
 {
@@ -26,7 +17,7 @@ static void eta_text(double s, char *buf, size_t len)
 
 void xs_sweep_progress_show(struct xs_sweep_progress *pg, bool final)
 {
-	double now = xs_sweep_mono_s(), el = now - pg->t0;
+	double now = xs_pool_mono_s(), el = now - pg->t0;
 	double rate = el > 0 ? (double)pg->done / el : 0;
 	char eta[32], bar[31], failed[48] = "";
 	size_t fill, i;

@@ -15,12 +15,9 @@ struct xs_sweep_progress {
 	FILE *f;
 	uint64_t total, done, failed, loss;
 	uint64_t shown;	 /* done when last shown */
-	double t0, last; /* xs_sweep_mono_s() at the start and when last shown */
+	double t0, last; /* xs_pool_mono_s() (pool/pool.h) at the start and when last shown */
 	uint64_t next_mark;
 };
-
-/* Host monotonic time, s: the clock of the progress line, wall times and timeouts. */
-double xs_sweep_mono_s(void);
 
 /*
  * Show the counts of pg if it is time to (the bar at most every 0.1 s), or always when

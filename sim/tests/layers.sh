@@ -2,7 +2,7 @@
 # The layer table on #include lines: a file in sim/L/ includes project headers only from
 # L and from the layers L may use; SimGrid headers only in actors/ (and tests, bench);
 # sqlite3.h only in store/. The Makefile passes the table it links by:
-#   sim/tests/layers.sh core: io:core config:core actors:config+outcome+core ...
+#   sim/tests/layers.sh core: io:core config:core outcome: pool: actors:config+outcome+core ...
 # Prints one line per offending include and "layers: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."

@@ -1,15 +1,24 @@
 /*
- * The wire format between a sweep's child and its parent (sweep_wire.h): the child
- * writes its run's result with xs_sweep_wire_write(), the parent reads it back with
- * xs_sweep_wire_parse(). Text, so that a truncated or garbled message is seen as
+ * The message of a run between a child and its parent (outcome_wire.h): the child
+ * writes its run's result with xs_outcome_wire_write(), the parent reads it back with
+ * xs_outcome_wire_parse(). Text, so that a truncated or garbled message is seen as
  * such; reals in %a, so that the parent stores the child's values bit for bit.
  */
-#include "sweep/sweep_wire.h"
+#include "outcome/outcome_wire.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void xs_sweep_wire_write(FILE *m, const char *error, const struct xs_run_result *res)
+/* The optional extra section, then the end. */
+static void write_end(FILE *m, const char *extra)
+{
+	if (extra)
+		fprintf(m, "extra %zu\n%s\n", strlen(extra), extra);
+	fputs("end\n", m);
+}
+
+void xs_outcome_wire_write(FILE *m, const char *error, const struct xs_run_result *res,
+			   const char *extra)
 {
 	char *text = NULL;
 	size_t len = 0, i;
@@ -18,7 +27,8 @@ void xs_sweep_wire_write(FILE *m, const char *error, const struct xs_run_result 
 
 	fputs("XSR1\n", m);
 	if (error) {
-		fprintf(m, "error %zu\n%s\nend\n", strlen(error), error);
+		fprintf(m, "error %zu\n%s\n", strlen(error), error);
+		write_end(m, extra);
 		return;
 	}
 	o = open_memstream(&text, &len);
@@ -45,10 +55,10 @@ void xs_sweep_wire_write(FILE *m, const char *error, const struct xs_run_result 
 			(unsigned long long)a->offset, (unsigned long long)a->length, a->sim_time_s,
 			strlen(d), d);
 	}
-	fputs("end\n", m);
+	write_end(m, extra);
 }
 
-void xs_sweep_wire_free(struct xs_sweep_wire *w)
+void xs_outcome_wire_free(struct xs_outcome_wire *w)
 {
 	size_t i;
 
@@ -57,6 +67,7 @@ void xs_sweep_wire_free(struct xs_sweep_wire *w)
 	for (i = 0; i < w->nanomalies; i++)
 		free(w->anomalies[i].detail);
 	free(w->anomalies);
+	free(w->extra);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -82,7 +93,7 @@ static char *cur_bytes(struct cursor *c, size_t n)
 {
 	char *s;
 
-	if ((size_t)(c->end - c->p) < n + 1 || c->p[n] != '\n')
+	if (n >= (size_t)(c->end - c->p) || c->p[n] != '\n')
 		return NULL;
 	s = malloc(n + 1);
 	if (!s)
@@ -93,7 +104,22 @@ static char *cur_bytes(struct cursor *c, size_t n)
 	return s;
 }
 
-bool xs_sweep_wire_parse(const char *buf, size_t len, struct xs_sweep_wire *w)
+/* The optional extra section, then "end" and nothing after it. */
+static bool cur_end(struct cursor *c, struct xs_outcome_wire *w)
+{
+	char line[64];
+	size_t n;
+
+	if (!cur_line(c, line, sizeof(line)))
+		return false;
+	if (sscanf(line, "extra %zu", &n) == 1) {
+		if (!(w->extra = cur_bytes(c, n)) || !cur_line(c, line, sizeof(line)))
+			return false;
+	}
+	return strcmp(line, "end") == 0 && c->p == c->end;
+}
+
+bool xs_outcome_wire_parse(const char *buf, size_t len, struct xs_outcome_wire *w)
 {
 	struct cursor c = {buf, buf + len};
 	char line[256];
@@ -107,7 +133,7 @@ bool xs_sweep_wire_parse(const char *buf, size_t len, struct xs_sweep_wire *w)
 		return false;
 	if (sscanf(line, "error %zu", &n) == 1) {
 		w->error = cur_bytes(&c, n);
-		return w->error && cur_line(&c, line, sizeof(line)) && strcmp(line, "end") == 0;
+		return w->error && cur_end(&c, w);
 	}
 	if (sscanf(line, "outcomes %zu", &n) != 1 || !(w->outcomes = cur_bytes(&c, n)))
 		return false;
@@ -141,5 +167,5 @@ bool xs_sweep_wire_parse(const char *buf, size_t len, struct xs_sweep_wire *w)
 		a->length = u2;
 		w->nanomalies++;
 	}
-	return cur_line(&c, line, sizeof(line)) && strcmp(line, "end") == 0 && c.p == c.end;
+	return cur_end(&c, w);
 }
