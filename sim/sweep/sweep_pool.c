@@ -11,7 +11,7 @@
  */
 #include "sweep/sweep_pool.h"
 #include "sweep/sweep_internal.h"
-#include "sweep/sweep_kv.h"
+#include "store/store_kv.h"
 #include "sweep/sweep_progress.h"
 #include "outcome/outcome.h"
 #include "outcome/outcome_wire.h"
@@ -29,7 +29,7 @@ struct slot {
 	char run_key[XS_RUN_KEY_MAX];
 	char started_at[32];
 	double t0;
-	struct xs_sweep_kv params;
+	struct xs_store_kvlist params;
 };
 
 struct pool {
@@ -79,12 +79,12 @@ static int run_child(void *arg, uint64_t job, unsigned slot, FILE *m)
 
 static void slot_close(struct slot *s)
 {
-	xs_sweep_kv_free(&s->params);
+	xs_store_kvlist_free(&s->params);
 }
 
 /* Store the run of slot s (ok or failed) and count it. */
 static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *error,
-		       const struct xs_outcome_wire *cr, const struct xs_sweep_kv *metrics)
+		       const struct xs_outcome_wire *cr, const struct xs_store_kvlist *metrics)
 {
 	struct xs_store_run r = {0};
 	char err[1024];
@@ -111,11 +111,11 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 		r.nlatency = (size_t)cr->nlatency;
 		r.anomalies = cr->anomalies;
 		r.nanomalies = cr->nanomalies;
-		if ((v = xs_sweep_kv_get(metrics, XS_OUTCOME_SIM_TIME_S)) != NULL) {
+		if ((v = xs_store_kvlist_get(metrics, XS_OUTCOME_SIM_TIME_S)) != NULL) {
 			r.has_sim_time = true;
 			r.sim_time_s = strtod(v, NULL);
 		}
-		if ((v = xs_sweep_kv_get(metrics, XS_OUTCOME_WALL_TIME_S)) != NULL)
+		if ((v = xs_store_kvlist_get(metrics, XS_OUTCOME_WALL_TIME_S)) != NULL)
 			r.wall_time_s = strtod(v, NULL);
 	}
 	ret = xs_store_put_run(pl->st, &r, &id, err, sizeof(err));
@@ -129,7 +129,7 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 		pl->t.dup++;
 	} else if (ok) {
 		pl->t.ok++;
-		v = xs_sweep_kv_get(metrics, XS_OUTCOME_LOST_BYTES);
+		v = xs_store_kvlist_get(metrics, XS_OUTCOME_LOST_BYTES);
 		if (v && strcmp(v, "0") != 0) {
 			pl->t.loss++;
 			pl->pg.loss++;
@@ -150,7 +150,7 @@ static int run_done(void *arg, const struct xs_pool_result *r)
 	struct pool *pl = arg;
 	struct slot *s = &pl->slots[r->slot];
 	struct xs_outcome_wire cr;
-	struct xs_sweep_kv metrics = {0};
+	struct xs_store_kvlist metrics = {0};
 	char error[2 * XS_POOL_ERR_TAIL + 256] = "", tail[XS_POOL_ERR_TAIL + 16];
 	bool parsed = xs_outcome_wire_parse(r->msg, r->len, &cr);
 
@@ -164,14 +164,14 @@ static int run_done(void *arg, const struct xs_pool_result *r)
 	else if (cr.error)
 		snprintf(error, sizeof(error), "%s", cr.error[0] ? cr.error : "the run failed");
 	if (!error[0]) {
-		if (xs_sweep_kv_outcomes(cr.outcomes, &metrics))
+		if (xs_store_kvlist_outcomes(cr.outcomes, &metrics))
 			snprintf(error, sizeof(error),
 				 "an outcome line of the run not in the table");
 		else if (metrics.oom)
 			snprintf(error, sizeof(error), "out of memory");
 	}
 	slot_store(pl, s, !error[0], error, &cr, &metrics);
-	xs_sweep_kv_free(&metrics);
+	xs_store_kvlist_free(&metrics);
 	xs_outcome_wire_free(&cr);
 	slot_close(s);
 	return pl->fatal ? -1 : 0;
@@ -204,7 +204,7 @@ static int run_prepare(void *arg, uint64_t job, unsigned slot)
 		slot_close(s);
 		return pl->fatal ? -1 : 1;
 	}
-	xs_scenario_foreach_param(pl->sc, xs_sweep_kv_add, &s->params);
+	xs_scenario_foreach_param(pl->sc, xs_store_kvlist_add, &s->params);
 	if (s->params.oom) {
 		fprintf(pl->o->log, "wpsim sweep: %s\n", strerror(ENOMEM));
 		slot_close(s);

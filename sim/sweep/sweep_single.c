@@ -5,7 +5,7 @@
  * key a sweep file of the same scenario, values and seed would give it.
  */
 #include "sweep/sweep_internal.h"
-#include "sweep/sweep_kv.h"
+#include "store/store_kv.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@
 static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 			const struct xs_override *ov, int nov, char *err, size_t errlen)
 {
-	struct xs_sweep_kv params = {0};
+	struct xs_store_kvlist params = {0};
 	char *spec = NULL;
 	size_t speclen = 0, len;
 	const char *base;
@@ -37,7 +37,7 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 	sw->seeds[0] = (struct xs_seed_range){sc->seed, sc->seed, 0};
 	sw->nranges = 1;
 	sw->nseeds = sw->ncombos = sw->nruns = 1;
-	xs_scenario_foreach_param(sc, xs_sweep_kv_add, &params);
+	xs_scenario_foreach_param(sc, xs_store_kvlist_add, &params);
 	/* the overridden keys are the varied ones; the last -s of a key wins */
 	for (i = 0; i < nov && !ret; i++) {
 		char key[XS_SWEEP_KEY_MAX];
@@ -46,7 +46,7 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 		snprintf(key, sizeof(key), "%s.%s", ov[i].section, ov[i].key);
 		if (strcmp(key, "global.seed") == 0)
 			continue;
-		canon = xs_sweep_kv_get(&params, key);
+		canon = xs_store_kvlist_get(&params, key);
 		for (a = 0; a < sw->naxes; a++)
 			if (strcmp(sw->axes[a].key, key) == 0)
 				break;
@@ -77,7 +77,7 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 		if (!sw->axes[a].vals[0] || !sw->axes[a].canon[0])
 			ret = -ENOMEM;
 	}
-	xs_sweep_kv_free(&params);
+	xs_store_kvlist_free(&params);
 	if (!ret)
 		ret = xs_sweep_identity(sw, err, errlen);
 	if (ret)
@@ -100,7 +100,7 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 {
 	struct xs_sweep *sw = calloc(1, sizeof(*sw));
 	struct xs_sweep_point pt = {0};
-	struct xs_sweep_kv params = {0}, metrics = {0};
+	struct xs_store_kvlist params = {0}, metrics = {0};
 	struct xs_store_run r = {0};
 	struct xs_store *st = NULL;
 	char key[XS_RUN_KEY_MAX], now[32], host[256] = "", *text = NULL;
@@ -126,14 +126,14 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 	}
 	if (ret)
 		goto out;
-	xs_scenario_foreach_param(sc, xs_sweep_kv_add, &params);
+	xs_scenario_foreach_param(sc, xs_store_kvlist_add, &params);
 	if (!run_error) {
 		m = open_memstream(&text, &len);
 		if (m) {
 			xs_run_print_outcomes(m, res);
 			fclose(m);
 		}
-		if (text && xs_sweep_kv_outcomes(text, &metrics)) {
+		if (text && xs_store_kvlist_outcomes(text, &metrics)) {
 			ret = -EPROTO; /* a bug: the printer and the table disagree */
 			snprintf(err, errlen, "%s: an outcome line of the run not in the table",
 				 db);
@@ -175,8 +175,8 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 			 db, key);
 out:
 	free(text);
-	xs_sweep_kv_free(&params);
-	xs_sweep_kv_free(&metrics);
+	xs_store_kvlist_free(&params);
+	xs_store_kvlist_free(&metrics);
 	xs_store_close(st);
 	xs_sweep_free(sw);
 	free(sw);

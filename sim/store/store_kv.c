@@ -1,16 +1,16 @@
 /*
- * Name/value lists (sweep_kv.h): the param and metric rows of a run, as the pool and
+ * Name/value lists (store_kv.h): the param and metric rows of a run, as the pool and
  * `wpsim run --db` hand them to the store.
  */
-#include "sweep/sweep_kv.h"
+#include "store/store_kv.h"
 #include "outcome/outcome.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void xs_sweep_kv_add(void *arg, const char *name, const char *value)
+void xs_store_kvlist_add(void *arg, const char *name, const char *value)
 {
-	struct xs_sweep_kv *l = arg;
+	struct xs_store_kvlist *l = arg;
 	char *n, *v;
 
 	if (l->n == l->cap) {
@@ -37,7 +37,7 @@ void xs_sweep_kv_add(void *arg, const char *name, const char *value)
 	l->n++;
 }
 
-void xs_sweep_kv_free(struct xs_sweep_kv *l)
+void xs_store_kvlist_free(struct xs_store_kvlist *l)
 {
 	size_t i;
 
@@ -49,7 +49,7 @@ void xs_sweep_kv_free(struct xs_sweep_kv *l)
 	memset(l, 0, sizeof(*l));
 }
 
-const char *xs_sweep_kv_get(const struct xs_sweep_kv *l, const char *name)
+const char *xs_store_kvlist_get(const struct xs_store_kvlist *l, const char *name)
 {
 	size_t i;
 
@@ -59,7 +59,7 @@ const char *xs_sweep_kv_get(const struct xs_sweep_kv *l, const char *name)
 	return NULL;
 }
 
-int xs_sweep_kv_outcomes(const char *text, struct xs_sweep_kv *l)
+int xs_store_kvlist_outcomes(const char *text, struct xs_store_kvlist *l)
 {
-	return xs_outcome_parse(text, xs_sweep_kv_add, l);
+	return xs_outcome_parse(text, xs_store_kvlist_add, l);
 }
