@@ -372,45 +372,58 @@ check_text "run-anomalies.sql: a run without anomalies" "" \
 
 check_text "the queries left the database untouched" "$sum_before" "$(cksum <"$db")"
 
-# --- schema version 2: the views; a version-1 database upgraded, a version 3 refused --
+# --- schema version 3: the views, the schedule tables; versions 1 and 2 upgraded, 4 refused
 sq() { # database, SQL: the rows, ';'-terminated
 	sqlite3 "$1" "$2" 2>&1 | tr '\n' ';'
 }
-check_text "a new database: version 2, with the views" "2;run_policy;varying_param;" \
+check_text "a new database: version 3, with the views and the schedule tables" \
+	"3;run_policy;varying_param;run_schedule;schedule;0;" \
 	"$(sq "$tmp/wpsim.db" "PRAGMA user_version; SELECT name FROM sqlite_master
-		WHERE type = 'view' ORDER BY name")"
-# version 1 is version 2 without the views: the same tables, the same ids
-cp "$tmp/wpsim.db" "$tmp/v1.db"
-sqlite3 "$tmp/v1.db" "DROP VIEW run_policy; DROP VIEW varying_param; PRAGMA user_version = 1"
+		WHERE type = 'view' ORDER BY name; SELECT name FROM sqlite_master
+		WHERE name IN ('schedule', 'run_schedule') ORDER BY name;
+		SELECT count(*) FROM run_schedule")"
+# version 2 is version 3 without the schedule tables, version 1 is version 2 without
+# the views: the same tables, the same ids
 cp "$tmp/wpsim.db" "$tmp/v2.db"
+sqlite3 "$tmp/v2.db" "DROP TABLE run_schedule; DROP TABLE schedule; PRAGMA user_version = 2"
+cp "$tmp/v2.db" "$tmp/v1.db"
+sqlite3 "$tmp/v1.db" "DROP VIEW run_policy; DROP VIEW varying_param; PRAGMA user_version = 1"
+cp "$tmp/wpsim.db" "$tmp/v3.db"
 v1_sum=$(cksum <"$tmp/v1.db")
 "$wpsim" report --db "$tmp/v1.db" --out "$tmp/v1-report" >/dev/null 2>"$tmp/err"
 check "version 1: the report reads it (stderr: $(head -c 300 "$tmp/err"))" $?
 check_text "version 1: the report leaves it untouched" "$v1_sum" "$(cksum <"$tmp/v1.db")"
-for v in v1 v2; do
+for v in v1 v2 v3; do
 	"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/$v.db" >/dev/null \
 		2>"$tmp/err"
 	check "$v.db: wpsim run --db stores a second run (stderr: $(head -c 300 "$tmp/err"))" $?
 done
-check_text "version 1 opened for writing: version 2, the views of a new database" \
-	"2;$(tr '\n' ';' <"$tmp/views.sql")" \
-	"$(sq "$tmp/v1.db" "PRAGMA user_version; SELECT sql || ';' FROM sqlite_master
-		WHERE type = 'view' ORDER BY rowid")"
-check_text "version 1 upgraded: its runs kept" "2;" "$(sq "$tmp/v1.db" "SELECT count(*) FROM run")"
-for f in loss-by-policy.sql leaks-by-policy.sql latency-by-policy.sql; do
-	check_text "version 1 upgraded: $f answers as on a new database" \
-		"$(sqlite3 -readonly -csv -header "$tmp/v2.db" <"analysis/$f" 2>&1)" \
-		"$(sqlite3 -readonly -csv -header "$tmp/v1.db" <"analysis/$f" 2>&1)"
+# the whole schema as text, tables, indexes and views, each object once
+schema_of() {
+	sqlite3 "$1" "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master
+		WHERE sql IS NOT NULL ORDER BY type, name" | tr '\n' ';'
+}
+for v in v1 v2; do
+	check_text "version ${v#v} opened for writing: version 3, the schema of a new database" \
+		"3;$(schema_of "$tmp/v3.db")" \
+		"$(sq "$tmp/$v.db" "PRAGMA user_version")$(schema_of "$tmp/$v.db")"
+	check_text "version ${v#v} upgraded: its runs kept" "2;" \
+		"$(sq "$tmp/$v.db" "SELECT count(*) FROM run")"
+	for f in loss-by-policy.sql leaks-by-policy.sql latency-by-policy.sql; do
+		check_text "version ${v#v} upgraded: $f answers as on a new database" \
+			"$(sqlite3 -readonly -csv -header "$tmp/v3.db" <"analysis/$f" 2>&1)" \
+			"$(sqlite3 -readonly -csv -header "$tmp/$v.db" <"analysis/$f" 2>&1)"
+	done
 done
-cp "$tmp/wpsim.db" "$tmp/v3.db"
-sqlite3 "$tmp/v3.db" "PRAGMA user_version = 3"
-cp "$tmp/v3.db" "$tmp/v3.orig"
-"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/v3.db" >/dev/null 2>"$tmp/err"
-check "version 3: wpsim run --db refuses it (exit $?)" $([ $? -eq 2 ]; echo $?)
-grep -q "v3.db: a wpsim results database of schema version 3; .*left untouched" "$tmp/err"
-check "version 3: the message says why ($(cat "$tmp/err"))" $?
-cmp -s "$tmp/v3.db" "$tmp/v3.orig" && [ ! -e "$tmp/v3.db-wal" ] && [ ! -e "$tmp/v3.db-shm" ]
-check "version 3: left byte-identical, no -wal or -shm" $?
+cp "$tmp/wpsim.db" "$tmp/v4.db"
+sqlite3 "$tmp/v4.db" "PRAGMA user_version = 4"
+cp "$tmp/v4.db" "$tmp/v4.orig"
+"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/v4.db" >/dev/null 2>"$tmp/err"
+check "version 4: wpsim run --db refuses it (exit $?)" $([ $? -eq 2 ]; echo $?)
+grep -q "v4.db: a wpsim results database of schema version 4; .*left untouched" "$tmp/err"
+check "version 4: the message says why ($(cat "$tmp/err"))" $?
+cmp -s "$tmp/v4.db" "$tmp/v4.orig" && [ ! -e "$tmp/v4.db-wal" ] && [ ! -e "$tmp/v4.db-shm" ]
+check "version 4: left byte-identical, no -wal or -shm" $?
 
 echo "analysis: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
