@@ -35,7 +35,8 @@ static int put_sched(struct xs_store *st, int64_t sweep_id, const struct sched_r
 		{"global.seed", s->seed},
 		{"pwriter.size", s->size ? s->size : "4m"},
 	};
-	const struct xs_store_kv metrics[] = {{"lost_bytes", s->lost}, {"invariant_violations", "0"}};
+	const struct xs_store_kv metrics[] = {{"lost_bytes", s->lost},
+					      {"invariant_violations", "0"}};
 	struct xs_store_run r = {
 		.sweep_id = sweep_id,
 		.run_key = s->key,
@@ -263,7 +264,8 @@ XS_TEST_SUITE(store_schedule_merge)
 		  strcmp(q(out, "SELECT count(*) FROM run r JOIN run_schedule USING (run_id) "
 				"WHERE r.run_key = 'v1'"),
 			 "0") == 0 &&
-			  strcmp(q(out, "SELECT count(*) FROM run WHERE run_key = 'v1'"), "1") == 0);
+			  strcmp(q(out, "SELECT count(*) FROM run WHERE run_key = 'v1'"), "1") ==
+				  0);
 	test_cond("minimal_of remapped through the parent's spec",
 		  strcmp(q(out, "SELECT p.spec FROM schedule c JOIN schedule p ON "
 				"p.schedule_id = c.minimal_of WHERE c.spec = '" M1 "'"),
@@ -306,8 +308,7 @@ struct walk_out {
 	size_t len;
 };
 
-__attribute__((format(printf, 2, 3))) static void out_add(struct walk_out *o, const char *fmt,
-							  ...)
+__attribute__((format(printf, 2, 3))) static void out_add(struct walk_out *o, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -385,7 +386,8 @@ XS_TEST_SUITE(store_schedule_read)
 	xs_store_close(st);
 
 	test_assert(xs_store_read_open(plain, &rd, err, sizeof(err)) == 0);
-	test_cond("plain runs only: not explored", xs_store_read_explored(rd, err, sizeof(err)) == 0);
+	test_cond("plain runs only: not explored",
+		  xs_store_read_explored(rd, err, sizeof(err)) == 0);
 	test_cond("plain runs only: no group",
 		  xs_store_read_explore_groups(rd, group_fn, &o, err, sizeof(err)) == 0 &&
 			  o.len == 0);
@@ -402,8 +404,7 @@ XS_TEST_SUITE(store_schedule_read)
 	test_assert(xs_store_read_open(db, &rd, err, sizeof(err)) == 0);
 	test_assert(xs_store_read_begin(rd, err, sizeof(err)) == 0);
 	test_cond("explored", xs_store_read_explored(rd, err, sizeof(err)) == 1);
-	test_cond("keys walked",
-		  xs_store_read_explore_keys(rd, key_fn, &o, err, sizeof(err)) == 0);
+	test_cond("keys walked", xs_store_read_explore_keys(rd, key_fn, &o, err, sizeof(err)) == 0);
 	test_cond("the kernel varies; not the seed, nor a key only shrinking changed",
 		  strcmp(o.text, "global.kernel;") == 0);
 	test_cond("a walk stopped by fn returns fn's value",
