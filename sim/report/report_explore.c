@@ -253,8 +253,8 @@ static void key_cells(const struct xs_report_explore *x, struct xs_report_table 
 	size_t k;
 
 	for (k = 0; k < x->nkeys; k++) {
-		const char *v = g == x->ngroups ? xs_rp_short_name(x->keys[k])
-						: x->groups[g].values[k];
+		const char *v =
+			g == x->ngroups ? xs_rp_short_name(x->keys[k]) : x->groups[g].values[k];
 
 		xs_rp_table_set(t, k, "%s", v ? v : "-");
 	}
@@ -263,8 +263,8 @@ static void key_cells(const struct xs_report_explore *x, struct xs_report_table 
 /* The groups of one strategy and scenario, order[first .. end). */
 static int print_groups(struct xs_report *rp, size_t first, size_t end)
 {
-	static const char *const head[] = {"schedules", "runs", "failing runs",
-					   "failing schedules", "shortest failing schedule"};
+	static const char *const head[] = {"schedules", "runs", "failing runs", "failing schedules",
+					   "shortest failing schedule"};
 	const struct xs_report_explore *x = rp->explore;
 	struct xs_report_table t = {.ncols = x->nkeys + 5, .left_from = x->nkeys + 4};
 	size_t i, c;
@@ -386,8 +386,8 @@ int xs_rp_explore_print(struct xs_report *rp)
 	for (first = 0; first < x->ngroups; first = i) {
 		const struct rp_xgroup *g = &x->groups[x->order[first]];
 
-		for (i = first + 1;
-		     i < x->ngroups && block_cmp(g, &x->groups[x->order[i]]) == 0; i++)
+		for (i = first + 1; i < x->ngroups && block_cmp(g, &x->groups[x->order[i]]) == 0;
+		     i++)
 			;
 		fprintf(rp->out, "\nstrategy %s, %s\n", g->strategy ? g->strategy : "(none)",
 			g->scenario ? g->scenario : "(no scenario)");
