@@ -228,15 +228,7 @@ static int load_metric(void *arg, int64_t run_id, const char *name, double value
  */
 static int value_cmp(const struct xs_report_key *k, const char *a, const char *b)
 {
-	double x, y;
-
-	if (!a || !b)
-		return !!a - !!b;
-	if (strcmp(k->name, "global.kernel") == 0)
-		return strverscmp(a, b);
-	if (k->numeric && xs_rp_parse_number(a, &x) && xs_rp_parse_number(b, &y) && x != y)
-		return x < y ? -1 : 1;
-	return strcmp(a, b);
+	return xs_rp_value_cmp(k->name, k->numeric, a, b);
 }
 
 static int run_cmp(const void *pa, const void *pb, void *arg)
@@ -535,6 +527,7 @@ static void rp_free(struct xs_report *rp)
 	free(rp->groups);
 	free(rp->cmps);
 	free(rp->shown);
+	xs_rp_explore_free(rp);
 	xs_store_read_close(rp->rd);
 }
 
@@ -556,7 +549,8 @@ int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *er
 	if ((ret = xs_store_read_begin(rp.rd, msg, sizeof(msg))) != 0 ||
 	    (ret = load_runs(&rp, msg, sizeof(msg))) != 0 ||
 	    (ret = load_keys(&rp, msg, sizeof(msg))) != 0 ||
-	    (ret = xs_store_read_metrics(rp.rd, load_metric, &rp, msg, sizeof(msg))) != 0) {
+	    (ret = xs_store_read_metrics(rp.rd, load_metric, &rp, msg, sizeof(msg))) != 0 ||
+	    (ret = xs_rp_explore_load(&rp, msg, sizeof(msg))) != 0) {
 		if (ret == -ENOMEM)
 			fprintf(err, "wpsim report: %s: out of memory\n", db_path);
 		else
@@ -581,6 +575,8 @@ int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *er
 	if (xs_rp_print_groups(&rp) || xs_rp_print_comparisons(&rp))
 		goto out_nomem;
 	xs_rp_print_failed(&rp);
+	if (xs_rp_explore_print(&rp))
+		goto out_nomem;
 	ret = xs_rp_write_outputs(&rp, out_dir) ? 1 : 0;
 	goto out;
 out_nomem:

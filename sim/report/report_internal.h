@@ -1,7 +1,8 @@
 /*
  * What report.c (loading, grouping, statistics, comparisons), report_out.c (tables,
- * CSV, gnuplot) and report_util.c (helpers of both) share. Not a public interface.
- * Calls go one way: report.c -> report_out.c -> report_util.c.
+ * CSV, gnuplot), report_explore.c (explored runs) and report_util.c (helpers of all)
+ * share. Not a public interface. Calls go one way: report.c -> report_out.c and
+ * report_explore.c -> report_util.c.
  */
 #ifndef XS_REPORT_INTERNAL_H
 #define XS_REPORT_INTERNAL_H
@@ -14,6 +15,7 @@
 #include <stdio.h>
 
 struct xs_store_reader;
+struct xs_report_explore;
 
 #define RP_NPOLICY	    7
 #define RP_BOOT_RESAMPLES   2000
@@ -89,15 +91,47 @@ struct xs_report {
 	size_t ncmps;
 	size_t *shown; /* key columns shown in tables and labels: varying dimensions */
 	size_t nshown;
+	struct xs_report_explore *explore; /* NULL: no explored runs */
 };
 
-/* report_util.c: helpers of report.c and report_out.c */
+/*
+ * A text table: cells set row by row, printed with columns as wide as their widest
+ * cell. Columns before first_right (an argument of the print) and those from
+ * left_from on (when not 0) are left-aligned, the others right-aligned. err: out of
+ * memory at some point (the table is then incomplete).
+ */
+struct xs_report_table {
+	size_t ncols, nrows, cap;
+	char **cells;
+	size_t left_from;
+	int err;
+};
+
+/* report_util.c: helpers of report.c, report_out.c and report_explore.c */
 int xs_rp_streq(const char *a, const char *b);
 const char *xs_rp_short_name(const char *name);
 int xs_rp_parse_number(const char *s, double *x);
 int xs_rp_grow(void **arr, size_t *cap, size_t need, size_t size);
 const char *xs_rp_gval(const struct xs_report *rp, size_t g, size_t k);
 size_t xs_rp_collect(const struct xs_report *rp, size_t g, int m, double *x);
+
+/*
+ * Order of the values of param name: kernels as versions (6.2 before 6.13), numbers
+ * as numbers when numeric, the rest as strings; a missing value (NULL) first.
+ */
+int xs_rp_value_cmp(const char *name, int numeric, const char *a, const char *b);
+
+/* A new row, then its cells; then the table printed and freed. */
+void xs_rp_table_row(struct xs_report_table *t);
+__attribute__((format(printf, 3, 4))) void xs_rp_table_set(struct xs_report_table *t, size_t col,
+							   const char *fmt, ...);
+void xs_rp_table_print(struct xs_report_table *t, FILE *out, size_t first_right);
+void xs_rp_table_free(struct xs_report_table *t); /* without printing */
+
+/* report_explore.c: explored runs (read while the snapshot is open, printed last) */
+int xs_rp_explore_load(struct xs_report *rp, char *err, size_t errlen);
+int xs_rp_explore_print(struct xs_report *rp);
+void xs_rp_explore_free(struct xs_report *rp);
 
 /* report_out.c: the tables, the CSV files and the plots */
 void xs_rp_print_summary(struct xs_report *rp, const char *db_path);

@@ -7,77 +7,12 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-struct xs_report_table {
-	size_t ncols, nrows, cap;
-	char **cells;
-	int err;
-};
-
-static void table_row(struct xs_report_table *t)
-{
-	if (xs_rp_grow((void **)&t->cells, &t->cap, (t->nrows + 1) * t->ncols, sizeof(char *)))
-		t->err = -ENOMEM;
-	else
-		t->nrows++;
-}
-
-__attribute__((format(printf, 3, 4))) static void table_set(struct xs_report_table *t, size_t col,
-							    const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	if (t->err || !t->nrows)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		t->err = -ENOMEM;
-	else
-		t->cells[(t->nrows - 1) * t->ncols + col] = s;
-	va_end(ap);
-}
-
-/* Columns before first_right are left-aligned (labels), the rest right-aligned. */
-static void table_print(struct xs_report_table *t, FILE *out, size_t first_right)
-{
-	size_t r, c, *w = calloc(t->ncols, sizeof(*w));
-
-	if (!w)
-		return;
-	for (r = 0; r < t->nrows; r++)
-		for (c = 0; c < t->ncols; c++) {
-			const char *s = t->cells[r * t->ncols + c];
-			size_t len = s ? strlen(s) : 0;
-
-			w[c] = len > w[c] ? len : w[c];
-		}
-	for (r = 0; r < t->nrows; r++) {
-		size_t last = 0; /* the last nonempty cell: no trailing blanks */
-
-		for (c = 0; c < t->ncols; c++)
-			if (t->cells[r * t->ncols + c])
-				last = c;
-		for (c = 0; c <= last; c++) {
-			const char *s = t->cells[r * t->ncols + c];
-			int width = c == last && c < first_right ? 0 : (int)w[c];
-
-			fprintf(out, c < first_right ? "%-*s" : "%*s", width, s ? s : "");
-			fputs(c < last ? "  " : "\n", out);
-		}
-	}
-	for (r = 0; r < t->nrows * t->ncols; r++)
-		free(t->cells[r]);
-	free(t->cells);
-	free(w);
-}
 
 /* Decimals for latencies (µs) of magnitude up to x: no exponent, readable columns. */
 static int us_decimals(double x)
@@ -101,7 +36,7 @@ static void label_cells(struct xs_report *rp, struct xs_report_table *t, size_t 
 	for (s = 0; s < rp->nshown; s++) {
 		const char *v = xs_rp_gval(rp, g, rp->shown[s]);
 
-		table_set(t, s, "%s", v ? v : "-");
+		xs_rp_table_set(t, s, "%s", v ? v : "-");
 	}
 }
 
@@ -110,7 +45,7 @@ static void header_cells(struct xs_report *rp, struct xs_report_table *t)
 	size_t s;
 
 	for (s = 0; s < rp->nshown; s++)
-		table_set(t, s, "%s", xs_rp_short_name(rp->keys[rp->shown[s]].name));
+		xs_rp_table_set(t, s, "%s", xs_rp_short_name(rp->keys[rp->shown[s]].name));
 }
 
 /* Whether shown column k takes part in a label that skips column skip. */
@@ -157,56 +92,56 @@ int xs_rp_print_groups(struct xs_report *rp)
 			if (rp->groups[g].lat_n[l])
 				col[l] = lt.ncols++;
 
-	table_row(&t);
+	xs_rp_table_row(&t);
 	header_cells(rp, &t);
-	table_set(&t, rp->nshown, "runs");
-	table_set(&t, rp->nshown + 1, "failed");
-	table_set(&t, rp->nshown + 2, "P(loss) [95%% Wilson]");
-	table_set(&t, rp->nshown + 3, "mean lost_bytes");
-	table_set(&t, rp->nshown + 4, "leaks");
-	table_set(&t, rp->nshown + 5, "mean leaked blocks");
-	table_row(&lt);
+	xs_rp_table_set(&t, rp->nshown, "runs");
+	xs_rp_table_set(&t, rp->nshown + 1, "failed");
+	xs_rp_table_set(&t, rp->nshown + 2, "P(loss) [95%% Wilson]");
+	xs_rp_table_set(&t, rp->nshown + 3, "mean lost_bytes");
+	xs_rp_table_set(&t, rp->nshown + 4, "leaks");
+	xs_rp_table_set(&t, rp->nshown + 5, "mean leaked blocks");
+	xs_rp_table_row(&lt);
 	header_cells(rp, &lt);
-	table_set(&lt, rp->nshown, "n");
+	xs_rp_table_set(&lt, rp->nshown, "n");
 	for (l = 0; l < RP_NLAT; l++)
 		if (col[l])
-			table_set(&lt, col[l], "%s [95%%]", lat_titles[l]);
+			xs_rp_table_set(&lt, col[l], "%s [95%%]", lat_titles[l]);
 	for (g = 0; g < rp->ngroups; g++) {
 		const struct xs_report_group *gr = &rp->groups[g];
 
-		table_row(&t);
+		xs_rp_table_row(&t);
 		label_cells(rp, &t, g);
-		table_set(&t, rp->nshown, "%zu", gr->nok);
-		table_set(&t, rp->nshown + 1, "%zu", gr->nfailed);
+		xs_rp_table_set(&t, rp->nshown, "%zu", gr->nok);
+		xs_rp_table_set(&t, rp->nshown + 1, "%zu", gr->nfailed);
 		if (gr->loss_n) {
-			table_set(&t, rp->nshown + 2, "%.3f [%.3f, %.3f]", gr->loss.est,
-				  gr->loss.lo, gr->loss.hi);
-			table_set(&t, rp->nshown + 3, "%.1f", gr->mean_lost_bytes);
+			xs_rp_table_set(&t, rp->nshown + 2, "%.3f [%.3f, %.3f]", gr->loss.est,
+					gr->loss.lo, gr->loss.hi);
+			xs_rp_table_set(&t, rp->nshown + 3, "%.1f", gr->mean_lost_bytes);
 		}
 		if (gr->leak_n) {
-			table_set(&t, rp->nshown + 4, "%zu/%zu", gr->leak_k, gr->leak_n);
-			table_set(&t, rp->nshown + 5, "%.2f", gr->mean_leaked);
+			xs_rp_table_set(&t, rp->nshown + 4, "%zu/%zu", gr->leak_k, gr->leak_n);
+			xs_rp_table_set(&t, rp->nshown + 5, "%.2f", gr->mean_leaked);
 		}
-		table_row(&lt);
+		xs_rp_table_row(&lt);
 		label_cells(rp, &lt, g);
-		table_set(&lt, rp->nshown, "%zu", gr->lat_n[RP_WRITE_P99 - RP_FIRST_LAT]);
+		xs_rp_table_set(&lt, rp->nshown, "%zu", gr->lat_n[RP_WRITE_P99 - RP_FIRST_LAT]);
 		for (l = 0; l < RP_NLAT; l++) {
 			if (!gr->lat_n[l])
 				continue;
 			fmt_ci_us(ci, sizeof(ci), &gr->lat[l]);
-			table_set(&lt, col[l], "%s", ci);
+			xs_rp_table_set(&lt, col[l], "%s", ci);
 		}
 	}
 	if (t.err || lt.err)
 		return -ENOMEM;
 	fprintf(rp->out, "\nLoss and leaks (runs with status ok; leaks = runs with "
 			 "leaked_delalloc_blocks > 0)\n");
-	table_print(&t, rp->out, rp->nshown);
+	xs_rp_table_print(&t, rp->out, rp->nshown);
 	fprintf(rp->out,
 		"\nLatency, simulated us: median over runs of each run's percentile "
 		"[95%% percentile bootstrap, %d resamples]\n",
 		RP_BOOT_RESAMPLES);
-	table_print(&lt, rp->out, rp->nshown);
+	xs_rp_table_print(&lt, rp->out, rp->nshown);
 	return 0;
 }
 
@@ -220,34 +155,34 @@ int xs_rp_print_comparisons(struct xs_report *rp)
 	char same[512];
 	size_t i, c;
 
-	table_row(&t);
+	xs_rp_table_row(&t);
 	for (c = 0; c < t.ncols; c++)
-		table_set(&t, c, "%s", head[c]);
+		xs_rp_table_set(&t, c, "%s", head[c]);
 	for (i = 0; i < rp->ncmps; i++) {
 		const struct xs_report_cmp *cm = &rp->cmps[i];
 		const char *va = xs_rp_gval(rp, cm->a, cm->dim),
 			   *vb = xs_rp_gval(rp, cm->b, cm->dim);
 
 		group_label(rp, cm->a, cm->dim, 0, same, sizeof(same));
-		table_row(&t);
-		table_set(&t, 0, "%s", same);
-		table_set(&t, 1, "%s", xs_rp_short_name(rp->keys[cm->dim].name));
-		table_set(&t, 2, "%s", va ? va : "-");
-		table_set(&t, 3, "%s", vb ? vb : "-");
-		table_set(&t, 4, "%zu", cm->pairs);
-		table_set(&t, 5, "%zu", cm->loss_a_only);
-		table_set(&t, 6, "%zu", cm->loss_b_only);
+		xs_rp_table_row(&t);
+		xs_rp_table_set(&t, 0, "%s", same);
+		xs_rp_table_set(&t, 1, "%s", xs_rp_short_name(rp->keys[cm->dim].name));
+		xs_rp_table_set(&t, 2, "%s", va ? va : "-");
+		xs_rp_table_set(&t, 3, "%s", vb ? vb : "-");
+		xs_rp_table_set(&t, 4, "%zu", cm->pairs);
+		xs_rp_table_set(&t, 5, "%zu", cm->loss_a_only);
+		xs_rp_table_set(&t, 6, "%zu", cm->loss_b_only);
 		if (cm->mcnemar_p < 1e-300) /* 2^-(b+c) underflows a double */
-			table_set(&t, 7, "<1e-300");
+			xs_rp_table_set(&t, 7, "<1e-300");
 		else
-			table_set(&t, 7, "%.4g", cm->mcnemar_p);
-		table_set(&t, 8, "%zu", cm->w.n);
-		table_set(&t, 9, "%.10g", cm->w.w_plus);
-		table_set(&t, 10, "%.10g", cm->w.w_minus);
-		table_set(&t, 11, "%.4g %s", cm->w.p, cm->w.exact ? "exact" : "normal");
+			xs_rp_table_set(&t, 7, "%.4g", cm->mcnemar_p);
+		xs_rp_table_set(&t, 8, "%zu", cm->w.n);
+		xs_rp_table_set(&t, 9, "%.10g", cm->w.w_plus);
+		xs_rp_table_set(&t, 10, "%.10g", cm->w.w_minus);
+		xs_rp_table_set(&t, 11, "%.4g %s", cm->w.p, cm->w.exact ? "exact" : "normal");
 		if (cm->lat_pairs)
-			table_set(&t, 12, "%.*f", us_decimals(cm->median_diff_us),
-				  cm->median_diff_us);
+			xs_rp_table_set(&t, 12, "%.*f", us_decimals(cm->median_diff_us),
+					cm->median_diff_us);
 	}
 	if (t.err)
 		return -ENOMEM;
@@ -260,7 +195,7 @@ int xs_rp_print_comparisons(struct xs_report *rp)
 		fprintf(rp->out, "none: no two groups differ in exactly one policy\n");
 		t.nrows = 1;
 	}
-	table_print(&t, rp->out, 4);
+	xs_rp_table_print(&t, rp->out, 4);
 	return 0;
 }
 

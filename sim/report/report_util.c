@@ -1,8 +1,9 @@
 /*
  * wpsim report, the helpers both of its modules use (report_internal.h): the metric
- * names, string and number helpers, the grown array, and reading a group of the
- * computed report. Calls go one way: report.c (loading, statistics) calls report_out.c
- * (tables, CSV, plots), and both call this file, which calls neither.
+ * names, string and number helpers, the order of a key's values, the grown array, the
+ * text tables, and reading a group of the computed report. Calls go one way: report.c (loading,
+ * statistics) calls report_out.c (tables, CSV, plots), and both call this file, which calls
+ * neither.
  */
 #include "report/report_internal.h"
 
@@ -10,6 +11,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,4 +79,83 @@ size_t xs_rp_collect(const struct xs_report *rp, size_t g, int m, double *x)
 			x[n++] = r->metric[m];
 	}
 	return n;
+}
+
+int xs_rp_value_cmp(const char *name, int numeric, const char *a, const char *b)
+{
+	double x, y;
+
+	if (!a || !b)
+		return !!a - !!b;
+	if (strcmp(name, "global.kernel") == 0)
+		return strverscmp(a, b);
+	if (numeric && xs_rp_parse_number(a, &x) && xs_rp_parse_number(b, &y) && x != y)
+		return x < y ? -1 : 1;
+	return strcmp(a, b);
+}
+
+void xs_rp_table_row(struct xs_report_table *t)
+{
+	if (xs_rp_grow((void **)&t->cells, &t->cap, (t->nrows + 1) * t->ncols, sizeof(char *)))
+		t->err = -ENOMEM;
+	else
+		t->nrows++;
+}
+
+void xs_rp_table_set(struct xs_report_table *t, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (t->err || !t->nrows)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		t->err = -ENOMEM;
+	else
+		t->cells[(t->nrows - 1) * t->ncols + col] = s;
+	va_end(ap);
+}
+
+void xs_rp_table_print(struct xs_report_table *t, FILE *out, size_t first_right)
+{
+	size_t r, c, *w = calloc(t->ncols, sizeof(*w));
+
+	if (!w)
+		return;
+	for (r = 0; r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+			size_t len = s ? strlen(s) : 0;
+
+			w[c] = len > w[c] ? len : w[c];
+		}
+	for (r = 0; r < t->nrows; r++) {
+		size_t last = 0; /* the last nonempty cell: no trailing blanks */
+
+		for (c = 0; c < t->ncols; c++)
+			if (t->cells[r * t->ncols + c])
+				last = c;
+		for (c = 0; c <= last; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+			int left = c < first_right || (t->left_from && c >= t->left_from);
+			int width = c == last && left ? 0 : (int)w[c];
+
+			fprintf(out, left ? "%-*s" : "%*s", width, s ? s : "");
+			fputs(c < last ? "  " : "\n", out);
+		}
+	}
+	free(w);
+	xs_rp_table_free(t);
+}
+
+void xs_rp_table_free(struct xs_report_table *t)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrows * t->ncols; r++)
+		free(t->cells[r]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
 }

@@ -7,7 +7,8 @@
  *
  *   missing or empty --xs_store_open()--> wpsim database (schema, ids, WAL)
  *   wpsim database, this version --xs_store_check_file() == 0--> opened read-write
- *   wpsim database, version 1 --xs_store_open()--> this version (views added), read-write
+ *   wpsim database, version 1 or 2 --xs_store_open()--> this version (views and
+ *     schedule tables added), read-write
  *   anything else --xs_store_check_file() == -EINVAL--> refused, never opened for writing
  *
  * Every write is one BEGIN IMMEDIATE transaction: a sweep row (xs_store_sweep), a run
@@ -18,7 +19,9 @@
  *
  * Indexes serve the common joins: param and metric are keyed (run_id, name) and
  * indexed (name, value, run_id) — "policy A vs B on the same seed" is a join of
- * param on name/value and of run on (sweep_id, seed), indexed too.
+ * param on name/value and of run on (sweep_id, seed), indexed too; "schedules that
+ * fail under A and not B" is a join of run_schedule with itself on schedule_id,
+ * keyed by run_id and indexed by (schedule_id, run_id).
  */
 #include "store/store_internal.h"
 
@@ -84,6 +87,24 @@ static const char *const xs_schema =
 	"CREATE INDEX anomaly_kind ON anomaly(kind, run_id);\n";
 
 /*
+ * Tables of schema version 3, for wpsim explore (store.h). A run follows at most one
+ * schedule: run_id is the key (the index of run_schedule(run_id)). A schedule's text
+ * is its identity, as run_key is a run's, so merge matches schedules by spec.
+ */
+static const char *const xs_schedule_schema =
+	"CREATE TABLE schedule(\n"
+	"  schedule_id INTEGER PRIMARY KEY,\n"
+	"  scenario TEXT NOT NULL,\n"
+	"  strategy TEXT,\n"
+	"  spec TEXT NOT NULL UNIQUE,\n"
+	"  minimal_of INTEGER REFERENCES schedule(schedule_id));\n"
+	"CREATE INDEX schedule_minimal_of ON schedule(minimal_of);\n"
+	"CREATE TABLE run_schedule(\n"
+	"  run_id INTEGER PRIMARY KEY REFERENCES run(run_id),\n"
+	"  schedule_id INTEGER NOT NULL REFERENCES schedule(schedule_id));\n"
+	"CREATE INDEX run_schedule_schedule ON run_schedule(schedule_id, run_id);\n";
+
+/*
  * Views of schema version 2, for the queries in analysis/: one definition of a run's
  * policy combination instead of a copy in every query. varying_param: the params that vary
  * among the ok runs (two or more values, or missing from some), global.seed excepted.
@@ -143,16 +164,25 @@ int64_t xs_store_query_int(sqlite3 *db, const char *sql)
 	return v;
 }
 
-/* How many of our tables the schema "main" or an attached one has. */
-int64_t xs_store_count_tables(sqlite3 *db, const char *schema)
+/* How many of the tables in list (SQL text) the schema "main" or an attached one has. */
+static int64_t count_in(sqlite3 *db, const char *schema, const char *list)
 {
 	char sql[256];
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM %s.sqlite_master WHERE type = 'table' AND name IN "
-		 "('sweep', 'run', 'param', 'metric', 'latency', 'anomaly')",
-		 schema);
+		 "SELECT count(*) FROM %s.sqlite_master WHERE type = 'table' AND name IN (%s)",
+		 schema, list);
 	return xs_store_query_int(db, sql);
+}
+
+int64_t xs_store_count_tables(sqlite3 *db, const char *schema)
+{
+	return count_in(db, schema, "'sweep', 'run', 'param', 'metric', 'latency', 'anomaly'");
+}
+
+int64_t xs_store_count_schedule_tables(sqlite3 *db, const char *schema)
+{
+	return count_in(db, schema, "'schedule', 'run_schedule'");
 }
 
 /* Whether this wpsim reads and writes schema version ver (upgrading an older one). */
@@ -181,6 +211,7 @@ static int classify(sqlite3 *db, const char *path, int64_t *version, char *err, 
 	int64_t app = xs_store_query_int(db, "PRAGMA application_id");
 	int64_t ver = xs_store_query_int(db, "PRAGMA user_version");
 	int64_t ntab = xs_store_count_tables(db, "main");
+	int64_t nsched = xs_store_count_schedule_tables(db, "main");
 	int64_t nall = xs_store_query_int(db, "SELECT count(*) FROM sqlite_master");
 
 	*version = ver;
@@ -188,7 +219,7 @@ static int classify(sqlite3 *db, const char *path, int64_t *version, char *err, 
 		snprintf(err, errlen, "%s: an empty SQLite database", path);
 		return -ENOENT;
 	}
-	if (app < 0 || ver < 0 || ntab < 0 || nall < 0) {
+	if (app < 0 || ver < 0 || ntab < 0 || nsched < 0 || nall < 0) {
 		snprintf(err, errlen, "%s: unreadable SQLite database (%s); left untouched", path,
 			 sqlite3_errmsg(db));
 		return -EINVAL;
@@ -202,11 +233,14 @@ static int classify(sqlite3 *db, const char *path, int64_t *version, char *err, 
 	}
 	if (!version_ok(ver))
 		return bad_version(path, ver, err, errlen);
-	if (ntab != XS_STORE_NTABLES) {
+	/* the schedule tables came with version 3 */
+	if (ver >= 3)
+		ntab += nsched;
+	if (ntab != XS_STORE_NTABLES + (ver >= 3 ? 2 : 0)) {
 		snprintf(err, errlen,
 			 "%s: a wpsim results database without all its tables (%lld of %d); "
 			 "left untouched",
-			 path, (long long)ntab, XS_STORE_NTABLES);
+			 path, (long long)ntab, XS_STORE_NTABLES + (ver >= 3 ? 2 : 0));
 		return -EINVAL;
 	}
 	return 0;
@@ -312,7 +346,8 @@ void xs_store_rollback(sqlite3 *db)
  * Under the write lock, so that of two processes opening one file only the first
  * creates or upgrades it: a new (missing or empty) file gets the schema; a database
  * of an older version is upgraded in place, in the same transaction (version 1 lacks
- * the views); then the caller's check of what is there.
+ * the views and the schedule tables, version 2 the schedule tables); then the caller's
+ * check of what is there.
  */
 static int init_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
@@ -333,11 +368,14 @@ static int init_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 		xs_store_rollback(db);
 		return ret;
 	}
-	if (ret == -ENOENT)
+	if (ret == -ENOENT) {
 		ret = xs_store_exec(db, path, xs_schema, err, errlen);
-	/* from version 1, the only older one, the views are all there is to add */
-	if (!ret)
+		ver = 1;
+	}
+	if (!ret && ver < 2)
 		ret = xs_store_exec(db, path, xs_views, err, errlen);
+	if (!ret && ver < 3)
+		ret = xs_store_exec(db, path, xs_schedule_schema, err, errlen);
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA user_version = %d",
 		 XS_STORE_APP_ID, XS_STORE_SCHEMA_VERSION);
 	if (!ret)

@@ -12,8 +12,13 @@
  *                     stored at most once, which is what --resume and merge rely on
  *   run.host          the host name of the machine that ran it
  *   anomaly.anomaly_id
- * and version 2 adds the views that the queries in analysis/ read, varying_param and
- * run_policy (store.c).
+ * version 2 adds the views that the queries in analysis/ read, varying_param and
+ * run_policy (store.c), and version 3 the tables of explored runs (wpsim explore):
+ *   schedule(schedule_id, scenario, strategy, spec UNIQUE, minimal_of)
+ *                     one row per schedule text; minimal_of the schedule_id of the
+ *                     schedule it was shrunk from, NULL if it was not
+ *   run_schedule(run_id PRIMARY KEY, schedule_id)
+ *                     the schedule a run followed; no row for a plain run
  *
  * Opening never writes to a file that is not already a wpsim database of a schema
  * version this wpsim reads (XS_STORE_SCHEMA_OLDEST to XS_STORE_SCHEMA_VERSION): an
@@ -36,7 +41,7 @@
 #include <stdint.h>
 
 #define XS_WPSIM_VERSION	"0.1"	   /* run.version */
-#define XS_STORE_SCHEMA_VERSION 2	   /* PRAGMA user_version */
+#define XS_STORE_SCHEMA_VERSION 3	   /* PRAGMA user_version */
 #define XS_STORE_SCHEMA_OLDEST	1	   /* read, and upgraded when opened for writing */
 #define XS_STORE_APP_ID		0x77707369 /* PRAGMA application_id, "wpsi" */
 #define XS_STORE_BUSY_MS	600000	   /* wait up to 10 min for another writer */
@@ -61,6 +66,14 @@ struct xs_store_sweep {
 /*
  * One run and all its rows. Metric values are text as printed by
  * xs_run_print_outcomes(); integers are stored as INTEGER, other numbers as REAL.
+ *
+ * schedule_spec: the schedule the run followed, in canonical text (explore/schedule.h),
+ * NULL for a plain run. A schedule row is written the first time its text is seen,
+ * with this run's scenario and schedule_strategy ("pct", "delay", "bounded"...; may be
+ * NULL); later runs of the same text share it, whatever their strategy. minimal_of_spec:
+ * the text of the schedule this one was shrunk from (its row is added first if it is
+ * not stored yet), NULL if it was not shrunk; a schedule stored without a parent gets
+ * it the first time one is given, the first parent given stays.
  */
 struct xs_store_run {
 	int64_t sweep_id;
@@ -83,6 +96,9 @@ struct xs_store_run {
 	size_t nlatency;
 	const struct xs_anomaly *anomalies;
 	size_t nanomalies;
+	const char *schedule_spec;     /* NULL: a plain run */
+	const char *schedule_strategy; /* how the explorer chose it */
+	const char *minimal_of_spec;   /* NULL: not the shrunk form of another */
 };
 
 /* Time spent and rows written by xs_store_put_run() since the store was opened. */
@@ -130,8 +146,9 @@ int xs_store_has_run(struct xs_store *st, const char *run_key);
 int xs_store_sweep_hash(struct xs_store *st, const char *sweep_key, char *hash, size_t len);
 
 /*
- * Store one run and every row of it in one transaction. Returns 0 (stored, *run_id
- * set), 1 (a run with that run_key is already stored: nothing written), or -errno.
+ * Store one run and every row of it (its schedule rows included) in one transaction.
+ * Returns 0 (stored, *run_id set), 1 (a run with that run_key is already stored:
+ * nothing written), or -errno.
  */
 int xs_store_put_run(struct xs_store *st, const struct xs_store_run *r, int64_t *run_id, char *err,
 		     size_t errlen);
@@ -141,10 +158,11 @@ void xs_store_get_stats(const struct xs_store *st, struct xs_store_stats *stats)
 /*
  * wpsim merge: copy into out every run of the wpsim databases in[0..nin) whose run_key
  * out does not hold yet, with its sweep and rows (run ids renumbered), one transaction
- * per input. Every input is checked before anything is written: a missing or bad
- * input, an input that is out itself, or a named sweep stored with two different
- * spec hashes gives -EINVAL (or -ENOENT, -EEXIST) and leaves out unchanged.
- * *copied and *skipped count the runs copied and those already present.
+ * per input. Schedules are matched by spec: an input's schedule rows are added when
+ * out lacks their text, and run_schedule and minimal_of point at out's ids. Every input is checked
+ * before anything is written: a missing or bad input, an input that is out itself, or a named sweep
+ * stored with two different spec hashes gives -EINVAL (or -ENOENT, -EEXIST) and leaves out
+ * unchanged. *copied and *skipped count the runs copied and those already present.
  */
 int xs_store_merge(const char *out, const char *const *in, int nin, uint64_t *copied,
 		   uint64_t *skipped, char *err, size_t errlen);

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XS_STORE_NTABLES 6 /* sweep, run, param, metric, latency, anomaly */
-#define XS_STORE_NSTMT	 9 /* the prepared statements of store_run.c */
+#define XS_STORE_NTABLES 6  /* sweep, run, param, metric, latency, anomaly */
+#define XS_STORE_NSTMT	 13 /* the prepared statements of store_run.c */
 
 struct xs_store {
 	sqlite3 *db;
@@ -39,8 +39,13 @@ void xs_store_rollback(sqlite3 *db);
 /* One integer from a one-row query; -1 on error. */
 int64_t xs_store_query_int(sqlite3 *db, const char *sql);
 
-/* How many of our tables the schema "main" or an attached one has; -1 on error. */
+/*
+ * How many of our tables the schema "main" or an attached one has; -1 on error.
+ * Those of version 1 (XS_STORE_NTABLES of them), and apart the two schedule tables of
+ * version 3.
+ */
 int64_t xs_store_count_tables(sqlite3 *db, const char *schema);
+int64_t xs_store_count_schedule_tables(sqlite3 *db, const char *schema);
 
 /* store_run.c */
 

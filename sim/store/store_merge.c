@@ -138,9 +138,29 @@ static const char *const xs_merge_sql =
 	"    l.p999_us, l.max_us FROM src.latency l JOIN temp.rmap ON rmap.old = l.run_id;\n"
 	"INSERT INTO main.anomaly(run_id, kind, \"offset\", length, sim_time_s, detail)\n"
 	"  SELECT rmap.new, a.kind, a.\"offset\", a.length, a.sim_time_s, a.detail\n"
-	"  FROM src.anomaly a JOIN temp.rmap ON rmap.old = a.run_id ORDER BY a.anomaly_id;\n"
-	"DELETE FROM temp.mark;\n"
-	"COMMIT;\n";
+	"  FROM src.anomaly a JOIN temp.rmap ON rmap.old = a.run_id ORDER BY a.anomaly_id;\n";
+
+/*
+ * Then, in the same transaction, the schedules of an input of version 3, matched by
+ * spec: the rows out lacks, in the input's order; minimal_of where out has none yet,
+ * translated through the parent's spec; run_schedule of the runs copied.
+ */
+static const char *const xs_merge_schedule_sql =
+	"INSERT OR IGNORE INTO main.schedule(scenario, strategy, spec)\n"
+	"  SELECT scenario, strategy, spec FROM src.schedule ORDER BY schedule_id;\n"
+	"UPDATE main.schedule SET minimal_of = (\n"
+	"    SELECT mp.schedule_id FROM src.schedule c\n"
+	"    JOIN src.schedule p ON p.schedule_id = c.minimal_of\n"
+	"    JOIN main.schedule mp ON mp.spec = p.spec\n"
+	"    WHERE c.spec = main.schedule.spec)\n"
+	"  WHERE minimal_of IS NULL AND spec IN (\n"
+	"    SELECT c.spec FROM src.schedule c\n"
+	"    JOIN src.schedule p ON p.schedule_id = c.minimal_of WHERE p.spec <> c.spec);\n"
+	"INSERT INTO main.run_schedule(run_id, schedule_id)\n"
+	"  SELECT rmap.new, m.schedule_id FROM src.run_schedule rs\n"
+	"  JOIN temp.rmap ON rmap.old = rs.run_id\n"
+	"  JOIN src.schedule s ON s.schedule_id = rs.schedule_id\n"
+	"  JOIN main.schedule m ON m.spec = s.spec ORDER BY rmap.new;\n";
 
 /*
  * Before anything is written: the sweeps of out (when it exists) and of every input
@@ -228,6 +248,11 @@ int xs_store_merge(const char *out, const char *const *in, int nin, uint64_t *co
 		before = xs_store_query_int(st->db, "SELECT count(*) FROM main.run");
 		nsrc = xs_store_query_int(st->db, "SELECT count(*) FROM src.run");
 		ret = xs_store_exec(st->db, in[i], xs_merge_sql, err, errlen);
+		if (!ret && xs_store_count_schedule_tables(st->db, "src") == 2)
+			ret = xs_store_exec(st->db, in[i], xs_merge_schedule_sql, err, errlen);
+		if (!ret)
+			ret = xs_store_exec(st->db, in[i], "DELETE FROM temp.mark; COMMIT", err,
+					    errlen);
 		if (ret)
 			xs_store_rollback(st->db);
 		after = xs_store_query_int(st->db, "SELECT count(*) FROM main.run");

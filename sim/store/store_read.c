@@ -255,3 +255,334 @@ void xs_store_read_close(struct xs_store_reader *rd)
 	sqlite3_close(rd->db);
 	free(rd);
 }
+
+/* ---- explored runs ---- */
+
+/* The varied keys (store_read.h), read once per walk. */
+struct xs_explore_keys {
+	char **name;
+	size_t n;
+};
+
+static void keys_free(struct xs_explore_keys *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->name[i]);
+	free(k->name);
+}
+
+/*
+ * The explored runs, one row each, with what every walk needs: "er" for the WITH
+ * clause of a walk. k1 .. kN are the values of the varied keys, bound as ?1 .. ?N.
+ */
+static const char *const er_head =
+	"WITH er AS (SELECT rs.run_id, rs.schedule_id, s.strategy, r.scenario, s.spec,\n"
+	"  s.minimal_of,\n"
+	"  CASE s.spec WHEN 'none' THEN 0\n"
+	"    ELSE length(s.spec) - length(replace(s.spec, ',', '')) + 1 END AS elements,\n"
+	"  r.status = 'ok' AND EXISTS (SELECT 1 FROM metric m WHERE m.run_id = r.run_id\n"
+	"    AND m.name IN ('lost_bytes', 'leaked_delalloc_blocks', 'deadlocks',\n"
+	"                   'invariant_violations') AND m.value > 0) AS failing";
+static const char *const er_tail = "\n"
+				   "  FROM run_schedule rs JOIN run r ON r.run_id = rs.run_id\n"
+				   "  JOIN schedule s ON s.schedule_id = rs.schedule_id)\n";
+
+int xs_store_read_explored(struct xs_store_reader *rd, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	rc = has_table(rd, "run_schedule", err, errlen);
+	if (rc <= 0)
+		return rc;
+	if (has_table(rd, "schedule", err, errlen) <= 0) {
+		snprintf(err, errlen, "%s: not a wpsim results database (no schedule table)",
+			 rd->path);
+		return -EINVAL;
+	}
+	ret = prepare(rd, "SELECT 1 FROM run_schedule LIMIT 1", &st, err, errlen);
+	if (ret)
+		return ret;
+	rc = sqlite3_step(st);
+	ret = walk_end(rd, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, err, errlen);
+	return ret ? ret : rc == SQLITE_ROW;
+}
+
+static int add_key(void *arg, const char *name)
+{
+	struct xs_explore_keys *k = arg;
+	char **n = realloc(k->name, (k->n + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	k->name = n;
+	if (!(n[k->n] = strdup(name)))
+		return -ENOMEM;
+	k->n++;
+	return 0;
+}
+
+int xs_store_read_explore_keys(struct xs_store_reader *rd, int (*fn)(void *arg, const char *name),
+			       void *arg, char *err, size_t errlen)
+{
+	static const char *const sql =
+		"WITH er AS (SELECT rs.run_id FROM run_schedule rs\n"
+		"  JOIN run r ON r.run_id = rs.run_id\n"
+		"  JOIN schedule s ON s.schedule_id = rs.schedule_id\n"
+		"  WHERE r.status = 'ok' AND s.minimal_of IS NULL)\n"
+		"SELECT name FROM param\n"
+		"WHERE name IS NOT NULL AND name <> 'global.seed' AND value IS NOT NULL\n"
+		"  AND run_id IN (SELECT run_id FROM er)\n"
+		"GROUP BY name\n"
+		"HAVING COUNT(DISTINCT CAST(value AS TEXT)) > 1\n"
+		"    OR COUNT(DISTINCT run_id) < (SELECT COUNT(*) FROM er)\n"
+		"ORDER BY name";
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	ret = xs_store_read_explored(rd, err, errlen);
+	if (ret <= 0)
+		return ret;
+	ret = prepare(rd, sql, &st, err, errlen);
+	if (ret)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((ret = fn(arg, (const char *)sqlite3_column_text(st, 0))) != 0)
+			break;
+	return walk_end(rd, st, rc, ret, err, errlen);
+}
+
+/* A list of the group columns of table t: "t.strategy, t.scenario, t.k1, ..." */
+static void put_cols(FILE *f, const char *t, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "%s.strategy, %s.scenario", t, t);
+	for (i = 1; i <= n; i++)
+		fprintf(f, ", %s.k%zu", t, i);
+}
+
+/*
+ * One walk over explored runs: the SQL that body() writes after the WITH clause of
+ * er, with the keys bound; row_group() reads a row's group from columns 0, 1
+ * (strategy, scenario) and col .. col + N - 1 (the values) into half 0 or 1 of
+ * values[] (a pair has two groups). st stays NULL when nothing was explored.
+ */
+struct explore_walk {
+	struct xs_store_reader *rd;
+	struct xs_explore_keys keys;
+	sqlite3_stmt *st;
+	const char **values; /* [2 * keys.n] */
+};
+
+static void row_group(struct explore_walk *w, int col, size_t half,
+		      struct xs_store_explore_group *g)
+{
+	size_t i;
+
+	g->strategy = text_or_null(w->st, 0);
+	g->scenario = text_or_null(w->st, 1);
+	for (i = 0; i < w->keys.n; i++)
+		w->values[half * w->keys.n + i] = text_or_null(w->st, col + (int)i);
+	g->values = w->values + half * w->keys.n;
+	g->nvalues = w->keys.n;
+}
+
+static int walk_open(struct xs_store_reader *rd, struct explore_walk *w,
+		     void (*body)(FILE *f, size_t n), char *err, size_t errlen)
+{
+	char *sql = NULL;
+	size_t len, i;
+	FILE *f;
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->rd = rd;
+	/* no explored runs: no statement, nothing to walk */
+	ret = xs_store_read_explored(rd, err, errlen);
+	if (ret <= 0)
+		return ret;
+	ret = xs_store_read_explore_keys(rd, add_key, &w->keys, err, errlen);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "%s: %s", rd->path, strerror(ENOMEM));
+	if (ret)
+		return ret;
+	w->values = calloc(2 * w->keys.n + 1, sizeof(*w->values));
+	f = open_memstream(&sql, &len);
+	if (!w->values || !f) {
+		if (f)
+			fclose(f);
+		free(sql);
+		snprintf(err, errlen, "%s: %s", rd->path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	fputs(er_head, f);
+	for (i = 1; i <= w->keys.n; i++)
+		fprintf(f,
+			",\n  (SELECT CAST(p.value AS TEXT) FROM param p\n"
+			"    WHERE p.run_id = r.run_id AND p.name = ?%zu) AS k%zu",
+			i, i);
+	fputs(er_tail, f);
+	body(f, w->keys.n);
+	if (fclose(f)) {
+		free(sql);
+		snprintf(err, errlen, "%s: %s", rd->path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = prepare(rd, sql, &w->st, err, errlen);
+	free(sql);
+	for (i = 0; !ret && i < w->keys.n; i++)
+		sqlite3_bind_text(w->st, (int)i + 1, w->keys.name[i], -1, SQLITE_STATIC);
+	return ret;
+}
+
+static void walk_close(struct explore_walk *w)
+{
+	keys_free(&w->keys);
+	free(w->values);
+}
+
+static void groups_sql(FILE *f, size_t n)
+{
+	size_t i;
+
+	fputs("SELECT ", f);
+	put_cols(f, "g", n);
+	fputs(",\n  COUNT(DISTINCT g.schedule_id), COUNT(*), SUM(g.failing),\n"
+	      "  COUNT(DISTINCT CASE WHEN g.failing THEN g.schedule_id END),\n"
+	      "  (SELECT e.spec FROM er e WHERE e.failing AND e.strategy IS g.strategy\n"
+	      "     AND e.scenario IS g.scenario",
+	      f);
+	for (i = 1; i <= n; i++)
+		fprintf(f, " AND e.k%zu IS g.k%zu", i, i);
+	fputs("\n   ORDER BY e.elements, length(e.spec), e.spec LIMIT 1)\nFROM er g GROUP BY ", f);
+	put_cols(f, "g", n);
+	fputs(" ORDER BY ", f);
+	put_cols(f, "g", n);
+}
+
+int xs_store_read_explore_groups(struct xs_store_reader *rd,
+				 int (*fn)(void *arg, const struct xs_store_explore_group *g,
+					   const struct xs_store_explore_counts *c),
+				 void *arg, char *err, size_t errlen)
+{
+	struct xs_store_explore_group g;
+	struct xs_store_explore_counts c;
+	struct explore_walk w;
+	int rc = SQLITE_DONE, ret, col;
+
+	ret = walk_open(rd, &w, groups_sql, err, errlen);
+	while (!ret && w.st && (rc = sqlite3_step(w.st)) == SQLITE_ROW) {
+		col = 2 + (int)w.keys.n;
+		row_group(&w, 2, 0, &g);
+		c.schedules = (uint64_t)sqlite3_column_int64(w.st, col);
+		c.runs = (uint64_t)sqlite3_column_int64(w.st, col + 1);
+		c.failing_runs = (uint64_t)sqlite3_column_int64(w.st, col + 2);
+		c.failing_schedules = (uint64_t)sqlite3_column_int64(w.st, col + 3);
+		c.shortest = text_or_null(w.st, col + 4);
+		ret = fn(arg, &g, &c);
+	}
+	if (w.st)
+		ret = walk_end(rd, w.st, rc, ret, err, errlen);
+	walk_close(&w);
+	return ret;
+}
+
+static void minimal_sql(FILE *f, size_t n)
+{
+	fputs("SELECT ", f);
+	put_cols(f, "g", n);
+	fputs(", g.spec,\n"
+	      "  (SELECT p.spec FROM schedule p WHERE p.schedule_id = g.minimal_of),\n"
+	      "  COUNT(*), SUM(g.failing)\n"
+	      "FROM er g WHERE g.minimal_of IS NOT NULL GROUP BY ",
+	      f);
+	put_cols(f, "g", n);
+	fputs(", g.schedule_id ORDER BY ", f);
+	put_cols(f, "g", n);
+	fputs(", g.elements, length(g.spec), g.spec", f);
+}
+
+int xs_store_read_explore_minimal(struct xs_store_reader *rd,
+				  int (*fn)(void *arg, const struct xs_store_explore_group *g,
+					    const struct xs_store_explore_minimal *m),
+				  void *arg, char *err, size_t errlen)
+{
+	struct xs_store_explore_group g;
+	struct xs_store_explore_minimal m;
+	struct explore_walk w;
+	int rc = SQLITE_DONE, ret, col;
+
+	ret = walk_open(rd, &w, minimal_sql, err, errlen);
+	while (!ret && w.st && (rc = sqlite3_step(w.st)) == SQLITE_ROW) {
+		col = 2 + (int)w.keys.n;
+		row_group(&w, 2, 0, &g);
+		m.spec = text_or_null(w.st, col);
+		m.parent_spec = text_or_null(w.st, col + 1);
+		m.runs = (uint64_t)sqlite3_column_int64(w.st, col + 2);
+		m.failing_runs = (uint64_t)sqlite3_column_int64(w.st, col + 3);
+		ret = fn(arg, &g, &m);
+	}
+	if (w.st)
+		ret = walk_end(rd, w.st, rc, ret, err, errlen);
+	walk_close(&w);
+	return ret;
+}
+
+/*
+ * sg: per group and schedule, whether it fails there; a pair is one join of sg with
+ * itself on schedule_id within a strategy and scenario, the values differing.
+ */
+static void pairs_sql(FILE *f, size_t n)
+{
+	size_t i;
+
+	fputs(", sg AS (SELECT ", f);
+	put_cols(f, "er", n);
+	fputs(", er.schedule_id, MAX(er.failing) AS fails FROM er GROUP BY ", f);
+	put_cols(f, "er", n);
+	fputs(", er.schedule_id)\nSELECT ", f);
+	put_cols(f, "a", n);
+	for (i = 1; i <= n; i++)
+		fprintf(f, ", b.k%zu", i);
+	fputs(", COUNT(*), SUM(a.fails AND NOT b.fails)\n"
+	      "FROM sg a JOIN sg b ON b.schedule_id = a.schedule_id\n"
+	      "  AND b.strategy IS a.strategy AND b.scenario IS a.scenario AND NOT (1",
+	      f);
+	for (i = 1; i <= n; i++)
+		fprintf(f, " AND b.k%zu IS a.k%zu", i, i);
+	fputs(")\nGROUP BY ", f);
+	put_cols(f, "a", n);
+	for (i = 1; i <= n; i++)
+		fprintf(f, ", b.k%zu", i);
+	fputs(" ORDER BY ", f);
+	put_cols(f, "a", n);
+	for (i = 1; i <= n; i++)
+		fprintf(f, ", b.k%zu", i);
+}
+
+int xs_store_read_explore_pairs(struct xs_store_reader *rd,
+				int (*fn)(void *arg, const struct xs_store_explore_group *a,
+					  const struct xs_store_explore_group *b, uint64_t common,
+					  uint64_t fail_a_not_b),
+				void *arg, char *err, size_t errlen)
+{
+	struct xs_store_explore_group a, b;
+	struct explore_walk w;
+	int rc = SQLITE_DONE, ret, col;
+
+	ret = walk_open(rd, &w, pairs_sql, err, errlen);
+	while (!ret && w.st && (rc = sqlite3_step(w.st)) == SQLITE_ROW) {
+		col = 2 + 2 * (int)w.keys.n;
+		row_group(&w, 2, 0, &a);
+		row_group(&w, 2 + (int)w.keys.n, 1, &b);
+		ret = fn(arg, &a, &b, (uint64_t)sqlite3_column_int64(w.st, col),
+			 (uint64_t)sqlite3_column_int64(w.st, col + 1));
+	}
+	if (w.st)
+		ret = walk_end(rd, w.st, rc, ret, err, errlen);
+	walk_close(&w);
+	return ret;
+}

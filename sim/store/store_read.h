@@ -79,6 +79,81 @@ int xs_store_read_metrics(struct xs_store_reader *rd,
 			  int (*fn)(void *arg, int64_t run_id, const char *name, double value),
 			  void *arg, char *err, size_t errlen);
 
+/*
+ * Explored runs (schema version 3, `wpsim explore`): the runs with a run_schedule row.
+ * A version 1 or 2 database has none. They are grouped by their schedule's strategy,
+ * the run's scenario and the values of the varied keys: the params that vary among
+ * the ok explored runs of schedules that are not minimal ones (two or more values, or
+ * missing from some), global.seed excepted, in name order. Typically that is
+ * global.kernel alone, the key of `explore --compare`; minimal schedules are left out
+ * of that choice because shrinking may change the workload's own keys.
+ *
+ * A run fails when its status is ok and one of lost_bytes, leaked_delalloc_blocks,
+ * deadlocks (where recorded) and invariant_violations is above 0. A schedule fails in a
+ * group when one of its runs there fails. The shortest of a set of schedules is the one
+ * of fewest elements (decisions and order), then of shortest text, then bytewise first.
+ *
+ * The walks below pass strings and arrays that live until fn returns.
+ */
+
+/* A group of explored runs. values[i] is the value of varied key i, NULL if missing. */
+struct xs_store_explore_group {
+	const char *strategy; /* NULL if NULL in the row */
+	const char *scenario;
+	const char *const *values;
+	size_t nvalues;
+};
+
+/* What a group holds. */
+struct xs_store_explore_counts {
+	uint64_t schedules;	    /* distinct schedules followed */
+	uint64_t runs;		    /* every status */
+	uint64_t failing_runs;	    /* status ok and a failure metric above 0 */
+	uint64_t failing_schedules; /* schedules with a failing run */
+	const char *shortest;	    /* the shortest failing schedule; NULL if none fails */
+};
+
+/* A minimal schedule (minimal_of set) as followed in one group. */
+struct xs_store_explore_minimal {
+	const char *spec;
+	const char *parent_spec; /* the schedule it was shrunk from */
+	uint64_t runs, failing_runs;
+};
+
+/* Whether the database holds explored runs: 1 yes, 0 no, or -errno with err. */
+int xs_store_read_explored(struct xs_store_reader *rd, char *err, size_t errlen);
+
+/* The varied keys, in order (so none: nothing varies). */
+int xs_store_read_explore_keys(struct xs_store_reader *rd, int (*fn)(void *arg, const char *name),
+			       void *arg, char *err, size_t errlen);
+
+/*
+ * Every group, ordered by strategy, scenario, then values (bytewise, missing first),
+ * with its counts.
+ */
+int xs_store_read_explore_groups(struct xs_store_reader *rd,
+				 int (*fn)(void *arg, const struct xs_store_explore_group *g,
+					   const struct xs_store_explore_counts *c),
+				 void *arg, char *err, size_t errlen);
+
+/* Every (group, minimal schedule) followed there, in the groups' order, shortest first. */
+int xs_store_read_explore_minimal(struct xs_store_reader *rd,
+				  int (*fn)(void *arg, const struct xs_store_explore_group *g,
+					    const struct xs_store_explore_minimal *m),
+				  void *arg, char *err, size_t errlen);
+
+/*
+ * Policy A against policy B on the same schedules: for every two groups a and b of
+ * one strategy and scenario, in either order (a's values first), common the number of
+ * schedules followed in both and fail_a_not_b those of them that fail in a and in no
+ * run of b. Pairs without a common schedule are not passed.
+ */
+int xs_store_read_explore_pairs(struct xs_store_reader *rd,
+				int (*fn)(void *arg, const struct xs_store_explore_group *a,
+					  const struct xs_store_explore_group *b, uint64_t common,
+					  uint64_t fail_a_not_b),
+				void *arg, char *err, size_t errlen);
+
 /* End the read transaction, if any, and close. rd may be NULL. */
 void xs_store_read_close(struct xs_store_reader *rd);
 

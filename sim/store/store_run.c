@@ -22,6 +22,10 @@ enum xs_stmt {
 	ST_METRIC,
 	ST_LATENCY,
 	ST_ANOMALY,
+	ST_SCHED_ADD,
+	ST_SCHED_GET,
+	ST_SCHED_PARENT,
+	ST_RUN_SCHED,
 	ST_NR,
 };
 
@@ -40,6 +44,12 @@ static const char *const xs_stmt_sql[ST_NR] = {
 		       "p99_us, p999_us, max_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_ANOMALY] = "INSERT INTO anomaly(run_id, kind, \"offset\", length, sim_time_s, "
 		       "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_SCHED_ADD] = "INSERT OR IGNORE INTO schedule(scenario, strategy, spec) "
+			 "VALUES (?1, ?2, ?3)",
+	[ST_SCHED_GET] = "SELECT schedule_id FROM schedule WHERE spec = ?1",
+	[ST_SCHED_PARENT] = "UPDATE schedule SET minimal_of = ?2 "
+			    "WHERE schedule_id = ?1 AND minimal_of IS NULL AND schedule_id <> ?2",
+	[ST_RUN_SCHED] = "INSERT INTO run_schedule(run_id, schedule_id) VALUES (?1, ?2)",
 };
 
 _Static_assert(ST_NR == XS_STORE_NSTMT, "XS_STORE_NSTMT counts the statements");
@@ -246,6 +256,52 @@ static int put_rows(struct xs_store *st, const struct xs_store_run *r, int64_t i
 	return 0;
 }
 
+/* The schedule row of spec, added if missing: 0 and *id, or -EIO. */
+static int schedule_id(struct xs_store *st, const struct xs_store_run *r, const char *spec,
+		       int64_t *id)
+{
+	sqlite3_stmt *s = stmt(st, ST_SCHED_ADD);
+	int rc;
+
+	bind_text(s, 1, r->scenario);
+	bind_text(s, 2, r->schedule_strategy);
+	bind_text(s, 3, spec);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -EIO;
+	s = stmt(st, ST_SCHED_GET);
+	bind_text(s, 1, spec);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -EIO;
+}
+
+/* The run's schedule, its parent's row first, and the run_schedule row. */
+static int put_schedule(struct xs_store *st, const struct xs_store_run *r, int64_t run)
+{
+	int64_t id, parent;
+	sqlite3_stmt *s;
+
+	if (!r->schedule_spec)
+		return 0;
+	if (r->minimal_of_spec && schedule_id(st, r, r->minimal_of_spec, &parent))
+		return -EIO;
+	if (schedule_id(st, r, r->schedule_spec, &id))
+		return -EIO;
+	if (r->minimal_of_spec) {
+		s = stmt(st, ST_SCHED_PARENT);
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, parent);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return -EIO;
+	}
+	s = stmt(st, ST_RUN_SCHED);
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_int64(s, 2, id);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -EIO;
+}
+
 int xs_store_put_run(struct xs_store *st, const struct xs_store_run *r, int64_t *run_id, char *err,
 		     size_t errlen)
 {
@@ -277,7 +333,7 @@ int xs_store_put_run(struct xs_store *st, const struct xs_store_run *r, int64_t 
 		return 1;
 	}
 	id = sqlite3_last_insert_rowid(st->db);
-	if (put_rows(st, r, id))
+	if (put_rows(st, r, id) || put_schedule(st, r, id))
 		goto out_fail;
 	ret = xs_store_exec(st->db, st->path, "COMMIT", err, errlen);
 	if (ret) {
@@ -287,7 +343,8 @@ int xs_store_put_run(struct xs_store *st, const struct xs_store_run *r, int64_t 
 	*run_id = id;
 	st->stats.runs++;
 	st->stats.metric_rows += r->nmetrics;
-	st->stats.rows += 1 + r->nparams + r->nmetrics + r->nlatency + r->nanomalies;
+	st->stats.rows += 1 + r->nparams + r->nmetrics + r->nlatency + r->nanomalies +
+			  (r->schedule_spec != NULL);
 	st->stats.put_s += xs_store_mono_s() - t0;
 	return 0;
 out_fail:

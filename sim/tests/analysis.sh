@@ -372,45 +372,162 @@ check_text "run-anomalies.sql: a run without anomalies" "" \
 
 check_text "the queries left the database untouched" "$sum_before" "$(cksum <"$db")"
 
-# --- schema version 2: the views; a version-1 database upgraded, a version 3 refused --
+# --- explored runs (schema version 3): the report's section and the schedule query ----
+# Schedules of wpsim explore, written as the store writes them, in the schema of a
+# database wpsim made. Kernels 6.1, 6.2 and 6.13 (6.2 sorts before 6.13), strategy pct:
+#   1 S1   6.1 loses; 6.13 does not (a 6.13 run that did not end ok recorded a loss);
+#          6.2 does not
+#   2 S2   6.1 and 6.13 lose each in one of two runs; 6.2 does not
+#   3 S3   6.1 loses; never run under 6.13 or 6.2
+#   4 M1   shrunk from S1 (pwriter.size 8k instead of 4m): 6.1 loses, 6.13 does not
+# strategy delay: 5 S4 leaks under 6.13 (no loss), nothing under 6.1; run 13 is a
+# plain run that loses. Lose under 6.1 and not under 6.13: S1 and M1 only; pairs of
+# runs would add S2, "no loss under 6.13" would add S3, the failed run would drop S1.
+gen_explore() {
+	{
+		sqlite3 "$tmp/wpsim.db" .schema
+		cat <<'EOF'
+INSERT INTO sweep VALUES (1, 'explore', '[explore]', '2024-01-01', 'explore', '0123456789abcdef');
+INSERT INTO schedule VALUES
+	(1, 'scenarios/generic-346.ini', 'pct', 'order=pwriter.0/mmapper.0,pwriter.0@37:write_copy:fail=0', NULL),
+	(2, 'scenarios/generic-346.ini', 'pct', 'order=mmapper.0/pwriter.0,pwriter.0@12:write_end:lower', NULL),
+	(3, 'scenarios/generic-346.ini', 'pct', 'order=pwriter.0/mmapper.0,mmapper.0@5:fault:lower,pwriter.0@37:write_end:lower', NULL),
+	(4, 'scenarios/generic-346.ini', 'pct', 'pwriter.0@37:write_copy:fail=0', 1),
+	(5, 'scenarios/generic-346.ini', 'delay', 'mmapper.0@3:fault_mapped:delay=1ms', NULL);
+CREATE TEMP TABLE plan(run_id, k, s, sched, lost, leak, status, size);
+INSERT INTO plan VALUES
+	(1, '6.1', 1, 1, 8, 0, 'ok', '4m'), (2, '6.13', 1, 1, 0, 0, 'ok', '4m'),
+	(3, '6.13', 2, 1, 8, 0, 'failed', '4m'), (4, '6.1', 1, 2, 16, 0, 'ok', '4m'),
+	(5, '6.1', 2, 2, 0, 0, 'ok', '4m'), (6, '6.13', 1, 2, 0, 0, 'ok', '4m'),
+	(7, '6.13', 2, 2, 8, 0, 'ok', '4m'), (8, '6.1', 3, 3, 8, 0, 'ok', '4m'),
+	(9, '6.1', 1, 4, 8, 0, 'ok', '8k'), (10, '6.13', 1, 4, 0, 0, 'ok', '8k'),
+	(11, '6.1', 1, 5, 0, 0, 'ok', '4m'), (12, '6.13', 1, 5, 0, 2, 'ok', '4m'),
+	(13, '6.1', 9, NULL, 8, 0, 'ok', '4m'), (14, '6.2', 1, 1, 0, 0, 'ok', '4m'),
+	(15, '6.2', 1, 2, 0, 0, 'ok', '4m');
+INSERT INTO run SELECT run_id, 1, 'scenarios/generic-346.ini', s, status, 1, 0.1, '2024-01-01',
+	'test', CASE status WHEN 'failed' THEN 'aborted' END, 'k' || run_id, 'h' FROM plan;
+INSERT INTO run_schedule SELECT run_id, sched FROM plan WHERE sched IS NOT NULL;
+INSERT INTO param SELECT run_id, 'global.kernel', k FROM plan;
+INSERT INTO param SELECT run_id, 'global.seed', s FROM plan;
+INSERT INTO param SELECT run_id, 'pwriter.size', size FROM plan;
+INSERT INTO metric SELECT run_id, 'lost_bytes', lost FROM plan;
+INSERT INTO metric SELECT run_id, 'leaked_delalloc_blocks', leak FROM plan;
+INSERT INTO metric SELECT run_id, 'invariant_violations', 0 FROM plan;
+EOF
+	} | sqlite3 "$1"
+}
+xdb=$tmp/explore.db
+gen_explore "$xdb"
+check "generate the explored database" $?
+"$wpsim" report --db "$xdb" --out "$tmp/xreport" >"$tmp/xout" 2>"$tmp/err"
+check "explored: report exits 0 (stderr: $(head -c 300 "$tmp/err"))" $?
+S1="order=pwriter.0/mmapper.0,pwriter.0@37:write_copy:fail=0"
+M1="pwriter.0@37:write_copy:fail=0"
+got=$(sed -n '/^strategy pct, /,/^$/p' "$tmp/xout")
+check_text "explored: the pct table, pairs and minimal schedules" "strategy pct, scenarios/generic-346.ini
+kernel  schedules  runs  failing runs  failing schedules  shortest failing schedule
+6.1             4     5             4                  4  $M1
+6.2             2     2             0                  0  -
+6.13            3     5             1                  1  order=mmapper.0/pwriter.0,pwriter.0@12:write_end:lower
+schedules that fail under A and not under B, of those run under both:
+  under 6.1 and not 6.2: 2 of 2
+  under 6.1 and not 6.13: 2 of 3
+  under 6.2 and not 6.1: 0 of 2
+  under 6.2 and not 6.13: 0 of 2
+  under 6.13 and not 6.1: 0 of 3
+  under 6.13 and not 6.2: 1 of 2
+minimal schedules (shrunk from a failing one), as run in each group:
+kernel  failing runs  minimal schedule                shrunk from
+6.1              1/1  $M1  $S1
+6.13             0/1  $M1  $S1" "$got"
+grep -Eq '^6\.13 +1 +1 +1 +1  mmapper\.0@3:fault_mapped:delay=1ms$' "$tmp/xout" &&
+	grep -q '^strategy delay, scenarios/generic-346.ini$' "$tmp/xout"
+check "explored: a leak fails a run; a table per strategy" $?
+"$wpsim" report --db "$xdb" --out "$tmp/xreport" >"$tmp/xout2" 2>&1
+cmp -s "$tmp/xout" "$tmp/xout2"
+check "explored: same database, byte-identical stdout" $?
+grep -q "Explored schedules" "$tmp/stdout"
+check "no schedule tables (the main database): no section" $([ $? -ne 0 ]; echo $?)
+"$wpsim" report --db "$tmp/wpsim.db" --out "$tmp/wreport" 2>&1 | grep -q "Explored schedules"
+check "no explored runs in a version-3 database: no section" $([ $? -ne 0 ]; echo $?)
+
+xq() { # a, b
+	sqlite3 -readonly -csv -header -cmd ".parameter set :a $1" -cmd ".parameter set :b $2" \
+		"$xdb" <analysis/schedules-fail-a-not-b.sql 2>&1
+}
+check_text "schedules-fail-a-not-b.sql: lose under 6.1 and not 6.13" \
+	"schedule_id,scenario,strategy,spec,minimal_of,runs_a,lost_runs_a,runs_b
+1,scenarios/generic-346.ini,pct,\"$S1\",,1,1,1
+4,scenarios/generic-346.ini,pct,$M1,1,1,1,1" "$(xq 6.1 6.13)"
+check_text "schedules-fail-a-not-b.sql: values as text" "$(xq 6.1 6.13)" \
+	"$(xq "\"'6.1'\"" "\"'6.13'\"")"
+check_text "schedules-fail-a-not-b.sql: lose under 6.13 and not 6.2 (a leak is no loss)" \
+	"schedule_id,scenario,strategy,spec,minimal_of,runs_a,lost_runs_a,runs_b
+2,scenarios/generic-346.ini,pct,\"order=mmapper.0/pwriter.0,pwriter.0@12:write_end:lower\",,2,1,1" \
+	"$(xq 6.13 6.2)"
+check_text "schedules-fail-a-not-b.sql: nothing loses under 6.13 and not 6.1" "" "$(xq 6.13 6.1)"
+xqp() { # param, a, b
+	sqlite3 -readonly -csv -header -cmd ".parameter set :param $1" \
+		-cmd ".parameter set :a $2" -cmd ".parameter set :b $3" "$xdb" \
+		<analysis/schedules-fail-a-not-b.sql 2>&1
+}
+check_text "schedules-fail-a-not-b.sql: :param global.kernel as the default" \
+	"$(xq 6.1 6.13)" "$(xqp global.kernel 6.1 6.13)"
+check_text "schedules-fail-a-not-b.sql: :param is the key compared" "" \
+	"$(xqp pwriter.size 6.1 6.13)"
+
+# --- schema version 3: the views, the schedule tables; versions 1 and 2 upgraded, 4 refused
 sq() { # database, SQL: the rows, ';'-terminated
 	sqlite3 "$1" "$2" 2>&1 | tr '\n' ';'
 }
-check_text "a new database: version 2, with the views" "2;run_policy;varying_param;" \
+check_text "a new database: version 3, with the views and the schedule tables" \
+	"3;run_policy;varying_param;run_schedule;schedule;0;" \
 	"$(sq "$tmp/wpsim.db" "PRAGMA user_version; SELECT name FROM sqlite_master
-		WHERE type = 'view' ORDER BY name")"
-# version 1 is version 2 without the views: the same tables, the same ids
-cp "$tmp/wpsim.db" "$tmp/v1.db"
-sqlite3 "$tmp/v1.db" "DROP VIEW run_policy; DROP VIEW varying_param; PRAGMA user_version = 1"
+		WHERE type = 'view' ORDER BY name; SELECT name FROM sqlite_master
+		WHERE name IN ('schedule', 'run_schedule') ORDER BY name;
+		SELECT count(*) FROM run_schedule")"
+# version 2 is version 3 without the schedule tables, version 1 is version 2 without
+# the views: the same tables, the same ids
 cp "$tmp/wpsim.db" "$tmp/v2.db"
+sqlite3 "$tmp/v2.db" "DROP TABLE run_schedule; DROP TABLE schedule; PRAGMA user_version = 2"
+cp "$tmp/v2.db" "$tmp/v1.db"
+sqlite3 "$tmp/v1.db" "DROP VIEW run_policy; DROP VIEW varying_param; PRAGMA user_version = 1"
+cp "$tmp/wpsim.db" "$tmp/v3.db"
 v1_sum=$(cksum <"$tmp/v1.db")
 "$wpsim" report --db "$tmp/v1.db" --out "$tmp/v1-report" >/dev/null 2>"$tmp/err"
 check "version 1: the report reads it (stderr: $(head -c 300 "$tmp/err"))" $?
 check_text "version 1: the report leaves it untouched" "$v1_sum" "$(cksum <"$tmp/v1.db")"
-for v in v1 v2; do
+for v in v1 v2 v3; do
 	"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/$v.db" >/dev/null \
 		2>"$tmp/err"
 	check "$v.db: wpsim run --db stores a second run (stderr: $(head -c 300 "$tmp/err"))" $?
 done
-check_text "version 1 opened for writing: version 2, the views of a new database" \
-	"2;$(tr '\n' ';' <"$tmp/views.sql")" \
-	"$(sq "$tmp/v1.db" "PRAGMA user_version; SELECT sql || ';' FROM sqlite_master
-		WHERE type = 'view' ORDER BY rowid")"
-check_text "version 1 upgraded: its runs kept" "2;" "$(sq "$tmp/v1.db" "SELECT count(*) FROM run")"
-for f in loss-by-policy.sql leaks-by-policy.sql latency-by-policy.sql; do
-	check_text "version 1 upgraded: $f answers as on a new database" \
-		"$(sqlite3 -readonly -csv -header "$tmp/v2.db" <"analysis/$f" 2>&1)" \
-		"$(sqlite3 -readonly -csv -header "$tmp/v1.db" <"analysis/$f" 2>&1)"
+# the whole schema as text, tables, indexes and views, each object once
+schema_of() {
+	sqlite3 "$1" "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master
+		WHERE sql IS NOT NULL ORDER BY type, name" | tr '\n' ';'
+}
+for v in v1 v2; do
+	check_text "version ${v#v} opened for writing: version 3, the schema of a new database" \
+		"3;$(schema_of "$tmp/v3.db")" \
+		"$(sq "$tmp/$v.db" "PRAGMA user_version")$(schema_of "$tmp/$v.db")"
+	check_text "version ${v#v} upgraded: its runs kept" "2;" \
+		"$(sq "$tmp/$v.db" "SELECT count(*) FROM run")"
+	for f in loss-by-policy.sql leaks-by-policy.sql latency-by-policy.sql; do
+		check_text "version ${v#v} upgraded: $f answers as on a new database" \
+			"$(sqlite3 -readonly -csv -header "$tmp/v3.db" <"analysis/$f" 2>&1)" \
+			"$(sqlite3 -readonly -csv -header "$tmp/$v.db" <"analysis/$f" 2>&1)"
+	done
 done
-cp "$tmp/wpsim.db" "$tmp/v3.db"
-sqlite3 "$tmp/v3.db" "PRAGMA user_version = 3"
-cp "$tmp/v3.db" "$tmp/v3.orig"
-"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/v3.db" >/dev/null 2>"$tmp/err"
-check "version 3: wpsim run --db refuses it (exit $?)" $([ $? -eq 2 ]; echo $?)
-grep -q "v3.db: a wpsim results database of schema version 3; .*left untouched" "$tmp/err"
-check "version 3: the message says why ($(cat "$tmp/err"))" $?
-cmp -s "$tmp/v3.db" "$tmp/v3.orig" && [ ! -e "$tmp/v3.db-wal" ] && [ ! -e "$tmp/v3.db-shm" ]
-check "version 3: left byte-identical, no -wal or -shm" $?
+cp "$tmp/wpsim.db" "$tmp/v4.db"
+sqlite3 "$tmp/v4.db" "PRAGMA user_version = 4"
+cp "$tmp/v4.db" "$tmp/v4.orig"
+"$wpsim" run scenarios/generic-346.ini -s global.seed=2 --db "$tmp/v4.db" >/dev/null 2>"$tmp/err"
+check "version 4: wpsim run --db refuses it (exit $?)" $([ $? -eq 2 ]; echo $?)
+grep -q "v4.db: a wpsim results database of schema version 4; .*left untouched" "$tmp/err"
+check "version 4: the message says why ($(cat "$tmp/err"))" $?
+cmp -s "$tmp/v4.db" "$tmp/v4.orig" && [ ! -e "$tmp/v4.db-wal" ] && [ ! -e "$tmp/v4.db-shm" ]
+check "version 4: left byte-identical, no -wal or -shm" $?
 
 echo "analysis: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -77,9 +77,9 @@ check "every run has the same resolved params" $?
 [ "$(q "$tmp/small.db" "SELECT count(DISTINCT run_id) FROM latency")" = 6 ]
 check "every run has latency rows" $?
 [ "$(q "$tmp/small.db" "SELECT count(*) FROM sweep")" = 1 ] &&
-	[ "$(q "$tmp/small.db" "PRAGMA user_version")" = 2 ] &&
+	[ "$(q "$tmp/small.db" "PRAGMA user_version")" = 3 ] &&
 	[ "$(q "$tmp/small.db" "PRAGMA journal_mode")" = wal ]
-check "one sweep row, schema version 2, WAL" $?
+check "one sweep row, schema version 3, WAL" $?
 [ "$(q "$tmp/small.db" "SELECT count(*) FROM run r JOIN param p USING (run_id)
 	WHERE p.name = 'global.seed' AND p.value = CAST(r.seed AS TEXT)")" = 6 ]
 check "param global.seed is the run's seed" $?
