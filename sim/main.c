@@ -3,6 +3,7 @@
  */
 #include "actors/run.h"
 #include "config/scenario.h"
+#include "explore/explore.h"
 #include "explore/schedule.h"
 #include "explore/xctl.h"
 #include "io/io.h"
@@ -23,6 +24,11 @@ static int usage(FILE *f)
 		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
 		"                 [--schedule SPEC]\n"
 		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N]\n"
+		"       wpsim explore SCENARIO [-s section.key=value]... [--strategy "
+		"pct|delay|bounded]\n"
+		"                 [--depth D] [--runs N] [--seed S] [--compare "
+		"section.key=V1,V2,...]...\n"
+		"                 [--jobs N] [--shard K/N] [--db PATH]\n"
 		"       wpsim merge OUT IN...\n"
 		"       wpsim report [--db PATH] [--out DIR]\n");
 	return 2;
@@ -134,6 +140,29 @@ static int run_scheduled(const struct xs_scenario *sc, const char *spec, const c
 	return r ? 1 : 0;
 }
 
+/*
+ * -s section.key=value (kv: a copy of arg that *ov will point into) or, for
+ * --compare, section.key=V1,V2,...: false after a message naming the option.
+ */
+static bool override_arg(const char *cmd, const char *arg, char *kv, struct xs_override *ov)
+{
+	char *dot = kv ? strchr(kv, '.') : NULL;
+	char *eq = dot ? strchr(dot, '=') : NULL;
+
+	if (!kv)
+		return false;
+	if (!dot || !eq) {
+		fprintf(stderr, "wpsim %s: -s %s: expected section.key=value\n", cmd, arg);
+		return false;
+	}
+	*dot = '\0';
+	*eq = '\0';
+	ov->section = kv;
+	ov->key = dot + 1;
+	ov->value = eq + 1;
+	return true;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
@@ -148,21 +177,9 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
-			char *kv = strdup(argv[++i]);
-			char *dot = kv ? strchr(kv, '.') : NULL;
-			char *eq = dot ? strchr(dot, '=') : NULL;
-
-			owned[nov] = kv;
-			if (!dot || !eq) {
-				fprintf(stderr, "wpsim run: -s %s: expected section.key=value\n",
-					argv[i]);
+			owned[nov] = strdup(argv[++i]);
+			if (!override_arg("run", argv[i], owned[nov], &ov[nov]))
 				goto out;
-			}
-			*dot = '\0';
-			*eq = '\0';
-			ov[nov].section = kv;
-			ov[nov].key = dot + 1;
-			ov[nov].value = eq + 1;
 			nov++;
 		} else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc) {
 			trace = argv[++i];
@@ -320,6 +337,187 @@ static int cmd_sweep(int argc, char **argv)
 	return ret;
 }
 
+/* u64 in lo..hi, all of s. */
+static bool u64_arg(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || n < lo || n > hi)
+		return false;
+	*v = n;
+	return true;
+}
+
+/* --compare section.key=V1,V2,...: values split at commas outside parentheses. */
+static bool compare_arg(char *kv, struct xs_explore_axis *ax)
+{
+	char *dot = strchr(kv, '.'), *eq = dot ? strchr(dot, '=') : NULL, *p, *start;
+	int depth = 0;
+
+	if (!dot || !eq || dot == kv || eq == dot + 1 || !eq[1])
+		return false;
+	*dot = '\0';
+	*eq = '\0';
+	snprintf(ax->section, sizeof(ax->section), "%s", kv);
+	snprintf(ax->name, sizeof(ax->name), "%s", dot + 1);
+	ax->nvals = 0;
+	for (p = start = eq + 1;; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+		else if ((*p == ',' && depth == 0) || !*p) {
+			bool end = !*p;
+
+			if (p == start || ax->nvals == XS_EXPLORE_MAX_VALUES)
+				return false;
+			*p = '\0';
+			ax->vals[ax->nvals++] = start;
+			start = p + 1;
+			if (end)
+				return true;
+		}
+	}
+}
+
+/* wpsim explore SCENARIO ... (explore/explore.h) */
+static int cmd_explore(int argc, char **argv)
+{
+	struct xs_explore_opts o = {.strategy = XS_STRAT_PCT,
+				    .depth = 2,
+				    .runs = 200,
+				    .seed = 1,
+				    .jobs = xs_sweep_default_jobs(),
+				    .shard_k = 1,
+				    .shard_n = 1,
+				    .db = "data/results.db",
+				    .timeout_s = XS_SWEEP_TIMEOUT};
+	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
+	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
+	bool runs_given = false;
+	char *slash;
+	int i, nowned = 0, ret = 2;
+
+	o.out = stdout;
+	o.log = stderr;
+	o.devices_dir = devices_dir();
+	if (!ov || !owned) {
+		ret = 1;
+		goto out;
+	}
+	o.ov = ov;
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool has = i + 1 < argc;
+
+		if (strcmp(a, "-s") == 0 && has) {
+			owned[nowned] = strdup(argv[++i]);
+			if (!override_arg("explore", argv[i], owned[nowned++], &ov[o.nov]))
+				goto out;
+			o.nov++;
+		} else if (strcmp(a, "--strategy") == 0 && has) {
+			a = argv[++i];
+			if (strcmp(a, "pct") == 0)
+				o.strategy = XS_STRAT_PCT;
+			else if (strcmp(a, "delay") == 0)
+				o.strategy = XS_STRAT_DELAY;
+			else if (strcmp(a, "bounded") == 0)
+				o.strategy = XS_STRAT_BOUNDED;
+			else {
+				fprintf(stderr,
+					"wpsim explore: --strategy %s: unknown strategy "
+					"(accepted: pct, delay, bounded)\n",
+					a);
+				goto out;
+			}
+		} else if (strcmp(a, "--depth") == 0 && has) {
+			if (!uint_arg(argv[++i], 1, XS_EXPLORE_MAX_DEPTH, &o.depth)) {
+				fprintf(stderr,
+					"wpsim explore: --depth %s: bad depth (accepted: 1..%d)\n",
+					argv[i], XS_EXPLORE_MAX_DEPTH);
+				goto out;
+			}
+		} else if (strcmp(a, "--runs") == 0 && has) {
+			if (!u64_arg(argv[++i], 1, XS_EXPLORE_MAX_RUNS, &o.runs)) {
+				fprintf(stderr,
+					"wpsim explore: --runs %s: bad count (accepted: 1..%llu)\n",
+					argv[i], (unsigned long long)XS_EXPLORE_MAX_RUNS);
+				goto out;
+			}
+			runs_given = true;
+		} else if (strcmp(a, "--seed") == 0 && has) {
+			if (!u64_arg(argv[++i], 0, UINT64_MAX, &o.seed)) {
+				fprintf(stderr,
+					"wpsim explore: --seed %s: bad seed "
+					"(accepted: 0..18446744073709551615)\n",
+					argv[i]);
+				goto out;
+			}
+		} else if (strcmp(a, "--compare") == 0 && has) {
+			owned[nowned] = strdup(argv[++i]);
+			if (o.naxes == XS_EXPLORE_MAX_AXES || !owned[nowned] ||
+			    !compare_arg(owned[nowned++], &o.axes[o.naxes])) {
+				fprintf(stderr,
+					"wpsim explore: --compare %s: expected "
+					"section.key=V1,V2,... (accepted: at most %d --compare, "
+					"%d values each, no empty value)\n",
+					argv[i], XS_EXPLORE_MAX_AXES, XS_EXPLORE_MAX_VALUES);
+				goto out;
+			}
+			o.naxes++;
+		} else if (strcmp(a, "--jobs") == 0 && has) {
+			if (!uint_arg(argv[++i], 1, 4096, &o.jobs)) {
+				fprintf(stderr,
+					"wpsim explore: --jobs %s: bad count (accepted: 1..4096)\n",
+					argv[i]);
+				goto out;
+			}
+		} else if (strcmp(a, "--db") == 0 && has) {
+			o.db = argv[++i];
+		} else if (strcmp(a, "--shard") == 0 && has) {
+			slash = strchr(argv[++i], '/');
+			if (slash)
+				*slash = '\0';
+			if (!slash || !uint_arg(slash + 1, 1, 1000000, &o.shard_n) ||
+			    !uint_arg(argv[i], 1, o.shard_n, &o.shard_k)) {
+				if (slash)
+					*slash = '/';
+				fprintf(stderr,
+					"wpsim explore: --shard %s: bad shard "
+					"(accepted: K/N, 1 <= K <= N <= 1000000)\n",
+					argv[i]);
+				goto out;
+			}
+		} else if (a[0] == '-') {
+			fprintf(stderr, "wpsim explore: unknown option %s\n", a);
+			usage(stderr);
+			goto out;
+		} else if (!o.scenario) {
+			o.scenario = a;
+		} else {
+			fprintf(stderr, "wpsim explore: one scenario only (got %s and %s)\n",
+				o.scenario, a);
+			goto out;
+		}
+	}
+	if (!o.scenario) {
+		usage(stderr);
+		goto out;
+	}
+	if (o.strategy == XS_STRAT_BOUNDED && !runs_given)
+		o.runs = 0; /* every schedule */
+	ret = xs_explore_main(&o);
+out:
+	for (i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
+	free(ov);
+	return ret;
+}
+
 /* wpsim merge OUT IN...: shard databases into one (store.h). */
 static int cmd_merge(int argc, char **argv)
 {
@@ -364,6 +562,8 @@ int main(int argc, char **argv)
 		return cmd_sweep(argc - 2, argv + 2);
 	if (strcmp(argv[1], "merge") == 0)
 		return cmd_merge(argc - 2, argv + 2);
+	if (strcmp(argv[1], "explore") == 0)
+		return cmd_explore(argc - 2, argv + 2);
 	fprintf(stderr, "wpsim: unknown command %s\n", argv[1]);
 	return usage(stderr);
 }

@@ -70,12 +70,30 @@ struct xs_ctl_at {
 	uint64_t op_len; /* a write: its length in bytes (FAIL below it fails) */
 };
 
+/*
+ * Something the model did (enum xs_event_kind), by a controlled actor, with the state
+ * it left at the first block of the range: what a story of the run is told with.
+ */
+struct xs_ctl_event {
+	struct xs_ctl_actor who;
+	uint32_t op;
+	double t; /* simulated time, s */
+	enum xs_event_kind kind;
+	uint64_t off, len;     /* bytes */
+	const char *extent;    /* "hole", "delalloc", "unwritten", "written" */
+	const char *folio;     /* "none", "clean", "dirty", "writeback" (+ ",uptodate") */
+	uint64_t delayed_blks; /* the inode's delalloc blocks (i_delayed_blks) */
+	int64_t fdblocks;      /* the mount's free blocks (m_fdblocks) */
+};
+
 struct xs_ctl_ops {
 	/* A controlled actor is created: its initial priority (larger first). */
 	int64_t (*priority)(void *arg, const struct xs_ctl_actor *who);
 	/* At a point: the decision. A FAIL elsewhere than a writer's write_copy, hit 0, is
 	 * ignored. */
 	struct xs_ctl_act (*decide)(void *arg, const struct xs_ctl_at *at);
+	/* An event of a controlled actor while the workload runs; may be NULL. */
+	void (*event)(void *arg, const struct xs_ctl_event *ev);
 };
 
 struct xs_ctl {

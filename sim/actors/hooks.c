@@ -13,6 +13,10 @@
 #include "actors/task.h"
 #include "actors/trace.h"
 
+#include "core/bmap.h"
+#include "core/iext.h"
+#include "core/pagecache.h"
+
 #include <xbt/asserts.h>
 
 #define XS_RANK_FOLIO 2
@@ -158,6 +162,47 @@ static void host_preempt(void *host, enum xs_point point, uint64_t off)
 	xs_ctl_point(t, (enum xs_ctl_point)point);
 }
 
+/* The state at the first block of ev, for a controller's story (control.h). */
+static void ctl_event(struct xs_run *run, struct xs_task *t, const struct xs_event *ev)
+{
+	struct xs_inode *ip = &run->fs.inode;
+	struct xs_mount *mp = ip->i_mount;
+	xs_fileoff_t fsb = (xs_fileoff_t)(ev->off_bytes >> mp->m_blocklog);
+	struct xs_iext_cursor cur;
+	struct xs_bmbt_irec got;
+	struct xs_folio *f =
+		xs_pagecache_lookup(&ip->i_mapping, ev->off_bytes / ip->i_mapping.page_bytes);
+	struct xs_ctl_event ce = {
+		.who = {t->grp ? t->grp->name : t->name, t->job,
+			t->grp && t->grp->kind == XS_ACTOR_WRITER, t->ctl_index},
+		.op = t->ctl_op,
+		.t = xs_task_now(t),
+		.kind = ev->kind,
+		.off = ev->off_bytes,
+		.len = ev->len_bytes,
+		.extent = "hole",
+		.folio = "none",
+		.delayed_blks = ip->i_delayed_blks,
+		.fdblocks = mp->m_fdblocks,
+	};
+
+	if (xs_iext_lookup_extent(&ip->i_df, fsb, &cur, &got) && got.br_startoff <= fsb)
+		ce.extent = xs_bmap_is_delalloc_extent(&got)   ? "delalloc"
+			    : got.br_state == XS_EXT_UNWRITTEN ? "unwritten"
+							       : "written";
+	if (f) {
+		bool up = f->flags & XS_FOLIO_UPTODATE;
+
+		if (f->flags & XS_FOLIO_WRITEBACK)
+			ce.folio = up ? "writeback,uptodate" : "writeback";
+		else if (f->flags & XS_FOLIO_DIRTY)
+			ce.folio = up ? "dirty,uptodate" : "dirty";
+		else
+			ce.folio = up ? "clean,uptodate" : "clean";
+	}
+	run->ctl->ops->event(run->ctl->arg, &ce);
+}
+
 static void host_event(void *host, const struct xs_event *ev)
 {
 	struct xs_run *run = host;
@@ -178,6 +223,8 @@ static void host_event(void *host, const struct xs_event *ev)
 	e->len = ev->len_bytes;
 	if (t && ev->kind == XS_EV_SHORT_COPY)
 		run->res->short_copies++;
+	if (t && run->ctl && run->ctl->ops->event && t->park.ctl && run->sched.ctl_on)
+		ctl_event(run, t, ev);
 }
 
 static void host_io(void *host, uint64_t bno, uint64_t len_bytes)

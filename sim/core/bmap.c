@@ -217,6 +217,8 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
 	xs_fileoff_t got_endoff = got->br_startoff + got->br_blockcount;
 	uint64_t da_old = xs_startblockval(got->br_startblock), da_new = 0;
 	uint64_t got_indlen, new_indlen, stolen = 0, da_diff;
+	xs_off_t ev_off = xs_fsb_to_b(mp, del->br_startoff);
+	xs_off_t ev_len = xs_fsb_to_b(mp, del->br_blockcount);
 	bool lf = got->br_startoff == del->br_startoff;
 	bool rf = got_endoff == del_endoff;
 
@@ -224,8 +226,6 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
 	XS_ASSERT(got->br_startoff <= del->br_startoff && got_endoff >= del_endoff);
 	XS_ASSERT(ip->i_delayed_blks >= del->br_blockcount);
 	ip->i_delayed_blks -= del->br_blockcount;
-	xs_fs_event(ip->i_fs, XS_EV_PUNCH, xs_fsb_to_b(mp, del->br_startoff),
-		    xs_fsb_to_b(mp, del->br_blockcount));
 
 	if (lf && rf) {
 		xs_iext_remove(ifp, icur);
@@ -270,6 +270,8 @@ void xs_bmap_del_extent_delay(struct xs_inode *ip, struct xs_iext_cursor *icur,
 	da_diff = da_old - da_new;
 	xs_add_fdblocks(mp, da_diff + del->br_blockcount);
 	xs_mod_delalloc(ip, -(int64_t)del->br_blockcount, -(int64_t)da_diff);
+	/* once done, so that a listener sees the state it left */
+	xs_fs_event(ip->i_fs, XS_EV_PUNCH, ev_off, ev_len);
 }
 
 xs_filblks_t xs_bmap_punch_delalloc_range(struct xs_inode *ip, xs_off_t start_byte,

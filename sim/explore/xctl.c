@@ -13,9 +13,9 @@
 struct xs_xctl_actor {
 	struct xs_sched_actor who;
 	int64_t prio;
-	uint32_t op;	  /* the operation of the last point seen */
-	bool seen;	  /* a point of it was seen */
-	bool copied;	  /* its write's copy-in started in that operation */
+	uint32_t op;	   /* the operation of the last point seen */
+	bool seen;	   /* a point of it was seen */
+	bool copied;	   /* its write's copy-in started in that operation */
 	bool fail_pending; /* fail that copy after fail_bytes */
 	uint64_t fail_bytes;
 	enum xs_ctl_kind pending; /* a decision moved to its next point */
@@ -101,7 +101,8 @@ static int64_t ctl_priority(void *arg, const struct xs_ctl_actor *who)
 	if (x->cfg.strategy == XS_STRAT_REPLAY)
 		prio = replay_priority(x, who);
 	else /* distinct random priorities, above every lowered one */
-		prio = (int64_t)(((uint64_t)gsl_rng_get(x->rng) << 8) | (uint64_t)(who->index & 0xff)) +
+		prio = (int64_t)(((uint64_t)gsl_rng_get(x->rng) << 8) |
+				 (uint64_t)(who->index & 0xff)) +
 		       (1 << 20);
 	if (a)
 		a->prio = prio;
@@ -226,9 +227,15 @@ static struct xs_ctl_act strategy_decide(struct xs_xctl *x, const struct xs_ctl_
 		if (at->who.writer && !a->copied && at->op_len > 0 && !a->fail_pending &&
 		    (x->cfg.strategy == XS_STRAT_PCT || gsl_rng_uniform(x->rng) < 0.5)) {
 			a->fail_pending = true;
-			a->fail_bytes = gsl_rng_uniform_int(x->rng, at->op_len > 0xffffffffUL
-									? 0xffffffffUL
-									: (unsigned long)at->op_len);
+			/* half of the failures copy nothing (the window of the 2022 race needs a
+			 * block left empty), the others stop anywhere in the write */
+			a->fail_bytes =
+				gsl_rng_uniform(x->rng) < 0.5
+					? 0
+					: gsl_rng_uniform_int(x->rng,
+							      at->op_len > 0xffffffffUL
+								      ? 0xffffffffUL
+								      : (unsigned long)at->op_len);
 		}
 	}
 	if (at->point == (enum xs_ctl_point)XS_PT_WRITE_COPY && at->hit == 0) {
@@ -259,21 +266,52 @@ static struct xs_ctl_act strategy_decide(struct xs_xctl *x, const struct xs_ctl_
 static struct xs_ctl_act ctl_decide(void *arg, const struct xs_ctl_at *at)
 {
 	struct xs_xctl *x = arg;
+	struct xs_ctl_act act;
 
 	x->steps = at->step + 1;
 	if (x->cfg.record_points)
 		visit(x, at);
 	if (x->cfg.strategy == XS_STRAT_REPLAY) {
 		actor_of(x, &at->who);
-		return replay_decide(x, at);
+		act = replay_decide(x, at);
+	} else {
+		act = strategy_decide(x, at);
 	}
-	return strategy_decide(x, at);
+	if (act.kind != XS_CTL_GO && x->on_decision)
+		x->on_decision(x->listener, at, &act);
+	return act;
+}
+
+static void ctl_event(void *arg, const struct xs_ctl_event *ev)
+{
+	struct xs_xctl *x = arg;
+
+	if (x->on_event)
+		x->on_event(x->listener, ev);
 }
 
 static const struct xs_ctl_ops xctl_ops = {
 	.priority = ctl_priority,
 	.decide = ctl_decide,
 };
+
+/* ... and with a listener of events */
+static const struct xs_ctl_ops xctl_ops_events = {
+	.priority = ctl_priority,
+	.decide = ctl_decide,
+	.event = ctl_event,
+};
+
+void xs_xctl_listen(struct xs_xctl *x,
+		    void (*on_decision)(void *l, const struct xs_ctl_at *at,
+					const struct xs_ctl_act *act),
+		    void (*on_event)(void *l, const struct xs_ctl_event *ev), void *listener)
+{
+	x->on_decision = on_decision;
+	x->on_event = on_event;
+	x->listener = listener;
+	x->ctl.ops = on_event ? &xctl_ops_events : &xctl_ops;
+}
 
 int xs_xctl_init(struct xs_xctl *x, const struct xs_xctl_cfg *cfg)
 {
@@ -397,8 +435,8 @@ static void actor_list(const struct xs_scenario *sc, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (g = 0; g < sc->ngroups && n < len; g++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s.0%s", n ? ", " : "", sc->groups[g].name,
-				      sc->groups[g].jobs > 1 ? "..." : "");
+		n += (size_t)snprintf(buf + n, len - n, "%s%s.0%s", n ? ", " : "",
+				      sc->groups[g].name, sc->groups[g].jobs > 1 ? "..." : "");
 	for (g = 0; g < XS_CTL_NDAEMONS && n < len; g++)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s.0", n ? ", " : "", xs_ctl_daemons[g]);
 }
@@ -423,13 +461,15 @@ int xs_xctl_check(const struct xs_schedule *s, const struct xs_scenario *sc, cha
 
 		if (!actor_known(&d->actor, sc, &writer)) {
 			snprintf(err, errlen,
-				 "schedule: decision %zu: '%s.%u' is not an actor of %s (accepted: %s)",
+				 "schedule: decision %zu: '%s.%u' is not an actor of %s (accepted: "
+				 "%s)",
 				 i + 1, d->actor.group, d->actor.job, sc->path, names);
 			return -EINVAL;
 		}
 		if (d->action == XS_SA_FAIL && !writer) {
 			snprintf(err, errlen,
-				 "schedule: decision %zu: '%s.%u' fails a copy-in but is not a writer "
+				 "schedule: decision %zu: '%s.%u' fails a copy-in but is not a "
+				 "writer "
 				 "(accepted: fail= on a job of kind writer)",
 				 i + 1, d->actor.group, d->actor.job);
 			return -EINVAL;

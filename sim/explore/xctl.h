@@ -15,8 +15,9 @@
  *
  * Copy-in failures. Under pct and delay, the explorer decides where a write's copy-in
  * comes up short: when a change point or delay lands on a writer in an operation
- * whose copy has not started, that write's copy stops after a random number of bytes
- * below its length (pct always, delay with probability 1/2). A change point that falls
+ * whose copy has not started, that write's copy stops short (pct always, delay with
+ * probability 1/2): after 0 bytes with probability 1/2, else after a uniform number
+ * of bytes below its length. A change point that falls
  * on the copy itself moves to the actor's next point. This is what widens the window
  * of a failed write, as Dave Chinner's injection and xfs/559's errortag do; the
  * confidence of pct holds for runs with failures injected this way.
@@ -51,12 +52,12 @@ const char *xs_strategy_name(enum xs_strategy s);
 #define XS_XCTL_DELAY_MAX_NS 10000000ULL /* ... and longest, 10 ms */
 
 struct xs_xctl_cfg {
-	enum xs_strategy strategy;	 /* REPLAY, PCT or DELAY */
+	enum xs_strategy strategy;	  /* REPLAY, PCT or DELAY */
 	const struct xs_schedule *replay; /* REPLAY: the schedule (valid), else NULL */
-	uint64_t seed;			 /* PCT, DELAY: the random choices of this run */
-	unsigned depth;			 /* PCT: d (d - 1 change points); DELAY: decisions */
-	uint64_t k_steps;		 /* PCT, DELAY: steps drawn from [0, k), k >= 1 */
-	bool record_points;		 /* keep every point visited (xs_xctl_visits()) */
+	uint64_t seed;			  /* PCT, DELAY: the random choices of this run */
+	unsigned depth;			  /* PCT: d (d - 1 change points); DELAY: decisions */
+	uint64_t k_steps;		  /* PCT, DELAY: steps drawn from [0, k), k >= 1 */
+	bool record_points;		  /* keep every point visited (xs_xctl_visits()) */
 };
 
 /* A point an actor reached, as a decision would name it. */
@@ -83,6 +84,10 @@ struct xs_xctl {
 	size_t nvisits, capvisits;
 	uint64_t steps; /* points passed */
 	int error;	/* -ENOMEM or -E2BIG: the record is incomplete */
+	/* a listener (xs_xctl_listen()) */
+	void (*on_decision)(void *l, const struct xs_ctl_at *at, const struct xs_ctl_act *act);
+	void (*on_event)(void *l, const struct xs_ctl_event *ev);
+	void *listener;
 };
 
 /*
@@ -91,6 +96,15 @@ struct xs_xctl {
  */
 int xs_xctl_init(struct xs_xctl *x, const struct xs_xctl_cfg *cfg);
 void xs_xctl_free(struct xs_xctl *x);
+
+/*
+ * Tell listener every decision carried out (not "go on") and every event of a
+ * controlled actor (the hooks then describe the state at each event: slower).
+ */
+void xs_xctl_listen(struct xs_xctl *x,
+		    void (*on_decision)(void *l, const struct xs_ctl_at *at,
+					const struct xs_ctl_act *act),
+		    void (*on_event)(void *l, const struct xs_ctl_event *ev), void *listener);
 
 /*
  * After the run: the schedule it followed, as text (canonical), snprintf-style; the

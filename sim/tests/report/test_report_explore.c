@@ -18,7 +18,7 @@
 #define X "pwriter.0@1:write_end:suspend"
 #define Y "pwriter.0@2:write_end:suspend"
 #define Z "pwriter.0@3:write_end:suspend"
-#define HEAD                                                                                  \
+#define HEAD                                                                                     \
 	"kernel  pwriter.fail_rate  schedules  runs  failing runs  failing schedules  shortest " \
 	"failing schedule\n"
 
@@ -88,10 +88,10 @@ XS_TEST_SUITE(report_explore_sections)
 	 * pct), the runs are counted under b. Z has no strategy. Run 8 is a plain run.
 	 */
 	const struct xrun runs[] = {
-		{"1", A, "6.1", "0", "8", X, "pct"},  {"2", A, "6.13", "0", "0", X, "pct"},
+		{"1", A, "6.1", "0", "8", X, "pct"},   {"2", A, "6.13", "0", "0", X, "pct"},
 		{"3", A, "6.1", "0.1", "0", X, "pct"}, {"4", A, "6.1", "0", "0", Y, "pct"},
-		{"5", A, "6.13", "0", "0", Y, "pct"}, {"6", B, "6.1", "0", "8", Y, NULL},
-		{"7", B, "6.13", "0", "0", Y, NULL},  {"8", A, "6.1", "0", "8", NULL, NULL},
+		{"5", A, "6.13", "0", "0", Y, "pct"},  {"6", B, "6.1", "0", "8", Y, NULL},
+		{"7", B, "6.13", "0", "0", Y, NULL},   {"8", A, "6.1", "0", "8", NULL, NULL},
 		{"9", B, "6.1", "0", "0", Z, NULL},
 	};
 	const char *want =

@@ -1,0 +1,482 @@
+/*
+ * `wpsim explore`: the phases of explore.h and what they print.
+ */
+#include "explore/explore_internal.h"
+#include "explore/confidence.h"
+#include "explore/shrink.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* splitmix64: the seed of generation run i from the explore seed */
+static uint64_t mix_seed(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+/* name[label]=... or name=... */
+static void print_line(const struct xp *ex, const struct xp_variant *v, const char *name,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void print_line(const struct xp *ex, const struct xp_variant *v, const char *name,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ex->nvars > 1)
+		fprintf(ex->o->out, "%s[%s]=", name, v->label);
+	else
+		fprintf(ex->o->out, "%s=", name);
+	va_start(ap, fmt);
+	vfprintf(ex->o->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', ex->o->out);
+}
+
+/* Load every value combination of the --compare keys. */
+static int load_variants(struct xp *ex)
+{
+	const struct xs_explore_opts *o = ex->o;
+	size_t n = 1, i;
+	int a;
+
+	for (a = 0; a < o->naxes; a++)
+		n *= o->axes[a].nvals;
+	if (n > XS_EXPLORE_MAX_VARIANTS) {
+		fprintf(o->log,
+			"wpsim explore: --compare: %zu value combinations (accepted: at most %d)\n",
+			n, XS_EXPLORE_MAX_VARIANTS);
+		return 2;
+	}
+	ex->vars = calloc(n, sizeof(*ex->vars));
+	if (!ex->vars)
+		return 1;
+	ex->nvars = n;
+	for (i = 0; i < n; i++) {
+		struct xp_variant *v = &ex->vars[i];
+		struct xs_override *ov = calloc((size_t)o->nov + XS_EXPLORE_MAX_AXES, sizeof(*ov));
+		char err[1024];
+		size_t rest = i, pos = 0;
+
+		v->first_fail = -1;
+		v->sc = calloc(1, sizeof(*v->sc));
+		if (!ov || !v->sc) {
+			free(ov);
+			return 1;
+		}
+		memcpy(ov, o->ov, (size_t)o->nov * sizeof(*ov));
+		/* the last axis varies fastest */
+		for (a = o->naxes - 1; a >= 0; a--) {
+			const struct xs_explore_axis *ax = &o->axes[a];
+			size_t k = rest % ax->nvals;
+
+			rest /= ax->nvals;
+			ov[o->nov + a] = (struct xs_override){ax->section, ax->name, ax->vals[k]};
+		}
+		for (a = 0; a < o->naxes; a++)
+			pos += (size_t)snprintf(v->label + pos, pos < sizeof(v->label) ? sizeof(v->label) - pos : 0,
+						"%s%s.%s=%s", a ? ";" : "", ov[o->nov + a].section,
+						ov[o->nov + a].key, ov[o->nov + a].value);
+		v->ov = ov;
+		v->nov = o->nov + o->naxes;
+		if (xs_scenario_load(o->scenario, ov, v->nov, o->devices_dir, v->sc, err,
+				     sizeof(err))) {
+			fprintf(o->log, "%s\n", err);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Is generation run (variant, index) in this shard? */
+static bool in_shard(const struct xp *ex, const struct xp_variant *v, uint64_t index)
+{
+	char key[600], h[17];
+	int n;
+
+	if (ex->o->shard_n <= 1)
+		return true;
+	n = snprintf(key, sizeof(key), "%s|%s|%" PRIu64, v->label,
+		     xs_strategy_name(ex->o->strategy), index);
+	xp_hash_hex(key, (size_t)n, h);
+	return strtoull(h, NULL, 16) % ex->o->shard_n == ex->o->shard_k - 1;
+}
+
+/* Phase 1: one reference run per value (pct, delay). */
+static int reference_runs(struct xp *ex)
+{
+	struct xp_job *jobs = calloc(ex->nvars, sizeof(*jobs));
+	size_t i;
+	int r;
+
+	if (!jobs)
+		return 1;
+	for (i = 0; i < ex->nvars; i++) {
+		jobs[i] = (struct xp_job){.var = i, .gen_var = i, .chose = XS_STRAT_REPLAY,
+					  .mode = XS_STRAT_REPLAY, .spec = "none"};
+	}
+	r = xp_run_jobs(ex, jobs, ex->nvars);
+	for (i = 0; i < ex->nvars && !r; i++) {
+		if (!jobs[i].ok) {
+			fprintf(ex->o->log, "wpsim explore: the reference run of %s failed: %s\n",
+				ex->vars[i].label[0] ? ex->vars[i].label : ex->o->scenario,
+				jobs[i].error ? jobs[i].error : "?");
+			r = 1;
+		}
+		ex->vars[i].k_ref = jobs[i].steps;
+		ex->vars[i].n_actors = jobs[i].n_actors;
+	}
+	for (i = 0; i < ex->nvars; i++)
+		xp_job_clear(&jobs[i]);
+	free(jobs);
+	return r;
+}
+
+/*
+ * The k change points are drawn over: twice the reference's steps, for runs that take
+ * a longer path (a failed copy retries, a contended lock adds points); a confidence
+ * is only stated if no run took more.
+ */
+static uint64_t k_of(const struct xp_variant *v)
+{
+	return 2 * v->k_ref + 16;
+}
+
+/* A job's outcome counted under its value; the first failing generated run kept. */
+static void tally(struct xp *ex, const struct xp_job *j)
+{
+	struct xp_variant *v = &ex->vars[j->var];
+
+	int64_t key;
+
+	if (!j->ok)
+		return;
+	v->runs++;
+	v->failing += j->failing;
+	if (j->gen_var == j->var) {
+		v->generated++;
+		v->gen_failing += j->failing;
+		if (j->steps > v->max_steps)
+			v->max_steps = j->steps;
+	}
+	/* the first failure: its own generation's first, else the first replayed, by the
+	 * value and index that chose it (never by the order in which runs ended) */
+	key = j->gen_var == j->var
+		      ? (int64_t)j->index
+		      : (int64_t)(((uint64_t)(j->gen_var + 1) << 40) + j->index);
+	if (j->failing && (v->first_fail < 0 || key < v->first_fail)) {
+		v->first_fail = key;
+		free(v->first_fail_spec);
+		v->first_fail_spec = strdup(j->taken);
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Phases 2 and 3: generate (or enumerate) under every value, then replay every schedule
+ * under the other values.
+ */
+static int generate_and_compare(struct xp *ex)
+{
+	const struct xs_explore_opts *o = ex->o;
+	struct xp_job *jobs = NULL, *cross = NULL;
+	struct xs_bounded bd = {0};
+	size_t nj = 0, nc = 0, i, w;
+	char **specs = NULL;
+	int r = 0;
+
+	/* generation */
+	for (i = 0; i < ex->nvars; i++) {
+		struct xp_variant *v = &ex->vars[i];
+		uint64_t total, g;
+
+		if (o->strategy == XS_STRAT_BOUNDED) {
+			xs_bounded_free(&bd);
+			r = xp_bounded_plan(ex, i, &bd);
+			if (r)
+				goto out;
+			total = bd.nspecs;
+		} else {
+			total = o->runs;
+		}
+		v->gen_total = total;
+		if (o->strategy == XS_STRAT_BOUNDED && o->runs && total > o->runs)
+			total = o->runs;
+		jobs = realloc(jobs, (nj + total) * sizeof(*jobs));
+		if (!jobs && total) {
+			r = 1;
+			goto out;
+		}
+		for (g = 0; g < total; g++) {
+			struct xp_job *j;
+
+			if (!in_shard(ex, v, g))
+				continue;
+			j = &jobs[nj++];
+			*j = (struct xp_job){.var = i, .gen_var = i, .chose = o->strategy,
+					     .index = g, .store = true};
+			if (o->strategy == XS_STRAT_BOUNDED) {
+				j->mode = XS_STRAT_REPLAY;
+				j->spec = bd.specs[g];
+				bd.specs[g] = NULL; /* the job list owns it now */
+			} else {
+				j->mode = o->strategy;
+				/* each value draws its own schedules; the others replay them */
+				j->seed = mix_seed(mix_seed(o->seed * 1000003ULL + i) + g);
+				j->k = k_of(v);
+			}
+			v->gen_planned++;
+		}
+	}
+	xs_bounded_free(&bd);
+	r = xp_run_jobs(ex, jobs, nj);
+	if (r)
+		goto out;
+	for (i = 0; i < nj; i++)
+		tally(ex, &jobs[i]);
+	/* comparison: every distinct schedule under every other value */
+	if (ex->nvars > 1) {
+		specs = calloc(nj ? nj : 1, sizeof(*specs));
+		cross = calloc(nj * (ex->nvars - 1) + 1, sizeof(*cross));
+		if (!specs || !cross) {
+			r = 1;
+			goto out;
+		}
+		for (w = 0; w < ex->nvars; w++) {
+			size_t ns = 0;
+
+			/* what value w has run already */
+			for (i = 0; i < nj; i++)
+				if (jobs[i].var == w && jobs[i].ok)
+					specs[ns++] = jobs[i].taken;
+			qsort(specs, ns, sizeof(*specs), cmp_str);
+			for (i = 0; i < nj; i++) {
+				const struct xp_job *j = &jobs[i];
+
+				if (j->var == w || !j->ok ||
+				    bsearch(&j->taken, specs, ns, sizeof(*specs), cmp_str))
+					continue;
+				cross[nc++] = (struct xp_job){.var = w, .gen_var = j->var,
+							      .chose = j->chose,
+							      .mode = XS_STRAT_REPLAY,
+							      .index = j->index, .spec = j->taken,
+							      .store = true};
+			}
+		}
+		r = xp_run_jobs(ex, cross, nc);
+		for (i = 0; i < nc && !r; i++)
+			tally(ex, &cross[i]);
+	}
+out:
+	xs_bounded_free(&bd);
+	for (i = 0; i < nc; i++)
+		xp_job_clear(&cross[i]);
+	for (i = 0; i < nj; i++) {
+		if (jobs[i].mode == XS_STRAT_REPLAY)
+			free((char *)jobs[i].spec);
+		xp_job_clear(&jobs[i]);
+	}
+	free(cross);
+	free(specs);
+	free(jobs);
+	return r;
+}
+
+static void print_confidence(const struct xp *ex, const struct xp_variant *v)
+{
+	const struct xs_explore_opts *o = ex->o;
+	char buf[2048];
+
+	if (v->failing) {
+		snprintf(buf, sizeof(buf),
+			 "found: %" PRIu64 " of %" PRIu64 " runs fail (%" PRIu64 " of the %" PRIu64
+			 " schedules drawn under it, %" PRIu64 " of the %" PRIu64
+			 " replayed from other values)",
+			 v->failing, v->runs, v->gen_failing, v->generated,
+			 v->failing - v->gen_failing, v->runs - v->generated);
+	} else if (o->strategy == XS_STRAT_BOUNDED) {
+		if (v->generated == v->gen_total)
+			snprintf(buf, sizeof(buf),
+				 "all %" PRIu64 " schedules with at most %u decisions: none fails "
+				 "(the decisions: an initial order of the jobs, lower at any point "
+				 "that order's reference run visits, fail=0 at a writer's first "
+				 "copy-in; points no reference run reaches are not covered)",
+				 v->gen_total, o->depth);
+		else
+			snprintf(buf, sizeof(buf),
+				 "%" PRIu64 " of the %" PRIu64 " schedules with at most %u decisions "
+				 "ran (--runs or --shard): none fails; the enumeration is not complete",
+				 v->generated, v->gen_total, o->depth);
+	} else if (o->strategy == XS_STRAT_DELAY) {
+		snprintf(buf, sizeof(buf),
+			 "no failure in %" PRIu64 " runs of %u random delays or suspensions each; "
+			 "the delay strategy has no probabilistic bound: this is not a proof",
+			 v->generated, o->depth);
+	} else if (v->max_steps > k_of(v)) {
+		snprintf(buf, sizeof(buf),
+			 "no failure in %" PRIu64 " runs, but no bound: runs took up to %" PRIu64
+			 " steps, more than the k=%" PRIu64 " change points were drawn over",
+			 v->generated, v->max_steps, k_of(v));
+	} else {
+		size_t n = xs_conf_words(v->n_actors, k_of(v), o->depth, v->generated, buf,
+					 sizeof(buf));
+
+		snprintf(buf + (n < sizeof(buf) ? n : sizeof(buf) - 1),
+			 n < sizeof(buf) ? sizeof(buf) - n : 1,
+			 " Assumed: k bounds the steps of every run (a run without decisions took "
+			 "%" PRIu64 ", the longest %" PRIu64 "); copy-in failures only where a change "
+			 "point falls.",
+			 v->k_ref, v->max_steps);
+	}
+	if (ex->nvars > 1)
+		fprintf(o->out, "confidence[%s]: %s\n", v->label, buf);
+	else
+		fprintf(o->out, "confidence: %s\n", buf);
+}
+
+static void print_results(const struct xp *ex)
+{
+	const struct xs_explore_opts *o = ex->o;
+	size_t i;
+
+	for (i = 0; i < ex->nvars; i++) {
+		const struct xp_variant *v = &ex->vars[i];
+
+		print_confidence(ex, v);
+		if (v->story) {
+			fprintf(o->out, "minimal story%s%s%s:\n%s", ex->nvars > 1 ? " [" : "",
+				v->label, ex->nvars > 1 ? "]" : "", v->story);
+		}
+	}
+	for (i = 0; i < ex->nvars; i++) {
+		const struct xp_variant *v = &ex->vars[i];
+
+		print_line(ex, v, "runs", "%" PRIu64, v->runs);
+		print_line(ex, v, "failing", "%" PRIu64, v->failing);
+		print_line(ex, v, "complete", "%d",
+			   o->strategy == XS_STRAT_BOUNDED && v->generated == v->gen_total);
+		if (v->first_fail_spec)
+			print_line(ex, v, "first_failing_schedule", "%s", v->first_fail_spec);
+		if (v->minimal_spec)
+			print_line(ex, v, "minimal_schedule", "%s", v->minimal_spec);
+	}
+}
+
+static void free_all(struct xp *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->nvars; i++) {
+		struct xp_variant *v = &ex->vars[i];
+
+		free(v->sc);
+		free(v->ov);
+		free(v->first_fail_spec);
+		free(v->minimal_spec);
+		free(v->minimal_workload);
+		free(v->story);
+	}
+	free(ex->vars);
+	xs_store_close(ex->st);
+}
+
+static int open_db(struct xp *ex)
+{
+	const struct xs_explore_opts *o = ex->o;
+	char err[1024], key[64], h[17], *spec = NULL;
+	size_t len = 0;
+	int a, r;
+	size_t k;
+	FILE *m;
+
+	gethostname(ex->host, sizeof(ex->host) - 1);
+	if (!o->db)
+		return 0;
+	r = xs_store_check_file(o->db, err, sizeof(err));
+	if (r && r != -ENOENT) {
+		fprintf(o->log, "wpsim explore: %s\n", err);
+		return r == -EINVAL ? 2 : 1;
+	}
+	r = xs_store_open(o->db, &ex->st, err, sizeof(err));
+	if (r) {
+		fprintf(o->log, "wpsim explore: %s\n", err);
+		return r == -EINVAL ? 2 : 1;
+	}
+	/* the explore's sweep row: what was asked, in words */
+	m = open_memstream(&spec, &len);
+	if (!m)
+		return 1;
+	fprintf(m, "explore %s --strategy %s --depth %u --runs %" PRIu64 " --seed %" PRIu64,
+		o->scenario, xs_strategy_name(o->strategy), o->depth, o->runs, o->seed);
+	for (a = 0; a < o->nov; a++)
+		fprintf(m, " -s %s.%s=%s", o->ov[a].section, o->ov[a].key, o->ov[a].value);
+	for (a = 0; a < o->naxes; a++) {
+		fprintf(m, " --compare %s.%s=", o->axes[a].section, o->axes[a].name);
+		for (k = 0; k < o->axes[a].nvals; k++)
+			fprintf(m, "%s%s", k ? "," : "", o->axes[a].vals[k]);
+	}
+	fclose(m);
+	xp_hash_hex(spec, len, h);
+	snprintf(key, sizeof(key), "explore-%s", h);
+	{
+		struct xs_store_sweep row = {key, key, spec, h, false};
+
+		r = xs_store_sweep(ex->st, &row, &ex->sweep_id, err, sizeof(err));
+	}
+	free(spec);
+	if (r) {
+		fprintf(o->log, "wpsim explore: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+int xs_explore_main(const struct xs_explore_opts *o)
+{
+	struct xp ex = {.o = o};
+	size_t i;
+	int r;
+
+	r = load_variants(&ex);
+	if (!r)
+		r = open_db(&ex);
+	if (r)
+		goto out;
+	fprintf(o->out, "explore: %s, strategy %s, depth %u, ", o->scenario,
+		xs_strategy_name(o->strategy), o->depth);
+	if (o->strategy == XS_STRAT_BOUNDED)
+		fprintf(o->out, "%s", o->runs ? "at most " : "every schedule");
+	if (o->strategy != XS_STRAT_BOUNDED || o->runs)
+		fprintf(o->out, "%" PRIu64 " runs", o->runs);
+	fprintf(o->out, " per value, seed %" PRIu64 "%s\n", o->seed,
+		ex.nvars > 1 ? ", every schedule under every value" : "");
+	if (o->strategy != XS_STRAT_BOUNDED) {
+		r = reference_runs(&ex);
+		if (r)
+			goto out;
+		for (i = 0; i < ex.nvars; i++)
+			fprintf(o->out, "reference%s%s%s: n=%" PRIu64 " actors, %" PRIu64 " steps\n",
+				ex.nvars > 1 ? "[" : "", ex.vars[i].label, ex.nvars > 1 ? "]" : "",
+				ex.vars[i].n_actors, ex.vars[i].k_ref);
+	}
+	r = generate_and_compare(&ex);
+	if (!r)
+		r = xp_shrink_all(&ex);
+	if (!r)
+		print_results(&ex);
+	if (!r)
+		r = ex.status;
+out:
+	free_all(&ex);
+	return r;
+}
