@@ -80,7 +80,8 @@ static int load_variants(struct xp *ex)
 			ov[o->nov + a] = (struct xs_override){ax->section, ax->name, ax->vals[k]};
 		}
 		for (a = 0; a < o->naxes; a++)
-			pos += (size_t)snprintf(v->label + pos, pos < sizeof(v->label) ? sizeof(v->label) - pos : 0,
+			pos += (size_t)snprintf(v->label + pos,
+						pos < sizeof(v->label) ? sizeof(v->label) - pos : 0,
 						"%s%s.%s=%s", a ? ";" : "", ov[o->nov + a].section,
 						ov[o->nov + a].key, ov[o->nov + a].value);
 		v->ov = ov;
@@ -108,44 +109,57 @@ static bool in_shard(const struct xp *ex, const struct xp_variant *v, uint64_t i
 	return strtoull(h, NULL, 16) % ex->o->shard_n == ex->o->shard_k - 1;
 }
 
-/* Phase 1: one reference run per value (pct, delay). */
+/*
+ * Phase 1 (pct, delay): per value, XP_REFERENCE_RUNS runs under random priorities
+ * without change points; the longest gives the steps k is drawn from. (How many
+ * points a run passes depends on the order: when the flusher runs during the
+ * workload, every folio it writes back adds its points.)
+ */
 static int reference_runs(struct xp *ex)
 {
-	struct xp_job *jobs = calloc(ex->nvars, sizeof(*jobs));
-	size_t i;
+	size_t n = ex->nvars * XP_REFERENCE_RUNS, i;
+	struct xp_job *jobs = calloc(n, sizeof(*jobs));
 	int r;
 
 	if (!jobs)
 		return 1;
-	for (i = 0; i < ex->nvars; i++) {
-		jobs[i] = (struct xp_job){.var = i, .gen_var = i, .chose = XS_STRAT_REPLAY,
-					  .mode = XS_STRAT_REPLAY, .spec = "none"};
-	}
-	r = xp_run_jobs(ex, jobs, ex->nvars);
-	for (i = 0; i < ex->nvars && !r; i++) {
+	for (i = 0; i < n; i++)
+		jobs[i] =
+			(struct xp_job){.var = i / XP_REFERENCE_RUNS,
+					.gen_var = i / XP_REFERENCE_RUNS,
+					.chose = XS_STRAT_REPLAY,
+					.mode = XS_STRAT_PCT,
+					.depth = 1,
+					.k = 1,
+					.seed = mix_seed(ex->o->seed ^ 0x5245465245464552ULL) + i};
+	r = xp_run_jobs(ex, jobs, n);
+	for (i = 0; i < n && !r; i++) {
+		struct xp_variant *v = &ex->vars[jobs[i].var];
+
 		if (!jobs[i].ok) {
-			fprintf(ex->o->log, "wpsim explore: the reference run of %s failed: %s\n",
-				ex->vars[i].label[0] ? ex->vars[i].label : ex->o->scenario,
+			fprintf(ex->o->log, "wpsim explore: a reference run of %s failed: %s\n",
+				v->label[0] ? v->label : ex->o->scenario,
 				jobs[i].error ? jobs[i].error : "?");
 			r = 1;
 		}
-		ex->vars[i].k_ref = jobs[i].steps;
-		ex->vars[i].n_actors = jobs[i].n_actors;
+		if (jobs[i].steps > v->k_ref)
+			v->k_ref = jobs[i].steps;
+		v->n_actors = jobs[i].n_actors;
 	}
-	for (i = 0; i < ex->nvars; i++)
+	for (i = 0; i < n; i++)
 		xp_job_clear(&jobs[i]);
 	free(jobs);
 	return r;
 }
 
 /*
- * The k change points are drawn over: twice the reference's steps, for runs that take
- * a longer path (a failed copy retries, a contended lock adds points); a confidence
- * is only stated if no run took more.
+ * The k change points are drawn over: the longest reference and a quarter more, for
+ * runs that take a longer path (a failed copy retries, the flusher runs more often);
+ * a confidence is only stated if no run took more.
  */
 static uint64_t k_of(const struct xp_variant *v)
 {
-	return 2 * v->k_ref + 16;
+	return v->k_ref + v->k_ref / 4 + 16;
 }
 
 /* A job's outcome counted under its value; the first failing generated run kept. */
@@ -167,9 +181,8 @@ static void tally(struct xp *ex, const struct xp_job *j)
 	}
 	/* the first failure: its own generation's first, else the first replayed, by the
 	 * value and index that chose it (never by the order in which runs ended) */
-	key = j->gen_var == j->var
-		      ? (int64_t)j->index
-		      : (int64_t)(((uint64_t)(j->gen_var + 1) << 40) + j->index);
+	key = j->gen_var == j->var ? (int64_t)j->index
+				   : (int64_t)(((uint64_t)(j->gen_var + 1) << 40) + j->index);
 	if (j->failing && (v->first_fail < 0 || key < v->first_fail)) {
 		v->first_fail = key;
 		free(v->first_fail_spec);
@@ -223,8 +236,11 @@ static int generate_and_compare(struct xp *ex)
 			if (!in_shard(ex, v, g))
 				continue;
 			j = &jobs[nj++];
-			*j = (struct xp_job){.var = i, .gen_var = i, .chose = o->strategy,
-					     .index = g, .store = true};
+			*j = (struct xp_job){.var = i,
+					     .gen_var = i,
+					     .chose = o->strategy,
+					     .index = g,
+					     .store = true};
 			if (o->strategy == XS_STRAT_BOUNDED) {
 				j->mode = XS_STRAT_REPLAY;
 				j->spec = bd.specs[g];
@@ -266,10 +282,12 @@ static int generate_and_compare(struct xp *ex)
 				if (j->var == w || !j->ok ||
 				    bsearch(&j->taken, specs, ns, sizeof(*specs), cmp_str))
 					continue;
-				cross[nc++] = (struct xp_job){.var = w, .gen_var = j->var,
+				cross[nc++] = (struct xp_job){.var = w,
+							      .gen_var = j->var,
 							      .chose = j->chose,
 							      .mode = XS_STRAT_REPLAY,
-							      .index = j->index, .spec = j->taken,
+							      .index = j->index,
+							      .spec = j->taken,
 							      .store = true};
 			}
 		}
@@ -314,8 +332,10 @@ static void print_confidence(const struct xp *ex, const struct xp_variant *v)
 				 v->gen_total, o->depth);
 		else
 			snprintf(buf, sizeof(buf),
-				 "%" PRIu64 " of the %" PRIu64 " schedules with at most %u decisions "
-				 "ran (--runs or --shard): none fails; the enumeration is not complete",
+				 "%" PRIu64 " of the %" PRIu64
+				 " schedules with at most %u decisions "
+				 "ran (--runs or --shard): none fails; the enumeration is not "
+				 "complete",
 				 v->generated, v->gen_total, o->depth);
 	} else if (o->strategy == XS_STRAT_DELAY) {
 		snprintf(buf, sizeof(buf),
@@ -333,10 +353,10 @@ static void print_confidence(const struct xp *ex, const struct xp_variant *v)
 
 		snprintf(buf + (n < sizeof(buf) ? n : sizeof(buf) - 1),
 			 n < sizeof(buf) ? sizeof(buf) - n : 1,
-			 " Assumed: k bounds the steps of every run (a run without decisions took "
-			 "%" PRIu64 ", the longest %" PRIu64 "); copy-in failures only where a change "
-			 "point falls.",
-			 v->k_ref, v->max_steps);
+			 " Assumed: k bounds the steps of every run (the longest of %d runs "
+			 "without change points took %" PRIu64 ", the longest run %" PRIu64 "); "
+			 "copy-in failures only where a change point falls.",
+			 XP_REFERENCE_RUNS, v->k_ref, v->max_steps);
 	}
 	if (ex->nvars > 1)
 		fprintf(o->out, "confidence[%s]: %s\n", v->label, buf);
@@ -465,7 +485,8 @@ int xs_explore_main(const struct xs_explore_opts *o)
 		if (r)
 			goto out;
 		for (i = 0; i < ex.nvars; i++)
-			fprintf(o->out, "reference%s%s%s: n=%" PRIu64 " actors, %" PRIu64 " steps\n",
+			fprintf(o->out,
+				"reference%s%s%s: n=%" PRIu64 " actors, up to %" PRIu64 " steps\n",
 				ex.nvars > 1 ? "[" : "", ex.vars[i].label, ex.nvars > 1 ? "]" : "",
 				ex.vars[i].n_actors, ex.vars[i].k_ref);
 	}

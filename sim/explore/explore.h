@@ -5,9 +5,10 @@
  *
  * The phases, each a batch of runs in child processes (pool/pool.h; SimGrid's engine
  * is one per process):
- *   1. reference: per value of the compared keys, a run without decisions (under
- *      bounded, one per initial order of the jobs) that counts the steps k, the
- *      controlled actors n, and lists the points visited;
+ *   1. reference: per value of the compared keys, a few runs under random priorities
+ *      and without change points (under bounded, one per initial order of the jobs)
+ *      that count the steps (k is drawn from the longest), the controlled actors n,
+ *      and list the points visited;
  *   2. generation: per value, --runs runs of the strategy (pct, delay), or the
  *      enumeration of every schedule of at most --depth decisions (bounded);
  *   3. comparison: every schedule generated under one value replayed under every
@@ -31,13 +32,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define XS_EXPLORE_MAX_AXES	  4
-#define XS_EXPLORE_MAX_VALUES	  64
-#define XS_EXPLORE_MAX_VARIANTS	  64	    /* value combinations */
-#define XS_EXPLORE_MAX_RUNS	  1000000ULL /* per value */
-#define XS_EXPLORE_MAX_DEPTH	  8
-#define XS_EXPLORE_SHRINK_CALLS	  300 /* replays a shrink may make, per value */
-#define XS_EXPLORE_BOUNDED_JOBS	  4   /* bounded enumerates the orders of at most 4 jobs */
+#define XS_EXPLORE_MAX_AXES	4
+#define XS_EXPLORE_MAX_VALUES	64
+#define XS_EXPLORE_MAX_VARIANTS 64	   /* value combinations */
+#define XS_EXPLORE_MAX_RUNS	1000000ULL /* per value */
+#define XS_EXPLORE_MAX_DEPTH	8
+#define XS_EXPLORE_SHRINK_CALLS 300 /* replays a shrink may make, per value */
+#define XS_EXPLORE_BOUNDED_JOBS 4   /* bounded enumerates the orders of at most 4 jobs */
 
 /* A --compare key and its values. */
 struct xs_explore_axis {

@@ -80,8 +80,8 @@ static int candidates(const struct xp_job *ref, const struct xs_sched_actor *job
 	*n = 0;
 	for (i = 0; i < ref->nvisits; i++) {
 		const struct xs_xctl_visit *v = &ref->visits[i];
-		struct xs_sched_decision x = {.actor = v->actor, .op = v->op, .hit = v->hit,
-					      .point = v->point};
+		struct xs_sched_decision x = {
+			.actor = v->actor, .op = v->op, .hit = v->hit, .point = v->point};
 
 		if (!is_job(&v->actor, jobs, njobs))
 			continue;
@@ -203,15 +203,19 @@ int xp_bounded_plan(struct xp *ex, size_t var, struct xs_bounded *bd)
 
 		for (i = 0; i < njobs; i++)
 			pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s.%" PRIu32,
-						i ? "/" : "", jobs[perm[i]].group, jobs[perm[i]].job);
+						i ? "/" : "", jobs[perm[i]].group,
+						jobs[perm[i]].job);
 		orders[norders] = strdup(njobs ? buf : "none");
 		if (!orders[norders]) {
 			r = 1;
 			goto out;
 		}
-		refs[norders] = (struct xp_job){.var = var, .gen_var = var, .chose = XS_STRAT_REPLAY,
-						 .mode = XS_STRAT_REPLAY, .spec = orders[norders],
-						 .record_points = true};
+		refs[norders] = (struct xp_job){.var = var,
+						.gen_var = var,
+						.chose = XS_STRAT_REPLAY,
+						.mode = XS_STRAT_REPLAY,
+						.spec = orders[norders],
+						.record_points = true};
 		norders++;
 	} while (next_perm(perm, njobs));
 	r = xp_run_jobs(ex, refs, norders);

@@ -24,26 +24,30 @@ struct xp_variant {
 	/* the runs made under it */
 	uint64_t runs, failing;
 	uint64_t generated, gen_failing, max_steps;
-	uint64_t gen_planned;	  /* schedules its generation chose in this shard */
-	uint64_t gen_total;	  /* ... in every shard (bounded: the enumeration's size) */
-	int64_t first_fail;	  /* generation index of the first failing run, -1: none */
-	char *first_fail_spec;	  /* its schedule */
-	char *minimal_spec;	  /* after shrinking */
-	char *minimal_workload;	  /* "pwriter.ops=6 mmapper.ops=9", or "" */
-	bool minimal_proven;	  /* ddmin ended 1-minimal within its budget */
-	char *story;		  /* the minimal run's step table */
+	uint64_t gen_planned;	/* schedules its generation chose in this shard */
+	uint64_t gen_total;	/* ... in every shard (bounded: the enumeration's size) */
+	int64_t first_fail;	/* generation index of the first failing run, -1: none */
+	char *first_fail_spec;	/* its schedule */
+	char *minimal_spec;	/* after shrinking */
+	char *minimal_workload; /* "pwriter.ops=6 mmapper.ops=9", or "" */
+	bool minimal_proven;	/* ddmin ended 1-minimal within its budget */
+	char *story;		/* the minimal run's step table */
 };
+
+/* Runs under random priorities without change points that measure a value's steps. */
+#define XP_REFERENCE_RUNS 8
 
 /* One run to make, and what came of it. */
 struct xp_job {
-	size_t var;		/* the value it runs under */
-	size_t gen_var;		/* the value whose generation chose its schedule */
-	enum xs_strategy chose; /* pct, delay, bounded; replay: a reference or a shrink */
-	enum xs_strategy mode;	/* what its controller does: PCT, DELAY or REPLAY */
-	uint64_t index;		/* in its generation */
-	uint64_t seed;		/* PCT, DELAY */
-	uint64_t k;		/* PCT, DELAY */
-	const char *spec;	/* REPLAY: the schedule (owned by the caller) */
+	size_t var;		      /* the value it runs under */
+	size_t gen_var;		      /* the value whose generation chose its schedule */
+	enum xs_strategy chose;	      /* pct, delay, bounded; replay: a reference or a shrink */
+	enum xs_strategy mode;	      /* what its controller does: PCT, DELAY or REPLAY */
+	uint64_t index;		      /* in its generation */
+	uint64_t seed;		      /* PCT, DELAY */
+	uint64_t k;		      /* PCT, DELAY */
+	unsigned depth;		      /* PCT, DELAY: 0 for the explore's --depth */
+	const char *spec;	      /* REPLAY: the schedule (owned by the caller) */
 	const struct xs_scenario *sc; /* NULL: the variant's (a shrunk workload otherwise) */
 	bool record_points, story, store;
 	const char *minimal_of; /* stored as the minimal form of that schedule */

@@ -70,7 +70,7 @@ static int job_child(void *arg, uint64_t jn, unsigned slot, FILE *m)
 	struct xs_xctl_cfg cfg = {
 		.strategy = j->mode,
 		.seed = j->seed,
-		.depth = b->ex->o->depth,
+		.depth = j->depth ? j->depth : b->ex->o->depth,
 		.k_steps = j->k,
 		.record_points = j->record_points,
 	};
@@ -104,7 +104,8 @@ static int job_child(void *arg, uint64_t jn, unsigned slot, FILE *m)
 	spec = len >= 0 ? malloc((size_t)len + 1) : NULL;
 	e = open_memstream(&extra, &extra_len);
 	if (!spec || !e) {
-		xs_outcome_wire_write(m, "explore: out of memory recording the schedule", NULL, NULL);
+		xs_outcome_wire_write(m, "explore: out of memory recording the schedule", NULL,
+				      NULL);
 		return 0;
 	}
 	xs_xctl_taken(&x, spec, (size_t)len + 1);
@@ -145,8 +146,9 @@ static bool job_parse_extra(struct xp_job *j, const char *t)
 		return false;
 	j->taken = strndup(t + 5, (size_t)(nl - t - 5));
 	t = nl + 1;
-	if (!j->taken || sscanf(t, "steps %" SCNu64 "\nactors %" SCNu64 "\nfailing %d\nvisits %zu\n%n",
-				&j->steps, &j->n_actors, &failing, &n, &used) != 4)
+	if (!j->taken ||
+	    sscanf(t, "steps %" SCNu64 "\nactors %" SCNu64 "\nfailing %d\nvisits %zu\n%n",
+		   &j->steps, &j->n_actors, &failing, &n, &used) != 4)
 		return false;
 	j->failing = failing != 0;
 	t += used;

@@ -36,8 +36,12 @@ struct shrinker {
 /* Does the replay of spec on sh->sc fail? 1, 0, or -1 (the pool failed). */
 static int replay_fails(struct shrinker *sh, const char *spec)
 {
-	struct xp_job j = {.var = sh->var, .gen_var = sh->var, .chose = XS_STRAT_REPLAY,
-			   .mode = XS_STRAT_REPLAY, .spec = spec, .sc = sh->sc};
+	struct xp_job j = {.var = sh->var,
+			   .gen_var = sh->var,
+			   .chose = XS_STRAT_REPLAY,
+			   .mode = XS_STRAT_REPLAY,
+			   .spec = spec,
+			   .sc = sh->sc};
 	int r;
 
 	sh->calls++;
@@ -275,9 +279,15 @@ static int shrink_one(struct xp *ex, size_t var)
 	}
 	/* the minimal run, told and stored */
 	{
-		struct xp_job j = {.var = var, .gen_var = var, .chose = ex->o->strategy,
-				   .mode = XS_STRAT_REPLAY, .spec = v->minimal_spec, .sc = small,
-				   .story = true, .store = true, .minimal_of = v->first_fail_spec};
+		struct xp_job j = {.var = var,
+				   .gen_var = var,
+				   .chose = ex->o->strategy,
+				   .mode = XS_STRAT_REPLAY,
+				   .spec = v->minimal_spec,
+				   .sc = small,
+				   .story = true,
+				   .store = true,
+				   .minimal_of = v->first_fail_spec};
 		FILE *f;
 		char *text = NULL;
 		size_t tl = 0;
@@ -291,7 +301,8 @@ static int shrink_one(struct xp *ex, size_t var)
 									      : "as given",
 				"");
 			fprintf(f,
-				"  shrunk from %zu elements (ordered actors and decisions) to %zu in "
+				"  shrunk from %zu elements (ordered actors and decisions) to %zu "
+				"in "
 				"%u replays%s%s\n",
 				s.norder + s.nd, m.norder + m.nd, sh.calls + 1,
 				v->minimal_proven ? " (1-minimal: removing any one element makes "

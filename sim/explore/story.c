@@ -243,7 +243,8 @@ char *xs_story_text(const struct xs_story *s, const struct xs_run_result *res)
 		{
 			char range[48];
 
-			snprintf(range, sizeof(range), "[%" PRIu64 ",+%" PRIu64 ")", r->off, r->len);
+			snprintf(range, sizeof(range), "[%" PRIu64 ",+%" PRIu64 ")", r->off,
+				 r->len);
 			fprintf(m,
 				"%4zu %12.3f %-14s %5" PRIu32 "  %-44s %-22s %-9s %-18s %8" PRIu64
 				" %10" PRId64 "\n",
@@ -255,14 +256,17 @@ char *xs_story_text(const struct xs_story *s, const struct xs_run_result *res)
 		fprintf(m, "(the story was cut at %d rows)\n", XS_STORY_MAX_ROWS);
 	il = xs_story_interleaving(s, res);
 	if (il == 'A')
-		fprintf(m, "interleaving A: a fault dirtied the page under the write's new "
-			   "reservation before the write truncated the page cache "
-			   "(docs/kernel.md, \"Interleaving A: the truncate discards a dirty "
-			   "page\")\n");
+		fprintf(m,
+			"interleaving A: a fault dirtied the page under the write's new "
+			"reservation before the write truncated the page cache (the heading "
+			"\"%s\" of docs/kernel.md)\n",
+			"Interleaving A: the truncate discards a dirty page");
 	else if (il == 'B')
-		fprintf(m, "interleaving B: a fault dirtied the page between the write's "
-			   "truncate of the page cache and its punch (docs/kernel.md, "
-			   "\"Interleaving B: a fault between truncate and punch\")\n");
+		fprintf(m,
+			"interleaving B: a fault dirtied the page between the write's "
+			"truncate of the page cache and its punch (the heading \"%s\" of "
+			"docs/kernel.md)\n",
+			"Interleaving B: a fault between truncate and punch");
 	fclose(m);
 	return text;
 }
