@@ -287,6 +287,7 @@ void xs_sched_suspend(struct xs_park *p)
 
 void xs_sched_set_prio(struct xs_park *p, int64_t prio)
 {
+	xs_sched_sync(); /* the waiters it lets go start where it is */
 	p->prio = prio;
 	ctl_kick(p->sched);
 }
