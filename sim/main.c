@@ -103,10 +103,12 @@ static int run_db_check(const char *db)
 
 /* wpsim run --db: store the run as a sweep of one (sweep/sweep.h). */
 static int run_db_store(const char *db, const struct xs_scenario *sc, const struct xs_override *ov,
-			int nov, const struct xs_run_result *res, const char *run_error)
+			int nov, const char *schedule, const struct xs_run_result *res,
+			const char *run_error)
 {
 	char err[1024];
-	int error = xs_sweep_store_single(db, sc, ov, nov, res, run_error, err, sizeof(err));
+	int error =
+		xs_sweep_store_single(db, sc, ov, nov, schedule, res, run_error, err, sizeof(err));
 
 	if (error) /* 1: already stored, a note */
 		fprintf(stderr, "wpsim run: %s\n", err);
@@ -114,11 +116,12 @@ static int run_db_store(const char *db, const struct xs_scenario *sc, const stru
 }
 
 /*
- * wpsim run --schedule SPEC: the run under a controller replaying SPEC (explore/xctl.h).
- * Returns 0, 2 (bad schedule, message printed) or 1 (the run failed, err).
+ * wpsim run --schedule SPEC: the run under a controller replaying SPEC (explore/xctl.h);
+ * *canon receives its canonical text (malloc'd). Returns 0, 2 (bad schedule, message
+ * printed) or 1 (the run failed, err).
  */
 static int run_scheduled(const struct xs_scenario *sc, const char *spec, const char *trace,
-			 struct xs_run_result *res, char *err, size_t errlen)
+			 char **canon, struct xs_run_result *res, char *err, size_t errlen)
 {
 	struct xs_schedule s;
 	struct xs_xctl x;
@@ -130,7 +133,10 @@ static int run_scheduled(const struct xs_scenario *sc, const char *spec, const c
 		xs_schedule_free(&s);
 		return 2;
 	}
-	r = xs_xctl_init(&x, &cfg);
+	*canon = malloc(xs_schedule_format(&s, NULL, 0) + 1);
+	if (*canon)
+		xs_schedule_format(&s, *canon, xs_schedule_format(&s, NULL, 0) + 1);
+	r = *canon ? xs_xctl_init(&x, &cfg) : -ENOMEM;
 	if (!r)
 		r = xs_run_ctl(sc, trace, &x.ctl, res, err, errlen) ? 1 : 0;
 	else
@@ -168,6 +174,7 @@ static int cmd_run(int argc, char **argv)
 	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
 	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
 	const char *scenario = NULL, *trace = NULL, *db = NULL, *spec = NULL;
+	char *canon = NULL;
 	struct xs_scenario *sc = calloc(1, sizeof(*sc));
 	struct xs_run_result res;
 	char err[1024];
@@ -213,7 +220,7 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (spec) {
-		ret = run_scheduled(sc, spec, trace, &res, err, sizeof(err));
+		ret = run_scheduled(sc, spec, trace, &canon, &res, err, sizeof(err));
 		if (ret == 2)
 			goto out;
 	} else {
@@ -223,14 +230,15 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "wpsim run: %s\n", err);
 		ret = 1;
 		if (db)
-			run_db_store(db, sc, ov, nov, NULL, err);
+			run_db_store(db, sc, ov, nov, canon, NULL, err);
 		goto out;
 	}
 	print_anomalies(stdout, &res);
 	xs_run_print_outcomes(stdout, &res);
-	ret = db ? run_db_store(db, sc, ov, nov, &res, NULL) : 0;
+	ret = db ? run_db_store(db, sc, ov, nov, canon, &res, NULL) : 0;
 	xs_run_result_free(&res);
 out:
+	free(canon);
 	for (i = 0; i < nov + 1 && owned; i++)
 		free(owned[i]);
 	free(owned);

@@ -144,7 +144,8 @@ unsigned xs_sweep_default_jobs(void);
  * a database that is not ours (exit 2), or another -errno, with err.
  */
 int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
-			  const struct xs_override *ov, int nov, const struct xs_run_result *res,
-			  const char *run_error, char *err, size_t errlen);
+			  const struct xs_override *ov, int nov, const char *schedule,
+			  const struct xs_run_result *res, const char *run_error, char *err,
+			  size_t errlen);
 
 #endif /* XS_SWEEP_H */

@@ -95,8 +95,9 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 }
 
 int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
-			  const struct xs_override *ov, int nov, const struct xs_run_result *res,
-			  const char *run_error, char *err, size_t errlen)
+			  const struct xs_override *ov, int nov, const char *schedule,
+			  const struct xs_run_result *res, const char *run_error, char *err,
+			  size_t errlen)
 {
 	struct xs_sweep *sw = calloc(1, sizeof(*sw));
 	struct xs_sweep_point pt = {0};
@@ -115,6 +116,17 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 	if (!ret) {
 		pt.seed = sc->seed;
 		ret = xs_sweep_run_key(sw, &pt, key, sizeof(key)) < 0 ? -ENAMETOOLONG : 0;
+	}
+	if (!ret && schedule) {
+		/* one run per schedule: its hash ends the key */
+		size_t kl = strlen(key);
+
+		if (kl + 28 > sizeof(key))
+			ret = -ENAMETOOLONG;
+		else
+			snprintf(key + kl, sizeof(key) - kl, "|schedule-%016llx",
+				 (unsigned long long)xs_sweep_fnv(schedule, strlen(schedule),
+								  XS_FNV_OFFSET));
 	}
 	if (!ret)
 		ret = xs_store_open(db, &st, err, errlen);
@@ -168,6 +180,8 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 		.nlatency = run_error ? 0 : (size_t)res->nlatency,
 		.anomalies = run_error ? NULL : res->anomalies,
 		.nanomalies = run_error ? 0 : res->nanomalies,
+		.schedule_spec = schedule,
+		.schedule_strategy = schedule ? "replay" : NULL,
 	};
 	ret = xs_store_put_run(st, &r, &id, err, errlen);
 	if (ret == 1)
