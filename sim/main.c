@@ -411,6 +411,7 @@ static int cmd_explore(int argc, char **argv)
 
 	o.out = stdout;
 	o.log = stderr;
+	o.progress = isatty(STDERR_FILENO);
 	o.devices_dir = devices_dir();
 	if (!ov || !owned) {
 		ret = 1;

@@ -132,6 +132,7 @@ static int reference_runs(struct xp *ex)
 					.depth = 1,
 					.k = 1,
 					.seed = mix_seed(ex->o->seed ^ 0x5245465245464552ULL) + i};
+	ex->phase = "reference runs";
 	r = xp_run_jobs(ex, jobs, n);
 	for (i = 0; i < n && !r; i++) {
 		struct xp_variant *v = &ex->vars[jobs[i].var];
@@ -255,6 +256,8 @@ static int generate_and_compare(struct xp *ex)
 		}
 	}
 	xs_bounded_free(&bd);
+	ex->phase =
+		o->strategy == XS_STRAT_BOUNDED ? "enumerated schedules" : "generated schedules";
 	r = xp_run_jobs(ex, jobs, nj);
 	if (r)
 		goto out;
@@ -291,6 +294,7 @@ static int generate_and_compare(struct xp *ex)
 							      .store = true};
 			}
 		}
+		ex->phase = "schedules replayed under the other values";
 		r = xp_run_jobs(ex, cross, nc);
 		for (i = 0; i < nc && !r; i++)
 			tally(ex, &cross[i]);

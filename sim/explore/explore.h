@@ -62,6 +62,7 @@ struct xs_explore_opts {
 	unsigned shard_k, shard_n; /* 1/1: everything */
 	const char *db;		   /* NULL: store nothing */
 	double timeout_s;	   /* per run, 0: none */
+	bool progress;		   /* a line on log, redrawn as runs end (a terminal) */
 	FILE *out, *log;
 };
 

@@ -218,6 +218,7 @@ int xp_bounded_plan(struct xp *ex, size_t var, struct xs_bounded *bd)
 						.record_points = true};
 		norders++;
 	} while (next_perm(perm, njobs));
+	ex->phase = "reference runs, one per order";
 	r = xp_run_jobs(ex, refs, norders);
 	if (r)
 		goto out;

@@ -69,6 +69,9 @@ struct xp {
 	int64_t sweep_id;
 	char host[256];
 	int status; /* exit status so far */
+	/* the progress line */
+	const char *phase;
+	uint64_t done, total, failing;
 };
 
 /* Run jobs[0..n) in child processes, --jobs at a time; store each when j->store.

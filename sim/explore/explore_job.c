@@ -294,6 +294,12 @@ static int job_done(void *arg, const struct xs_pool_result *pr)
 	if (j->store && b->ex->st && job_store(b->ex, j, parsed ? &w : NULL))
 		b->ex->status = 1;
 	xs_outcome_wire_free(&w);
+	b->ex->done++;
+	b->ex->failing += j->ok && j->failing;
+	if (b->ex->o->progress)
+		fprintf(b->ex->o->log,
+			"\r\033[Kexplore: %s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing",
+			b->ex->phase, b->ex->done, b->ex->total, b->ex->failing);
 	return 0;
 }
 
@@ -320,7 +326,11 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 
 	fflush(ex->o->out);
 	fflush(ex->o->log);
+	ex->done = ex->failing = 0;
+	ex->total = n;
 	r = xs_pool_run(&po, n, &ops, &b, err, sizeof(err));
+	if (ex->o->progress && n)
+		fprintf(ex->o->log, "\r\033[K");
 	if (r < 0) {
 		fprintf(ex->o->log, "wpsim explore: %s\n", err);
 		return 1;

@@ -45,6 +45,7 @@ static int replay_fails(struct shrinker *sh, const char *spec)
 	int r;
 
 	sh->calls++;
+	sh->ex->phase = "shrinking";
 	if (xp_run_jobs(sh->ex, &j, 1)) {
 		xp_job_clear(&j);
 		return -1;
@@ -292,6 +293,7 @@ static int shrink_one(struct xp *ex, size_t var)
 		char *text = NULL;
 		size_t tl = 0;
 
+		ex->phase = "the minimal run";
 		r = xp_run_jobs(ex, &j, 1);
 		f = open_memstream(&text, &tl);
 		if (!r && f) {
