@@ -138,7 +138,7 @@ static int run_scheduled(const struct xs_scenario *sc, const char *spec, const c
 		xs_schedule_format(&s, *canon, xs_schedule_format(&s, NULL, 0) + 1);
 	r = *canon ? xs_xctl_init(&x, &cfg) : -ENOMEM;
 	if (!r)
-		r = xs_run_ctl(sc, trace, &x.ctl, res, err, errlen) ? 1 : 0;
+		r = xs_run_ctl(sc, trace, &x.ctl, NULL, res, err, errlen) ? 1 : 0;
 	else
 		snprintf(err, errlen, "out of memory");
 	xs_xctl_free(&x);

@@ -93,16 +93,13 @@ static void main_actor(int argc, char **argv)
 int xs_run(const struct xs_scenario *sc, const char *trace_path, struct xs_run_result *res,
 	   char *err, size_t errlen)
 {
-	return xs_run_ctl(sc, trace_path, NULL, res, err, errlen);
+	return xs_run_ctl(sc, trace_path, NULL, NULL, res, err, errlen);
 }
 
-int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struct xs_ctl *ctl,
-	       struct xs_run_result *res, char *err, size_t errlen)
+/* SimGrid's engine and the platform of devcfg (a temporary file SimGrid reads). Once per
+ * process. */
+static int engine_start(const struct xs_device_cfg *devcfg, char *err, size_t errlen)
 {
-	struct xs_run *run = calloc(1, sizeof(*run));
-	struct xs_task *self;
-	struct xs_geometry geo;
-	struct xs_err xerr = {0, ""};
 	char platform[] = "/tmp/wpsim-platform-XXXXXX";
 	char *sg_argv[] = {
 		"wpsim",
@@ -114,10 +111,54 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 		NULL
 	};
 	int sg_argc = (int)(sizeof(sg_argv) / sizeof(sg_argv[0])) - 1;
+	int fd = mkstemp(platform);
+
+	if (fd < 0 || close(fd) || xs_device_write_platform(devcfg, platform)) {
+		snprintf(err, errlen, "cannot write the SimGrid platform file %s", platform);
+		return -EIO;
+	}
+	simgrid_init(&sg_argc, sg_argv);
+	simgrid_load_platform(platform);
+	unlink(platform);
+	return 0;
+}
+
+int xs_engine_start(struct xs_engine *eng, const struct xs_scenario *sc, char *err, size_t errlen)
+{
+	struct xs_device_cfg devcfg;
+	int error;
+
+	memset(eng, 0, sizeof(*eng));
+#if defined(__SANITIZE_ADDRESS__)
+	(void)sc;
+	(void)err;
+	(void)errlen;
+	(void)devcfg;
+	(void)error;
+	return 0;
+#else
+	error = xs_device_cfg_load(sc->device_path, &devcfg, err, errlen);
+	if (!error)
+		error = engine_start(&devcfg, err, errlen);
+	if (!error) {
+		eng->started = true;
+		snprintf(eng->device_path, sizeof(eng->device_path), "%s", sc->device_path);
+	}
+	return error;
+#endif
+}
+
+int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struct xs_ctl *ctl,
+	       const struct xs_engine *eng, struct xs_run_result *res, char *err, size_t errlen)
+{
+	struct xs_run *run = calloc(1, sizeof(*run));
+	struct xs_task *self;
+	struct xs_geometry geo;
+	struct xs_err xerr = {0, ""};
 	unsigned int ndisks = 0;
 	sg_disk_t *disks = NULL;
 	struct timespec w0, w1;
-	int fd, error, i;
+	int error, i;
 
 	if (!run)
 		return -ENOMEM;
@@ -140,15 +181,18 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 		goto out_free;
 	}
 	xs_oracle_init(&run->oracle, geo.pagesize);
-	fd = mkstemp(platform);
-	if (fd < 0 || close(fd) || xs_device_write_platform(&run->devcfg, platform)) {
-		snprintf(err, errlen, "cannot write the SimGrid platform file %s", platform);
-		error = -EIO;
+	if (eng && eng->started && strcmp(eng->device_path, sc->device_path) != 0) {
+		/* SimGrid starts once per process: the caller must not mix devices */
+		snprintf(err, errlen, "%s: the engine of this process was started with %s",
+			 sc->device_path, eng->device_path);
+		error = -EINVAL;
 		goto out_fs;
 	}
-	simgrid_init(&sg_argc, sg_argv);
-	simgrid_load_platform(platform);
-	unlink(platform);
+	if (!eng || !eng->started) {
+		error = engine_start(&run->devcfg, err, errlen);
+		if (error)
+			goto out_fs;
+	}
 	run->host = sg_host_by_name("node");
 	sg_host_get_disks(run->host, &ndisks, &disks);
 	xbt_assert(ndisks == 1, "platform has %u disks", ndisks);

@@ -476,6 +476,20 @@ int xs_explore_main(const struct xs_explore_opts *o)
 		r = open_db(&ex);
 	if (r)
 		goto out;
+	/* SimGrid's start-up once, here, rather than in every run, when the values share
+	 * a device (a --compare of devices starts it in each run) */
+	for (i = 1; i < ex.nvars; i++)
+		if (strcmp(ex.vars[i].sc->device_path, ex.vars[0].sc->device_path) != 0)
+			break;
+	if (i == ex.nvars) {
+		char err[1024];
+
+		if (xs_engine_start(&ex.engine, ex.vars[0].sc, err, sizeof(err))) {
+			fprintf(o->log, "wpsim explore: %s\n", err);
+			r = 1;
+			goto out;
+		}
+	}
 	fprintf(o->out, "explore: %s, strategy %s, depth %u, ", o->scenario,
 		xs_strategy_name(o->strategy), o->depth);
 	if (o->strategy == XS_STRAT_BOUNDED)

@@ -6,6 +6,7 @@
 #define XS_EXPLORE_INTERNAL_H
 
 #include "explore/explore.h"
+#include "actors/run.h"
 #include "explore/xctl.h"
 #include "store/store.h"
 
@@ -68,7 +69,8 @@ struct xp {
 	struct xs_store *st;
 	int64_t sweep_id;
 	char host[256];
-	int status; /* exit status so far */
+	int status;		 /* exit status so far */
+	struct xs_engine engine; /* started here when every value has one device */
 	/* the progress line */
 	const char *phase;
 	uint64_t done, total, failing;

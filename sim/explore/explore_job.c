@@ -96,7 +96,7 @@ static int job_child(void *arg, uint64_t jn, unsigned slot, FILE *m)
 	}
 	if (j->story)
 		xs_story_begin(&story, &x);
-	if (xs_run_ctl(sc, NULL, &x.ctl, &res, err, sizeof(err))) {
+	if (xs_run_ctl(sc, NULL, &x.ctl, &b->ex->engine, &res, err, sizeof(err))) {
 		xs_outcome_wire_write(m, err, NULL, NULL);
 		return 0;
 	}
