@@ -88,7 +88,11 @@ static int load_variants(struct xp *ex)
 		v->nov = o->nov + o->naxes;
 		if (xs_scenario_load(o->scenario, ov, v->nov, o->devices_dir, v->sc, err,
 				     sizeof(err))) {
-			fprintf(o->log, "%s\n", err);
+			if (o->naxes)
+				fprintf(o->log, "wpsim explore: with --compare %s: %s\n", v->label,
+					err);
+			else
+				fprintf(o->log, "%s\n", err);
 			return 2;
 		}
 	}
