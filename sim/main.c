@@ -280,13 +280,31 @@ static bool uint_arg(const char *s, unsigned lo, unsigned hi, unsigned *v)
 	return true;
 }
 
+/* --shard K/N: false after a message. */
+static bool shard_arg(const char *cmd, char *arg, unsigned *k, unsigned *n)
+{
+	char *slash = strchr(arg, '/');
+	bool ok;
+
+	if (slash)
+		*slash = '\0';
+	ok = slash && uint_arg(slash + 1, 1, 1000000, n) && uint_arg(arg, 1, *n, k);
+	if (slash)
+		*slash = '/';
+	if (!ok)
+		fprintf(stderr,
+			"wpsim %s: --shard %s: bad shard (accepted: K/N, 1 <= K <= N <= 1000000)\n",
+			cmd, arg);
+	return ok;
+}
+
 /* wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N] (sweep/sweep.h) */
 static int cmd_sweep(int argc, char **argv)
 {
 	struct xs_sweep_opts o = {.db = "data/results.db", .jobs = xs_sweep_default_jobs()};
 	struct xs_sweep *sw;
 	const char *path = NULL;
-	char err[2048], *slash;
+	char err[2048];
 	int i, ret;
 
 	o.progress = isatty(STDERR_FILENO) ? 1 : 0;
@@ -305,19 +323,8 @@ static int cmd_sweep(int argc, char **argv)
 		} else if (strcmp(argv[i], "--resume") == 0) {
 			o.resume = true;
 		} else if (strcmp(argv[i], "--shard") == 0 && i + 1 < argc) {
-			slash = strchr(argv[++i], '/');
-			if (slash)
-				*slash = '\0';
-			if (!slash || !uint_arg(slash + 1, 1, 1000000, &o.shard_n) ||
-			    !uint_arg(argv[i], 1, o.shard_n, &o.shard_k)) {
-				if (slash)
-					*slash = '/';
-				fprintf(stderr,
-					"wpsim sweep: --shard %s: bad shard "
-					"(accepted: K/N, 1 <= K <= N <= 1000000)\n",
-					argv[i]);
+			if (!shard_arg("sweep", argv[++i], &o.shard_k, &o.shard_n))
 				return 2;
-			}
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "wpsim sweep: unknown option %s\n", argv[i]);
 			return usage(stderr);
@@ -406,7 +413,6 @@ static int cmd_explore(int argc, char **argv)
 	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
 	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
 	bool runs_given = false;
-	char *slash;
 	int i, nowned = 0, ret = 2;
 
 	o.out = stdout;
@@ -487,19 +493,8 @@ static int cmd_explore(int argc, char **argv)
 		} else if (strcmp(a, "--db") == 0 && has) {
 			o.db = argv[++i];
 		} else if (strcmp(a, "--shard") == 0 && has) {
-			slash = strchr(argv[++i], '/');
-			if (slash)
-				*slash = '\0';
-			if (!slash || !uint_arg(slash + 1, 1, 1000000, &o.shard_n) ||
-			    !uint_arg(argv[i], 1, o.shard_n, &o.shard_k)) {
-				if (slash)
-					*slash = '/';
-				fprintf(stderr,
-					"wpsim explore: --shard %s: bad shard "
-					"(accepted: K/N, 1 <= K <= N <= 1000000)\n",
-					argv[i]);
+			if (!shard_arg("explore", argv[++i], &o.shard_k, &o.shard_n))
 				goto out;
-			}
 		} else if (a[0] == '-') {
 			fprintf(stderr, "wpsim explore: unknown option %s\n", a);
 			usage(stderr);
