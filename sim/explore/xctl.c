@@ -20,6 +20,7 @@ struct xs_xctl_actor {
 	uint64_t fail_bytes;
 	enum xs_ctl_kind pending; /* a decision moved to its next point */
 	uint64_t pending_arg;
+	bool at_end; /* delay: the pending decision waits for this write's write_end */
 };
 
 static const char *const strategy_names[XS_STRAT_NR] = {
@@ -214,6 +215,9 @@ static struct xs_ctl_act strategy_decide(struct xs_xctl *x, const struct xs_ctl_
 		a->op = at->op;
 		a->copied = false;
 		a->fail_pending = false;
+		if (a->at_end) /* the write ended without reaching write_end */
+			a->pending = XS_CTL_GO;
+		a->at_end = false;
 	}
 	if (drawn && a->pending == XS_CTL_GO) {
 		if (x->cfg.strategy == XS_STRAT_PCT) {
@@ -227,6 +231,9 @@ static struct xs_ctl_act strategy_decide(struct xs_xctl *x, const struct xs_ctl_
 		if (at->who.writer && !a->copied && at->op_len > 0 && !a->fail_pending &&
 		    (x->cfg.strategy == XS_STRAT_PCT || gsl_rng_uniform(x->rng) < 0.5)) {
 			a->fail_pending = true;
+			/* delay: the failed write is held back before its cleanup, as an
+			 * errortag in iomap_end would */
+			a->at_end = x->cfg.strategy == XS_STRAT_DELAY;
 			/* half of the failures copy nothing (the window of the 2022 race needs a
 			 * block left empty), the others stop anywhere in the write */
 			a->fail_bytes =
@@ -248,7 +255,8 @@ static struct xs_ctl_act strategy_decide(struct xs_xctl *x, const struct xs_ctl_
 			return act; /* a pending decision waits for the next point */
 		}
 	}
-	if (a->pending != XS_CTL_GO) {
+	if (a->pending != XS_CTL_GO &&
+	    (!a->at_end || at->point == (enum xs_ctl_point)XS_PT_WRITE_END)) {
 		static const enum xs_sched_action action[] = {
 			[XS_CTL_SUSPEND] = XS_SA_SUSPEND,
 			[XS_CTL_DELAY] = XS_SA_DELAY,
@@ -258,6 +266,7 @@ static struct xs_ctl_act strategy_decide(struct xs_xctl *x, const struct xs_ctl_
 		act.kind = a->pending;
 		act.arg = a->pending == XS_CTL_DELAY ? a->pending_arg : 0;
 		a->pending = XS_CTL_GO;
+		a->at_end = false;
 		record(x, at, action[act.kind], act.arg);
 	}
 	return act;

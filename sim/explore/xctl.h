@@ -11,7 +11,9 @@
  *           points;
  *   delay   the errortag analogue, without priorities: at d steps drawn uniformly in
  *           [0, k), the actor there is held back (a delay log-uniform between 1 us and
- *           10 ms) or suspended until no other actor can run.
+ *           10 ms) or suspended until no other actor can run; a writer whose copy-in
+ *           the explorer fails there (below) is held back at that write's write_end
+ *           instead, between the failure and its cleanup.
  *
  * Copy-in failures. Under pct and delay, the explorer decides where a write's copy-in
  * comes up short: when a change point or delay lands on a writer in an operation
