@@ -230,10 +230,14 @@ static int generate_and_compare(struct xp *ex)
 		v->gen_total = total;
 		if (o->strategy == XS_STRAT_BOUNDED && o->runs && total > o->runs)
 			total = o->runs;
-		jobs = realloc(jobs, (nj + total) * sizeof(*jobs));
-		if (!jobs && total) {
-			r = 1;
-			goto out;
+		{
+			struct xp_job *nj_jobs = realloc(jobs, (nj + total + 1) * sizeof(*jobs));
+
+			if (!nj_jobs) {
+				r = 1;
+				goto out;
+			}
+			jobs = nj_jobs;
 		}
 		for (g = 0; g < total; g++) {
 			struct xp_job *j;
