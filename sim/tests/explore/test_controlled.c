@@ -180,8 +180,8 @@ XS_TEST_SUITE(controlled_delay)
 	printf("  the faulter's first event at %.9f s, %.9f s with delay=1ms, %.9f s with "
 	       "delay=3ms\n",
 	       base, d1, d2);
-	test_cond("delay=1ms holds the faulter back by at least 1 ms", base >= 0 &&
-									       d1 - base >= 1e-3 - 1e-9);
+	test_cond("delay=1ms holds the faulter back by at least 1 ms",
+		  base >= 0 && d1 - base >= 1e-3 - 1e-9);
 	test_cond("... and not much more (under 1.1 ms)", d1 - base < 1.1e-3);
 	test_cond("delay=3ms holds it back 2 ms longer than delay=1ms",
 		  d2 - d1 > 2e-3 - 1e-9 && d2 - d1 < 2e-3 + 1e-9);

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct xs_ctl_at at_of(const char *group, uint32_t job, int index, bool writer,
-			      uint32_t op, enum xs_ctl_point pt, uint32_t hit, uint64_t step)
+static struct xs_ctl_at at_of(const char *group, uint32_t job, int index, bool writer, uint32_t op,
+			      enum xs_ctl_point pt, uint32_t hit, uint64_t step)
 {
 	struct xs_ctl_at at;
 
@@ -90,9 +90,10 @@ XS_TEST_SUITE(xctl_replay_lookup)
 		  a.kind == XS_CTL_SUSPEND);
 	test_cond("the taken schedule of a replay is the schedule, canonical (point before hit)",
 		  xs_xctl_taken(&x, buf, sizeof(buf)) > 0 &&
-			  strcmp(buf, "mmapper.0@0:fault:delay=1ms,pwriter.0@5+2:write_copy:delay=3us,"
-				      "pwriter.0@5:write_end:suspend,"
-				      "pwriter.0@7:write_copy:fail=100") == 0);
+			  strcmp(buf,
+				 "mmapper.0@0:fault:delay=1ms,pwriter.0@5+2:write_copy:delay=3us,"
+				 "pwriter.0@5:write_end:suspend,"
+				 "pwriter.0@7:write_copy:fail=100") == 0);
 	xs_xctl_free(&x);
 	xs_schedule_free(&s);
 }
@@ -135,8 +136,8 @@ XS_TEST_SUITE(xctl_replay_order)
  * A fake run of three actors (a writer, a faulter, the flusher) taking turns at
  * points for nsteps steps; the schedule taken into buf. Returns the length or < 0.
  */
-static long fake_run(enum xs_strategy st, uint64_t seed, unsigned depth, uint64_t nsteps,
-		     char *buf, size_t len, bool *prioritised)
+static long fake_run(enum xs_strategy st, uint64_t seed, unsigned depth, uint64_t nsteps, char *buf,
+		     size_t len, bool *prioritised)
 {
 	static const char *const groups[] = {"pwriter", "mmapper", "flusher"};
 	static const enum xs_ctl_point pts[] = {
@@ -157,8 +158,8 @@ static long fake_run(enum xs_strategy st, uint64_t seed, unsigned depth, uint64_
 		int a = (int)(step % 3);
 		uint64_t turn = step / 3;
 
-		decide(&x, at_of(groups[a], 0, a, a == 0, (uint32_t)(turn / 5),
-				 pts[turn % 5], 0, step));
+		decide(&x, at_of(groups[a], 0, a, a == 0, (uint32_t)(turn / 5), pts[turn % 5], 0,
+				 step));
 	}
 	n = xs_xctl_taken(&x, buf, len);
 	xs_xctl_free(&x);
@@ -182,12 +183,13 @@ XS_TEST_SUITE(xctl_strategies_fake_run)
 		for (seed = 1; seed <= 20; seed++) {
 			long n = fake_run(strat[i], seed, 3, 300, a, sizeof(a), &prio);
 
-			same = same && n > 0 && fake_run(strat[i], seed, 3, 300, b, sizeof(b), &prio) == n &&
+			same = same && n > 0 &&
+			       fake_run(strat[i], seed, 3, 300, b, sizeof(b), &prio) == n &&
 			       strcmp(a, b) == 0;
 			test_assert(n > 0);
 			if (xs_schedule_parse(a, &s, why, sizeof(why))) {
-				printf("  %s seed %llu: '%s': %s\n", name, (unsigned long long)seed, a,
-				       why);
+				printf("  %s seed %llu: '%s': %s\n", name, (unsigned long long)seed,
+				       a, why);
 				canonical = 0;
 				continue;
 			}
@@ -202,10 +204,11 @@ XS_TEST_SUITE(xctl_strategies_fake_run)
 			/* pct: depth 3 is 2 change points; delay: 3 decisions, plus fails */
 			for (k = 0; k < s.nd; k++)
 				if (s.d[k].action != XS_SA_FAIL)
-					orders = orders && (strat[i] == XS_STRAT_PCT
-								    ? s.d[k].action == XS_SA_LOWER
-								    : s.d[k].action == XS_SA_SUSPEND ||
-									      s.d[k].action == XS_SA_DELAY);
+					orders = orders &&
+						 (strat[i] == XS_STRAT_PCT
+							  ? s.d[k].action == XS_SA_LOWER
+							  : s.d[k].action == XS_SA_SUSPEND ||
+								    s.d[k].action == XS_SA_DELAY);
 			xs_schedule_free(&s);
 			fake_run(strat[i], seed + 1, 3, 300, b, sizeof(b), &prio);
 			distinct += strcmp(a, b) != 0;
@@ -266,8 +269,8 @@ XS_TEST_SUITE(xctl_check)
 	xs_test_write_text(ini, "[global]\nfile_size = 64k\n"
 				"[pwriter]\nkind = writer\nsize = 64k\n"
 				"[mmapper]\nkind = faulter\njobs = 2\nsize = 64k\n");
-	test_assert(sc && xs_scenario_load(ini, NULL, 0, "configs/devices", sc, err,
-					   sizeof(err)) == 0);
+	test_assert(sc &&
+		    xs_scenario_load(ini, NULL, 0, "configs/devices", sc, err, sizeof(err)) == 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct xs_schedule s;
 		int r;
@@ -286,8 +289,9 @@ XS_TEST_SUITE(xctl_check)
 		}
 		if (!cases[i].ok && strstr(cases[i].want, "not an actor"))
 			test_cond("the message names the scenario and lists the actors",
-				  strstr(err, ini) && strstr(err, "accepted: pwriter.0, mmapper.0..., "
-								  "flusher.0, reclaim.0, blockgc.0"));
+				  strstr(err, ini) &&
+					  strstr(err, "accepted: pwriter.0, mmapper.0..., "
+						      "flusher.0, reclaim.0, blockgc.0"));
 		xs_schedule_free(&s);
 	}
 	free(sc);

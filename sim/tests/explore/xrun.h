@@ -16,10 +16,10 @@
 
 /* What to run. */
 struct xrun_in {
-	const char *ini;			/* scenario file */
+	const char *ini;			    /* scenario file */
 	const char *ov_section, *ov_key, *ov_value; /* one -s override, or NULL */
-	enum xs_strategy strategy;		/* REPLAY, PCT or DELAY */
-	const char *spec;			/* REPLAY: the schedule's text */
+	enum xs_strategy strategy;		    /* REPLAY, PCT or DELAY */
+	const char *spec;			    /* REPLAY: the schedule's text */
 	uint64_t seed, k;
 	unsigned depth;
 	int story; /* 1: tell the story (interleaving); 0: record the events */
