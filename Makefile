@@ -134,6 +134,8 @@ endef
 TEST_LAYER_DIRS = $(filter $(LAYERS),$(TEST_DIRS))
 $(foreach D,$(TEST_LAYER_DIRS),$(eval $(call TEST_RULES,$(D))))
 TEST_BINS = $(foreach D,$(TEST_LAYER_DIRS),$(BUILD)/test-$(D))
+# The explore tests make whole runs in forked children, as the actors tests do.
+$(BUILD)/test-explore: $(BUILD)/sim/tests/actors/simfork.o
 TEST_OBJ  = $(foreach D,$(TEST_LAYER_DIRS),$(call test_obj,$(D))) $(BUILD)/sim/tests/runner.o
 
 $(BUILD)/sim/tests/runner.o: sim/tests/runner.c | $(BUILD)/.deps-ok

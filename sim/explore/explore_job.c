@@ -55,9 +55,14 @@ static bool run_fails(const struct xs_run_result *res)
 	       res->invariant_violations > 0;
 }
 
+/* A batch: runs end in any order, but are stored in job order (the row ids must not
+ * depend on --jobs), so each one's message waits in w until those before it are in. */
 struct xp_batch {
 	struct xp *ex;
 	struct xp_job *jobs;
+	struct xs_outcome_wire *w;
+	bool *done, *parsed;
+	size_t n, next; /* jobs [0, next) are stored */
 };
 
 /* In the child: make the run and write its message. */
@@ -288,14 +293,21 @@ static int job_done(void *arg, const struct xs_pool_result *pr)
 	} else {
 		j->ok = true;
 	}
-	if (!j->ok)
-		fprintf(b->ex->o->log, "wpsim explore: a run failed: %s\n",
-			j->error ? j->error : "out of memory");
-	if (j->store && b->ex->st && job_store(b->ex, j, parsed ? &w : NULL))
-		b->ex->status = 1;
-	xs_outcome_wire_free(&w);
+	b->w[pr->job] = w;
+	b->parsed[pr->job] = parsed;
+	b->done[pr->job] = true;
+	for (; b->next < b->n && b->done[b->next]; b->next++) {
+		j = &b->jobs[b->next];
+		if (!j->ok)
+			fprintf(b->ex->o->log, "wpsim explore: a run failed: %s\n",
+				j->error ? j->error : "out of memory");
+		if (j->store && b->ex->st &&
+		    job_store(b->ex, j, b->parsed[b->next] ? &b->w[b->next] : NULL))
+			b->ex->status = 1;
+		xs_outcome_wire_free(&b->w[b->next]);
+	}
 	b->ex->done++;
-	b->ex->failing += j->ok && j->failing;
+	b->ex->failing += b->jobs[pr->job].ok && b->jobs[pr->job].failing;
 	if (b->ex->o->progress)
 		fprintf(b->ex->o->log,
 			"\r\033[Kexplore: %s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing",
@@ -318,12 +330,21 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 		.child = job_child,
 		.done = job_done,
 	};
-	struct xp_batch b = {ex, jobs};
+	struct xp_batch b = {ex, jobs, NULL, NULL, NULL, n, 0};
 	struct xs_pool_opts po = {.jobs = ex->o->jobs ? ex->o->jobs : 1,
 				  .timeout_s = ex->o->timeout_s};
 	char err[1024];
+	size_t i;
 	int r;
 
+	b.w = calloc(n ? n : 1, sizeof(*b.w));
+	b.done = calloc(n ? n : 1, sizeof(*b.done));
+	b.parsed = calloc(n ? n : 1, sizeof(*b.parsed));
+	if (!b.w || !b.done || !b.parsed) {
+		fprintf(ex->o->log, "wpsim explore: out of memory\n");
+		r = -ENOMEM;
+		goto out;
+	}
 	fflush(ex->o->out);
 	fflush(ex->o->log);
 	ex->done = ex->failing = 0;
@@ -331,6 +352,15 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 	r = xs_pool_run(&po, n, &ops, &b, err, sizeof(err));
 	if (ex->o->progress && n)
 		fprintf(ex->o->log, "\r\033[K");
+	for (i = b.next; i < n; i++) /* a batch cut short */
+		if (b.done[i])
+			xs_outcome_wire_free(&b.w[i]);
+out:
+	free(b.w);
+	free(b.done);
+	free(b.parsed);
+	if (r == -ENOMEM)
+		return 1;
 	if (r < 0) {
 		fprintf(ex->o->log, "wpsim explore: %s\n", err);
 		return 1;

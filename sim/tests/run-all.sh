@@ -6,7 +6,7 @@
 # that holds C files (BUILD_DIR/test-LAYER); then the end-to-end suites, which run
 # build/wpsim. scenarios.sh runs beside the others: it is the longest, and leaves a
 # core idle in its serial part. --quick runs it on 20 seeds where the full suite
-# runs 200, and leaves out sweep.sh.
+# runs 200, explore.sh bounded with 1 decision where it runs 2, and leaves out sweep.sh.
 quick=
 if [ "${1:-}" = --quick ]; then
 	quick=quick
@@ -48,7 +48,7 @@ run_suite() { # NAME COMMAND...
 }
 
 # A shell suite that no line below runs would never be noticed: list them all here.
-suites="cli.sh scenarios.sh sweep.sh analysis.sh docs.sh diff/run.sh"
+suites="cli.sh scenarios.sh sweep.sh analysis.sh docs.sh explore.sh diff/run.sh"
 tools="run-all.sh layers.sh same-output.sh diff/normalize.sh"
 for f in sim/tests/*.sh sim/tests/*/*.sh; do
 	case " $suites $tools " in
@@ -75,6 +75,7 @@ done
 run_suite diff sh sim/tests/diff/run.sh "$build/wpsim"
 run_suite cli sh sim/tests/cli.sh "$build/wpsim"
 run_suite analysis sh sim/tests/analysis.sh "$build/wpsim"
+run_suite explore sh sim/tests/explore.sh "$build/wpsim" $quick
 run_suite docs sh sim/tests/docs.sh
 if [ -z "$quick" ]; then
 	run_suite sweep sh sim/tests/sweep.sh "$build/wpsim"
