@@ -95,7 +95,7 @@ static void child(void *arg, void *outp)
 		xs_story_begin(&story, &x);
 	else
 		xs_xctl_listen(&x, on_decision, on_event, o);
-	if (xs_run_ctl(sc, NULL, &x.ctl, &res, o->err, sizeof(o->err)))
+	if (xs_run_ctl(sc, NULL, &x.ctl, NULL, &res, o->err, sizeof(o->err)))
 		return;
 	if (xs_xctl_taken(&x, o->spec, sizeof(o->spec)) < 0)
 		snprintf(o->spec, sizeof(o->spec), "(incomplete record)");
