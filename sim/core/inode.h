@@ -54,8 +54,8 @@ enum xs_lock_mode { XS_LOCK_SHARED = 0, XS_LOCK_EXCL = 1 };
 
 /*
  * Modelled preemption points: where another task may run in between
- * (docs/design.md, "Future work: schedules"). Every one goes through xs_fs_preempt(), so a
- * scheduler can be added in one place.
+ * (docs/design.md, "Schedules"). Every one goes through xs_fs_preempt(), where the
+ * controlled scheduler acts.
  */
 enum xs_point {
 	XS_PT_WRITE_MAPPED = 0, /* after iomap_begin, before the first folio */
