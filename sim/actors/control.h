@@ -37,6 +37,7 @@ enum xs_ctl_point {
 	XS_CP_IO_SUBMIT,   /* before a write I/O is issued */
 	XS_CP_IO_COMPLETE, /* after it completed, in the issuing task */
 	XS_CP_WAKE,	   /* a daemon woke up (its operation starts) */
+	XS_CP_OP,	   /* a job starts an operation */
 	XS_CP_NR,
 };
 

@@ -218,6 +218,9 @@ void xs_worker_main(int argc, char **argv)
 		if (xs_task_now(t) >= run->sc->time_limit_s)
 			break;
 		xs_ctl_op(t, (uint32_t)i, g->kind == XS_ACTOR_WRITER ? len : 0);
+		/* a point before anything of the operation: an order can hold a job whose
+		 * operation would otherwise pass no point (a sync with nothing dirty yet) */
+		xs_ctl_point(t, XS_CP_OP);
 		switch (g->kind) {
 		case XS_ACTOR_WRITER:
 			do_write(run, t, off, len, buf);

@@ -50,7 +50,7 @@
  * Points: the actors' scheduling points (enum xs_ctl_point, actors/control.h) with
  * their names: the core's preemption points (write_mapped ... wb_folio), lock.X and
  * unlock.X for X in i_rwsem, invalidate_lock, ilock, folio, io.submit, io.complete
- * and wake (a daemon's operation starts).
+ * wake (a daemon's operation starts) and op (a job's operation starts).
  */
 #ifndef XS_SCHEDULE_H
 #define XS_SCHEDULE_H
@@ -87,6 +87,7 @@ enum xs_sched_point {
 	XS_SP_IO_SUBMIT,
 	XS_SP_IO_COMPLETE,
 	XS_SP_WAKE,
+	XS_SP_OP,
 	XS_SP_NR,
 };
 
