@@ -17,13 +17,13 @@ SELECT r.scenario AS scenario,
                            THEN s.schedule_id END) AS leak,
        COUNT(DISTINCT CASE WHEN s.minimal_of IS NULL AND iv.value > 0
                            THEN s.schedule_id END) AS invariant_broken,
-       COALESCE(MIN(CASE WHEN s.minimal_of IS NOT NULL AND lb.value > 0 THEN s.spec END),
-                '') AS minimal_losing_schedule
+       MIN(CASE WHEN s.minimal_of IS NOT NULL AND lb.value > 0 THEN s.spec END)
+           AS minimal_losing_schedule
 FROM run r
 JOIN run_schedule rs ON rs.run_id = r.run_id
 JOIN schedule s ON s.schedule_id = rs.schedule_id
 JOIN param k ON k.run_id = r.run_id AND k.name = 'global.kernel'
-JOIN param fs ON fs.run_id = r.run_id AND fs.name = 'global.file_size'
+LEFT JOIN param fs ON fs.run_id = r.run_id AND fs.name = 'global.file_size'
 LEFT JOIN metric lb ON lb.run_id = r.run_id AND lb.name = 'lost_bytes'
 LEFT JOIN metric lk ON lk.run_id = r.run_id AND lk.name = 'leaked_delalloc_blocks'
 LEFT JOIN metric iv ON iv.run_id = r.run_id AND iv.name = 'invariant_violations'

@@ -40,10 +40,11 @@ awk -v r="$runs" -v a="$t0" -v b="$t1" 'BEGIN {
 		print "wpsim explore (a): no runs counted"
 }'
 
-# (b) per seed 1-10: the runs of `explore --runs 100 --jobs 1` in generation order
-# (run_id; with --jobs 1 runs are stored in the order they were drawn) up to the first that loses
-# data, and the sum of their own host time (wall_time_s); then, for the seed with the
-# median count R, the host time of the whole `explore --runs R` command.
+# (b) per seed 1-10: the runs of `explore --runs 100 --jobs 1` in the order they were
+# drawn (run_id: with --jobs 1 runs are stored in that order, with more jobs in the
+# order they end) up to the first that loses data, and the sum of their own host time
+# (wall_time_s); then, for the seed with the median count R, the host time of the
+# whole `explore --runs R` command.
 : >"$tmp/b.txt"
 for seed in 1 2 3 4 5 6 7 8 9 10; do
 	rm -f "$tmp/b.db"
