@@ -50,10 +50,10 @@ crashed() {
 # --- the races, through wpsim explore (docs/design.md, "Commands"): the race scenarios
 # have no think times, so whether a plain run crosses the two jobs is luck; explore
 # controls the schedule instead. Each race runs on a 2-page instance of its shape
-# (the same jobs, offsets and markers over 8 KiB): a run of the 16 MiB file has some
-# 30000 scheduling steps, and PCT's per-run bound 1/(n k) then needs millions of runs
-# for any stated confidence, where the 2-page instance (k below 100) needs 2000.
-# `make run` explores a 1 MiB instance and `make bench` the 4 MiB one.
+# (the same jobs, offsets and markers over 8 KiB), for time: a run of the 4 MiB
+# instance has some 30000 scheduling steps, and PCT's per-run bound 1/(n k) then
+# needs some 700000 runs for a 99% confidence, where the 2-page instance (k below
+# 100) needs 2000. `make run` and `make bench` explore the 4 MiB instance.
 small="-s global.file_size=8k -s pwriter.size=8k -s mmapper.size=8k"
 
 # explore TAG SCENARIO [ARG]...: wpsim explore's output in $tmp/TAG.out
