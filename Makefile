@@ -173,26 +173,50 @@ test: test-layout $(TEST_BINS) $(BUILD)/wpsim layers
 	@sh sim/tests/run-all.sh $(BUILD)
 
 # For work in progress: every layer's tests, the differential, CLI and analysis suites,
-# 20 seeds where scenarios.sh runs 200, no sweep.sh.
+# scenarios.sh with 200 explored schedules where it explores 2000 and without its
+# bounded enumeration, no sweep.sh.
 test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim layers
 	@sh sim/tests/run-all.sh --quick $(BUILD)
 
 # The main job: the default sweeps into data/results.db (runs already stored are
-# kept: remove the file to start afresh), then the report into data/report/.
+# kept: remove the file to start afresh), then the report into data/report/; then the
+# race scenarios explored (wpsim explore, pct) on their 4 MiB instance, every schedule
+# under every preset, into data/explore.db (a run already stored is not run again),
+# each command's output kept in data/explore-NAME.txt. The summary: the sweeps' table,
+# per preset the schedules explored and those that lose data, and the minimal story
+# of the 6.1 loss.
 DB ?= data/results.db
+XDB ?= data/explore.db
+EXPLORE_SHAPE = -s global.file_size=4m -s pwriter.size=4m -s mmapper.size=4m
+EXPLORE_OPTS = --compare global.kernel=6.1,6.2,6.6,6.13 --runs 200 --db $(XDB)
+EXPLORE_SCENARIOS = generic-346 generic-344
 run: $(BUILD)/wpsim
 	@mkdir -p data
 	$(BUILD)/wpsim sweep configs/sweeps/default-346.ini --db $(DB) --resume
 	$(BUILD)/wpsim sweep configs/sweeps/default-344.ini --db $(DB) --resume
 	$(BUILD)/wpsim sweep configs/sweeps/default-nopunch.ini --db $(DB) --resume
 	$(BUILD)/wpsim report --db $(DB) --out data/report
+	@for s in $(EXPLORE_SCENARIOS); do \
+		echo "$(BUILD)/wpsim explore scenarios/$$s.ini $(EXPLORE_SHAPE) $(EXPLORE_OPTS)"; \
+		$(BUILD)/wpsim explore scenarios/$$s.ini $(EXPLORE_SHAPE) $(EXPLORE_OPTS) \
+			>data/explore-$$s.txt || exit 1; \
+		sed '/^minimal story/,/^interleaving/d' data/explore-$$s.txt; \
+	done
+	@echo; echo "Sweeps: runs with loss and with leaks, per scenario and policy"
 	@sqlite3 -readonly $(DB) < analysis/summary.sql
+	@echo; echo "Explored schedules, per scenario and preset (4 MiB instances)"
+	@sqlite3 -readonly $(XDB) < analysis/explore-summary.sql
+	@for s in $(EXPLORE_SCENARIOS); do \
+		echo; echo "$$s, the minimal story of the 6.1 loss:"; \
+		sed -n '/^minimal story \[global.kernel=6.1\]/,/^interleaving/p' data/explore-$$s.txt; \
+	done
 
 bench: $(BUILD)/bench $(BUILD)/simbench $(BUILD)/wpsim
 	$(BUILD)/bench
 	@sh sim/bench/io-bench.sh $(BUILD)/wpsim
 	$(BUILD)/simbench
 	@sh sim/bench/sweep-bench.sh $(BUILD)/wpsim
+	@sh sim/bench/explore-bench.sh $(BUILD)/wpsim
 
 # The tests under AddressSanitizer and UBSan, in build-asan/. stdbuf (used by the diff
 # runner) preloads a library ahead of the ASan runtime. SimGrid runs its actors on

@@ -451,6 +451,19 @@ check "no schedule tables (the main database): no section" $([ $? -ne 0 ]; echo 
 "$wpsim" report --db "$tmp/wpsim.db" --out "$tmp/wreport" 2>&1 | grep -q "Explored schedules"
 check "no explored runs in a version-3 database: no section" $([ $? -ne 0 ]; echo $?)
 
+# explore-summary.sql (make run's summary) on the same database: per strategy and
+# kernel, the distinct unshrunk schedules run ok, those losing data (pct 6.1: S1, S2, S3;
+# 6.13: S2 in one of its two runs), leaking (delay 6.13: S4), and the shrunk schedule
+# that lost (M1 under 6.1 only). No global.file_size param here: an empty column.
+check_text "explore-summary.sql: per strategy and kernel" \
+	"scenario,file_size,strategy,kernel,schedules,lose_data,leak,invariant_broken,minimal_losing_schedule
+scenarios/generic-346.ini,,delay,6.1,1,0,0,0,
+scenarios/generic-346.ini,,delay,6.13,1,0,1,0,
+scenarios/generic-346.ini,,pct,6.1,3,3,0,0,$M1
+scenarios/generic-346.ini,,pct,6.2,2,0,0,0,
+scenarios/generic-346.ini,,pct,6.13,2,1,0,0," \
+	"$(grep -v '^\.' analysis/explore-summary.sql | sqlite3 -readonly -csv -header "$xdb" 2>&1)"
+
 xq() { # a, b
 	sqlite3 -readonly -csv -header -cmd ".parameter set :a $1" -cmd ".parameter set :b $2" \
 		"$xdb" <analysis/schedules-fail-a-not-b.sql 2>&1

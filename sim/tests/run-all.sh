@@ -5,8 +5,9 @@
 # Run from the repository root. Layer tests first: one binary per folder of sim/tests/
 # that holds C files (BUILD_DIR/test-LAYER); then the end-to-end suites, which run
 # build/wpsim. scenarios.sh runs beside the others: it is the longest, and leaves a
-# core idle in its serial part. --quick runs it on 20 seeds where the full suite
-# runs 200, explore.sh bounded with 1 decision where it runs 2, and leaves out sweep.sh.
+# core idle in its serial part. --quick runs it with 200 explored schedules where the
+# full suite explores 2000, explore.sh bounded with 1 decision where it runs 2, and
+# leaves out sweep.sh.
 quick=
 if [ "${1:-}" = --quick ]; then
 	quick=quick
@@ -85,6 +86,6 @@ wait "$scenarios_pid"
 cat "$tmp/scenarios.out"
 count scenarios "$(cat "$tmp/scenarios.rc" 2>/dev/null || echo 1)" "$tmp/scenarios.out"
 
-[ -n "$quick" ] && echo "quick: sweep.sh left out, scenarios.sh on 20 seeds"
+[ -n "$quick" ] && echo "quick: sweep.sh left out, scenarios.sh on 200 explored schedules"
 echo "total: $total_pass passed, $total_fail failed"
 exit $status
