@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void xs_lockdep_init(struct xs_lockdep *ld, const char *const *names, int n,
-		     xs_ld_report_fn report, void *arg)
+void xs_lockdep_init(struct xs_lockdep *ld, const char *const *names, int n, xs_ld_report_fn report,
+		     void *arg)
 {
 	memset(ld, 0, sizeof(*ld));
 	ld->nclasses = n < XS_LD_MAX_CLASSES ? n : XS_LD_MAX_CLASSES;
@@ -137,8 +137,9 @@ static int report_cycle(struct xs_lockdep *ld, const int *c, int n)
 	for (i = 0; i < n && len < sizeof(detail); i++) {
 		int a = key[i], b = key[(i + 1) % n];
 		const struct xs_ld_site *s = &ld->site[a][b];
-		int w = snprintf(detail + len, sizeof(detail) - len, "%s%s -> %s (%s holds %s, %s takes %s)",
-				 i ? "; " : "", ld->names[a], ld->names[b],
+		int w = snprintf(detail + len, sizeof(detail) - len,
+				 "%s%s -> %s (%s holds %s, %s takes %s)", i ? "; " : "",
+				 ld->names[a], ld->names[b],
 				 xs_lockdep_kernel_name(s->holder_fn, ld->names[a]), ld->names[a],
 				 xs_lockdep_kernel_name(s->taker_fn, ld->names[b]), ld->names[b]);
 

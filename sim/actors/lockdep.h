@@ -69,8 +69,8 @@ struct xs_lockdep {
 };
 
 /* A validator over classes names[0 .. n) (n <= XS_LD_MAX_CLASSES). */
-void xs_lockdep_init(struct xs_lockdep *ld, const char *const *names, int n,
-		     xs_ld_report_fn report, void *arg);
+void xs_lockdep_init(struct xs_lockdep *ld, const char *const *names, int n, xs_ld_report_fn report,
+		     void *arg);
 /*
  * t is about to acquire (class cls, write or read) lock/sub in model function fn:
  * check recursion and the new edges (reports go to ld->report). Returns the number of

@@ -123,10 +123,11 @@ XS_TEST_SUITE(test_lockdep_cycle3)
 	take(&ld, &b, A_RW, false, "test_second");
 	test_cond("an edge closing one more cycle reports it alone",
 		  r.n == 2 && ld.violations == 2 &&
-			  strcmp(r.text[1], "i_rwsem -> invalidate_lock (do_truncate holds i_rwsem, "
-					    "xfs_vn_setattr takes invalidate_lock); invalidate_lock "
-					    "-> i_rwsem (filemap_fault holds invalidate_lock, "
-					    "test_second takes i_rwsem)") == 0);
+			  strcmp(r.text[1],
+				 "i_rwsem -> invalidate_lock (do_truncate holds i_rwsem, "
+				 "xfs_vn_setattr takes invalidate_lock); invalidate_lock "
+				 "-> i_rwsem (filemap_fault holds invalidate_lock, "
+				 "test_second takes i_rwsem)") == 0);
 }
 
 XS_TEST_SUITE(test_lockdep_two_cycles)
@@ -147,9 +148,9 @@ XS_TEST_SUITE(test_lockdep_two_cycles)
 				    "invalidate_lock); invalidate_lock -> ILOCK (p2 holds "
 				    "invalidate_lock, p3 takes ILOCK); ILOCK -> i_rwsem (q1 holds "
 				    "ILOCK, q2 takes i_rwsem)") == 0 &&
-			  strcmp(r.text[1], "i_rwsem -> ILOCK (p1 holds i_rwsem, p3 takes ILOCK); "
-					    "ILOCK -> i_rwsem (q1 holds ILOCK, q2 takes i_rwsem)") ==
-				  0);
+			  strcmp(r.text[1],
+				 "i_rwsem -> ILOCK (p1 holds i_rwsem, p3 takes ILOCK); "
+				 "ILOCK -> i_rwsem (q1 holds ILOCK, q2 takes i_rwsem)") == 0);
 }
 
 XS_TEST_SUITE(test_lockdep_recursion)
@@ -163,9 +164,8 @@ XS_TEST_SUITE(test_lockdep_recursion)
 	test_cond("read after read of one class: allowed",
 		  take(&ld, &t, A_RW, false, "xs_file_read") == 0 && r.n == 0);
 	drop(&t, A_RW);
-	test_cond("write after read: reported",
-		  take(&ld, &t, A_RW, true, "xs_page_mkwrite") == 1 && r.n == 1 &&
-			  ld.violations == 1);
+	test_cond("write after read: reported", take(&ld, &t, A_RW, true, "xs_page_mkwrite") == 1 &&
+							r.n == 1 && ld.violations == 1);
 	test_cond("the recursion's text",
 		  strcmp(r.text[0], "recursive locking: i_rwsem write after read "
 				    "(xfs_file_buffered_read holds i_rwsem shared, "
@@ -185,14 +185,14 @@ XS_TEST_SUITE(test_lockdep_recursion)
 	drop(&t, A_FOLIO);
 	take(&ld, &t, A_MM, true, "test_writer");
 	test_cond("read after write: reported",
-		  take(&ld, &t, A_MM, false, "test_reader") == 1 && r.n == 3 &&
-			  ld.violations == 3);
+		  take(&ld, &t, A_MM, false, "test_reader") == 1 && r.n == 3 && ld.violations == 3);
 }
 
 XS_TEST_SUITE(test_lockdep_names)
 {
 	test_cond("xs_ is stripped from kernel-named functions",
-		  strcmp(xs_lockdep_kernel_name("xs_filemap_fault", "folio"), "filemap_fault") == 0);
+		  strcmp(xs_lockdep_kernel_name("xs_filemap_fault", "folio"), "filemap_fault") ==
+			  0);
 	test_cond("XFS functions get their xfs_ prefix",
 		  strcmp(xs_lockdep_kernel_name("xs_free_eofblocks", "ILOCK"),
 			 "xfs_free_eofblocks") == 0);
@@ -200,8 +200,8 @@ XS_TEST_SUITE(test_lockdep_names)
 		  strcmp(xs_lockdep_kernel_name("xs_file_write", "i_rwsem"),
 			 "xfs_file_buffered_write") == 0);
 	test_cond("one model function, two kernel functions by class",
-		  strcmp(xs_lockdep_kernel_name("xs_page_mkwrite", "folio"), "iomap_page_mkwrite") ==
-				  0 &&
+		  strcmp(xs_lockdep_kernel_name("xs_page_mkwrite", "folio"),
+			 "iomap_page_mkwrite") == 0 &&
 			  strcmp(xs_lockdep_kernel_name("xs_page_mkwrite", "i_rwsem"),
 				 "xfs_write_fault") == 0);
 	test_cond("names without the prefix are kept",
@@ -226,8 +226,8 @@ static int graph_edges(void *arg, int task, struct xs_wf_edge *out, int max)
 	return i;
 }
 
-static void add_edge(struct graph *g, int from, int to, const char *lock, int64_t index,
-		     bool write, bool queued)
+static void add_edge(struct graph *g, int from, int to, const char *lock, int64_t index, bool write,
+		     bool queued)
 {
 	g->e[from][g->n[from]++] = (struct xs_wf_edge){to, lock, index, write, queued};
 }
@@ -276,8 +276,8 @@ XS_TEST_SUITE(test_waitfor)
 	text = n ? xs_waitfor_format(from, out, n, graph_name, NULL) : NULL;
 	test_cond("a task waiting for itself",
 		  n == 1 && text &&
-			  strcmp(text, "reader.0 waits for folio 7 (exclusive), held by reader.0") ==
-				  0);
+			  strcmp(text,
+				 "reader.0 waits for folio 7 (exclusive), held by reader.0") == 0);
 	free(text);
 	/* a second edge out of the first task leads to the cycle */
 	memset(&g, 0, sizeof(g));
@@ -309,7 +309,7 @@ struct script {
 };
 
 struct sim_out {
-	int done;	   /* tasks that ran to their end */
+	int done; /* tasks that ran to their end */
 	uint64_t deadlocks, lock_order;
 	double t;
 	char deadlock[512], lock_order_text[512];
@@ -427,9 +427,9 @@ XS_TEST_SUITE(test_deadlock_abba)
 		  strcmp(o.deadlock, "faulter.0 waits for i_rwsem (exclusive), held by "
 				     "writer.0; writer.0 waits for invalidate_lock (exclusive), "
 				     "held by faulter.0") == 0);
-	test_cond("the validator saw the cycle too", o.lock_order == 1 &&
-							   strstr(o.lock_order_text, "i_rwsem -> "
-										     "invalidate_lock"));
+	test_cond("the validator saw the cycle too",
+		  o.lock_order == 1 && strstr(o.lock_order_text, "i_rwsem -> "
+								 "invalidate_lock"));
 	/* the same tasks in one order: they run to their end */
 	s.steps[1][0] = TAKE(1, XS_LOCK_IOLOCK, true);
 	s.steps[1][1] = TAKE(3, XS_LOCK_INVALIDATE, true);
@@ -457,13 +457,14 @@ XS_TEST_SUITE(test_deadlock_fair_rwsem)
 	struct sim_out o;
 
 	test_assert(simulate(&s, &o) == 0);
-	test_cond("a reader behind a queued writer closes the cycle",
-		  o.deadlocks == 1 &&
-			  strcmp(o.deadlock,
-				 "faulter.0 waits for i_rwsem (exclusive), held by writer.0; "
-				 "writer.0 waits for invalidate_lock (shared), queued behind "
-				 "mapper.0; mapper.0 waits for invalidate_lock (exclusive), held by "
-				 "faulter.0") == 0);
+	test_cond(
+		"a reader behind a queued writer closes the cycle",
+		o.deadlocks == 1 &&
+			strcmp(o.deadlock,
+			       "faulter.0 waits for i_rwsem (exclusive), held by writer.0; "
+			       "writer.0 waits for invalidate_lock (shared), queued behind "
+			       "mapper.0; mapper.0 waits for invalidate_lock (exclusive), held by "
+			       "faulter.0") == 0);
 	/* without the mapper the readers share it: no deadlock, but the order is reported */
 	s.ntasks = 2;
 	s.steps[0][2] = RELEASE(4, XS_LOCK_INVALIDATE, false);
@@ -493,8 +494,8 @@ XS_TEST_SUITE(test_deadlock_self)
 	s.steps[0][2] = TAKE(2, XS_LD_FOLIO, true);
 	s.nsteps[0] = 3;
 	test_assert(simulate(&s, &o) == 0);
-	test_cond("a folio lock taken twice", o.deadlocks == 1 &&
-						      strcmp(o.deadlock, "reader.0 waits for folio 0 "
-									 "(exclusive), held by "
-									 "reader.0") == 0);
+	test_cond("a folio lock taken twice",
+		  o.deadlocks == 1 && strcmp(o.deadlock, "reader.0 waits for folio 0 "
+							 "(exclusive), held by "
+							 "reader.0") == 0);
 }
