@@ -11,6 +11,7 @@
 #include "actors/background.h"
 #include "actors/control_run.h"
 
+#include "actors/lockwatch.h"
 #include "actors/task.h"
 
 #include "core/writeback.h"
@@ -89,6 +90,9 @@ static void flusher_main(int argc, char **argv)
 		daemon_wait(run, run->flusher_wake, sc->wb_interval_s);
 		if (run->stopping)
 			break;
+		/* the periodic wake-up bounds a run whose jobs can no longer move */
+		if (xs_now() >= sc->time_limit_s)
+			xs_lockwatch_time_limit(run);
 		now_ns = (uint64_t)(xs_now() * 1e9);
 		expire_ns = (uint64_t)(sc->wb_expire_s * 1e9);
 		if (now_ns >= expire_ns)

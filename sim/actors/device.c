@@ -425,6 +425,27 @@ void xs_device_use_sched(struct xs_device *dev, struct xs_sched *sched)
 }
 
 /*
+ * Forget the requests still queued, after a run whose actors were killed (a deadlock
+ * ends the run that way): their submitters and the workers are gone.
+ */
+void xs_device_abandon(struct xs_device *dev)
+{
+	struct xs_dev_req *r, *next;
+	struct xs_dev_waiter *w, *wnext;
+
+	for (r = dev->qhead; r; r = next) {
+		next = r->next;
+		for (w = r->waiters; w; w = wnext) {
+			wnext = w->next;
+			free(w);
+		}
+		free(r);
+	}
+	dev->qhead = dev->qtail = NULL;
+	dev->nqueued = dev->nbusy = dev->nservice = 0;
+}
+
+/*
  * Free the device. Call it after simgrid_run() has returned (the workers are daemons,
  * killed when the last other actor ends), with no I/O in flight.
  */

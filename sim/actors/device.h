@@ -30,6 +30,8 @@ void xs_device_use_sched(struct xs_device *dev, struct xs_sched *sched);
 /* Create the device on disk (from the SimGrid platform); rng is its own stream. */
 struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t disk, gsl_rng *rng);
 void xs_device_destroy(struct xs_device *dev);
+/* Forget the queued I/O of killed actors (before xs_device_destroy). */
+void xs_device_abandon(struct xs_device *dev);
 
 /* Blocking I/O from the calling actor; byte_off is the disk address. */
 void xs_device_write(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes);

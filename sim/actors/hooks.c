@@ -4,12 +4,14 @@
  * with their CPU cost, events and device I/O. Each hook runs in the calling task's
  * actor; the host argument is the run.
  *
- * Lock order, asserted on every acquisition (docs/kernel.md, "Locks and lock order"):
- *   i_rwsem (rank 0) -> invalidate_lock (1) -> folio lock (2) -> ILOCK (3)
+ * Every lock acquisition goes through the lock validator (lockdep.h), whose reports
+ * are lock_order anomalies, and every acquisition that has to wait through the
+ * deadlock detector (lockwatch.c). docs/kernel.md, "Locks and lock order".
  */
 #include "actors/hooks.h"
 
 #include "actors/control_run.h"
+#include "actors/lockwatch.h"
 #include "actors/task.h"
 #include "actors/trace.h"
 
@@ -19,42 +21,43 @@
 
 #include <xbt/asserts.h>
 
-#define XS_RANK_FOLIO 2
-
-static const int lock_rank[XS_LOCK_NR] = {0, 1, 3};
-static const char *const lock_name[XS_LOCK_NR] = {"i_rwsem", "invalidate_lock", "ILOCK"};
+/*
+ * The lock classes: one row per enum xs_lock_id, then the folio lock. A new lock id
+ * needs a row here and in the two tables of control points below.
+ */
+static const char *const lock_name[XS_LD_NCLASSES] = {"i_rwsem", "invalidate_lock", "ILOCK",
+						      "folio"};
 static const enum xs_ctl_point lock_point[XS_LOCK_NR] = {XS_CP_LOCK_I_RWSEM, XS_CP_LOCK_INVALIDATE,
 							 XS_CP_LOCK_ILOCK};
 static const enum xs_ctl_point unlock_point[XS_LOCK_NR] = {
 	XS_CP_UNLOCK_I_RWSEM, XS_CP_UNLOCK_INVALIDATE, XS_CP_UNLOCK_ILOCK};
 
-static void held_check(struct xs_task *t, int rank, const char *what)
-{
-	unsigned int above = t->held & ~((1u << (rank + 1)) - 1);
+_Static_assert(XS_LD_NCLASSES <= XS_LD_MAX_CLASSES, "too many lock classes for the validator");
+_Static_assert(XS_LD_NCLASSES <= XS_OUTCOME_NLOCKS, "a result has fewer lock slots than classes");
 
-	xbt_assert(!above, "lock order: %s takes %s while holding rank mask 0x%x", t->name, what,
-		   t->held);
-}
-
-static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
+static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode, const char *fn)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
+	bool write = mode == XS_LOCK_EXCL;
 	double t0 = xs_task_now(t), waited;
 
-	held_check(t, lock_rank[id], lock_name[id]);
+	xs_lockdep_acquire(&run->lockdep, &t->ld, id, write, fn);
 	xs_ctl_point(t, lock_point[id]);
 	t0 = xs_task_now(t);
 	run->events++;
-	if (xs_rwsem_would_block(&run->locks[id], mode == XS_LOCK_EXCL)) {
+	if (xs_rwsem_would_block(&run->locks[id], write)) {
+		xs_lockwatch_wait(run, t, id, &run->locks[id], 0, write);
 		xs_cpu_pay_now(t);
 		t0 = xs_task_now(t);
 	}
-	if (mode == XS_LOCK_EXCL)
+	if (write)
 		waited = xs_down_write(&run->locks[id]);
 	else
 		waited = xs_down_read(&run->locks[id]);
-	t->held |= 1u << lock_rank[id];
+	t->wait.on = false;
+	xbt_assert(!xs_lockdep_push(&t->ld, id, write, &run->locks[id], 0, fn),
+		   "%s holds too many locks", t->name);
 	t->shared_since[id] = xs_task_now(t);
 	if (waited > 0)
 		xs_trace_span(&run->trace, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);
@@ -77,25 +80,28 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 	} else {
 		xs_up_read(&run->locks[id], t->shared_since[id]);
 	}
-	t->held &= ~(1u << lock_rank[id]);
+	xs_lockdep_release(&t->ld, &run->locks[id], 0);
 }
 
-static void host_folio_lock(void *host, uint64_t index)
+static void host_folio_lock(void *host, uint64_t index, const char *fn)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
 	double t0 = xs_task_now(t), waited;
 
-	held_check(t, XS_RANK_FOLIO, "a folio lock");
+	xs_lockdep_acquire(&run->lockdep, &t->ld, XS_LD_FOLIO, true, fn);
 	xs_ctl_point(t, XS_CP_LOCK_FOLIO);
 	t0 = xs_task_now(t);
 	run->events++;
 	if (xs_folio_is_locked(&run->folios, index)) {
+		xs_lockwatch_wait(run, t, XS_LD_FOLIO, &run->folios, index, true);
 		xs_cpu_pay_now(t);
 		t0 = xs_task_now(t);
 	}
 	waited = xs_folio_lock_wait(&run->folios, index, t->id);
-	t->held |= 1u << XS_RANK_FOLIO;
+	t->wait.on = false;
+	xbt_assert(!xs_lockdep_push(&t->ld, XS_LD_FOLIO, true, &run->folios, index, fn),
+		   "%s holds too many locks", t->name);
 	if (waited > 0)
 		xs_trace_span(&run->trace, t->id, "lock", "folio", t0, t0 + waited,
 			      index * run->fs.inode.i_mapping.page_bytes,
@@ -113,8 +119,7 @@ static void host_folio_unlock(void *host, uint64_t index)
 	if (run->folios.waiters)
 		xs_sched_sync();
 	xs_folio_unlock_index(&run->folios, index);
-	/* a task holds one folio lock at a time in this model */
-	t->held &= ~(1u << XS_RANK_FOLIO);
+	xs_lockdep_release(&t->ld, &run->folios, index);
 }
 
 /* The scheduler hook: every modelled preemption point comes through here. */
@@ -261,6 +266,7 @@ void xs_hooks_init(struct xs_run *run)
 	for (i = 0; i < XS_LOCK_NR; i++)
 		xs_rwsem_init(&run->locks[i], lock_name[i]);
 	xs_folio_locks_init(&run->folios);
+	xs_lockdep_init(&run->lockdep, lock_name, XS_LD_NCLASSES, xs_lockwatch_report, run);
 }
 
 void xs_hooks_collect(struct xs_run *run)
@@ -268,12 +274,12 @@ void xs_hooks_collect(struct xs_run *run)
 	struct xs_run_result *res = run->res;
 	int i;
 
-	for (i = 0; i < XS_LOCK_NR + 1; i++) {
+	res->lock_order_violations = run->lockdep.violations;
+	for (i = 0; i < XS_LD_NCLASSES; i++) {
 		const struct xs_lock_stats *ls =
 			i < XS_LOCK_NR ? &run->locks[i].stats : &run->folios.stats;
 
-		snprintf(res->locks[i].name, sizeof(res->locks[i].name), "%s",
-			 i < XS_LOCK_NR ? lock_name[i] : "folio");
+		snprintf(res->locks[i].name, sizeof(res->locks[i].name), "%s", lock_name[i]);
 		res->locks[i].acquisitions = ls->acquisitions;
 		res->locks[i].contended = ls->contended;
 		res->locks[i].wait_s = ls->wait_s;

@@ -12,6 +12,7 @@
 #include <simgrid/cond.h>
 #include <simgrid/engine.h>
 #include <simgrid/mutex.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xbt/asserts.h>
 
@@ -19,6 +20,7 @@ struct xs_rwsem_waiter {
 	uint64_t ticket;
 	bool write;
 	struct xs_rwsem_waiter *next;
+	const void *who; /* its park record */
 };
 
 void xs_rwsem_init(struct xs_rwsem *sem, const char *name)
@@ -31,6 +33,8 @@ void xs_rwsem_init(struct xs_rwsem *sem, const char *name)
 
 void xs_rwsem_destroy(struct xs_rwsem *sem)
 {
+	free(sem->reader_who);
+	sem->reader_who = NULL;
 	sg_cond_destroy(sem->cond);
 	sg_mutex_destroy(sem->mutex);
 }
@@ -60,9 +64,28 @@ static void rwsem_dequeue(struct xs_rwsem *sem, struct xs_rwsem_waiter *w)
 	*pp = w->next;
 }
 
+/* The caller now holds sem. */
+static void rwsem_take(struct xs_rwsem *sem, bool write, const void *who)
+{
+	if (write) {
+		sem->writer = true;
+		sem->owner = who;
+		sem->acquired_at = xs_now();
+		return;
+	}
+	if ((size_t)sem->readers == sem->capreaders) {
+		sem->capreaders = sem->capreaders ? sem->capreaders * 2 : 8;
+		sem->reader_who =
+			realloc(sem->reader_who, sem->capreaders * sizeof(*sem->reader_who));
+		xbt_assert(sem->reader_who, "out of memory");
+	}
+	sem->reader_who[sem->readers++] = who;
+}
+
 static double rwsem_acquire(struct xs_rwsem *sem, bool write)
 {
-	struct xs_rwsem_waiter w = {sem->next_ticket++, write, NULL};
+	const void *who = xs_park_self();
+	struct xs_rwsem_waiter w = {sem->next_ticket++, write, NULL, who};
 	struct xs_rwsem_waiter **tail = &sem->queue;
 	double start, waited;
 
@@ -71,12 +94,7 @@ static double rwsem_acquire(struct xs_rwsem *sem, bool write)
 	 * switch at SimGrid calls, so no SimGrid call is needed to take it.
 	 */
 	if (!sem->queue && !sem->writer && (!write || sem->readers == 0)) {
-		if (write) {
-			sem->writer = true;
-			sem->acquired_at = xs_now();
-		} else {
-			sem->readers++;
-		}
+		rwsem_take(sem, write, who);
 		sem->stats.acquisitions++;
 		return 0;
 	}
@@ -93,12 +111,7 @@ static double rwsem_acquire(struct xs_rwsem *sem, bool write)
 		xs_unpark(xs_park_self());
 	}
 	rwsem_dequeue(sem, &w);
-	if (write) {
-		sem->writer = true;
-		sem->acquired_at = xs_now();
-	} else {
-		sem->readers++;
-	}
+	rwsem_take(sem, write, who);
 	/* readers queued behind us may come in too */
 	if (!write) {
 		xs_wake_all(sem);
@@ -133,9 +146,39 @@ bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write)
 	return sem->queue || sem->writer || (write && sem->readers);
 }
 
+size_t xs_rwsem_holders(const struct xs_rwsem *sem, const void **who, size_t max)
+{
+	size_t i, n = 0;
+
+	if (sem->writer && max)
+		who[n++] = sem->owner;
+	for (i = 0; i < (size_t)sem->readers && n < max; i++)
+		who[n++] = sem->reader_who[i];
+	return n;
+}
+
+size_t xs_rwsem_queued(const struct xs_rwsem *sem, const void **who, bool *write, size_t max)
+{
+	const struct xs_rwsem_waiter *p;
+	size_t n = 0;
+
+	for (p = sem->queue; p && n < max; p = p->next, n++) {
+		who[n] = p->who;
+		write[n] = p->write;
+	}
+	return n;
+}
+
 void xs_up_read(struct xs_rwsem *sem, double held_since)
 {
+	const void *who = xs_park_self();
+	int i;
+
 	xbt_assert(sem->readers > 0, "%s: up_read without readers", sem->name);
+	/* the most recent hold of this task goes */
+	for (i = sem->readers - 1; i > 0 && sem->reader_who[i] != who; i--)
+		;
+	sem->reader_who[i] = sem->reader_who[sem->readers - 1];
 	sem->readers--;
 	sem->stats.hold_s += xs_now() - held_since;
 	if (!sem->queue)
@@ -150,6 +193,7 @@ void xs_up_write(struct xs_rwsem *sem)
 {
 	xbt_assert(sem->writer, "%s: up_write without the writer", sem->name);
 	sem->writer = false;
+	sem->owner = NULL;
 	sem->stats.hold_s += xs_now() - sem->acquired_at;
 	if (!sem->queue)
 		return;
@@ -179,6 +223,13 @@ void xs_folio_locks_destroy(struct xs_folio_locks *fl)
 bool xs_folio_is_locked(const struct xs_folio_locks *fl, uint64_t index)
 {
 	return xs_hashtab_find(&fl->locked, index) != NULL;
+}
+
+int xs_folio_owner(const struct xs_folio_locks *fl, uint64_t index)
+{
+	const int *owner = xs_hashtab_find(&fl->locked, index);
+
+	return owner ? *owner : -1;
 }
 
 static void fl_insert(struct xs_folio_locks *fl, uint64_t index, int owner)

@@ -6,6 +6,9 @@
  * Fairness: waiters are served in arrival order; a waiting writer blocks readers that
  * arrive after it (as the kernel's rwsem hand-off does), consecutive readers at the
  * head of the queue are admitted together.
+ *
+ * Each lock knows its holders and the waiters queued for it, by their park records
+ * (sched.h): the deadlock detector (hooks.c) follows them.
  */
 #ifndef XS_LOCKS_H
 #define XS_LOCKS_H
@@ -37,6 +40,9 @@ struct xs_rwsem {
 	struct xs_rwsem_waiter *queue; /* FIFO */
 	double acquired_at;	       /* exclusive: when taken */
 	struct xs_lock_stats stats;
+	const void *owner;	 /* exclusive: the holder's park record */
+	const void **reader_who; /* shared: the holders' park records, one per hold */
+	size_t capreaders;
 };
 
 void xs_rwsem_init(struct xs_rwsem *sem, const char *name);
@@ -50,6 +56,10 @@ void xs_up_write(struct xs_rwsem *sem);
 bool xs_rwsem_has_waiters(const struct xs_rwsem *sem);
 /* Would taking it now (exclusive if write) have to wait? */
 bool xs_rwsem_would_block(const struct xs_rwsem *sem, bool write);
+/* Its holders (park records), at most max into who; returns how many. */
+size_t xs_rwsem_holders(const struct xs_rwsem *sem, const void **who, size_t max);
+/* Its waiters, first come first (park records and modes), at most max. */
+size_t xs_rwsem_queued(const struct xs_rwsem *sem, const void **who, bool *write, size_t max);
 
 /* Folio locks, one per page index, created on demand. */
 struct xs_folio_locks {
@@ -67,5 +77,7 @@ double xs_folio_lock_wait(struct xs_folio_locks *fl, uint64_t index, int owner);
 bool xs_folio_trylock(struct xs_folio_locks *fl, uint64_t index, int owner);
 void xs_folio_unlock_index(struct xs_folio_locks *fl, uint64_t index);
 bool xs_folio_is_locked(const struct xs_folio_locks *fl, uint64_t index);
+/* The task that holds folio index locked, or -1. */
+int xs_folio_owner(const struct xs_folio_locks *fl, uint64_t index);
 
 #endif /* XS_LOCKS_H */

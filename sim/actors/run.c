@@ -3,8 +3,8 @@
  * daemons and one actor per job, joins the jobs, stops the daemons and ends the run
  * (end.c). See run.h.
  *
- * The top of the actors' modules: it calls workload.c, background.c, end.c, hooks.c
- * and task.c, and none of them calls it.
+ * The top of the actors' modules: it calls workload.c, background.c, end.c, hooks.c,
+ * lockwatch.c and task.c, and none of them calls it.
  *
  * Simplification: there is one inode and one device.
  */
@@ -12,6 +12,7 @@
 #include "actors/control_run.h"
 #include "actors/end.h"
 #include "actors/hooks.h"
+#include "actors/lockwatch.h"
 #include "actors/run_internal.h"
 #include "actors/task.h"
 #include "actors/trace.h"
@@ -78,6 +79,7 @@ static void main_actor(int argc, char **argv)
 		sg_actor_unref(workers[i]);
 	}
 	free(workers);
+	run->workload_done = true;
 	{
 		struct timespec w;
 
@@ -216,6 +218,17 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	sg_actor_set_data(self->actor, self);
 	sg_actor_start(self->actor, main_actor, 0, NULL);
 	simgrid_run();
+	if (!run->workload_done && !run->deadlocked)
+		xs_lockwatch_stalled(run, simgrid_get_clock());
+	if (run->deadlocked) {
+		/* the end of the run did not happen: see docs/design.md, "Deadlocks" */
+		struct timespec w;
+
+		clock_gettime(CLOCK_MONOTONIC, &w);
+		res->workload_wall_s =
+			(double)w.tv_sec + (double)w.tv_nsec / 1e9 - res->workload_wall_s;
+		xs_device_abandon(run->dev);
+	}
 	xs_hooks_collect(run);
 	xs_sched_ctl_end(&run->sched);
 	xs_device_destroy(run->dev); /* also frees its RNG stream */

@@ -7,19 +7,21 @@
  *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, control.c,
  *                                 task.c, trace.c
  *   workload.c -> background.c (balance_dirty_pages), control.c, task.c, trace.c
- *   background.c -> control.c, task.c
+ *   background.c -> control.c, lockwatch.c, task.c
  *   end.c -> task.c
- *   hooks.c -> control.c, task.c, trace.c
+ *   hooks.c -> control.c, lockwatch.c, task.c, trace.c
+ *   lockwatch.c -> task.c
  *   control.c -> task.c
  *   task.c -> trace.c
- * and below them sched.c, locks.c and device.c (locks.c, device.c -> sched.c), which
- * call none of the above.
+ * and below them sched.c, locks.c, device.c (locks.c, device.c -> sched.c) and
+ * lockdep.c, which call none of the above.
  */
 #ifndef XS_RUN_INTERNAL_H
 #define XS_RUN_INTERNAL_H
 
 #include "actors/control.h"
 #include "actors/device.h"
+#include "actors/lockdep.h"
 #include "actors/locks.h"
 #include "actors/run.h"
 #include "actors/sched.h"
@@ -42,7 +44,14 @@ struct xs_task {
 	const struct xs_actor_group *grp; /* NULL for background and main */
 	gsl_rng *rng;
 	sg_actor_t actor;
-	unsigned int held; /* lock ranks held (bit per rank) */
+	struct xs_ld_task ld; /* the locks it holds, for the lock validator */
+	/* the lock it is about to wait for, or waits for (lockwatch.h) */
+	struct {
+		bool on, write;
+		int cls;
+		const void *lock;
+		uint64_t sub;
+	} wait;
 	double shared_since[XS_LOCK_NR];
 	uint64_t op;	 /* id of the operation in progress (0: none) */
 	bool faulted;	 /* a page_mkwrite ran during the current store */
@@ -110,6 +119,9 @@ struct xs_run {
 	struct xs_sched sched; /* the park records of every actor of the run */
 	struct xs_rwsem locks[XS_LOCK_NR];
 	struct xs_folio_locks folios;
+	struct xs_lockdep lockdep; /* the lock validator */
+	bool deadlocked;	   /* the run ended in a deadlock (lockwatch.h) */
+	bool workload_done;	   /* the main actor saw every job end */
 	struct xs_task **tasks;
 	int ntasks, captasks;
 	/* stopping the daemons */

@@ -70,10 +70,10 @@ void xs_fs_destroy(struct xs_fs *fs)
 	xs_mount_destroy(&fs->mount);
 }
 
-void xs_fs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
+void xs_fs_lock_at(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode, const char *fn)
 {
 	if (fs->ops && fs->ops->lock)
-		fs->ops->lock(fs->host, id, mode);
+		fs->ops->lock(fs->host, id, mode, fn);
 }
 
 void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
@@ -82,10 +82,10 @@ void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode)
 		fs->ops->unlock(fs->host, id, mode);
 }
 
-void xs_folio_lock(struct xs_fs *fs, xs_pgoff_t index)
+void xs_folio_lock_at(struct xs_fs *fs, xs_pgoff_t index, const char *fn)
 {
 	if (fs->ops && fs->ops->folio_lock)
-		fs->ops->folio_lock(fs->host, index);
+		fs->ops->folio_lock(fs->host, index, fn);
 }
 
 void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index)

@@ -93,9 +93,10 @@ struct xs_event {
 };
 
 struct xs_host_ops {
-	void (*lock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode);
+	/* fn: the model function taking the lock (__func__), for the lock validator */
+	void (*lock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode, const char *fn);
 	void (*unlock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode);
-	void (*folio_lock)(void *host, xs_pgoff_t index);
+	void (*folio_lock)(void *host, xs_pgoff_t index, const char *fn);
 	void (*folio_unlock)(void *host, xs_pgoff_t index);
 	void (*preempt)(void *host, enum xs_point point, xs_off_t off_bytes);
 	void (*event)(void *host, const struct xs_event *ev);
@@ -151,11 +152,15 @@ void xs_fs_destroy(struct xs_fs *fs);
 /*
  * Host hooks (no-ops when the fs has no host). xs_fs_lock / xs_fs_unlock take one of
  * the inode's locks as xfs_ilock() / xfs_iunlock() do (IOLOCK, MMAPLOCK, ILOCK);
- * xs_folio_lock / xs_folio_unlock model folio_lock() / folio_unlock().
+ * xs_folio_lock / xs_folio_unlock model folio_lock() / folio_unlock(). The locking
+ * two are macros that pass the calling function's name to the host, whose lock
+ * validator names acquisition sites by it (docs/kernel.md, "Locks and lock order").
  */
-void xs_fs_lock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
+void xs_fs_lock_at(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode, const char *fn);
+#define xs_fs_lock(fs, id, mode) xs_fs_lock_at((fs), (id), (mode), __func__)
 void xs_fs_unlock(struct xs_fs *fs, enum xs_lock_id id, enum xs_lock_mode mode);
-void xs_folio_lock(struct xs_fs *fs, xs_pgoff_t index);
+void xs_folio_lock_at(struct xs_fs *fs, xs_pgoff_t index, const char *fn);
+#define xs_folio_lock(fs, index) xs_folio_lock_at((fs), (index), __func__)
 void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index);
 void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes);
 void xs_fs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes);

@@ -20,7 +20,7 @@
  * Everything printed and stored depends on the scenario, the options and the seed
  * only: not on --jobs, nor on the order in which runs end.
  *
- * A run fails when it lost bytes, leaked delalloc blocks or broke an invariant.
+ * A run fails when it lost bytes, leaked delalloc blocks, deadlocked or broke an invariant.
  */
 #ifndef XS_EXPLORE_H
 #define XS_EXPLORE_H

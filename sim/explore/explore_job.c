@@ -51,7 +51,7 @@ void xp_job_clear(struct xp_job *j)
 
 static bool run_fails(const struct xs_run_result *res)
 {
-	return res->lost_bytes > 0 || res->leaked_delalloc_blocks > 0 ||
+	return res->lost_bytes > 0 || res->leaked_delalloc_blocks > 0 || res->deadlocks > 0 ||
 	       res->invariant_violations > 0;
 }
 

@@ -19,7 +19,7 @@ struct xs_latency {
 
 /* One anomaly: a loss, a leak, or an invariant violation (docs/design.md, "Results database"). */
 struct xs_anomaly {
-	char kind[16]; /* lost | leak | leak_unmount | invariant */
+	char kind[16]; /* lost | leak | leak_unmount | invariant | lock_order | deadlock */
 	uint64_t offset;
 	uint64_t length;
 	double sim_time_s;
@@ -35,6 +35,8 @@ struct xs_run_result {
 	uint64_t leaked_delalloc_blocks;
 	int64_t delalloc_at_unmount;
 	uint64_t invariant_violations;
+	uint64_t deadlocks;		/* 1: the run ended in a deadlock */
+	uint64_t lock_order_violations; /* the lock validator's reports */
 	uint64_t writes, faults, short_copies, sigbus;
 	double write_lat_p50_us, write_lat_p99_us, fault_lat_p50_us, fault_lat_p99_us;
 	double sim_time_s, wall_time_s;
@@ -81,7 +83,7 @@ struct xs_outcome_def {
 	const char *meaning;
 };
 
-#define XS_OUTCOME_NDEFS 20
+#define XS_OUTCOME_NDEFS 22
 extern const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS];
 
 /* The names of the run's figures in the table, for the layers that look one up. */
@@ -91,6 +93,8 @@ extern const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS];
 #define XS_OUTCOME_LEAKED_DELALLOC_BLOCKS "leaked_delalloc_blocks"
 #define XS_OUTCOME_DELALLOC_AT_UNMOUNT	  "delalloc_at_unmount"
 #define XS_OUTCOME_INVARIANT_VIOLATIONS	  "invariant_violations"
+#define XS_OUTCOME_DEADLOCKS		  "deadlocks"
+#define XS_OUTCOME_LOCK_ORDER_VIOLATIONS  "lock_order_violations"
 #define XS_OUTCOME_WRITES		  "writes"
 #define XS_OUTCOME_FAULTS		  "faults"
 #define XS_OUTCOME_SHORT_COPIES		  "short_copies"

@@ -308,6 +308,12 @@ static int group_stats(struct xs_report *rp, size_t g, double *x)
 		gr->leak_k += x[i] > 0;
 	if (gr->leak_n)
 		gr->mean_leaked = xs_stats_estimate(XS_STATS_MEAN, x, gr->leak_n);
+	gr->dl_n = xs_rp_collect(rp, g, RP_DEADLOCKS, x);
+	for (i = 0; i < gr->dl_n; i++)
+		gr->dl_k += x[i] > 0;
+	gr->lo_n = xs_rp_collect(rp, g, RP_LOCK_ORDER, x);
+	for (i = 0; i < gr->lo_n; i++)
+		gr->lo_k += x[i] > 0;
 	for (l = 0; l < RP_NLAT; l++) {
 		gr->lat_n[l] = xs_rp_collect(rp, g, (int)(RP_FIRST_LAT + l), x);
 		if (!gr->lat_n[l])

@@ -27,6 +27,8 @@ struct xs_report_explore;
 enum rp_metric {
 	RP_LOST_BYTES,
 	RP_LEAKED,
+	RP_DEADLOCKS,
+	RP_LOCK_ORDER,
 	RP_WRITE_P50,
 	RP_WRITE_P99,
 	RP_FAULT_P50,
@@ -63,6 +65,7 @@ struct xs_report_group {
 	size_t first, n; /* rp->order[first .. first+n): runs sorted by seed, run_id */
 	size_t nok, nfailed;
 	size_t loss_n, loss_k, leak_n, leak_k;
+	size_t dl_n, dl_k, lo_n, lo_k; /* runs with deadlocks, lock_order_violations > 0 */
 	struct xs_stats_ci loss;
 	double mean_lost_bytes, mean_leaked;
 	size_t lat_n[RP_NLAT];

@@ -83,8 +83,16 @@ int xs_rp_print_groups(struct xs_report *rp)
 							"fault p99"};
 	struct xs_report_table t = {.ncols = rp->nshown + 6};
 	struct xs_report_table lt = {.ncols = rp->nshown + 1};
-	size_t g, l, col[RP_NLAT] = {0};
+	size_t g, l, col[RP_NLAT] = {0}, dl_col = 0, lo_col = 0;
 	char ci[96];
+
+	/* the lock outcomes, when the runs recorded them (databases before them did not) */
+	for (g = 0; g < rp->ngroups; g++) {
+		if (rp->groups[g].dl_n && !dl_col)
+			dl_col = t.ncols++;
+		if (rp->groups[g].lo_n && !lo_col)
+			lo_col = t.ncols++;
+	}
 
 	/* latency columns that some group has (fault latency needs faulters) */
 	for (l = 0; l < RP_NLAT; l++)
@@ -100,6 +108,10 @@ int xs_rp_print_groups(struct xs_report *rp)
 	xs_rp_table_set(&t, rp->nshown + 3, "mean lost_bytes");
 	xs_rp_table_set(&t, rp->nshown + 4, "leaks");
 	xs_rp_table_set(&t, rp->nshown + 5, "mean leaked blocks");
+	if (dl_col)
+		xs_rp_table_set(&t, dl_col, "deadlocks");
+	if (lo_col)
+		xs_rp_table_set(&t, lo_col, "lock order");
 	xs_rp_table_row(&lt);
 	header_cells(rp, &lt);
 	xs_rp_table_set(&lt, rp->nshown, "n");
@@ -122,6 +134,10 @@ int xs_rp_print_groups(struct xs_report *rp)
 			xs_rp_table_set(&t, rp->nshown + 4, "%zu/%zu", gr->leak_k, gr->leak_n);
 			xs_rp_table_set(&t, rp->nshown + 5, "%.2f", gr->mean_leaked);
 		}
+		if (dl_col && gr->dl_n)
+			xs_rp_table_set(&t, dl_col, "%zu/%zu", gr->dl_k, gr->dl_n);
+		if (lo_col && gr->lo_n)
+			xs_rp_table_set(&t, lo_col, "%zu/%zu", gr->lo_k, gr->lo_n);
 		xs_rp_table_row(&lt);
 		label_cells(rp, &lt, g);
 		xs_rp_table_set(&lt, rp->nshown, "%zu", gr->lat_n[RP_WRITE_P99 - RP_FIRST_LAT]);
@@ -136,6 +152,9 @@ int xs_rp_print_groups(struct xs_report *rp)
 		return -ENOMEM;
 	fprintf(rp->out, "\nLoss and leaks (runs with status ok; leaks = runs with "
 			 "leaked_delalloc_blocks > 0)\n");
+	if (dl_col || lo_col)
+		fprintf(rp->out, "(deadlocks = runs with deadlocks > 0; lock order = runs with "
+				 "lock_order_violations > 0)\n");
 	xs_rp_table_print(&t, rp->out, rp->nshown);
 	fprintf(rp->out,
 		"\nLatency, simulated us: median over runs of each run's percentile "

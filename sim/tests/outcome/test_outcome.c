@@ -27,6 +27,8 @@ static void fill(struct xs_run_result *r, const bool named[XS_OUTCOME_NLOCKS])
 	r->leaked_delalloc_blocks = 7;
 	r->delalloc_at_unmount = -2;
 	r->invariant_violations = 1;
+	r->deadlocks = 1;
+	r->lock_order_violations = 2;
 	r->writes = 1000;
 	r->faults = 250;
 	r->short_copies = 12;
@@ -178,6 +180,8 @@ XS_TEST_SUITE(outcome_print_bytes)
 				   "leaked_delalloc_blocks=7\n"
 				   "delalloc_at_unmount=-2\n"
 				   "invariant_violations=1\n"
+				   "deadlocks=1\n"
+				   "lock_order_violations=2\n"
 				   "writes=1000\n"
 				   "faults=250\n"
 				   "short_copies=12\n"
