@@ -1,11 +1,15 @@
 /*
  * The host hooks the model core calls (struct xs_host_ops): the i_rwsem,
- * invalidate_lock and ILOCK with their statistics, folio locks, the preemption points
- * with their CPU cost, events and device I/O. Each hook runs in the calling task's
- * actor; the host argument is the run.
+ * invalidate_lock, ILOCK and the calling task's process's mmap_lock with their
+ * statistics, folio locks, the preemption points with their CPU cost, events, device
+ * I/O and the calling task's mm. Each hook runs in the calling task's actor; the host
+ * argument is the run.
  *
  * Lock order, asserted on every acquisition (docs/kernel.md, "Locks and lock order"):
- *   i_rwsem (rank 0) -> invalidate_lock (1) -> folio lock (2) -> ILOCK (3)
+ *   i_rwsem (rank 0) -> mmap_lock (1) -> invalidate_lock (2) -> folio lock (3) -> ILOCK (4)
+ * except that an acquisition of mmap_lock, and one made while holding it, is not
+ * asserted: under fault_lock = iolock-excl a fault holds mmap_lock and takes i_rwsem,
+ * the inversion the lock validator is there to report rather than abort on.
  */
 #include "actors/hooks.h"
 
@@ -15,25 +19,47 @@
 
 #include "core/bmap.h"
 #include "core/iext.h"
+#include "core/mmap.h"
 #include "core/pagecache.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <xbt/asserts.h>
 
-#define XS_RANK_FOLIO 2
+#define XS_RANK_FOLIO 3
+#define XS_RANK_MMAP  1
+/* result lock slots: the inode's locks, folio, then mmap_lock */
+#define XS_SLOT_FOLIO XS_LOCK_MMAP
+#define XS_SLOT_MMAP  (XS_LOCK_MMAP + 1)
 
-static const int lock_rank[XS_LOCK_NR] = {0, 1, 3};
-static const char *const lock_name[XS_LOCK_NR] = {"i_rwsem", "invalidate_lock", "ILOCK"};
+static const int lock_rank[XS_LOCK_NR] = {0, 2, 4, XS_RANK_MMAP};
+static const char *const lock_name[XS_LOCK_NR] = {"i_rwsem", "invalidate_lock", "ILOCK",
+						  "mmap_lock"};
 static const enum xs_ctl_point lock_point[XS_LOCK_NR] = {XS_CP_LOCK_I_RWSEM, XS_CP_LOCK_INVALIDATE,
-							 XS_CP_LOCK_ILOCK};
+							 XS_CP_LOCK_ILOCK, XS_CP_LOCK_MMAP};
 static const enum xs_ctl_point unlock_point[XS_LOCK_NR] = {
-	XS_CP_UNLOCK_I_RWSEM, XS_CP_UNLOCK_INVALIDATE, XS_CP_UNLOCK_ILOCK};
+	XS_CP_UNLOCK_I_RWSEM, XS_CP_UNLOCK_INVALIDATE, XS_CP_UNLOCK_ILOCK, XS_CP_UNLOCK_MMAP};
 
 static void held_check(struct xs_task *t, int rank, const char *what)
 {
 	unsigned int above = t->held & ~((1u << (rank + 1)) - 1);
 
+	if (rank == XS_RANK_MMAP || (t->held & (1u << XS_RANK_MMAP)))
+		return; /* mmap_lock orders: the lock validator's, not an abort */
 	xbt_assert(!above, "lock order: %s takes %s while holding rank mask 0x%x", t->name, what,
 		   t->held);
+}
+
+/* The calling task's process: its group's, or the first one for daemons and main. */
+static struct xs_process *task_process(struct xs_run *run, const struct xs_task *t)
+{
+	return &run->procs[t && t->grp ? t->grp->proc : 0];
+}
+
+/* The rwsem behind a lock id for the calling task. */
+static struct xs_rwsem *task_rwsem(struct xs_run *run, const struct xs_task *t, enum xs_lock_id id)
+{
+	return id == XS_LOCK_MMAP ? &task_process(run, t)->mmap_lock : &run->locks[id];
 }
 
 static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
@@ -42,18 +68,20 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 	struct xs_task *t = xs_self();
 	double t0 = xs_task_now(t), waited;
 
+	struct xs_rwsem *sem = task_rwsem(run, t, id);
+
 	held_check(t, lock_rank[id], lock_name[id]);
 	xs_ctl_point(t, lock_point[id]);
 	t0 = xs_task_now(t);
 	run->events++;
-	if (xs_rwsem_would_block(&run->locks[id], mode == XS_LOCK_EXCL)) {
+	if (xs_rwsem_would_block(sem, mode == XS_LOCK_EXCL)) {
 		xs_cpu_pay_now(t);
 		t0 = xs_task_now(t);
 	}
 	if (mode == XS_LOCK_EXCL)
-		waited = xs_down_write(&run->locks[id]);
+		waited = xs_down_write(sem);
 	else
-		waited = xs_down_read(&run->locks[id]);
+		waited = xs_down_read(sem);
 	t->held |= 1u << lock_rank[id];
 	t->shared_since[id] = xs_task_now(t);
 	if (waited > 0)
@@ -65,17 +93,18 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
+	struct xs_rwsem *sem = task_rwsem(run, t, id);
 
 	xs_ctl_point(t, unlock_point[id]);
-	if (xs_rwsem_has_waiters(&run->locks[id]))
+	if (xs_rwsem_has_waiters(sem))
 		xs_sched_sync(); /* the wake-up happens where the task is */
 	if (mode == XS_LOCK_EXCL) {
 		if (id != XS_LOCK_ILOCK)
 			xs_trace_span(&run->trace, t->id, "hold", lock_name[id],
 				      t->shared_since[id], xs_task_now(t), 0, 0);
-		xs_up_write(&run->locks[id]);
+		xs_up_write(sem);
 	} else {
-		xs_up_read(&run->locks[id], t->shared_since[id]);
+		xs_up_read(sem, t->shared_since[id]);
 	}
 	t->held &= ~(1u << lock_rank[id]);
 }
@@ -244,6 +273,11 @@ static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
 	xs_run_tick(run);
 }
 
+static struct xs_mm *host_mm(void *host)
+{
+	return &task_process(host, xs_self())->mm;
+}
+
 const struct xs_host_ops xs_hooks_ops = {
 	.lock = host_lock,
 	.unlock = host_unlock,
@@ -252,15 +286,34 @@ const struct xs_host_ops xs_hooks_ops = {
 	.preempt = host_preempt,
 	.event = host_event,
 	.io = host_io,
+	.mm = host_mm,
 };
 
 void xs_hooks_init(struct xs_run *run)
 {
-	int i;
+	int i, n = run->sc->nprocs > 0 ? run->sc->nprocs : 1;
 
 	for (i = 0; i < XS_LOCK_NR; i++)
 		xs_rwsem_init(&run->locks[i], lock_name[i]);
 	xs_folio_locks_init(&run->folios);
+	run->procs = calloc((size_t)n, sizeof(*run->procs));
+	xbt_assert(run->procs, "out of memory");
+	for (i = 0; i < n; i++) {
+		xs_mm_init(&run->procs[i].mm);
+		xs_rwsem_init(&run->procs[i].mmap_lock, lock_name[XS_LOCK_MMAP]);
+	}
+}
+
+static void collect_one(struct xs_outcome_lock *out, const char *name,
+			const struct xs_lock_stats *ls)
+{
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	out->acquisitions += ls->acquisitions;
+	out->contended += ls->contended;
+	out->wait_s += ls->wait_s;
+	if (ls->max_wait_s > out->max_wait_s)
+		out->max_wait_s = ls->max_wait_s;
+	out->hold_s += ls->hold_s;
 }
 
 void xs_hooks_collect(struct xs_run *run)
@@ -268,18 +321,13 @@ void xs_hooks_collect(struct xs_run *run)
 	struct xs_run_result *res = run->res;
 	int i;
 
-	for (i = 0; i < XS_LOCK_NR + 1; i++) {
-		const struct xs_lock_stats *ls =
-			i < XS_LOCK_NR ? &run->locks[i].stats : &run->folios.stats;
-
-		snprintf(res->locks[i].name, sizeof(res->locks[i].name), "%s",
-			 i < XS_LOCK_NR ? lock_name[i] : "folio");
-		res->locks[i].acquisitions = ls->acquisitions;
-		res->locks[i].contended = ls->contended;
-		res->locks[i].wait_s = ls->wait_s;
-		res->locks[i].max_wait_s = ls->max_wait_s;
-		res->locks[i].hold_s = ls->hold_s;
-	}
+	memset(res->locks, 0, sizeof(res->locks));
+	for (i = 0; i < XS_LOCK_MMAP; i++)
+		collect_one(&res->locks[i], lock_name[i], &run->locks[i].stats);
+	collect_one(&res->locks[XS_SLOT_FOLIO], "folio", &run->folios.stats);
+	for (i = 0; i < (run->sc->nprocs > 0 ? run->sc->nprocs : 1); i++)
+		collect_one(&res->locks[XS_SLOT_MMAP], lock_name[XS_LOCK_MMAP],
+			    &run->procs[i].mmap_lock.stats);
 }
 
 void xs_hooks_destroy(struct xs_run *run)
@@ -289,4 +337,10 @@ void xs_hooks_destroy(struct xs_run *run)
 	for (i = 0; i < XS_LOCK_NR; i++)
 		xs_rwsem_destroy(&run->locks[i]);
 	xs_folio_locks_destroy(&run->folios);
+	for (i = 0; i < (run->sc->nprocs > 0 ? run->sc->nprocs : 1); i++) {
+		xs_rwsem_destroy(&run->procs[i].mmap_lock);
+		xs_mm_destroy(&run->procs[i].mm);
+	}
+	free(run->procs);
+	run->procs = NULL;
 }
