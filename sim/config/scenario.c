@@ -505,11 +505,12 @@ static void resolve_mm_keys(struct xs_load *ld, int s, struct xs_actor_group *g)
 	else if (g->kind == XS_ACTOR_TRUNCATOR && mapper_op)
 		fail_key(ld, s, k, "truncate, fpunch, fzero", "not an op of a truncator");
 	k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_ACTOR, "source_offset");
-	if (slot[k].set && !g->source_map)
-		fail_key(ld, s, k, "with source = map", "a source_offset for an anon source");
+	if (g->source_offset && !g->source_map)
+		fail_key(ld, s, k, "0, or any with source = map",
+			 "a source_offset for an anon source");
 	k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_ACTOR, "dest_offset");
-	if (slot[k].set && !g->dest_map)
-		fail_key(ld, s, k, "with dest = map", "a dest_offset for an anon dest");
+	if (g->dest_offset && !g->dest_map)
+		fail_key(ld, s, k, "0, or any with dest = map", "a dest_offset for an anon dest");
 	g->proc = ld->sc->nprocs;
 	for (i = 0; &ld->sc->groups[i] != g; i++)
 		if (strcmp(ld->sc->groups[i].process, g->process) == 0) {
