@@ -41,7 +41,8 @@ XS_TEST_SUITE(test_mmap_ptes)
 	/* four written pages, 0x5a */
 	test_cond("write 16k", xs_file_write(ip, 0, 16384, &src) == 16384);
 	test_cond("no PTE before any access", !xs_mm_pte_folio(mm, pc, 1, &write) && !write);
-	test_cond("load through the mapping", xs_mmap_load(ip, 4096, buf, 8) == 0 && buf[0] == 0x5a);
+	test_cond("load through the mapping",
+		  xs_mmap_load(ip, 4096, buf, 8) == 0 && buf[0] == 0x5a);
 	test_cond("a load maps read-only",
 		  xs_mm_pte_folio(mm, pc, 1, &write) && !write && mkwrites(&host) == 0);
 	test_cond("first store write-faults once",
@@ -66,8 +67,8 @@ XS_TEST_SUITE(test_mmap_ptes)
 		  !xs_mm_pte_folio(mm, pc, 1, &write) && xs_pagecache_lookup(pc, 1));
 	test_cond("zapping again finds nothing", xs_mm_zap_range(mm, pc, 0, 3) == 0);
 	/* reclaim: the folio goes, and a PTE naming it maps nothing */
-	test_cond("load maps page 2", xs_mmap_load(ip, 8192, buf, 8) == 0 &&
-					      xs_mm_pte_folio(mm, pc, 2, &write));
+	test_cond("load maps page 2",
+		  xs_mmap_load(ip, 8192, buf, 8) == 0 && xs_mm_pte_folio(mm, pc, 2, &write));
 	test_cond("fsync", xs_file_fsync(ip) == 0);
 	xs_pagecache_remove(pc, xs_pagecache_lookup(pc, 2));
 	test_cond("reclaim's eviction zapped page 2's PTE", !xs_mm_pte_folio(mm, pc, 2, &write));
@@ -96,8 +97,8 @@ XS_TEST_SUITE(test_mmap_short_copy)
 	test_cond("nothing mapped: the atomic copy copies nothing",
 		  xs_mmap_copy_atomic(ip, 2048, dst, 8192) == 0);
 	test_cond("fault-in maps all of it", xs_mmap_fault_in(ip, 2048, 8192) == 0);
-	test_cond("then the copy is whole", xs_mmap_copy_atomic(ip, 2048, dst, 8192) == 8192 &&
-						    memcmp(dst, want, 8192) == 0);
+	test_cond("then the copy is whole",
+		  xs_mmap_copy_atomic(ip, 2048, dst, 8192) == 8192 && memcmp(dst, want, 8192) == 0);
 	/* munmap of page 1 between fault-in and copy: the copy stops at 4096 */
 	xs_mm_zap_range(xs_fs_mm(&fs), pc, 1, 1);
 	test_cond("a zapped middle page: copied up to it (4096 - 2048 bytes)",
