@@ -30,6 +30,8 @@ static const char *const point_names[XS_CP_NR] = {
 	[XS_CP_IO_COMPLETE] = "io.complete",
 	[XS_CP_WAKE] = "wake",
 	[XS_CP_OP] = "op",
+	[XS_CP_LOCK_MMAP] = "lock.mmap_lock",
+	[XS_CP_UNLOCK_MMAP] = "unlock.mmap_lock",
 };
 
 const char *const xs_ctl_daemons[XS_CTL_NDAEMONS] = {"flusher", "reclaim", "blockgc"};

@@ -38,6 +38,8 @@ enum xs_ctl_point {
 	XS_CP_IO_COMPLETE, /* after it completed, in the issuing task */
 	XS_CP_WAKE,	   /* a daemon woke up (its operation starts) */
 	XS_CP_OP,	   /* a job starts an operation */
+	XS_CP_LOCK_MMAP,   /* before taking the process's mmap_lock (either mode) */
+	XS_CP_UNLOCK_MMAP, /* before releasing it */
 	XS_CP_NR,
 };
 

@@ -222,9 +222,12 @@ void xs_end_summarise_latency(struct xs_run *run)
 void xs_end_run(struct xs_run *run, struct xs_task *self)
 {
 	struct xs_inode *ip = &run->fs.inode;
+	int i;
 
 	self->op = 0;
 	xs_mmap_unmap_all(ip);
+	for (i = 0; i < (run->sc->nprocs > 0 ? run->sc->nprocs : 1); i++)
+		xs_mm_unmap(&run->procs[i].mm); /* exit_mmap() */
 	run->checks = 0;
 	xs_run_check(run);
 	xs_file_fsync(ip);

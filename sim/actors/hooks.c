@@ -1,8 +1,9 @@
 /*
  * The host hooks the model core calls (struct xs_host_ops): the i_rwsem,
- * invalidate_lock and ILOCK with their statistics, folio locks, the preemption points
- * with their CPU cost, events and device I/O. Each hook runs in the calling task's
- * actor; the host argument is the run.
+ * invalidate_lock, ILOCK and the calling task's process's mmap_lock with their
+ * statistics, folio locks, the preemption points with their CPU cost, events, device
+ * I/O and the calling task's mm. Each hook runs in the calling task's actor; the host
+ * argument is the run.
  *
  * Every lock acquisition goes through the lock validator (lockdep.h), whose reports
  * are lock_order anomalies, and every acquisition that has to wait through the
@@ -17,8 +18,11 @@
 
 #include "core/bmap.h"
 #include "core/iext.h"
+#include "core/mmap.h"
 #include "core/pagecache.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <xbt/asserts.h>
 
 /*
@@ -26,11 +30,27 @@
  * needs a row here and in the two tables of control points below.
  */
 static const char *const lock_name[XS_LD_NCLASSES] = {"i_rwsem", "invalidate_lock", "ILOCK",
-						      "folio"};
+						      "mmap_lock", "folio"};
 static const enum xs_ctl_point lock_point[XS_LOCK_NR] = {XS_CP_LOCK_I_RWSEM, XS_CP_LOCK_INVALIDATE,
-							 XS_CP_LOCK_ILOCK};
+							 XS_CP_LOCK_ILOCK, XS_CP_LOCK_MMAP};
 static const enum xs_ctl_point unlock_point[XS_LOCK_NR] = {
-	XS_CP_UNLOCK_I_RWSEM, XS_CP_UNLOCK_INVALIDATE, XS_CP_UNLOCK_ILOCK};
+	XS_CP_UNLOCK_I_RWSEM, XS_CP_UNLOCK_INVALIDATE, XS_CP_UNLOCK_ILOCK, XS_CP_UNLOCK_MMAP};
+
+/* result lock slots: the inode's locks, folio, then mmap_lock (the order printed) */
+#define XS_SLOT_FOLIO XS_LOCK_MMAP
+#define XS_SLOT_MMAP  (XS_LOCK_MMAP + 1)
+
+/* The calling task's process: its group's, or the first one for daemons and main. */
+static struct xs_process *task_process(struct xs_run *run, const struct xs_task *t)
+{
+	return &run->procs[t && t->grp ? t->grp->proc : 0];
+}
+
+/* The rwsem behind a lock id for the calling task. */
+static struct xs_rwsem *task_rwsem(struct xs_run *run, const struct xs_task *t, enum xs_lock_id id)
+{
+	return id == XS_LOCK_MMAP ? &task_process(run, t)->mmap_lock : &run->locks[id];
+}
 
 _Static_assert(XS_LD_NCLASSES <= XS_LD_MAX_CLASSES, "too many lock classes for the validator");
 _Static_assert(XS_LD_NCLASSES <= XS_OUTCOME_NLOCKS, "a result has fewer lock slots than classes");
@@ -41,22 +61,23 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode, co
 	struct xs_task *t = xs_self();
 	bool write = mode == XS_LOCK_EXCL;
 	double t0 = xs_task_now(t), waited;
+	struct xs_rwsem *sem = task_rwsem(run, t, id);
 
 	xs_lockdep_acquire(&run->lockdep, &t->ld, id, write, fn);
 	xs_ctl_point(t, lock_point[id]);
 	t0 = xs_task_now(t);
 	run->events++;
-	if (xs_rwsem_would_block(&run->locks[id], write)) {
-		xs_lockwatch_wait(run, t, id, &run->locks[id], 0, write);
+	if (xs_rwsem_would_block(sem, write)) {
+		xs_lockwatch_wait(run, t, id, sem, 0, write);
 		xs_cpu_pay_now(t);
 		t0 = xs_task_now(t);
 	}
 	if (write)
-		waited = xs_down_write(&run->locks[id]);
+		waited = xs_down_write(sem);
 	else
-		waited = xs_down_read(&run->locks[id]);
+		waited = xs_down_read(sem);
 	t->wait.on = false;
-	xbt_assert(!xs_lockdep_push(&t->ld, id, write, &run->locks[id], 0, fn),
+	xbt_assert(!xs_lockdep_push(&t->ld, id, write, sem, 0, fn),
 		   "%s holds too many locks", t->name);
 	t->shared_since[id] = xs_task_now(t);
 	if (waited > 0)
@@ -68,19 +89,20 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
+	struct xs_rwsem *sem = task_rwsem(run, t, id);
 
 	xs_ctl_point(t, unlock_point[id]);
-	if (xs_rwsem_has_waiters(&run->locks[id]))
+	if (xs_rwsem_has_waiters(sem))
 		xs_sched_sync(); /* the wake-up happens where the task is */
 	if (mode == XS_LOCK_EXCL) {
 		if (id != XS_LOCK_ILOCK)
 			xs_trace_span(&run->trace, t->id, "hold", lock_name[id],
 				      t->shared_since[id], xs_task_now(t), 0, 0);
-		xs_up_write(&run->locks[id]);
+		xs_up_write(sem);
 	} else {
-		xs_up_read(&run->locks[id], t->shared_since[id]);
+		xs_up_read(sem, t->shared_since[id]);
 	}
-	xs_lockdep_release(&t->ld, &run->locks[id], 0);
+	xs_lockdep_release(&t->ld, sem, 0);
 }
 
 static void host_folio_lock(void *host, uint64_t index, const char *fn)
@@ -249,6 +271,11 @@ static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
 	xs_run_tick(run);
 }
 
+static struct xs_mm *host_mm(void *host)
+{
+	return &task_process(host, xs_self())->mm;
+}
+
 const struct xs_host_ops xs_hooks_ops = {
 	.lock = host_lock,
 	.unlock = host_unlock,
@@ -257,16 +284,35 @@ const struct xs_host_ops xs_hooks_ops = {
 	.preempt = host_preempt,
 	.event = host_event,
 	.io = host_io,
+	.mm = host_mm,
 };
 
 void xs_hooks_init(struct xs_run *run)
 {
-	int i;
+	int i, n = run->sc->nprocs > 0 ? run->sc->nprocs : 1;
 
 	for (i = 0; i < XS_LOCK_NR; i++)
 		xs_rwsem_init(&run->locks[i], lock_name[i]);
 	xs_folio_locks_init(&run->folios);
 	xs_lockdep_init(&run->lockdep, lock_name, XS_LD_NCLASSES, xs_lockwatch_report, run);
+	run->procs = calloc((size_t)n, sizeof(*run->procs));
+	xbt_assert(run->procs, "out of memory");
+	for (i = 0; i < n; i++) {
+		xs_mm_init(&run->procs[i].mm);
+		xs_rwsem_init(&run->procs[i].mmap_lock, lock_name[XS_LOCK_MMAP]);
+	}
+}
+
+static void collect_one(struct xs_outcome_lock *out, const char *name,
+			const struct xs_lock_stats *ls)
+{
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	out->acquisitions += ls->acquisitions;
+	out->contended += ls->contended;
+	out->wait_s += ls->wait_s;
+	if (ls->max_wait_s > out->max_wait_s)
+		out->max_wait_s = ls->max_wait_s;
+	out->hold_s += ls->hold_s;
 }
 
 void xs_hooks_collect(struct xs_run *run)
@@ -275,17 +321,13 @@ void xs_hooks_collect(struct xs_run *run)
 	int i;
 
 	res->lock_order_violations = run->lockdep.violations;
-	for (i = 0; i < XS_LD_NCLASSES; i++) {
-		const struct xs_lock_stats *ls =
-			i < XS_LOCK_NR ? &run->locks[i].stats : &run->folios.stats;
-
-		snprintf(res->locks[i].name, sizeof(res->locks[i].name), "%s", lock_name[i]);
-		res->locks[i].acquisitions = ls->acquisitions;
-		res->locks[i].contended = ls->contended;
-		res->locks[i].wait_s = ls->wait_s;
-		res->locks[i].max_wait_s = ls->max_wait_s;
-		res->locks[i].hold_s = ls->hold_s;
-	}
+	memset(res->locks, 0, sizeof(res->locks));
+	for (i = 0; i < XS_LOCK_MMAP; i++)
+		collect_one(&res->locks[i], lock_name[i], &run->locks[i].stats);
+	collect_one(&res->locks[XS_SLOT_FOLIO], "folio", &run->folios.stats);
+	for (i = 0; i < (run->sc->nprocs > 0 ? run->sc->nprocs : 1); i++)
+		collect_one(&res->locks[XS_SLOT_MMAP], lock_name[XS_LOCK_MMAP],
+			    &run->procs[i].mmap_lock.stats);
 }
 
 void xs_hooks_destroy(struct xs_run *run)
@@ -295,4 +337,10 @@ void xs_hooks_destroy(struct xs_run *run)
 	for (i = 0; i < XS_LOCK_NR; i++)
 		xs_rwsem_destroy(&run->locks[i]);
 	xs_folio_locks_destroy(&run->folios);
+	for (i = 0; i < (run->sc->nprocs > 0 ? run->sc->nprocs : 1); i++) {
+		xs_rwsem_destroy(&run->procs[i].mmap_lock);
+		xs_mm_destroy(&run->procs[i].mm);
+	}
+	free(run->procs);
+	run->procs = NULL;
 }

@@ -58,7 +58,7 @@ struct xs_task {
 	double cpu_debt; /* CPU time charged but not yet slept (s) */
 	/* copy-in failure injection of the current write */
 	bool copy_failed;
-	const uint8_t *wbuf;
+	uint8_t *wbuf; /* the user buffer of the current write or read */
 	/* controlled mode (control.c) */
 	uint32_t job;	    /* its number in its group; 0 for a daemon */
 	int ctl_index;	    /* among the controlled actors */
@@ -109,6 +109,12 @@ enum xs_lat_kind {
 	XS_LAT_NR
 };
 
+/* A process (docs/scenarios.md, "Actor sections"): the groups naming it share its mm. */
+struct xs_process {
+	struct xs_mm mm;
+	struct xs_rwsem mmap_lock;
+};
+
 struct xs_run {
 	const struct xs_scenario *sc;
 	struct xs_fs fs;
@@ -116,12 +122,13 @@ struct xs_run {
 	struct xs_device_cfg devcfg;
 	struct xs_device *dev;
 	sg_host_t host;
-	struct xs_sched sched; /* the park records of every actor of the run */
-	struct xs_rwsem locks[XS_LOCK_NR];
+	struct xs_sched sched;		   /* the park records of every actor of the run */
+	struct xs_rwsem locks[XS_LOCK_NR]; /* [XS_LOCK_MMAP] unused: see procs */
 	struct xs_folio_locks folios;
 	struct xs_lockdep lockdep; /* the lock validator */
 	bool deadlocked;	   /* the run ended in a deadlock (lockwatch.h) */
 	bool workload_done;	   /* the main actor saw every job end */
+	struct xs_process *procs; /* sc->nprocs of them; tasks without a group: the first */
 	struct xs_task **tasks;
 	int ntasks, captasks;
 	/* stopping the daemons */

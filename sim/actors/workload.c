@@ -1,7 +1,9 @@
 /*
- * The workload actors: writers (pwrite with copy-in failure injection), faulters
- * (stores through a shared mapping), readers, truncators (truncate, fpunch, fzero) and
- * syncers, one actor per job; and the initial file contents.
+ * The workload actors: writers (pwrite from anonymous memory with copy-in failure
+ * injection, or from a mapping of the file), faulters (stores through a shared
+ * mapping), readers (into anonymous memory or a mapping of the file), truncators
+ * (truncate, fpunch, fzero), syncers and mappers (mmap over a range, mprotect), one
+ * actor per job; and the initial file contents.
  *
  * Every acknowledged operation is applied to the oracle when it returns.
  * Simplification: the oracle applies operations in the order they return, which is
@@ -36,7 +38,10 @@ static void fill_marker(uint8_t *buf, uint64_t len, uint64_t id)
 	xs_marker_fill(buf, len, id, 0);
 }
 
-/* Copy-in from the user buffer, failing with probability fail_rate per chunk. */
+/*
+ * Copy-in from the user buffer. Anonymous memory fails with probability fail_rate per
+ * chunk (the injection); a mapping of the file comes up short where a PTE is gone.
+ */
 static size_t w_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 {
 	struct xs_task *t = arg;
@@ -55,7 +60,13 @@ static size_t w_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 		t->copy_failed = true;
 		n = (size_t)gsl_rng_uniform_int(t->rng, (unsigned long)len);
 	}
-	memcpy(dst, t->wbuf + src_off, n);
+	if (t->grp->source_map) {
+		/* what the write stores is what the mapping held: the oracle's bytes too */
+		n = xs_mmap_copy_atomic(&t->run->fs.inode, t->grp->source_offset + src_off, dst, n);
+		memcpy(t->wbuf + src_off, dst, n);
+	} else {
+		memcpy(dst, t->wbuf + src_off, n);
+	}
 	xs_cpu(t, &t->run->sc->cpu.copy_4k, (double)n / 4096.0);
 	return n;
 }
@@ -63,9 +74,20 @@ static size_t w_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 static size_t w_fault_in(void *arg, uint64_t src_off, size_t len)
 {
 	struct xs_task *t = arg;
+	double t0;
+	size_t left;
 
-	(void)src_off;
-	return t->copy_failed ? len : 0;
+	if (t->copy_failed)
+		return len;
+	if (!t->grp->source_map)
+		return 0;
+	t0 = xs_task_now(t);
+	xs_cpu(t, &t->run->sc->cpu.fault_in, 1);
+	left = xs_mmap_fault_in(&t->run->fs.inode, t->grp->source_offset + src_off, len);
+	xs_cpu_pay(t);
+	xs_trace_span(&t->run->trace, t->id, "mm", "fault_in", t0, xs_task_now(t),
+		      t->grp->source_offset + src_off, len);
+	return left;
 }
 
 static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
@@ -93,46 +115,86 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	xs_op_end(run, id, r > 0 ? (uint64_t)r : 0);
 }
 
+/*
+ * One store of n bytes at off (inside one page) through the task's mapping, recorded
+ * as an operation. With mark, buf is first filled with the operation's marker.
+ * Returns 0 or -EFAULT.
+ */
+static int store_page(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t n, uint8_t *buf,
+		      bool mark)
+{
+	uint64_t id = xs_op_begin(run, t, XS_OP_STORE, off, n);
+	double t0;
+	int r;
+
+	if (mark)
+		fill_marker(buf, n, id);
+	t->faulted = false;
+	t0 = xs_task_now(t);
+	r = xs_mmap_store(&run->fs.inode, off, buf, (uint32_t)n);
+	xs_cpu_pay(t);
+	if (t->faulted) {
+		run->res->faults++;
+		xs_sample(run, XS_LAT_FAULT, xs_task_now(t) - t0);
+		xs_trace_span(&run->trace, t->id, "fault", "page_mkwrite", t0, xs_task_now(t), off,
+			      n);
+	}
+	if (r == 0)
+		xs_oracle_write(&run->oracle, id, off, n, buf);
+	xs_op_end(run, id, r == 0 ? n : 0);
+	return r;
+}
+
 static void do_store(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
 		     uint8_t *buf)
 {
 	uint64_t page = run->fs.inode.i_mapping.page_bytes;
 
 	while (len) {
-		uint64_t n = xs_min_u64(len, page - off % page), id;
-		double t0;
-		int r;
+		uint64_t n = xs_min_u64(len, page - off % page);
 
-		id = xs_op_begin(run, t, XS_OP_STORE, off, n);
-		fill_marker(buf, n, id);
-		t->faulted = false;
-		t0 = xs_task_now(t);
-		r = xs_mmap_store(&run->fs.inode, off, buf, (uint32_t)n);
-		xs_cpu_pay(t);
-		if (t->faulted) {
-			run->res->faults++;
-			xs_sample(run, XS_LAT_FAULT, xs_task_now(t) - t0);
-			xs_trace_span(&run->trace, t->id, "fault", "page_mkwrite", t0,
-				      xs_task_now(t), off, n);
-		}
-		if (r == 0) {
-			xs_oracle_write(&run->oracle, id, off, n, buf);
-			xs_op_end(run, id, n);
-		} else {
+		if (store_page(run, t, off, n, buf, true))
 			run->res->sigbus++;
-			xs_op_end(run, id, 0);
-		}
 		off += n;
 		len -= n;
 	}
 }
 
+/*
+ * copy_to_user() into a reader's mapping of the file, faults enabled: each page's
+ * part is a store that may write-fault (page_mkwrite) inside read()'s i_rwsem.
+ */
+static size_t r_copy_out(void *arg, uint64_t dst_off, const uint8_t *src, size_t len)
+{
+	struct xs_task *t = arg;
+	struct xs_run *run = t->run;
+	uint64_t page = run->fs.inode.i_mapping.page_bytes, off = t->grp->dest_offset + dst_off;
+	uint64_t read_op = t->op;
+	size_t done = 0;
+
+	xbt_assert(src == t->wbuf + dst_off, "the copy-out reads the reader's own buffer");
+	while (done < len) {
+		uint64_t n = xs_min_u64(len - done, page - off % page);
+
+		/* src is the reader's own buffer (do_read), written as it goes */
+		if (store_page(run, t, off, n, t->wbuf + dst_off + done, false))
+			break; /* the copy stops: read() returns what it copied, or EFAULT */
+		done += n;
+		off += n;
+	}
+	t->op = read_op;
+	xs_cpu(t, &run->sc->cpu.copy_4k, (double)done / 4096.0);
+	return done;
+}
+
 static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len, uint8_t *buf)
 {
+	struct xs_user_dst dst = {r_copy_out, t};
 	double t0 = xs_task_now(t);
 
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
-	xs_file_read(&run->fs.inode, off, len, buf);
+	t->wbuf = buf;
+	xs_file_read_user(&run->fs.inode, off, len, buf, t->grp->dest_map ? &dst : NULL);
 	xs_cpu_pay(t);
 	xs_sample(run, XS_LAT_READ, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
@@ -190,6 +252,39 @@ static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	xs_trace_span(&run->trace, t->id, "syscall", "fsync", t0, xs_task_now(t), 0, 0);
 }
 
+/*
+ * A mapper's call over [off, off + len) of its process's mapping: mmap(MAP_FIXED) over
+ * the range (do_mmap() unmaps what was there first, zap_page_range()), or
+ * mprotect(PROT_READ) then mprotect(PROT_READ | PROT_WRITE) (change_protection()).
+ * Each runs under mmap_write_lock() (and, since 6.4, vma_start_write() on the VMAs).
+ * Simplification: the two mprotect calls are one hold of mmap_lock, so no fault comes
+ * between them (a store there would get SIGSEGV, which the model has not).
+ */
+static void do_map(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
+{
+	const struct xs_cpu_costs *c = &run->sc->cpu;
+	struct xs_pagecache *pc = &run->fs.inode.i_mapping;
+	struct xs_mm *mm = xs_fs_mm(&run->fs);
+	bool remap = t->grp->trunc_op == XS_MAP_REMAP;
+	uint64_t first = off / pc->page_bytes, last = (off + len - 1) / pc->page_bytes, n;
+	double t0 = xs_task_now(t), tz;
+
+	xs_cpu(t, &c->syscall, remap ? 1 : 2);
+	xs_fs_lock(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL);
+	xs_cpu(t, &c->mmap_lock, remap ? 1 : 2);
+	xs_cpu_pay(t);
+	tz = xs_task_now(t);
+	n = remap ? xs_mm_zap_range(mm, pc, first, last)
+		  : xs_mm_wrprotect_range(mm, pc, first, last);
+	xs_cpu(t, &c->pte_zap, (double)n);
+	xs_cpu_pay(t);
+	xs_trace_span(&run->trace, t->id, "mm", remap ? "pte_zap" : "pte_wrprotect", tz,
+		      xs_task_now(t), off, len);
+	xs_fs_unlock(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL);
+	xs_trace_span(&run->trace, t->id, "syscall", remap ? "mmap" : "mprotect", t0,
+		      xs_task_now(t), off, len);
+}
+
 void xs_worker_main(int argc, char **argv)
 {
 	struct xs_task *t = xs_self();
@@ -236,6 +331,9 @@ void xs_worker_main(int argc, char **argv)
 			break;
 		case XS_ACTOR_SYNCER:
 			do_fsync(run, t, off, len);
+			break;
+		case XS_ACTOR_MAPPER:
+			do_map(run, t, off, len);
 			break;
 		}
 		t->op = 0;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `wpsim explore` figures (issue 9) on the 4 MiB instance of generic-346 (its jobs,
+# `wpsim explore` figures on the 4 MiB instance of generic-346 (its jobs,
 # offsets and markers over a 4 MiB sparse file; the scenario has no think times):
 #   (a) explored runs per second: host time of a whole `wpsim explore --runs 100
 #       --jobs 1` command (8 reference runs, 100 pct runs and the shrink of whatever

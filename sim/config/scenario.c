@@ -491,6 +491,35 @@ static void resolve_global(struct xs_load *ld)
 	}
 }
 
+/* The op of a truncator or a mapper, the user buffers, the process (its number). */
+static void resolve_mm_keys(struct xs_load *ld, int s, struct xs_actor_group *g)
+{
+	const struct xs_slot *slot = ld->sect[s].slot;
+	int k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_ACTOR, "op"), i;
+	bool mapper_op = g->trunc_op == XS_MAP_REMAP || g->trunc_op == XS_MAP_MPROTECT;
+
+	if (g->kind == XS_ACTOR_MAPPER && !slot[k].set)
+		g->trunc_op = XS_MAP_REMAP;
+	else if (g->kind == XS_ACTOR_MAPPER && !mapper_op)
+		fail_key(ld, s, k, "remap, mprotect", "not an op of a mapper");
+	else if (g->kind == XS_ACTOR_TRUNCATOR && mapper_op)
+		fail_key(ld, s, k, "truncate, fpunch, fzero", "not an op of a truncator");
+	k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_ACTOR, "source_offset");
+	if (g->source_offset && !g->source_map)
+		fail_key(ld, s, k, "0, or any with source = map",
+			 "a source_offset for an anon source");
+	k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_ACTOR, "dest_offset");
+	if (g->dest_offset && !g->dest_map)
+		fail_key(ld, s, k, "0, or any with dest = map", "a dest_offset for an anon dest");
+	g->proc = ld->sc->nprocs;
+	for (i = 0; &ld->sc->groups[i] != g; i++)
+		if (strcmp(ld->sc->groups[i].process, g->process) == 0) {
+			g->proc = ld->sc->groups[i].proc;
+			return;
+		}
+	ld->sc->nprocs++;
+}
+
 static void resolve_group(struct xs_load *ld, int s)
 {
 	const struct xs_scenario *sc = ld->sc;
@@ -563,6 +592,7 @@ static void resolve_group(struct xs_load *ld, int s)
 	}
 	if (!slot[xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_ACTOR, "stride")].set)
 		g->stride_bytes = g->bs_bytes;
+	resolve_mm_keys(ld, s, g);
 }
 
 static void resolve(struct xs_load *ld)
@@ -578,7 +608,7 @@ static void resolve(struct xs_load *ld)
 	if (ld->sc->ngroups == 0) {
 		fail(ld, 0,
 		     "no actor section (accepted: at least one [NAME] section with kind = "
-		     "writer, faulter, reader, truncator or syncer)");
+		     "writer, faulter, reader, truncator, syncer or mapper)");
 		return;
 	}
 	resolve_global(ld);

@@ -6,16 +6,17 @@
  *
  * [global]   kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock,
  *            fs_size, block_size, file_size, prefill, device, memory, seed, time_limit
- * [NAME]     one actor group: kind (writer|faulter|reader|truncator|syncer), jobs,
- *            offset, size, bs, stride, pattern, ops, think, fail_rate, prefault,
- *            op (truncator: truncate|fpunch|fzero), sync (syncer: fsync|range),
- *            start (delay before the first op)
+ * [NAME]     one actor group: kind (writer|faulter|reader|truncator|syncer|mapper),
+ *            process, jobs, offset, size, bs, stride, pattern, ops, think, fail_rate,
+ *            prefault, source and source_offset (writer), dest and dest_offset (reader),
+ *            op (truncator: truncate|fpunch|fzero; mapper: remap|mprotect),
+ *            sync (syncer: fsync|range), start (delay before the first op)
  * [writeback] interval, expire, background_ratio, dirty_ratio
  * [reclaim]  interval
  * [blockgc]  period
  * [cpu]      simulated CPU cost of each kernel step, as distributions (dist.h):
  *            syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite,
- *            punch, wb_folio, lock
+ *            punch, wb_folio, lock, fault_in, mmap_lock, pte_zap
  */
 #ifndef XS_SCENARIO_H
 #define XS_SCENARIO_H
@@ -35,11 +36,19 @@ enum xs_actor_kind {
 	XS_ACTOR_READER,
 	XS_ACTOR_TRUNCATOR,
 	XS_ACTOR_SYNCER,
+	XS_ACTOR_MAPPER,
 };
 
 enum xs_prefill { XS_PREFILL_NONE = 0, XS_PREFILL_WRITTEN, XS_PREFILL_UNWRITTEN, XS_PREFILL_DIRTY };
 enum xs_pattern { XS_PATTERN_SEQ = 0, XS_PATTERN_RAND };
-enum xs_trunc_op { XS_TRUNC_TRUNCATE = 0, XS_TRUNC_FPUNCH, XS_TRUNC_FZERO };
+/* The op key: a truncator's (the first three) or a mapper's (the last two). */
+enum xs_trunc_op {
+	XS_TRUNC_TRUNCATE = 0,
+	XS_TRUNC_FPUNCH,
+	XS_TRUNC_FZERO,
+	XS_MAP_REMAP,	 /* mmap(MAP_FIXED) over the range: munmap, then mmap */
+	XS_MAP_MPROTECT, /* mprotect(PROT_READ), then mprotect(PROT_READ | PROT_WRITE) */
+};
 
 struct xs_actor_group {
 	char name[XS_SCN_NAME_MAX]; /* the section name */
@@ -50,18 +59,24 @@ struct xs_actor_group {
 	uint64_t bs_bytes;     /* bytes per op */
 	uint64_t stride_bytes; /* distance between op starts (default bs) */
 	enum xs_pattern pattern;
-	uint64_t ops;		   /* ops per job; 0 = one pass over the range */
-	struct xs_dist think;	   /* pause between ops */
-	double fail_rate;	   /* writer: P(a chunk's copy-in comes up short), 0..1 */
-	bool prefault_read;	   /* faulter: read-touch every page first */
-	enum xs_trunc_op trunc_op; /* truncator */
-	bool sync_range;	   /* syncer: sync_file_range over its range, not fsync */
-	double start_s;		   /* delay before the first op */
+	uint64_t ops;		       /* ops per job; 0 = one pass over the range */
+	struct xs_dist think;	       /* pause between ops */
+	double fail_rate;	       /* writer: P(a chunk's copy-in comes up short), 0..1 */
+	bool prefault_read;	       /* faulter: read-touch every page first */
+	enum xs_trunc_op trunc_op;     /* truncator */
+	bool sync_range;	       /* syncer: sync_file_range over its range, not fsync */
+	double start_s;		       /* delay before the first op */
+	char process[XS_SCN_NAME_MAX]; /* groups naming the same process share one mm */
+	int proc;		       /* its number, 0 .. nprocs - 1, in order of appearance */
+	bool source_map;	       /* writer: the source is the file's mapping */
+	uint64_t source_offset;	       /* ... at this file offset */
+	bool dest_map;		       /* reader: the destination is the file's mapping */
+	uint64_t dest_offset;	       /* ... at this file offset */
 };
 
 struct xs_cpu_costs {
 	struct xs_dist syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite, punch,
-		wb_folio, lock;
+		wb_folio, lock, fault_in, mmap_lock, pte_zap;
 };
 
 struct xs_scenario {
@@ -85,6 +100,7 @@ struct xs_scenario {
 	struct xs_cpu_costs cpu;
 	struct xs_actor_group groups[XS_SCN_MAX_GROUPS];
 	int ngroups;
+	int nprocs; /* processes (distinct process names), >= 1 */
 };
 
 /* One "section.key=value" override (wpsim run -s). */

@@ -6,6 +6,14 @@
  * plausible figures for a current server core (a syscall entry/exit ~300 ns, a 4 KiB
  * copy ~600 ns at ~7 GB/s, a minor write fault ~1 us); copy_4k is scaled by
  * bytes / 4096 by the caller. Each is lognormal around that mean, CV 0.2-0.3.
+ * The mm's steps are estimates of the same kind, charged only where the model has no
+ * measured step that already contains them (a fault's mmap_read_lock is inside
+ * fault): fault_in ~100 ns per fault_in_iov_iter_readable() walk of a chunk whose
+ * pages are present (a __get_user per page); mmap_lock ~2 us per mmap, munmap or
+ * mprotect call for mmap_write_lock and the VMA work (find, split, merge, the TLB
+ * flush), the order lmbench's lat_mmap reports for a small mapping; pte_zap ~20 ns
+ * per PTE cleared or write-protected (zap_pte_range / change_pte_range, with the
+ * rmap and TLB batching).
  *
  * Sizes keep the scenario files' limit of 31 characters (XS_UNITS_SHORT); times have
  * no upper bound.
@@ -62,17 +70,20 @@ static const struct xs_kt_val prefill_vals[] = {{"none", XS_PREFILL_NONE},
 						{"unwritten", XS_PREFILL_UNWRITTEN},
 						{"dirty", XS_PREFILL_DIRTY},
 						{NULL, 0}};
-const struct xs_kt_val xs_scn_kind_vals[] = {
-	{"writer", XS_ACTOR_WRITER}, {"faulter", XS_ACTOR_FAULTER},
-	{"reader", XS_ACTOR_READER}, {"truncator", XS_ACTOR_TRUNCATOR},
-	{"syncer", XS_ACTOR_SYNCER}, {NULL, 0}};
+const struct xs_kt_val xs_scn_kind_vals[] = {{"writer", XS_ACTOR_WRITER},
+					     {"faulter", XS_ACTOR_FAULTER},
+					     {"reader", XS_ACTOR_READER},
+					     {"truncator", XS_ACTOR_TRUNCATOR},
+					     {"syncer", XS_ACTOR_SYNCER},
+					     {"mapper", XS_ACTOR_MAPPER},
+					     {NULL, 0}};
 static const struct xs_kt_val pattern_vals[] = {
 	{"seq", XS_PATTERN_SEQ}, {"rand", XS_PATTERN_RAND}, {NULL, 0}};
 static const struct xs_kt_val prefault_vals[] = {{"read", 1}, {"none", 0}, {NULL, 0}};
-static const struct xs_kt_val op_vals[] = {{"truncate", XS_TRUNC_TRUNCATE},
-					   {"fpunch", XS_TRUNC_FPUNCH},
-					   {"fzero", XS_TRUNC_FZERO},
-					   {NULL, 0}};
+static const struct xs_kt_val op_vals[] = {
+	{"truncate", XS_TRUNC_TRUNCATE}, {"fpunch", XS_TRUNC_FPUNCH},	{"fzero", XS_TRUNC_FZERO},
+	{"remap", XS_MAP_REMAP},	 {"mprotect", XS_MAP_MPROTECT}, {NULL, 0}};
+static const struct xs_kt_val user_buf_vals[] = {{"anon", 0}, {"map", 1}, {NULL, 0}};
 static const struct xs_kt_val sync_vals[] = {{"fsync", 0}, {"range", 1}, {NULL, 0}};
 
 /*
@@ -133,11 +144,22 @@ const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
 	KEY(SEC_ACTOR, "prefault", XS_KT_ENUM, GRP(prefault_read, XS_KS_BOOL),
 	    .vals = prefault_vals, .kinds = KIND(XS_ACTOR_FAULTER), .def = "none"),
 	KEY(SEC_ACTOR, "op", XS_KT_ENUM, GRP(trunc_op, XS_KS_INT), .vals = op_vals,
-	    .kinds = KIND(XS_ACTOR_TRUNCATOR), .def = "truncate"),
+	    .kinds = KIND(XS_ACTOR_TRUNCATOR) | KIND(XS_ACTOR_MAPPER),
+	    .def_text = "truncate (truncator), remap (mapper)"),
 	KEY(SEC_ACTOR, "sync", XS_KT_ENUM, GRP(sync_range, XS_KS_BOOL), .vals = sync_vals,
 	    .kinds = KIND(XS_ACTOR_SYNCER), .def = "fsync"),
 	KEY(SEC_ACTOR, "start", XS_KT_TIME, TIME, GRP(start_s, XS_KS_DOUBLE), .dmin = 0,
 	    .kinds = KINDS_ALL, .def = "0"),
+	KEY(SEC_ACTOR, "process", XS_KT_NAME, GRP(process, XS_KS_STR), .kinds = KINDS_ALL,
+	    .def = "main"),
+	KEY(SEC_ACTOR, "source", XS_KT_ENUM, GRP(source_map, XS_KS_BOOL), .vals = user_buf_vals,
+	    .kinds = KIND(XS_ACTOR_WRITER), .def = "anon"),
+	KEY(SEC_ACTOR, "source_offset", XS_KT_SIZE, SIZE, GRP(source_offset, XS_KS_U64), .umin = 0,
+	    .umax = 4 * TiB, .kinds = KIND(XS_ACTOR_WRITER), .def = "0"),
+	KEY(SEC_ACTOR, "dest", XS_KT_ENUM, GRP(dest_map, XS_KS_BOOL), .vals = user_buf_vals,
+	    .kinds = KIND(XS_ACTOR_READER), .def = "anon"),
+	KEY(SEC_ACTOR, "dest_offset", XS_KT_SIZE, SIZE, GRP(dest_offset, XS_KS_U64), .umin = 0,
+	    .umax = 4 * TiB, .kinds = KIND(XS_ACTOR_READER), .def = "0"),
 	/* [writeback]: the flusher, as /proc/sys/vm/dirty_* */
 	KEY(SEC_WRITEBACK, "interval", XS_KT_TIME, TIME, SCN(wb_interval_s, XS_KS_DOUBLE),
 	    .dmin = 0, .dmin_open = true, .def = "5s"),
@@ -165,4 +187,8 @@ const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
 	CPU(punch, "lognormal(500ns, 0.3)"),
 	CPU(wb_folio, "lognormal(500ns, 0.3)"),
 	CPU(lock, "lognormal(50ns, 0.3)"),
+	/* the mm's steps: estimates (see the comment at the top), not measured */
+	CPU(fault_in, "lognormal(100ns, 0.3)"),
+	CPU(mmap_lock, "lognormal(2us, 0.3)"),
+	CPU(pte_zap, "lognormal(20ns, 0.3)"),
 };

@@ -59,10 +59,17 @@ write_retry:
 
 int64_t xs_file_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf)
 {
+	return xs_file_read_user(ip, pos, len, buf, NULL);
+}
+
+int64_t xs_file_read_user(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf,
+			  const struct xs_user_dst *dst)
+{
 	int64_t ret;
 
+	/* the copy-out runs here too: a fault it takes nests inside i_rwsem shared */
 	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_SHARED);
-	ret = xs_filemap_read(ip, pos, len, buf);
+	ret = xs_filemap_read(ip, pos, len, buf, dst);
 	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_SHARED);
 	return ret;
 }

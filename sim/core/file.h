@@ -23,6 +23,12 @@ int64_t xs_file_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 
 /* Models xfs_file_buffered_read() (i_rwsem shared). Returns bytes read. */
 int64_t xs_file_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf);
+/*
+ * The same into a user buffer dst (iomap.h) besides buf: the copy-out, faults
+ * enabled, runs under i_rwsem shared. Returns bytes read or -EFAULT.
+ */
+int64_t xs_file_read_user(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf,
+			  const struct xs_user_dst *dst);
 
 /* Models xfs_vn_setattr_size() -> xfs_setattr_size(). Returns 0 or -errno. */
 int xs_file_truncate(struct xs_inode *ip, xs_off_t newsize);

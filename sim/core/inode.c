@@ -4,6 +4,7 @@
 #include "core/inode.h"
 
 #include "core/bmap.h"
+#include "core/mmap.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_
 	fs->ops = ops;
 	fs->host = host;
 	fs->current_task = -1;
+	xs_mm_init(&fs->mm);
 	ip->i_fs = fs;
 	ip->i_mount = &fs->mount;
 	ip->i_ino = 131; /* the first inode a fresh filesystem hands out */
@@ -67,6 +69,7 @@ void xs_fs_destroy(struct xs_fs *fs)
 	xs_pagecache_destroy(&fs->inode.i_mapping);
 	free(fs->inode.i_bmbt_bno);
 	xs_pagestore_destroy(&fs->disk);
+	xs_mm_destroy(&fs->mm);
 	xs_mount_destroy(&fs->mount);
 }
 
@@ -111,6 +114,13 @@ void xs_fs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, 
 	ev.len_bytes = len_bytes;
 	ev.task = fs->current_task;
 	fs->ops->event(fs->host, &ev);
+}
+
+struct xs_mm *xs_fs_mm(struct xs_fs *fs)
+{
+	if (fs->ops && fs->ops->mm)
+		return fs->ops->mm(fs->host);
+	return &fs->mm;
 }
 
 int xs_inode_check(struct xs_inode *ip, struct xs_err *err)

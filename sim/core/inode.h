@@ -5,7 +5,7 @@
  *
  * Models struct xfs_inode (fs/xfs/xfs_inode.h) and the data-fork fields of
  * struct xfs_ifork. Lock order (docs/kernel.md, "Locks and lock order"):
- *   i_rwsem -> invalidate_lock -> folio lock -> ILOCK
+ *   i_rwsem -> mmap_lock -> invalidate_lock -> folio lock -> ILOCK
  * The core never blocks: a lock is a call into the host, which may block the caller.
  *
  * Simplification: one regular file per filesystem, no attribute fork, no COW fork.
@@ -13,6 +13,7 @@
 #ifndef XS_INODE_H
 #define XS_INODE_H
 
+#include "core/hashtab.h"
 #include "core/iext.h"
 #include "core/pagecache.h"
 #include "core/pagestore.h"
@@ -47,6 +48,7 @@ enum xs_lock_id {
 	XS_LOCK_IOLOCK = 0, /* inode->i_rwsem */
 	XS_LOCK_INVALIDATE, /* mapping->invalidate_lock (XFS_MMAPLOCK) */
 	XS_LOCK_ILOCK,	    /* ip->i_lock */
+	XS_LOCK_MMAP,	    /* mm->mmap_lock of the calling task's process */
 	XS_LOCK_NR,
 };
 
@@ -92,6 +94,15 @@ struct xs_event {
 	int task; /* host task id, -1 if none */
 };
 
+/*
+ * A process's address space as far as the file goes (an mm_struct with one MAP_SHARED
+ * VMA over the whole file): its PTEs, page index -> struct xs_pte (core/mmap.h). Its
+ * mmap_lock is the host's XS_LOCK_MMAP.
+ */
+struct xs_mm {
+	struct xs_hashtab ptes;
+};
+
 struct xs_host_ops {
 	/* fn: the model function taking the lock (__func__), for the lock validator */
 	void (*lock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode, const char *fn);
@@ -102,6 +113,8 @@ struct xs_host_ops {
 	void (*event)(void *host, const struct xs_event *ev);
 	/* submit a write of len_bytes at disk block bno; returns when it completes */
 	void (*io)(void *host, xs_fsblock_t bno, xs_off_t len_bytes);
+	/* the calling task's process's mm; NULL hook: the fs's own one */
+	struct xs_mm *(*mm)(void *host);
 };
 
 /* Inode flags (xfs_inode.h i_flags). */
@@ -138,6 +151,7 @@ struct xs_fs {
 	const struct xs_host_ops *ops;
 	void *host;
 	int current_task; /* set by the host before each call; -1 otherwise */
+	struct xs_mm mm;  /* the one process of a host that has no processes */
 	struct xs_inode inode;
 };
 
@@ -164,6 +178,8 @@ void xs_folio_lock_at(struct xs_fs *fs, xs_pgoff_t index, const char *fn);
 void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index);
 void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes);
 void xs_fs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes);
+/* The calling task's mm (current->mm). */
+struct xs_mm *xs_fs_mm(struct xs_fs *fs);
 
 /*
  * Recount the inode from scratch (xfs_iext tree, delalloc and real block totals,

@@ -525,7 +525,7 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 			uint64_t zs = xs_max_u64(lstart, fpos), ze = xs_min_u64(lend, flast);
 
 			xs_folio_zero(pc, folio, (uint32_t)(zs - fpos), (uint32_t)(ze - zs + 1));
-			folio->flags &= ~XS_FOLIO_PTE_WRITE;
+			xs_folio_wrprotect(folio);
 		}
 		xs_folio_unlock(ip->i_fs, index);
 		if (index == UINT64_MAX)
@@ -537,7 +537,8 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 			    lend == UINT64_MAX ? UINT64_MAX - lstart : lend - lstart + 1);
 }
 
-int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf)
+int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf,
+			const struct xs_user_dst *dst)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t done = 0;
@@ -557,6 +558,14 @@ int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t
 			xs_iomap_read_folio(ip, folio);
 		xs_folio_read(pc, folio, (uint32_t)off, (uint32_t)n, buf + done);
 		xs_folio_unlock(ip->i_fs, index);
+		if (dst) {
+			size_t c = dst->copy(dst->arg, done, buf + done, n);
+
+			if (c < n) {
+				done += c;
+				return done ? (int64_t)done : -EFAULT;
+			}
+		}
 		done += n;
 	}
 	return (int64_t)done;

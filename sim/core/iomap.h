@@ -66,8 +66,24 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, xs_off_t pos, xs_off_t
  */
 void xs_iomap_write_delalloc_release(struct xs_inode *ip, xs_off_t start_byte, xs_off_t end_byte);
 
-/* Models filemap_read(): read up to len bytes at pos (short at EOF). Returns bytes. */
-int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf);
+/*
+ * A read()'s user buffer when it is not plain memory: copy() models copy_to_user() of
+ * len bytes (already in src) to dst_off of the buffer, page faults enabled, and returns
+ * the bytes it copied.
+ */
+struct xs_user_dst {
+	size_t (*copy)(void *arg, xs_off_t dst_off, const uint8_t *src, size_t len);
+	void *arg;
+};
+
+/*
+ * Models filemap_read(): read up to len bytes at pos (short at EOF) into buf, and,
+ * with dst, copy each folio's part out to it after unlocking the folio
+ * (copy_folio_to_iter()). Returns bytes, or -EFAULT when the first copy-out copied
+ * nothing.
+ */
+int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t *buf,
+			const struct xs_user_dst *dst);
 
 /*
  * Models iomap_zero_range() with xfs ops: zero [pos, pos + len) where it is not

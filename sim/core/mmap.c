@@ -3,14 +3,24 @@
  * user mapping, the read fault that brings the page in (mm/filemap.c filemap_fault),
  * and the write fault that makes its PTE writable (xfs_write_fault ->
  * iomap_page_mkwrite in fs/iomap/buffered-io.c), which maps the folio for writing
- * through the same iomap_begin as write() does.
+ * through the same iomap_begin as write() does; and the user copies of write() and
+ * read() when their buffer is such a mapping (docs/kernel.md, "The mm: mmap_lock, PTEs
+ * and user copies").
  *
- * Lock order: the write fault takes the fault lock of the policy (invalidate_lock
- * shared, or i_rwsem exclusive under fault_lock = iolock-excl), then the folio lock;
- * the read fault takes invalidate_lock shared, then the folio lock.
+ * Lock order: a fault runs under mmap_lock shared (handle_mm_fault() after
+ * lock_mm_and_find_vma()); the write fault then takes the fault lock of the policy
+ * (invalidate_lock shared, or i_rwsem exclusive under fault_lock = iolock-excl), then
+ * the folio lock; the read fault takes invalidate_lock shared, then the folio lock.
+ * Since 6.4 a fault first tries lock_vma_under_rcu(), the VMA's own lock, and falls
+ * back to mmap_lock only when that fails. With one VMA per process, and mmap, munmap
+ * and mprotect taking the VMA's lock for write along with mmap_lock, the per-VMA lock
+ * excludes exactly what mmap_lock shared excludes here; the one difference, that a
+ * fault no longer queues behind a waiting writer of another VMA, has no other VMA to
+ * show in this model.
  *
- * Simplification: one process and no mmap_lock; a mapping covers the whole file and
- *   PTEs are two folio flags (XS_FOLIO_PTE_MAPPED, XS_FOLIO_PTE_WRITE).
+ * Simplification: a process maps the whole file, once, MAP_SHARED, read-write; PTEs
+ * are per process (struct xs_mm), and the folio flags XS_FOLIO_PTE_MAPPED and
+ * XS_FOLIO_PTE_WRITE say whether some process maps it.
  */
 #include "core/mmap.h"
 
@@ -18,8 +28,21 @@
 
 #include <errno.h>
 
-/* Models filemap_fault() for a page that is not (or not uptodate) in the cache. */
-static int xs_filemap_fault(struct xs_inode *ip, uint64_t index)
+/* Install the PTE of index in mm for folio (finish_fault() / wp_page_shared()). */
+static void pte_set(struct xs_mm *mm, const struct xs_folio *folio, bool write)
+{
+	struct xs_pte *pte = xs_hashtab_insert(&mm->ptes, folio->index, NULL);
+
+	pte->serial = folio->serial;
+	pte->wp_gen = folio->wp_gen;
+	pte->write = write;
+}
+
+/*
+ * Models filemap_fault() for a page without a PTE in mm, then finish_fault()'s
+ * read-only PTE. The caller holds mmap_lock shared.
+ */
+static int xs_filemap_fault(struct xs_inode *ip, struct xs_mm *mm, uint64_t index)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_folio *folio;
@@ -29,6 +52,7 @@ static int xs_filemap_fault(struct xs_inode *ip, uint64_t index)
 	folio = xs_pagecache_lookup(pc, index);
 	if (folio && (folio->flags & XS_FOLIO_UPTODATE)) {
 		folio->flags |= XS_FOLIO_PTE_MAPPED;
+		pte_set(mm, folio, false);
 		return 0;
 	}
 	xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
@@ -37,6 +61,7 @@ static int xs_filemap_fault(struct xs_inode *ip, uint64_t index)
 	if (!(folio->flags & XS_FOLIO_UPTODATE))
 		xs_iomap_read_folio(ip, folio);
 	folio->flags |= XS_FOLIO_PTE_MAPPED;
+	pte_set(mm, folio, false);
 	xs_folio_unlock(ip->i_fs, index);
 	xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
 	return 0;
@@ -44,10 +69,11 @@ static int xs_filemap_fault(struct xs_inode *ip, uint64_t index)
 
 /*
  * Models xfs_write_fault() -> iomap_page_mkwrite(): map the folio's bytes inside EOF
- * for writing (reserving delalloc over holes), dirty the folio, make the PTE writable.
+ * for writing (reserving delalloc over holes), dirty the folio, make the PTE writable
+ * (do_shared_fault() / wp_page_shared()). The caller holds mmap_lock shared.
  * Returns 0, -EAGAIN (folio truncated: the VM retries), -EFAULT (SIGBUS), -ENOSPC.
  */
-static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
+static int xs_page_mkwrite(struct xs_inode *ip, struct xs_mm *mm, uint64_t index)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_policy *p = &ip->i_fs->policy;
@@ -91,35 +117,109 @@ static int xs_page_mkwrite(struct xs_inode *ip, uint64_t index)
 	}
 	xs_fs_event(ip->i_fs, XS_EV_FAULT_DIRTY, fpos, pc->page_bytes);
 	folio->flags |= XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE;
+	pte_set(mm, folio, true);
 out_unlock:
 	xs_folio_unlock(ip->i_fs, index);
 	xs_fs_unlock(ip->i_fs, lk, lm);
 	return error;
 }
 
+void xs_mm_init(struct xs_mm *mm)
+{
+	xs_hashtab_init(&mm->ptes, sizeof(struct xs_pte));
+}
+
+void xs_mm_destroy(struct xs_mm *mm)
+{
+	xs_hashtab_destroy(&mm->ptes);
+}
+
+struct xs_folio *xs_mm_pte_folio(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t index,
+				 bool *write)
+{
+	const struct xs_pte *pte = xs_hashtab_find(&mm->ptes, index);
+	struct xs_folio *folio;
+
+	*write = false;
+	if (!pte)
+		return NULL;
+	folio = xs_pagecache_lookup(pc, index);
+	if (!folio || folio->serial != pte->serial) {
+		/* its folio went (reclaim, truncate): the rmap walk zapped it then */
+		xs_hashtab_remove(&mm->ptes, index);
+		return NULL;
+	}
+	*write = pte->write && pte->wp_gen == folio->wp_gen;
+	return folio;
+}
+
+uint64_t xs_mm_zap_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
+			 xs_pgoff_t last)
+{
+	uint64_t n = 0, index;
+	bool write;
+
+	for (index = first; index <= last && mm->ptes.count; index++) {
+		if (xs_mm_pte_folio(mm, pc, index, &write)) {
+			xs_hashtab_remove(&mm->ptes, index);
+			n++;
+		}
+		if (index == UINT64_MAX)
+			break;
+	}
+	return n;
+}
+
+uint64_t xs_mm_wrprotect_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
+			       xs_pgoff_t last)
+{
+	uint64_t n = 0, index;
+	bool write;
+
+	for (index = first; index <= last && mm->ptes.count; index++) {
+		if (xs_mm_pte_folio(mm, pc, index, &write)) {
+			struct xs_pte *pte = xs_hashtab_find(&mm->ptes, index);
+
+			pte->write = false;
+			n++;
+		}
+		if (index == UINT64_MAX)
+			break;
+	}
+	return n;
+}
+
+void xs_mm_unmap(struct xs_mm *mm)
+{
+	xs_hashtab_destroy(&mm->ptes);
+	xs_mm_init(mm);
+}
+
 int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_t len)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
+	struct xs_mm *mm = xs_fs_mm(ip->i_fs);
 	uint64_t index = pos / pc->page_bytes;
 	int tries;
 
 	XS_ASSERT(pos % pc->page_bytes + len <= pc->page_bytes);
 	for (tries = 0; tries < 1000; tries++) {
-		struct xs_folio *folio = xs_pagecache_lookup(pc, index);
-		int error;
+		bool write;
+		struct xs_folio *folio = xs_mm_pte_folio(mm, pc, index, &write);
+		int error = 0;
 
-		if (folio && (folio->flags & XS_FOLIO_PTE_WRITE)) {
+		if (folio && write) {
 			/* the store itself: no kernel event while the PTE stays writable */
 			xs_folio_write(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
 			return 0;
 		}
 		xs_fs_preempt(ip->i_fs, XS_PT_FAULT, pos);
-		if (!folio || !(folio->flags & XS_FOLIO_UPTODATE)) {
-			error = xs_filemap_fault(ip, index);
-			if (error)
-				return error;
-		}
-		error = xs_page_mkwrite(ip, index);
+		xs_fs_lock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
+		if (!folio)
+			error = xs_filemap_fault(ip, mm, index);
+		if (!error)
+			error = xs_page_mkwrite(ip, mm, index);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
 		if (error == -EAGAIN)
 			continue;
 		if (error)
@@ -131,24 +231,78 @@ int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_
 int xs_mmap_load(struct xs_inode *ip, xs_off_t pos, uint8_t *buf, uint32_t len)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
+	struct xs_mm *mm = xs_fs_mm(ip->i_fs);
 	uint64_t index = pos / pc->page_bytes;
 	struct xs_folio *folio;
+	bool write;
 	int error;
 
 	XS_ASSERT(pos % pc->page_bytes + len <= pc->page_bytes);
-	error = xs_filemap_fault(ip, index);
-	if (error)
-		return error;
-	folio = xs_pagecache_lookup(pc, index);
+	folio = xs_mm_pte_folio(mm, pc, index, &write);
+	if (!folio) {
+		xs_fs_lock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
+		error = xs_filemap_fault(ip, mm, index);
+		xs_fs_unlock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
+		if (error)
+			return error;
+		folio = xs_pagecache_lookup(pc, index);
+	}
 	XS_ASSERT(folio);
 	xs_folio_read(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
 	return 0;
+}
+
+size_t xs_mmap_fault_in(struct xs_inode *ip, xs_off_t pos, size_t len)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+	struct xs_mm *mm = xs_fs_mm(ip->i_fs);
+	uint64_t p = pos, end = pos + len;
+
+	while (p < end) {
+		uint64_t index = p / pc->page_bytes;
+		bool write;
+
+		if (!xs_mm_pte_folio(mm, pc, index, &write)) {
+			int error;
+
+			/* the __get_user() of fault_in_readable() faults: handle_mm_fault() */
+			xs_fs_preempt(ip->i_fs, XS_PT_FAULT, p);
+			xs_fs_lock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
+			error = xs_filemap_fault(ip, mm, index);
+			xs_fs_unlock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
+			if (error)
+				break;
+		}
+		p = xs_min_u64((index + 1) * pc->page_bytes, end);
+	}
+	return (size_t)(end - p);
+}
+
+size_t xs_mmap_copy_atomic(struct xs_inode *ip, xs_off_t pos, uint8_t *dst, size_t len)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+	struct xs_mm *mm = xs_fs_mm(ip->i_fs);
+	size_t copied = 0;
+
+	while (copied < len) {
+		uint64_t at = pos + copied, off = at % pc->page_bytes;
+		size_t n = xs_min_u64(len - copied, pc->page_bytes - off);
+		bool write;
+		const struct xs_folio *folio = xs_mm_pte_folio(mm, pc, at / pc->page_bytes, &write);
+
+		if (!folio)
+			break; /* pagefault_disable(): no fault, the copy stops here */
+		xs_folio_read(pc, folio, (uint32_t)off, (uint32_t)n, dst + copied);
+		copied += n;
+	}
+	return copied;
 }
 
 void xs_mmap_unmap_all(struct xs_inode *ip)
 {
 	size_t i;
 
+	xs_mm_unmap(&ip->i_fs->mm);
 	for (i = 0; i < ip->i_mapping.nr; i++)
 		ip->i_mapping.folios[i]->flags &= ~(XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE);
 }

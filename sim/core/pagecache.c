@@ -99,6 +99,7 @@ struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, xs_pgoff_t index)
 	folio = calloc(1, sizeof(*folio));
 	XS_ASSERT(folio);
 	folio->index = index;
+	folio->serial = ++pc->next_serial;
 	folio->lru_tick = ++pc->tick;
 	if (pc->nr == pc->cap) {
 		pc->cap = pc->cap ? pc->cap * 2 : 64;
@@ -185,7 +186,13 @@ void xs_folio_clear_dirty_for_io(struct xs_pagecache *pc, struct xs_folio *folio
 		pc->nr_dirty--;
 	}
 	/* folio_mkclean(): the next store through a mapping faults again */
+	xs_folio_wrprotect(folio);
+}
+
+void xs_folio_wrprotect(struct xs_folio *folio)
+{
 	folio->flags &= ~XS_FOLIO_PTE_WRITE;
+	folio->wp_gen++;
 }
 
 void xs_folio_start_writeback(struct xs_pagecache *pc, struct xs_folio *folio)

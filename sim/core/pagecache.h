@@ -40,6 +40,13 @@ struct xs_folio {
 	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
 	uint64_t lru_tick;	/* last use, for eviction order */
 	uint64_t dirtied_ns;	/* when it last went from clean to dirty (host clock) */
+	/*
+	 * Who a PTE maps (core/mmap.h): a PTE names the folio by serial, so one that
+	 * outlives its folio (reclaim, truncate) maps nothing; wp_gen counts the
+	 * folio_mkclean()-style write-protections that every writable PTE must not predate.
+	 */
+	uint64_t serial;
+	uint32_t wp_gen;
 };
 
 struct xs_pagecache {
@@ -52,6 +59,7 @@ struct xs_pagecache {
 	uint64_t nr_dirty;	   /* folios with DIRTY */
 	uint64_t nr_writeback;
 	uint64_t tick;
+	uint64_t next_serial;	  /* folio serials, from 1 */
 	uint64_t now_ns;	  /* the host's clock, kept current by the host */
 	struct xs_pagestore data; /* the folios' bytes, by page index (sparse) */
 	uint8_t *scratch;	  /* page_bytes, for a copy that must not yield */
@@ -88,6 +96,8 @@ bool xs_folio_range_uptodate(const struct xs_pagecache *pc, const struct xs_foli
 /* Mark [off, off + len) dirty: the folio flag and the covered blocks' bits. */
 void xs_folio_mark_dirty_range(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,
 			       uint32_t len);
+/* Write-protect every PTE of the folio, in every process (folio_mkclean()'s rmap walk). */
+void xs_folio_wrprotect(struct xs_folio *folio);
 /* Models folio_clear_dirty_for_io(): clear DIRTY, write-protect PTEs. Dirty bits stay. */
 void xs_folio_clear_dirty_for_io(struct xs_pagecache *pc, struct xs_folio *folio);
 void xs_folio_start_writeback(struct xs_pagecache *pc, struct xs_folio *folio);

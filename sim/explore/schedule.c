@@ -32,6 +32,9 @@ _Static_assert((int)XS_SP_PUNCH == (int)XS_PT_PUNCH, "point numbering");
 _Static_assert((int)XS_SP_WB_FOLIO == (int)XS_PT_WB_FOLIO, "point numbering");
 _Static_assert((int)XS_SP_LOCK_I_RWSEM == (int)XS_CP_LOCK_I_RWSEM, "point numbering");
 _Static_assert((int)XS_SP_IO_SUBMIT == (int)XS_CP_IO_SUBMIT, "point numbering");
+_Static_assert((int)XS_SP_WAKE == (int)XS_CP_WAKE, "point numbering");
+_Static_assert((int)XS_SP_LOCK_MMAP == (int)XS_CP_LOCK_MMAP, "point numbering");
+_Static_assert((int)XS_SP_UNLOCK_MMAP == (int)XS_CP_UNLOCK_MMAP, "point numbering");
 _Static_assert((int)XS_SP_NR == (int)XS_CP_NR, "a scheduling point without a schedule name");
 
 /*
@@ -604,7 +607,7 @@ static int action_parse(struct sched_parser *p, size_t at, size_t n, struct xs_s
 
 static int point_parse(struct sched_parser *p, size_t at, size_t n, enum xs_sched_point *pt)
 {
-	char q[200], names[256];
+	char q[200], names[512];
 	struct sched_out o = {names, sizeof(names), 0};
 	int i;
 

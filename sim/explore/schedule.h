@@ -88,6 +88,8 @@ enum xs_sched_point {
 	XS_SP_IO_COMPLETE,
 	XS_SP_WAKE,
 	XS_SP_OP,
+	XS_SP_LOCK_MMAP,
+	XS_SP_UNLOCK_MMAP,
 	XS_SP_NR,
 };
 

@@ -27,7 +27,7 @@ struct xs_anomaly {
 };
 
 #define XS_MAX_LATENCY_KINDS 8
-#define XS_OUTCOME_NLOCKS    4 /* lock slots of a result */
+#define XS_OUTCOME_NLOCKS    5 /* lock slots of a result */
 
 /* The outcomes of docs/design.md, "Outcomes". */
 struct xs_run_result {
@@ -46,7 +46,7 @@ struct xs_run_result {
 	int nlatency;
 	struct xs_anomaly *anomalies;
 	size_t nanomalies;
-	/* per lock: i_rwsem, invalidate_lock, ILOCK, folio */
+	/* per lock: i_rwsem, invalidate_lock, ILOCK, folio, mmap_lock (all processes) */
 	struct xs_outcome_lock {
 		char name[24]; /* "": the slot is unused */
 		uint64_t acquisitions, contended;

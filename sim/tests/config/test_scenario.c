@@ -18,7 +18,7 @@
 
 #define ACTOR_KEYS                                                                             \
 	"kind, jobs, offset, size, bs, stride, pattern, ops, think, fail_rate, prefault, op, " \
-	"sync, start"
+	"sync, start, process, source, source_offset, dest, dest_offset"
 #define GLOBAL_KEYS                                                                    \
 	"kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock, " \
 	"fs_size, block_size, file_size, prefill, device, memory, seed, time_limit"
@@ -324,7 +324,7 @@ XS_TEST_SUITE(scenario_errors)
 		       "section per actor group)");
 	expect_error(D "bad-no-actor.ini", NULL, 0, -EINVAL,
 		     D "bad-no-actor.ini: no actor section (accepted: at least one [NAME] section "
-		       "with kind = writer, faulter, reader, truncator or syncer)");
+		       "with kind = writer, faulter, reader, truncator, syncer or mapper)");
 	expect_error(D "bad-unknown-key.ini", NULL, 0, -EINVAL,
 		     D "bad-unknown-key.ini:5: colour = red: unknown key in actor section [w] "
 		       "(accepted: " ACTOR_KEYS ")");
@@ -334,7 +334,7 @@ XS_TEST_SUITE(scenario_errors)
 	expect_error(D "bad-cpu-key.ini", NULL, 0, -EINVAL,
 		     D "bad-cpu-key.ini:5: memcpy = 1us: unknown key in [cpu] (accepted: syscall, "
 		       "iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite, punch, "
-		       "wb_folio, lock)");
+		       "wb_folio, lock, fault_in, mmap_lock, pte_zap)");
 	expect_error(D "bad-malformed.ini", NULL, 0, -EINVAL,
 		     D "bad-malformed.ini:6: bs = 8q: not a size (accepted: 1..64m bytes, "
 		       "suffixes k, m, g, t)");
@@ -378,11 +378,11 @@ XS_TEST_SUITE(scenario_errors)
 		       "lines)");
 	expect_error(D "bad-no-kind.ini", NULL, 0, -EINVAL,
 		     D "bad-no-kind.ini:5: [lazy]: no kind given (accepted: kind = writer, "
-		       "faulter, reader, truncator, syncer)");
+		       "faulter, reader, truncator, syncer, mapper)");
 	expect_error(D "bad-kind-key.ini", NULL, 0, -EINVAL,
 		     D "bad-kind-key.ini:4: fail_rate = 0.5: not a key of a faulter (accepted: "
 		       "kind, jobs, offset, size, bs, stride, pattern, ops, think, prefault, "
-		       "start)");
+		       "start, process)");
 	expect_error(D "bad-faulter-offset.ini", NULL, 0, -EINVAL,
 		     D "bad-faulter-offset.ini:5: offset = 16m: offset beyond the file for a "
 		       "faulter (accepted: 0..16777215, inside file_size)");
@@ -476,7 +476,32 @@ XS_TEST_SUITE(scenario_overrides)
 	ov[0] = (struct xs_override){"w", "prefault", "read"};
 	expect_error(D "ok-minimal.ini", ov, 1, -EINVAL,
 		     "-s w.prefault=read: not a key of a writer (accepted: kind, jobs, offset, "
-		     "size, bs, stride, pattern, ops, think, fail_rate, start)");
+		     "size, bs, stride, pattern, ops, think, fail_rate, start, process, source, "
+		     "source_offset)");
+	/* the mm's keys: an op of the other kind, an offset into a buffer that is not a
+	 * mapping */
+	ov[0] = (struct xs_override){"w", "kind", "mapper"};
+	ov[1] = (struct xs_override){"w", "op", "fzero"};
+	expect_error(D "ok-minimal.ini", ov, 2, -EINVAL,
+		     "-s w.op=fzero: not an op of a mapper (accepted: remap, mprotect)");
+	ov[0] = (struct xs_override){"w", "kind", "truncator"};
+	ov[1] = (struct xs_override){"w", "op", "mprotect"};
+	expect_error(D "ok-minimal.ini", ov, 2, -EINVAL,
+		     "-s w.op=mprotect: not an op of a truncator (accepted: truncate, fpunch, "
+		     "fzero)");
+	ov[0] = (struct xs_override){"w", "source_offset", "4k"};
+	expect_error(D "ok-minimal.ini", ov, 1, -EINVAL,
+		     "-s w.source_offset=4k: a source_offset for an anon source (accepted: 0, or "
+		     "any with source = map)");
+	ov[0] = (struct xs_override){"w", "source", "file"};
+	expect_error(D "ok-minimal.ini", ov, 1, -EINVAL,
+		     "-s w.source=file: unknown value (accepted: anon, map)");
+	ov[0] = (struct xs_override){"w", "dest", "map"};
+	expect_error(
+		D "ok-minimal.ini", ov, 1, -EINVAL,
+		"-s w.dest=map: not a key of a writer (accepted: kind, jobs, offset, size, bs, "
+		"stride, pattern, ops, think, fail_rate, start, process, source, "
+		"source_offset)");
 	ov[0] = (struct xs_override){"global", "device", "../x"};
 	expect_error(D "ok-minimal.ini", ov, 1, -EINVAL,
 		     "-s global.device=../x: bad name (accepted: letters, digits, '_', '-', '.')");
@@ -602,18 +627,42 @@ XS_TEST_SUITE(scenario_params)
 
 	p.n = 0;
 	xs_scenario_foreach_param(sc, collect, &p);
-	/* 15 global, 11 per writer or faulter (their own key only), 4 + 1 + 1 + 10 */
-	test_cond("generic/346 has 53 params", p.n == 53);
+	/* 15 global; 11 per writer or faulter of their own, plus process, and a writer's
+	 * source and source_offset; 4 + 1 + 1 background; 13 cpu */
+	test_cond("generic/346 has 60 params", p.n == 60);
 	test_cond("order: global first, then groups in file order, then the background",
-		  p.n == 53 && strcmp(p.name[0], "global.kernel") == 0 &&
+		  p.n == 60 && strcmp(p.name[0], "global.kernel") == 0 &&
 			  strcmp(p.name[14], "global.time_limit") == 0 &&
 			  strcmp(p.name[15], "pwriter.kind") == 0 &&
-			  strcmp(p.name[26], "mmapper.kind") == 0 &&
-			  strcmp(p.name[37], "writeback.interval") == 0 &&
-			  strcmp(p.name[41], "reclaim.interval") == 0 &&
-			  strcmp(p.name[42], "blockgc.period") == 0 &&
-			  strcmp(p.name[43], "cpu.syscall") == 0 &&
-			  strcmp(p.name[52], "cpu.lock") == 0);
+			  strcmp(p.name[29], "mmapper.kind") == 0 &&
+			  strcmp(p.name[41], "writeback.interval") == 0 &&
+			  strcmp(p.name[45], "reclaim.interval") == 0 &&
+			  strcmp(p.name[46], "blockgc.period") == 0 &&
+			  strcmp(p.name[47], "cpu.syscall") == 0 &&
+			  strcmp(p.name[56], "cpu.lock") == 0 &&
+			  strcmp(p.name[59], "cpu.pte_zap") == 0);
+	test_cond("one process unless a group names another",
+		  sc->nprocs == 1 && group(sc, "pwriter")->proc == 0 &&
+			  group(sc, "mmapper")->proc == 0);
+	{
+		struct xs_override o2[2] = {{"mmapper", "process", "other"},
+					    {"pwriter", "source", "map"}};
+		struct xs_scenario *s2 = load_ok(D "ok-346.ini", o2, 2);
+
+		test_cond("a second process name: two mms, the group numbered 1",
+			  s2->nprocs == 2 && group(s2, "pwriter")->proc == 0 &&
+				  group(s2, "mmapper")->proc == 1 &&
+				  group(s2, "pwriter")->source_map);
+		free(s2);
+	}
+	{
+		struct xs_override o3[1] = {{"mmapper", "kind", "mapper"}};
+		struct xs_scenario *s3 = load_ok(D "ok-346.ini", o3, 1);
+
+		test_cond("a mapper's op defaults to remap",
+			  group(s3, "mmapper")->trunc_op == XS_MAP_REMAP);
+		free(s3);
+	}
 	test_cond("kind-specific keys only where they apply",
 		  param(&p, "pwriter.fail_rate") && !param(&p, "pwriter.prefault") &&
 			  !param(&p, "mmapper.fail_rate") && param(&p, "mmapper.prefault") &&

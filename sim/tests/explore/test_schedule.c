@@ -122,7 +122,7 @@ XS_TEST_SUITE(schedule_canonical)
 	"(accepted: write_mapped, write_copy, write_chunk_done, write_end, punch, fault, "     \
 	"fault_mapped, wb_folio, lock.i_rwsem, lock.invalidate_lock, lock.ilock, lock.folio, " \
 	"unlock.i_rwsem, unlock.invalidate_lock, unlock.ilock, unlock.folio, io.submit, "      \
-	"io.complete, wake, op)"
+	"io.complete, wake, op, lock.mmap_lock, unlock.mmap_lock)"
 #define NUMBER	 "(accepted: 0 to 4294967295, no leading zero)"
 #define DELAY	 "(accepted: 1ns to 3600s in whole nanoseconds; suffix ns, us, ms or s)"
 #define ACTOR	 "(accepted: GROUP.JOB: 1 to 32 letters, digits, '_' or '-', a '.' and a number)"
