@@ -96,7 +96,11 @@ check "failing and passing runs picked for replay ($nfailing failing)" $?
 while IFS='|' read -r id kernel failing; do
 	spec=$(q "$tmp/cmp.db" "SELECT s.spec FROM run_schedule rs JOIN schedule s USING (schedule_id)
 		WHERE rs.run_id = $id")
-	"$wpsim" run "$tmp/p4.ini" -s global.kernel="$kernel" --schedule "$spec" >"$tmp/replay" 2>&1
+	# a shrunk run was made on a shrunk workload: its ops are in its params
+	wops=$(q "$tmp/cmp.db" "SELECT value FROM param WHERE run_id = $id AND name = 'pwriter.ops'")
+	mops=$(q "$tmp/cmp.db" "SELECT value FROM param WHERE run_id = $id AND name = 'mmapper.ops'")
+	"$wpsim" run "$tmp/p4.ini" -s global.kernel="$kernel" -s pwriter.ops="$wops" \
+		-s mmapper.ops="$mops" --schedule "$spec" >"$tmp/replay" 2>&1
 	ok=$?
 	for m in $metrics; do
 		want=$(q "$tmp/cmp.db" "SELECT value FROM metric WHERE run_id = $id AND name = '$m'")
