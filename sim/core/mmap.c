@@ -153,15 +153,22 @@ struct xs_folio *xs_mm_pte_folio(struct xs_mm *mm, struct xs_pagecache *pc, xs_p
 	return folio;
 }
 
-uint64_t xs_mm_zap_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
-			 xs_pgoff_t last)
+/* The PTEs of pages first..last that still map their folio: zapped, or made read-only. */
+static uint64_t pte_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
+			  xs_pgoff_t last, bool zap)
 {
 	uint64_t n = 0, index;
 	bool write;
 
 	for (index = first; index <= last && mm->ptes.count; index++) {
 		if (xs_mm_pte_folio(mm, pc, index, &write)) {
-			xs_hashtab_remove(&mm->ptes, index);
+			if (zap) {
+				xs_hashtab_remove(&mm->ptes, index);
+			} else {
+				struct xs_pte *pte = xs_hashtab_find(&mm->ptes, index);
+
+				pte->write = false;
+			}
 			n++;
 		}
 		if (index == UINT64_MAX)
@@ -170,23 +177,16 @@ uint64_t xs_mm_zap_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t f
 	return n;
 }
 
+uint64_t xs_mm_zap_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
+			 xs_pgoff_t last)
+{
+	return pte_range(mm, pc, first, last, true);
+}
+
 uint64_t xs_mm_wrprotect_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
 			       xs_pgoff_t last)
 {
-	uint64_t n = 0, index;
-	bool write;
-
-	for (index = first; index <= last && mm->ptes.count; index++) {
-		if (xs_mm_pte_folio(mm, pc, index, &write)) {
-			struct xs_pte *pte = xs_hashtab_find(&mm->ptes, index);
-
-			pte->write = false;
-			n++;
-		}
-		if (index == UINT64_MAX)
-			break;
-	}
-	return n;
+	return pte_range(mm, pc, first, last, false);
 }
 
 void xs_mm_unmap(struct xs_mm *mm)
