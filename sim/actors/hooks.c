@@ -77,8 +77,8 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode, co
 	else
 		waited = xs_down_read(sem);
 	t->wait.on = false;
-	xbt_assert(!xs_lockdep_push(&t->ld, id, write, sem, 0, fn),
-		   "%s holds too many locks", t->name);
+	xbt_assert(!xs_lockdep_push(&t->ld, id, write, sem, 0, fn), "%s holds too many locks",
+		   t->name);
 	t->shared_since[id] = xs_task_now(t);
 	if (waited > 0)
 		xs_trace_span(&run->trace, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);

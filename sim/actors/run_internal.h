@@ -128,7 +128,7 @@ struct xs_run {
 	struct xs_lockdep lockdep; /* the lock validator */
 	bool deadlocked;	   /* the run ended in a deadlock (lockwatch.h) */
 	bool workload_done;	   /* the main actor saw every job end */
-	struct xs_process *procs; /* sc->nprocs of them; tasks without a group: the first */
+	struct xs_process *procs;  /* sc->nprocs of them; tasks without a group: the first */
 	struct xs_task **tasks;
 	int ntasks, captasks;
 	/* stopping the daemons */
