@@ -44,7 +44,7 @@ static const struct {
 	/*
 	 * A user access that misses its PTE (a store, a load, or the __get_user() of
 	 * fault_in_readable()) traps into do_user_addr_fault(), which takes mmap_lock
-	 * shared (itself up to 6.4, through lock_mm_and_find_vma() since) before
+	 * shared (itself in 6.1, through lock_mm_and_find_vma() later) before
 	 * handle_mm_fault()
 	 */
 	{"xs_mmap_store", NULL, "do_user_addr_fault"},
