@@ -38,6 +38,18 @@ static const struct {
 } kernel_names[] = {
 	{"xs_file_write", NULL, "xfs_file_buffered_write"},
 	{"xs_file_read", NULL, "xfs_file_buffered_read"},
+	/* xfs_file_buffered_read() takes i_rwsem shared around filemap_read(), whose
+	 * copy_page_to_iter() into a mapped buffer faults with i_rwsem held */
+	{"xs_file_read_user", NULL, "xfs_file_buffered_read"},
+	/*
+	 * A user access that misses its PTE (a store, a load, or the __get_user() of
+	 * fault_in_readable()) traps into do_user_addr_fault(), which takes mmap_lock
+	 * shared (itself in 6.1, through lock_mm_and_find_vma() later) before
+	 * handle_mm_fault()
+	 */
+	{"xs_mmap_store", NULL, "do_user_addr_fault"},
+	{"xs_mmap_load", NULL, "do_user_addr_fault"},
+	{"xs_mmap_fault_in", NULL, "do_user_addr_fault"},
 	{"xs_file_truncate", "i_rwsem", "do_truncate"},
 	{"xs_file_truncate", NULL, "xfs_vn_setattr"},
 	{"xs_page_mkwrite", "folio", "iomap_page_mkwrite"},

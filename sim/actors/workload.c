@@ -270,7 +270,9 @@ static void do_map(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t
 	double t0 = xs_task_now(t), tz;
 
 	xs_cpu(t, &c->syscall, remap ? 1 : 2);
-	xs_fs_lock(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL);
+	/* the validator names the kernel function that takes mmap_lock for write */
+	xs_fs_lock_at(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL,
+		      remap ? "vm_mmap_pgoff" : "do_mprotect_pkey");
 	xs_cpu(t, &c->mmap_lock, remap ? 1 : 2);
 	xs_cpu_pay(t);
 	tz = xs_task_now(t);

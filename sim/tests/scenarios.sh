@@ -1,5 +1,5 @@
 #!/bin/sh
-# Scenario outcomes that must hold, from the modelled logic (issue 3). Each scenario
+# Scenario outcomes that must hold, from the modelled logic. Each scenario
 # file's header states them. Ends with "scenarios: N passed, N failed".
 #   sim/tests/scenarios.sh build/wpsim [quick]
 # "quick" explores 200 schedules where the full suite explores 2000, and leaves out the
@@ -222,6 +222,84 @@ check "xfs-559 6.1 with validity = on alone, syncer at 200 us: no loss" \
 runs enospc 1 scenarios/enospc-faults.ini
 check "enospc-faults: stores get SIGBUS ($(metric enospc sigbus))" \
 	"$([ "$(nonzero enospc sigbus)" -eq 1 ] && [ "$(nonzero enospc lost_bytes)" -eq 0 ] && echo 0 || echo 1)"
+
+# --- the mm's locks (docs/kernel.md, "The mm: mmap_lock, PTEs and user copies"). The
+# runs under fault_lock = iolock-excl deadlock within microseconds, so the scenarios run
+# at their shipped sizes.
+# read-into-map, fault_lock = iolock-excl: read() holds i_rwsem shared and its
+# copy-out write-faults into the file, whose fault takes i_rwsem exclusive
+runs rim_iol 5 scenarios/read-into-map.ini -s global.fault_lock=iolock-excl
+check "read-into-map iolock-excl: lock_order in every run ($(nonzero rim_iol lock_order_violations)/5 seeds)" \
+	"$([ "$(nonzero rim_iol lock_order_violations)" -eq 5 ] &&
+		[ "$(grep -l '^anomaly lock_order.*recursive locking: i_rwsem write after read' "$tmp"/rim_iol.* | wc -l)" -eq 5 ] &&
+		echo 0 || echo 1)"
+# the names are the kernel's: xfs_file_buffered_read() takes i_rwsem shared, the
+# write fault takes it in xfs_write_fault()
+grep -h '^anomaly lock_order.*recursive' "$tmp/rim_iol.1" |
+	grep -q '(xfs_file_buffered_read holds i_rwsem shared, xfs_write_fault takes i_rwsem exclusive)'
+check "read-into-map iolock-excl: the recursion names xfs_file_buffered_read and xfs_write_fault" $?
+explore rim_x scenarios/read-into-map.ini -s global.fault_lock=iolock-excl --runs 10 \
+	--db "$tmp/rim_x.db"
+dl=
+command -v sqlite3 >/dev/null &&
+	dl=$(sqlite3 -readonly "$tmp/rim_x.db" "select count(*) from metric where name = 'deadlocks' and value = 1")
+check "read-into-map iolock-excl: explore finds deadlocks ($(xval rim_x failing) of 10 runs fail, ${dl:-?} stored with deadlocks = 1)" \
+	"$([ "$(xval rim_x failing)" -gt 0 ] 2>/dev/null && { [ -z "$dl" ] || [ "$dl" -gt 0 ]; } && echo 0 || echo 1)"
+for k in 6.1 6.13; do
+	runs "rim_$k" 3 scenarios/read-into-map.ini -s global.kernel=$k
+	check "read-into-map $k: the reader's copy-out faults, no lock_order, no deadlock, no loss" \
+		"$([ "$(nonzero "rim_$k" faults)" -eq 3 ] && [ "$(nonzero "rim_$k" lock_order_violations)" -eq 0 ] &&
+			[ "$(nonzero "rim_$k" deadlocks)" -eq 0 ] && [ "$(nonzero "rim_$k" lost_bytes)" -eq 0 ] &&
+			[ "$(crashed "rim_$k")" -eq 0 ] && echo 0 || echo 1)"
+done
+
+# mapped-source, fault_lock = iolock-excl: write() holds i_rwsem and faults in its
+# source under mmap_lock; the faulter's write fault holds mmap_lock and takes i_rwsem.
+# The ABBA cycle is reported with both paths, with the mapper (which queues for
+# mmap_lock in write mode and closes it: a deadlock) and without it (no deadlock).
+abba='i_rwsem -> mmap_lock (xfs_file_buffered_write holds i_rwsem, do_user_addr_fault takes mmap_lock); mmap_lock -> i_rwsem (do_user_addr_fault holds mmap_lock, xfs_write_fault takes i_rwsem)'
+runs abba 3 scenarios/mapped-source.ini -s global.fault_lock=iolock-excl
+runs abba_nomap 3 scenarios/mapped-source.ini -s global.fault_lock=iolock-excl -s remapper.ops=0
+check "mapped-source iolock-excl: the ABBA cycle i_rwsem <-> mmap_lock, by kernel function, in every seed" \
+	"$([ "$(grep -lF "$abba" "$tmp"/abba.* | wc -l)" -eq 3 ] &&
+		[ "$(grep -lF "$abba" "$tmp"/abba_nomap.* | wc -l)" -eq 3 ] && echo 0 || echo 1)"
+check "mapped-source iolock-excl: with the mapper queued for mmap_lock it deadlocks ($(nonzero abba deadlocks)/3), without it not ($(nonzero abba_nomap deadlocks)/3)" \
+	"$([ "$(nonzero abba deadlocks)" -eq 3 ] && [ "$(metric abba_nomap deadlocks | grep -c '^0$')" -eq 3 ] &&
+		grep -q '^anomaly deadlock.*remapper.0 waits for mmap_lock (exclusive)' "$tmp/abba.1" &&
+		echo 0 || echo 1)"
+
+# --- short copies from the mm, fail_rate = 0: the source PTE zapped between
+# fault_in_iov_iter_readable() and the atomic copy. The mapper's mmap(MAP_FIXED) does
+# it; with memory enough that reclaim never runs and no mapper, nothing does.
+for k in 6.1 6.13; do
+	runs "ms_$k" 3 scenarios/mapped-source.ini -s global.kernel=$k -s pwriter.fail_rate=0
+	check "mapped-source $k, fail_rate 0: short copies in every seed ($(metric "ms_$k" short_copies | tr '\n' ' ')), no loss" \
+		"$([ "$(nonzero "ms_$k" short_copies)" -eq 3 ] && [ "$(nonzero "ms_$k" lost_bytes)" -eq 0 ] &&
+			[ "$(crashed "ms_$k")" -eq 0 ] && echo 0 || echo 1)"
+done
+runs ms_quiet 1 scenarios/mapped-source.ini -s global.memory=64m -s remapper.ops=0
+check "mapped-source without mapper and reclaim: no short copy" \
+	"$([ "$(metric ms_quiet short_copies)" = 0 ] && echo 0 || echo 1)"
+
+# --- every kernel preset (the list wpsim accepts) on every shipped scenario: no
+# lock_order anomaly and no deadlock, a plain run each at seed 1 (each well under a
+# second at its shipped size)
+presets=$("$wpsim" run scenarios/generic-346.ini -s global.kernel=none 2>&1 |
+	sed -n 's/.*(accepted: \(.*\))$/\1/p' | tr -d ',')
+for k in $presets; do
+	for sc in scenarios/*.ini; do
+		echo "$k $sc"
+	done
+done | xargs -P "$jobs" -n 2 sh -c '"$0" run "$2" -s global.kernel="$1" -s global.seed=1 \
+	>"'"$tmp"'/preset.$1.$(basename "$2" .ini)" 2>&1 || echo "exit $?" >>"'"$tmp"'/preset.$1.$(basename "$2" .ini)"' "$wpsim"
+nsc=$(ls scenarios/*.ini | wc -l)
+nk=$(echo $presets | wc -w)
+bad=$(grep -lE '^anomaly (lock_order|deadlock)|^deadlocks=[1-9]|^lock_order_violations=[1-9]|^exit' \
+	"$tmp"/preset.* 2>/dev/null | sed 's|.*/preset\.||' | tr '\n' ' ')
+check "every preset ($presets) on every scenario ($nsc): no lock_order, no deadlock${bad:+: $bad}" \
+	"$([ "$nk" -ge 4 ] && [ "$(grep -l '^deadlocks=0$' "$tmp"/preset.* | wc -l)" -eq $((nk * nsc)) ] &&
+		[ "$(grep -l '^lock_order_violations=0$' "$tmp"/preset.* | wc -l)" -eq $((nk * nsc)) ] &&
+		[ -z "$bad" ] && echo 0 || echo 1)"
 
 # --- determinism: the same scenario and seed give the same output
 "$wpsim" run scenarios/generic-346.ini -s global.seed=4 | grep -v '^wall_time_s=' >"$tmp/d1"
