@@ -253,12 +253,15 @@ static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 }
 
 /*
- * A mapper's call over [off, off + len) of its process's mapping: mmap(MAP_FIXED) over
- * the range (do_mmap() unmaps what was there first, zap_page_range()), or
- * mprotect(PROT_READ) then mprotect(PROT_READ | PROT_WRITE) (change_protection()).
- * Each runs under mmap_write_lock() (and, since 6.4, vma_start_write() on the VMAs).
- * Simplification: the two mprotect calls are one hold of mmap_lock, so no fault comes
- * between them (a store there would get SIGSEGV, which the model has not).
+ * A mapper's two calls over [off, off + len) of its process's mapping: munmap() of the
+ * range (zap_page_range(); until the mmap the range has no VMA, so a write whose
+ * source is there fails its fault-in with EFAULT and a store there fails), then
+ * mmap(MAP_FIXED) of it again; or mprotect(PROT_READ) then mprotect(PROT_READ |
+ * PROT_WRITE) (change_protection()). Each call runs under mmap_write_lock() (and, since
+ * 6.4, vma_start_write() on the VMAs); between the two, other tasks run.
+ * Simplification: a store into the read-only window of mprotect write-faults as usual
+ * (the kernel would send SIGSEGV), and a store into an unmapped range is counted as a
+ * failed store (SIGSEGV), not a signal.
  */
 static void do_map(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len)
 {
@@ -269,19 +272,37 @@ static void do_map(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t
 	uint64_t first = off / pc->page_bytes, last = (off + len - 1) / pc->page_bytes, n;
 	double t0 = xs_task_now(t), tz;
 
-	xs_cpu(t, &c->syscall, remap ? 1 : 2);
+	xs_cpu(t, &c->syscall, 1);
 	/* the validator names the kernel function that takes mmap_lock for write */
 	xs_fs_lock_at(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL,
-		      remap ? "vm_mmap_pgoff" : "do_mprotect_pkey");
-	xs_cpu(t, &c->mmap_lock, remap ? 1 : 2);
+		      remap ? "__vm_munmap" : "do_mprotect_pkey");
+	xs_cpu(t, &c->mmap_lock, 1);
 	xs_cpu_pay(t);
 	tz = xs_task_now(t);
-	n = remap ? xs_mm_zap_range(mm, pc, first, last)
-		  : xs_mm_wrprotect_range(mm, pc, first, last);
+	if (remap) {
+		int64_t z = xs_mm_munmap_range(mm, pc, first, last);
+
+		/* out of holes: the range stays mapped, its PTEs zapped as MAP_FIXED would */
+		n = z >= 0 ? (uint64_t)z : xs_mm_zap_range(mm, pc, first, last);
+	} else {
+		n = xs_mm_wrprotect_range(mm, pc, first, last);
+	}
 	xs_cpu(t, &c->pte_zap, (double)n);
 	xs_cpu_pay(t);
 	xs_trace_span(&run->trace, t->id, "mm", remap ? "pte_zap" : "pte_wrprotect", tz,
 		      xs_task_now(t), off, len);
+	xs_fs_unlock(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL);
+	xs_trace_span(&run->trace, t->id, "syscall", remap ? "munmap" : "mprotect", t0,
+		      xs_task_now(t), off, len);
+	/* the second call: mmap of the range again, or mprotect back to read-write */
+	t0 = xs_task_now(t);
+	xs_cpu(t, &c->syscall, 1);
+	xs_fs_lock_at(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL,
+		      remap ? "vm_mmap_pgoff" : "do_mprotect_pkey");
+	xs_cpu(t, &c->mmap_lock, 1);
+	xs_cpu_pay(t);
+	if (remap)
+		xs_mm_mmap_range(mm, first, last);
 	xs_fs_unlock(&run->fs, XS_LOCK_MMAP, XS_LOCK_EXCL);
 	xs_trace_span(&run->trace, t->id, "syscall", remap ? "mmap" : "mprotect", t0,
 		      xs_task_now(t), off, len);

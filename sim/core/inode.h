@@ -99,8 +99,15 @@ struct xs_event {
  * VMA over the whole file): its PTEs, page index -> struct xs_pte (core/mmap.h). Its
  * mmap_lock is the host's XS_LOCK_MMAP.
  */
+#define XS_MM_HOLES 16 /* unmapped page ranges of a mapping at once (munmap) */
+
 struct xs_mm {
 	struct xs_hashtab ptes;
+	/* pages first..last of the file's mapping that are not mapped (munmap) */
+	struct xs_mm_hole {
+		uint64_t first, last;
+	} holes[XS_MM_HOLES];
+	int nholes;
 };
 
 struct xs_host_ops {

@@ -127,6 +127,40 @@ out_unlock:
 void xs_mm_init(struct xs_mm *mm)
 {
 	xs_hashtab_init(&mm->ptes, sizeof(struct xs_pte));
+	mm->nholes = 0;
+}
+
+bool xs_mm_unmapped(const struct xs_mm *mm, xs_pgoff_t index)
+{
+	int i;
+
+	for (i = 0; i < mm->nholes; i++)
+		if (mm->holes[i].first <= index && index <= mm->holes[i].last)
+			return true;
+	return false;
+}
+
+int64_t xs_mm_munmap_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
+			   xs_pgoff_t last)
+{
+	if (mm->nholes == XS_MM_HOLES)
+		return -ENOMEM;
+	mm->holes[mm->nholes].first = first;
+	mm->holes[mm->nholes].last = last;
+	mm->nholes++;
+	return (int64_t)xs_mm_zap_range(mm, pc, first, last);
+}
+
+void xs_mm_mmap_range(struct xs_mm *mm, xs_pgoff_t first, xs_pgoff_t last)
+{
+	int i = 0;
+
+	while (i < mm->nholes) {
+		if (first <= mm->holes[i].first && mm->holes[i].last <= last)
+			mm->holes[i] = mm->holes[--mm->nholes];
+		else
+			i++;
+	}
 }
 
 void xs_mm_destroy(struct xs_mm *mm)
@@ -203,6 +237,8 @@ int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_
 	int tries;
 
 	XS_ASSERT(pos % pc->page_bytes + len <= pc->page_bytes);
+	if (xs_mm_unmapped(mm, index))
+		return -EFAULT; /* no VMA: SIGSEGV */
 	for (tries = 0; tries < 1000; tries++) {
 		bool write;
 		struct xs_folio *folio = xs_mm_pte_folio(mm, pc, index, &write);
@@ -238,6 +274,8 @@ int xs_mmap_load(struct xs_inode *ip, xs_off_t pos, uint8_t *buf, uint32_t len)
 	int error;
 
 	XS_ASSERT(pos % pc->page_bytes + len <= pc->page_bytes);
+	if (xs_mm_unmapped(mm, index))
+		return -EFAULT; /* no VMA: SIGSEGV */
 	folio = xs_mm_pte_folio(mm, pc, index, &write);
 	if (!folio) {
 		xs_fs_lock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
@@ -262,6 +300,8 @@ size_t xs_mmap_fault_in(struct xs_inode *ip, xs_off_t pos, size_t len)
 		uint64_t index = p / pc->page_bytes;
 		bool write;
 
+		if (xs_mm_unmapped(mm, index))
+			break; /* no VMA: the fault fails (EFAULT for the write) */
 		if (!xs_mm_pte_folio(mm, pc, index, &write)) {
 			int error;
 

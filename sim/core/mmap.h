@@ -9,6 +9,7 @@
 
 #include "core/inode.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -48,6 +49,20 @@ uint64_t xs_mm_zap_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t f
  */
 uint64_t xs_mm_wrprotect_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
 			       xs_pgoff_t last);
+/*
+ * Models munmap() of pages [first, last] of the mapping: zapped (xs_mm_zap_range), and
+ * a hole until xs_mm_mmap_range() maps them again: a fault there fails (SIGSEGV), so a
+ * write whose source is there gets EFAULT from its fault-in. The caller holds
+ * mmap_lock for write. Returns the PTEs zapped, or -ENOMEM when mm has XS_MM_HOLES
+ * holes already (nothing is unmapped then).
+ */
+int64_t xs_mm_munmap_range(struct xs_mm *mm, struct xs_pagecache *pc, xs_pgoff_t first,
+			   xs_pgoff_t last);
+/* Models mmap(MAP_FIXED) of pages [first, last]: the holes inside it are mapped again. */
+void xs_mm_mmap_range(struct xs_mm *mm, xs_pgoff_t first, xs_pgoff_t last);
+/* Is page index of the mapping unmapped? */
+bool xs_mm_unmapped(const struct xs_mm *mm, xs_pgoff_t index);
+
 /* Every PTE of mm gone (exit_mmap, or munmap of the whole mapping). */
 void xs_mm_unmap(struct xs_mm *mm);
 

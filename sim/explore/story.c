@@ -168,23 +168,30 @@ char xs_story_interleaving(const struct xs_story *s, const struct xs_run_result 
 			    tr->op == rv->op && covers(tr, off))
 				break;
 		}
-		for (k = j + 1; k < s->n; k++) {
+		/* the punch: after the truncate, or after the reservation when the truncate
+		 * found no folio to drop (then it left no event) */
+		for (k = (j < s->n ? j : i) + 1; k < s->n; k++) {
 			const struct xs_story_row *pu = &s->rows[k];
 
 			if (!pu->decision && pu->kind == XS_EV_PUNCH && same_actor(pu, rv) &&
 			    pu->op == rv->op && covers(pu, off))
 				break;
 		}
-		if (j >= s->n || k >= s->n)
+		if (j >= s->n && k >= s->n)
 			continue;
-		/* another actor's fault dirtying the block in between */
-		for (f = i + 1; f < k; f++) {
+		/*
+		 * Another actor's fault dirtying the block before the truncate (A: the punch
+		 * may find nothing left, writeback having converted the block), or after it
+		 * and before the punch (B). With no truncate event the truncate ran before
+		 * the folio existed: a fault before the punch came after it, B.
+		 */
+		for (f = i + 1; f < (k < s->n ? k : j); f++) {
 			const struct xs_story_row *fa = &s->rows[f];
 
 			if (fa->decision || fa->kind != XS_EV_FAULT_DIRTY || same_actor(fa, rv) ||
 			    !covers(fa, off))
 				continue;
-			return f < j ? 'A' : 'B';
+			return j < s->n && f < j ? 'A' : 'B';
 		}
 	}
 	return 0;
