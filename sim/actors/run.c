@@ -38,8 +38,7 @@ static void main_actor(int argc, char **argv)
 {
 	struct xs_task *self = xs_self();
 	struct xs_run *run = self->run;
-	sg_actor_t *workers;
-	int g, nworkers = 0, i;
+	int g, nworkers = 0;
 
 	(void)argc;
 	(void)argv;
@@ -50,9 +49,9 @@ static void main_actor(int argc, char **argv)
 	xs_start_daemons(run);
 	for (g = 0; g < run->sc->ngroups; g++)
 		nworkers += (int)run->sc->groups[g].jobs;
-	workers = calloc((size_t)nworkers, sizeof(*workers));
-	xbt_assert(workers, "out of memory");
-	nworkers = 0;
+	/* in the run, not here: a deadlock kills this actor, and the run's end frees it */
+	run->workers = calloc((size_t)nworkers, sizeof(*run->workers));
+	xbt_assert(run->workers, "out of memory");
 	xs_sched_sync(); /* they start where the main actor is */
 	for (g = 0; g < run->sc->ngroups; g++) {
 		const struct xs_actor_group *grp = &run->sc->groups[g];
@@ -69,16 +68,15 @@ static void main_actor(int argc, char **argv)
 			sg_actor_set_data(t->actor, t);
 			sg_actor_ref(t->actor);
 			sg_actor_start(t->actor, xs_worker_main, 0, NULL);
-			workers[nworkers++] = t->actor;
+			run->workers[run->nworkers++] = t->actor;
 		}
 	}
-	for (i = 0; i < nworkers; i++) {
+	while (run->njoined < run->nworkers) {
 		xs_park(&self->park, &run->tasks, INFINITY);
-		sg_actor_join(workers[i], -1);
+		sg_actor_join(run->workers[run->njoined], -1);
 		xs_unpark(&self->park);
-		sg_actor_unref(workers[i]);
+		sg_actor_unref(run->workers[run->njoined++]);
 	}
-	free(workers);
 	run->workload_done = true;
 	{
 		struct timespec w;
@@ -218,6 +216,11 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	sg_actor_set_data(self->actor, self);
 	sg_actor_start(self->actor, main_actor, 0, NULL);
 	simgrid_run();
+	/* after a deadlock, the actors killed before they were joined */
+	while (run->njoined < run->nworkers)
+		sg_actor_unref(run->workers[run->njoined++]);
+	free(run->workers);
+	run->workers = NULL;
 	if (!run->workload_done && !run->deadlocked)
 		xs_lockwatch_stalled(run, simgrid_get_clock());
 	if (run->deadlocked) {
@@ -253,6 +256,7 @@ out_free:
 		free(run->lat[i].v);
 	for (i = 0; i < run->ntasks; i++) {
 		gsl_rng_free(run->tasks[i]->rng);
+		free(run->tasks[i]->opbuf); /* a worker killed by a deadlock */
 		free(run->tasks[i]);
 	}
 	free(run->tasks);

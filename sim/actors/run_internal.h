@@ -58,7 +58,8 @@ struct xs_task {
 	double cpu_debt; /* CPU time charged but not yet slept (s) */
 	/* copy-in failure injection of the current write */
 	bool copy_failed;
-	uint8_t *wbuf; /* the user buffer of the current write or read */
+	uint8_t *wbuf;	/* the user buffer of the current write or read */
+	uint8_t *opbuf; /* a worker's buffer for its operations (freed when it ends) */
 	/* controlled mode (control.c) */
 	uint32_t job;	    /* its number in its group; 0 for a daemon */
 	int ctl_index;	    /* among the controlled actors */
@@ -131,6 +132,8 @@ struct xs_run {
 	struct xs_process *procs;  /* sc->nprocs of them; tasks without a group: the first */
 	struct xs_task **tasks;
 	int ntasks, captasks;
+	sg_actor_t *workers; /* the jobs' actors, referenced until joined */
+	int nworkers, njoined;
 	/* stopping the daemons */
 	bool stopping;
 	int daemons_running;

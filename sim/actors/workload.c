@@ -314,7 +314,7 @@ void xs_worker_main(int argc, char **argv)
 	struct xs_run *run = t->run;
 	const struct xs_actor_group *g = t->grp;
 	uint64_t slots = g->size_bytes / g->stride_bytes, nops, i;
-	uint8_t *buf = malloc(g->bs_bytes);
+	uint8_t *buf = t->opbuf = malloc(g->bs_bytes);
 
 	(void)argc;
 	(void)argv;
@@ -365,6 +365,7 @@ void xs_worker_main(int argc, char **argv)
 		xs_cpu_pay(t);
 	}
 	free(buf);
+	t->opbuf = NULL;
 	xs_task_exit(t);
 }
 
