@@ -17,6 +17,7 @@
 #include "actors/task.h"
 #include "actors/trace.h"
 #include "actors/workload.h"
+#include "core/hashtab.h"
 
 #include <errno.h>
 #include <math.h>
@@ -199,7 +200,7 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	{
 		gsl_rng *devrng = gsl_rng_alloc(gsl_rng_mt19937);
 
-		gsl_rng_set(devrng, (unsigned long)xs_task_mix_seed(sc->seed * 7919ULL + 0xD15C));
+		gsl_rng_set(devrng, (unsigned long)xs_splitmix64(sc->seed * 7919ULL + 0xD15C));
 		run->dev = xs_device_create(&run->devcfg, disks[0], devrng);
 		xs_device_use_sched(run->dev, &run->sched);
 	}

@@ -12,6 +12,7 @@
 #include "actors/task.h"
 
 #include "actors/trace.h"
+#include "core/hashtab.h"
 
 #include <simgrid/actor.h>
 #include <stdarg.h>
@@ -27,14 +28,6 @@ struct xs_task *xs_self(void)
 void xs_run_tick(struct xs_run *run)
 {
 	run->fs.inode.i_mapping.now_ns = (uint64_t)(xs_now() * 1e9);
-}
-
-uint64_t xs_task_mix_seed(uint64_t x)
-{
-	x += 0x9E3779B97F4A7C15ULL;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-	return x ^ (x >> 31);
 }
 
 struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp)
@@ -53,7 +46,7 @@ struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct x
 	t->grp = grp;
 	t->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(t->rng,
-		    (unsigned long)xs_task_mix_seed(run->sc->seed * 1000003ULL + (uint64_t)t->id));
+		    (unsigned long)xs_splitmix64(run->sc->seed * 1000003ULL + (uint64_t)t->id));
 	run->tasks[run->ntasks++] = t;
 	xs_park_register(&run->sched, &t->park);
 	xs_trace_thread_name(&run->trace, t->id, t->name);

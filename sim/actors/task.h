@@ -11,8 +11,6 @@
 struct xs_task *xs_self(void);
 /* A new task of the run (its RNG stream is numbered by creation order). */
 struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp);
-/* splitmix64: a seed for an RNG stream from the scenario's seed and a stream number */
-uint64_t xs_task_mix_seed(uint64_t x);
 /*
  * Simulated CPU time for one kernel step: charge a sample of d (times scale) to the
  * task. Charges are paid at the next preemption point, folio unlock or end of

@@ -171,3 +171,23 @@ int xs_hashtab_check(const struct xs_hashtab *ht, struct xs_err *err)
 		return xs_err_set(err, -EUCLEAN, "hashtab %zu of %zu slots used", used, ht->cap);
 	return 0;
 }
+
+uint64_t xs_fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t xs_splitmix64(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}

@@ -64,4 +64,13 @@ size_t xs_hashtab_mem_bytes(const struct xs_hashtab *ht);
  */
 int xs_hashtab_check(const struct xs_hashtab *ht, struct xs_err *err);
 
+/*
+ * Hashes of a value rather than tables, for the layers that need the same number on
+ * every machine: FNV-1a of bytes (64 bits, continuing from h; start with XS_FNV_OFFSET)
+ * for run keys, shards and schedules; splitmix64 for the seeds of RNG streams.
+ */
+#define XS_FNV_OFFSET 0xcbf29ce484222325ULL
+uint64_t xs_fnv1a(const void *p, size_t n, uint64_t h);
+uint64_t xs_splitmix64(uint64_t x);
+
 #endif /* XS_HASHTAB_H */

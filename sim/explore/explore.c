@@ -4,6 +4,7 @@
 #include "explore/explore_internal.h"
 #include "explore/confidence.h"
 #include "explore/shrink.h"
+#include "core/hashtab.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -11,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* splitmix64: the seed of generation run i from the explore seed */
-static uint64_t mix_seed(uint64_t x)
-{
-	x += 0x9E3779B97F4A7C15ULL;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-	return x ^ (x >> 31);
-}
 
 /* name[label]=... or name=... */
 static void print_line(const struct xp *ex, const struct xp_variant *v, const char *name,
@@ -128,14 +120,14 @@ static int reference_runs(struct xp *ex)
 	if (!jobs)
 		return 1;
 	for (i = 0; i < n; i++)
-		jobs[i] =
-			(struct xp_job){.var = i / XP_REFERENCE_RUNS,
-					.gen_var = i / XP_REFERENCE_RUNS,
-					.chose = XS_STRAT_REPLAY,
-					.mode = XS_STRAT_PCT,
-					.depth = 1,
-					.k = 1,
-					.seed = mix_seed(ex->o->seed ^ 0x5245465245464552ULL) + i};
+		jobs[i] = (struct xp_job){
+			.var = i / XP_REFERENCE_RUNS,
+			.gen_var = i / XP_REFERENCE_RUNS,
+			.chose = XS_STRAT_REPLAY,
+			.mode = XS_STRAT_PCT,
+			.depth = 1,
+			.k = 1,
+			.seed = xs_splitmix64(ex->o->seed ^ 0x5245465245464552ULL) + i};
 	ex->phase = "reference runs";
 	r = xp_run_jobs(ex, jobs, n);
 	for (i = 0; i < n && !r; i++) {
@@ -257,7 +249,8 @@ static int generate_and_compare(struct xp *ex)
 			} else {
 				j->mode = o->strategy;
 				/* each value draws its own schedules; the others replay them */
-				j->seed = mix_seed(mix_seed(o->seed * 1000003ULL + i) + g);
+				j->seed =
+					xs_splitmix64(xs_splitmix64(o->seed * 1000003ULL + i) + g);
 				j->k = k_of(v);
 			}
 			v->gen_planned++;

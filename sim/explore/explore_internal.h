@@ -73,6 +73,7 @@ struct xp {
 	struct xs_engine engine; /* started here when every value has one device */
 	/* the progress line */
 	const char *phase;
+	char phase_buf[80]; /* a phase that names a count */
 	uint64_t done, total, failing;
 };
 

@@ -17,6 +17,7 @@
 #include "outcome/outcome_wire.h"
 #include "pool/pool.h"
 #include "store/store_kv.h"
+#include "core/hashtab.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -26,14 +27,7 @@
 
 void xp_hash_hex(const char *s, size_t n, char out[17])
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	snprintf(out, 17, "%016" PRIx64, h);
+	snprintf(out, 17, "%016" PRIx64, xs_fnv1a(s, n, XS_FNV_OFFSET));
 }
 
 void xp_job_clear(struct xp_job *j)
@@ -308,7 +302,9 @@ static int job_done(void *arg, const struct xs_pool_result *pr)
 	}
 	b->ex->done++;
 	b->ex->failing += b->jobs[pr->job].ok && b->jobs[pr->job].failing;
-	if (b->ex->o->progress)
+	if (b->ex->o->progress && b->ex->total == 1) /* a replay: the phase says which */
+		fprintf(b->ex->o->log, "\r\033[Kexplore: %s", b->ex->phase);
+	else if (b->ex->o->progress)
 		fprintf(b->ex->o->log,
 			"\r\033[Kexplore: %s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing",
 			b->ex->phase, b->ex->done, b->ex->total, b->ex->failing);

@@ -45,7 +45,9 @@ static int replay_fails(struct shrinker *sh, const char *spec)
 	int r;
 
 	sh->calls++;
-	sh->ex->phase = "shrinking";
+	snprintf(sh->ex->phase_buf, sizeof(sh->ex->phase_buf), "shrinking, replay %u of at most %d",
+		 sh->calls, XS_EXPLORE_SHRINK_CALLS);
+	sh->ex->phase = sh->ex->phase_buf;
 	if (xp_run_jobs(sh->ex, &j, 1)) {
 		xp_job_clear(&j);
 		return -1;

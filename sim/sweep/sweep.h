@@ -110,10 +110,6 @@ int xs_sweep_run_key(const struct xs_sweep *sw, const struct xs_sweep_point *pt,
 /* Whether the run of run_key belongs to shard k of n (1 <= k <= n). */
 bool xs_sweep_in_shard(const char *run_key, unsigned k, unsigned n);
 
-/* 64-bit FNV-1a of n bytes, continuing from h (start with XS_FNV_OFFSET). */
-#define XS_FNV_OFFSET 0xcbf29ce484222325ULL
-uint64_t xs_sweep_fnv(const void *p, size_t n, uint64_t h);
-
 struct xs_sweep_opts {
 	const char *db;	  /* results database */
 	unsigned jobs;	  /* runs at once, >= 1 */

@@ -3,24 +3,13 @@
  * run's seed and values, its run key and its shard.
  */
 #include "sweep/sweep_internal.h"
+#include "core/hashtab.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-uint64_t xs_sweep_fnv(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 void xs_sweep_overrides(const struct xs_sweep *sw, const size_t *val, struct xs_override *ov)
 {
@@ -49,7 +38,7 @@ int xs_sweep_identity(struct xs_sweep *sw, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", sw->scenario, strerror(-ret));
 		return ret;
 	}
-	h = xs_sweep_fnv(text, len + 1, h);
+	h = xs_fnv1a(text, len + 1, h);
 	free(text);
 	/* insertion sort: at most XS_SWEEP_MAX_AXES keys */
 	for (a = 0; a < sw->naxes; a++) {
@@ -62,8 +51,7 @@ int xs_sweep_identity(struct xs_sweep *sw, char *err, size_t errlen)
 		sw->order[b] = a;
 	}
 	for (a = 0; a < sw->naxes; a++)
-		h = xs_sweep_fnv(sw->axes[sw->order[a]].key, strlen(sw->axes[sw->order[a]].key) + 1,
-				 h);
+		h = xs_fnv1a(sw->axes[sw->order[a]].key, strlen(sw->axes[sw->order[a]].key) + 1, h);
 	snprintf(sw->spec_hash, sizeof(sw->spec_hash), "%016" PRIx64, h);
 	if (sw->named)
 		snprintf(sw->sweep_key, sizeof(sw->sweep_key), "%s", sw->name);
@@ -120,5 +108,5 @@ bool xs_sweep_in_shard(const char *run_key, unsigned k, unsigned n)
 {
 	if (n == 0)
 		return true;
-	return xs_sweep_fnv(run_key, strlen(run_key), XS_FNV_OFFSET) % n == (uint64_t)(k - 1);
+	return xs_fnv1a(run_key, strlen(run_key), XS_FNV_OFFSET) % n == (uint64_t)(k - 1);
 }

@@ -7,6 +7,7 @@
 #include "sweep/sweep_internal.h"
 #include "store/store_kv.h"
 #include "store/store.h"
+#include "core/hashtab.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -125,8 +126,8 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 			ret = -ENAMETOOLONG;
 		else
 			snprintf(key + kl, sizeof(key) - kl, "|schedule-%016llx",
-				 (unsigned long long)xs_sweep_fnv(schedule, strlen(schedule),
-								  XS_FNV_OFFSET));
+				 (unsigned long long)xs_fnv1a(schedule, strlen(schedule),
+							      XS_FNV_OFFSET));
 	}
 	if (!ret)
 		ret = xs_store_open(db, &st, err, errlen);

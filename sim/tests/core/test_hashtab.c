@@ -249,3 +249,14 @@ XS_TEST_SUITE(test_hashtab_check_catches)
 	ht.cap++;
 	xs_hashtab_destroy(&ht);
 }
+
+/* Published values: FNV-1a 64 of "" and "a" (the FNV reference), splitmix64(0). */
+XS_TEST_SUITE(test_hash_functions)
+{
+	test_cond("FNV-1a of nothing is the offset basis",
+		  xs_fnv1a("", 0, XS_FNV_OFFSET) == 0xcbf29ce484222325ULL);
+	test_cond("FNV-1a of \"a\"", xs_fnv1a("a", 1, XS_FNV_OFFSET) == 0xaf63dc4c8601ec8cULL);
+	test_cond("FNV-1a continues from h", xs_fnv1a("b", 1, xs_fnv1a("a", 1, XS_FNV_OFFSET)) ==
+						     xs_fnv1a("ab", 2, XS_FNV_OFFSET));
+	test_cond("splitmix64(0)", xs_splitmix64(0) == 0xe220a8397b1dcdafULL);
+}
