@@ -213,14 +213,14 @@ int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
 
 		if (!(f->flags & XS_FOLIO_DIRTY))
 			continue;
-		for (b = 0; b < pc->blocks_per_folio; b++) {
-			uint64_t pos = f->index * pc->page_bytes + (uint64_t)b * pc->block_bytes;
+		for (b = 0; b < xs_folio_nr_blocks(pc, f); b++) {
+			uint64_t pos = xs_folio_pos(pc, f) + (uint64_t)b * pc->block_bytes;
 			xs_fileoff_t fsb = xs_b_to_fsbt(mp, pos);
 
 			if (pos >= ip->i_size)
 				break;
-			if (ip->i_fs->policy.block_dirty && pc->blocks_per_folio > 1 &&
-			    !((f->dirty_bits >> b) & 1))
+			if (ip->i_fs->policy.block_dirty && xs_folio_nr_blocks(pc, f) > 1 &&
+			    !xs_folio_block_dirty(pc, f, b))
 				continue;
 			while (have && got.br_startoff + got.br_blockcount <= fsb) {
 				xs_iext_next(&ip->i_df, &icur);

@@ -179,6 +179,19 @@ bool xs_folio_block_dirty(const struct xs_pagecache *pc, const struct xs_folio *
 	return (folio->dirty_bits >> block) & 1;
 }
 
+bool xs_folio_block_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio,
+			     uint32_t block)
+{
+	(void)pc;
+	return (folio->uptodate_bits >> block) & 1;
+}
+
+void xs_folio_clear_dirty_bits(struct xs_pagecache *pc, struct xs_folio *folio)
+{
+	(void)pc;
+	folio->dirty_bits = 0;
+}
+
 void xs_folio_clear_dirty_for_io(struct xs_pagecache *pc, struct xs_folio *folio)
 {
 	if (folio->flags & XS_FOLIO_DIRTY) {

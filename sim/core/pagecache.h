@@ -47,6 +47,7 @@ struct xs_folio {
 	 */
 	uint64_t serial;
 	uint32_t wp_gen;
+	uint8_t order; /* the folio spans 1 << order pages (0 until large folios) */
 };
 
 struct xs_pagecache {
@@ -64,6 +65,33 @@ struct xs_pagecache {
 	struct xs_pagestore data; /* the folios' bytes, by page index (sparse) */
 	uint8_t *scratch;	  /* page_bytes, for a copy that must not yield */
 };
+
+/*
+ * A folio's extent. Code outside pagecache.c uses these rather than index and
+ * page_bytes, so that nothing else assumes a folio is one page.
+ */
+static inline uint64_t xs_folio_nr_pages(const struct xs_folio *folio)
+{
+	return 1ULL << folio->order;
+}
+static inline uint64_t xs_folio_pos(const struct xs_pagecache *pc, const struct xs_folio *folio)
+{
+	return folio->index * pc->page_bytes;
+}
+static inline uint64_t xs_folio_size(const struct xs_pagecache *pc, const struct xs_folio *folio)
+{
+	return (uint64_t)pc->page_bytes << folio->order;
+}
+/* Index of the page after the folio. */
+static inline xs_pgoff_t xs_folio_next_index(const struct xs_folio *folio)
+{
+	return folio->index + xs_folio_nr_pages(folio);
+}
+static inline uint32_t xs_folio_nr_blocks(const struct xs_pagecache *pc,
+					  const struct xs_folio *folio)
+{
+	return (uint32_t)(xs_folio_size(pc, folio) / pc->block_bytes);
+}
 
 int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t block_bytes);
 void xs_pagecache_destroy(struct xs_pagecache *pc);
@@ -106,6 +134,10 @@ void xs_folio_end_writeback(struct xs_pagecache *pc, struct xs_folio *folio);
 void xs_folio_cancel_dirty(struct xs_pagecache *pc, struct xs_folio *folio);
 bool xs_folio_block_dirty(const struct xs_pagecache *pc, const struct xs_folio *folio,
 			  uint32_t block);
+bool xs_folio_block_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio,
+			     uint32_t block);
+/* Forget the per-block dirty state (writeback has taken it, or EOF dropped it). */
+void xs_folio_clear_dirty_bits(struct xs_pagecache *pc, struct xs_folio *folio);
 
 /*
  * Models mapping_seek_hole_data() over [start, end): whence_data true finds the first

@@ -108,50 +108,53 @@ static void xs_add_to_ioend(struct xs_inode *ip, struct xs_wpc *wpc, xs_fileoff_
 	wpc->io_len_fsb++;
 }
 
+/* Whether writeback writes this block: its dirty bit (6.6+), else every uptodate block. */
+static bool xs_block_to_write(struct xs_inode *ip, const struct xs_folio *folio, uint32_t b)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+
+	if (ip->i_fs->policy.block_dirty && xs_folio_nr_blocks(pc, folio) > 1)
+		return xs_folio_block_dirty(pc, folio, b);
+	return xs_folio_block_uptodate(pc, folio, b);
+}
+
 /* Models iomap_writepage_map() for one locked folio. */
 static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_folio *folio)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_mount *mp = ip->i_mount;
-	xs_off_t fpos = folio->index * pc->page_bytes;
-	xs_off_t end_pos = fpos + pc->page_bytes;
-	uint64_t dirty;
-	uint32_t b;
+	xs_off_t fpos = xs_folio_pos(pc, folio);
+	uint64_t fsize = xs_folio_size(pc, folio);
+	xs_off_t end_pos = fpos + fsize;
+	uint32_t b, nblocks = xs_folio_nr_blocks(pc, folio);
 	int error = 0;
 
-	/* which blocks to write: per-block dirty bits (6.6+), else every uptodate block */
-	if (ip->i_fs->policy.block_dirty && pc->blocks_per_folio > 1)
-		dirty = folio->dirty_bits;
-	else
-		dirty = folio->uptodate_bits;
 	xs_folio_clear_dirty_for_io(pc, folio);
 
 	/* iomap_writepage_handle_eof() */
 	if (end_pos > ip->i_size) {
-		uint64_t end_index = ip->i_size / pc->page_bytes;
-		uint64_t poff = ip->i_size % pc->page_bytes;
-
-		if (folio->index > end_index || (folio->index == end_index && poff == 0)) {
-			folio->dirty_bits = 0;
+		if (fpos >= ip->i_size) {
+			xs_folio_clear_dirty_bits(pc, folio);
 			return 0;
 		}
-		xs_folio_zero(pc, folio, (uint32_t)poff, (uint32_t)(pc->page_bytes - poff));
+		xs_folio_zero(pc, folio, (uint32_t)(ip->i_size - fpos),
+			      (uint32_t)(end_pos - ip->i_size));
 		end_pos = (ip->i_size + mp->m_blockmask) & ~mp->m_blockmask;
 	}
 	xs_folio_start_writeback(pc, folio);
-	for (b = 0; b < pc->blocks_per_folio; b++) {
+	for (b = 0; b < nblocks; b++) {
 		uint64_t pos = fpos + (uint64_t)b * pc->block_bytes;
 		xs_fileoff_t fsb = xs_b_to_fsbt(mp, pos);
 		xs_fsblock_t bno;
 
 		if (pos >= end_pos)
 			break;
-		if (!((dirty >> b) & 1))
+		if (!xs_block_to_write(ip, folio, b))
 			continue;
 		error = xs_map_blocks(ip, wpc, fsb);
 		if (error) {
 			/* xfs_discard_folio(): punch delalloc from pos to the folio end */
-			xs_bmap_punch_delalloc_range(ip, pos, fpos + pc->page_bytes);
+			xs_bmap_punch_delalloc_range(ip, pos, fpos + fsize);
 			break;
 		}
 		if (xs_bmap_is_hole_extent(&wpc->imap)) {
@@ -159,12 +162,11 @@ static int xs_writepage_map(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 			continue;
 		}
 		bno = wpc->imap.br_startblock + (fsb - wpc->imap.br_startoff);
-		xs_pagestore_copy(&ip->i_fs->disk, xs_fsb_to_b(mp, bno), &pc->data,
-				  folio->index * pc->page_bytes + b * pc->block_bytes,
+		xs_pagestore_copy(&ip->i_fs->disk, xs_fsb_to_b(mp, bno), &pc->data, pos,
 				  pc->block_bytes);
 		xs_add_to_ioend(ip, wpc, fsb, bno, wpc->imap.br_state == XS_EXT_UNWRITTEN);
 	}
-	folio->dirty_bits = 0;
+	xs_folio_clear_dirty_bits(pc, folio);
 	xs_submit_ioend(ip, wpc);
 	xs_folio_end_writeback(pc, folio);
 	return error;
@@ -194,7 +196,7 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 		if (i >= pc->nr || pc->folios[i]->index > last)
 			break;
 		index = pc->folios[i]->index;
-		xs_fs_preempt(ip->i_fs, XS_PT_WB_FOLIO, index * pc->page_bytes);
+		xs_fs_preempt(ip->i_fs, XS_PT_WB_FOLIO, xs_folio_pos(pc, pc->folios[i]));
 		xs_folio_lock(ip->i_fs, index);
 		folio = xs_pagecache_lookup(pc, index);
 		if (folio && (folio->flags & XS_FOLIO_DIRTY)) {
