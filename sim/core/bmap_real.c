@@ -461,6 +461,13 @@ xs_filblks_t xs_bunmapi(struct xs_inode *ip, xs_fileoff_t start_fsb, xs_filblks_
 	return done;
 }
 
+/*
+ * Models xfs_alloc_file_space(): one transaction per pass, each reserving the rest of
+ * the range (at most one maximal extent) plus a bmbt split, and each mapping one
+ * extent with xfs_bmapi_write(): a real extent is taken as it is, delalloc converted,
+ * a hole filled. Every pass that commits sets XFS_DIFLAG_PREALLOC, also one that
+ * allocated nothing (docs/kernel.md, "Truncate, hole punch and fallocate").
+ */
 int xs_alloc_file_space(struct xs_inode *ip, xs_off_t offset, xs_off_t len)
 {
 	struct xs_mount *mp = ip->i_mount;
@@ -472,55 +479,50 @@ int xs_alloc_file_space(struct xs_inode *ip, xs_off_t offset, xs_off_t len)
 	while (bno < end) {
 		struct xs_iext_cursor icur;
 		struct xs_bmbt_irec got, new;
-		uint64_t plen, abno, alen, resblks;
+		uint64_t plen, abno, alen = 0;
+		uint64_t resblks =
+			xs_min_u64(end - bno, XS_MAX_BMBT_EXTLEN) + extentadd_space_res(mp);
 		bool eof = !xs_iext_lookup_extent(&ip->i_df, bno, &icur, &got);
+		bool covered = !eof && got.br_startoff <= bno;
 
-		if (!eof && got.br_startoff <= bno && !xs_isnullstartblock(got.br_startblock)) {
-			bno = got.br_startoff + got.br_blockcount;
-			continue;
-		}
-		if (!eof && got.br_startoff <= bno) {
-			/* delalloc: convert it (xfs_bmapi_write with wasdel) */
-			uint64_t gend = got.br_startoff + got.br_blockcount;
-
-			plen = xs_min_u64(end, gend) - bno;
-			error = xs_alloc_vextent(mp, xs_bmap_adjacent(ip, &icur, bno, plen, false),
-						 1, plen, &abno, &alen);
-			if (error)
-				break;
-			new.br_startoff = bno;
-			new.br_startblock = abno;
-			new.br_blockcount = alen;
-			new.br_state = XS_EXT_UNWRITTEN;
-			xs_bmap_add_extent_delay_real(ip, &icur, &new);
-			ip->i_diflags |= XS_DIFLAG_PREALLOC;
-			bno += alen;
-			continue;
-		}
-		plen = (eof ? end : xs_min_u64(end, got.br_startoff)) - bno;
-		plen = xs_min_u64(plen, XS_MAX_BMBT_EXTLEN);
-		/* the transaction reserves data plus bmbt splits, returning what it
-		 * does not use */
-		resblks = plen + extentadd_space_res(mp);
+		/* xfs_trans_alloc_inode(): the reservation comes first, whatever is there */
 		error = xs_dec_fdblocks(mp, resblks);
 		if (error)
 			break;
-		error = xs_alloc_vextent(mp, xs_bmap_adjacent(ip, &icur, bno, plen, eof), 1, plen,
-					 &abno, &alen);
-		if (error) {
-			xs_add_fdblocks(mp, resblks);
-			break;
+		if (covered && !xs_isnullstartblock(got.br_startblock)) {
+			plen = got.br_startoff + got.br_blockcount - bno;
+		} else {
+			/* delalloc is converted (xfs_bmapi_write with wasdel) and paid for
+			 * by its own reservation; a hole takes the transaction's */
+			if (covered)
+				plen = xs_min_u64(end, got.br_startoff + got.br_blockcount) - bno;
+			else
+				plen = xs_min_u64((eof ? end : xs_min_u64(end, got.br_startoff)) -
+							  bno,
+						  XS_MAX_BMBT_EXTLEN);
+			error = xs_alloc_vextent(
+				mp, xs_bmap_adjacent(ip, &icur, bno, plen, !covered && eof), 1,
+				plen, &abno, &plen);
+			if (error) {
+				xs_add_fdblocks(mp, resblks);
+				break;
+			}
+			new.br_startoff = bno;
+			new.br_startblock = abno;
+			new.br_blockcount = plen;
+			new.br_state = XS_EXT_UNWRITTEN;
+			if (covered) {
+				xs_bmap_add_extent_delay_real(ip, &icur, &new);
+			} else {
+				alen = plen;
+				ip->i_nblocks += alen;
+				xs_bmap_add_extent_hole_real(ip, &icur, &new);
+			}
 		}
+		/* the commit returns what the transaction did not use */
 		xs_add_fdblocks(mp, resblks - alen);
-		new.br_startoff = bno;
-		new.br_startblock = abno;
-		new.br_blockcount = alen;
-		new.br_state = XS_EXT_UNWRITTEN;
-		ip->i_nblocks += alen;
-		xs_bmap_add_extent_hole_real(ip, &icur, &new);
-		/* xfs_alloc_file_space() marks the file once an allocation succeeded */
 		ip->i_diflags |= XS_DIFLAG_PREALLOC;
-		bno += alen;
+		bno += plen;
 	}
 	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_EXCL);
 	return error;

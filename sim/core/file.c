@@ -352,8 +352,7 @@ size_t xs_getbmap(struct xs_inode *ip, bool want_delalloc, struct xs_getbmap_rec
 
 uint64_t xs_file_fsxattr_nextents(const struct xs_inode *ip)
 {
-	if (ip->i_bmbt_blocks)
-		return ip->i_df_nextents;
+	/* the extents are always read in here, so the on-disk count is never used */
 	return ip->i_df.if_nextents;
 }
 

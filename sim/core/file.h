@@ -74,7 +74,11 @@ struct xs_getbmap_rec {
  */
 size_t xs_getbmap(struct xs_inode *ip, bool want_delalloc, struct xs_getbmap_rec *out, size_t max);
 
-/* fsxattr.nextents: incore records in extents format, on-disk extents in btree format. */
+/*
+ * Models xfs_fill_fsxattr()'s fsx_nextents: xfs_iext_count(), the in-core records,
+ * delalloc included, in extents and btree format alike (the on-disk count only for a
+ * fork whose extents were never read, which a file in use never is).
+ */
 uint64_t xs_file_fsxattr_nextents(const struct xs_inode *ip);
 
 /* stat.st_blocks in 512-byte units: real plus delalloc blocks. */

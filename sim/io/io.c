@@ -176,26 +176,56 @@ static void io_falloc(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 		io_errno(st, "fallocate", -error);
 }
 
+/*
+ * Models bmap_f()'s calls (xfsprogs io/bmap.c): GETBMAPX with bmv_count = map_size
+ * (32, or -n N + 2), of which the kernel fills at most map_size - 1 rows. Only a
+ * full answer makes xfs_io read fsx_nextents and, when 2 * nextents > map_size, ask
+ * again with 2 * nextents + 1; it asks at most twice, so a file whose rows outnumber
+ * 2 * nextents prints a truncated map. The count read is the in-core one, delalloc
+ * included, after the first call's flush.
+ */
+static size_t io_bmap_getbmapx(struct xs_inode *ip, const struct xs_io_bmap_opts *o,
+			       struct xs_getbmap_rec **recsp)
+{
+	size_t map_size = o->nflag > 0 ? (size_t)o->nflag + 2 : 32, n = 0;
+	int loop;
+
+	for (loop = 0; loop < 2; loop++) {
+		uint64_t nextents;
+
+		free(*recsp);
+		*recsp = calloc(map_size - 1, sizeof(**recsp));
+		if (!*recsp)
+			return 0;
+		n = xs_getbmap(ip, o->eflag, *recsp, map_size - 1);
+		if (o->nflag > 0 || n < map_size - 1)
+			break;
+		nextents = xs_file_fsxattr_nextents(ip);
+		if (2 * nextents > map_size)
+			map_size = 2 * nextents + 1;
+	}
+	return n;
+}
+
 static void io_bmap(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 {
 	struct xs_inode *ip = &st->fs.inode;
 	struct xs_mount *mp = &st->fs.mount;
-	size_t max = ip->i_df.if_nextents * 2 + 2, n, i;
-	struct xs_getbmap_rec *recs = calloc(max, sizeof(*recs));
-	struct xs_io_bmap_row *rows = calloc(max, sizeof(*rows));
+	struct xs_getbmap_rec *recs = NULL;
+	struct xs_io_bmap_row *rows = NULL;
+	size_t n = 0, i;
 	struct xs_io_bmap_geom geom = {
 		mp->m_geo.blocksize, (uint32_t)mp->m_geo.agblocks,
 		mp->m_geo.agcount,   mp->m_geo.dalign,
 		mp->m_geo.swidth,
 	};
 
-	if (!recs || !rows)
-		goto out;
-	if (cmd->bmap.aflag) {
-		xs_io_print_bmap(st->out, XS_IO_PATH, &cmd->bmap, &geom, rows, 0);
-		goto out;
+	if (!cmd->bmap.aflag) {
+		n = io_bmap_getbmapx(ip, &cmd->bmap, &recs);
+		rows = calloc(n ? n : 1, sizeof(*rows));
+		if (!recs || !rows)
+			goto out;
 	}
-	n = xs_getbmap(ip, cmd->bmap.eflag, recs, max);
 	for (i = 0; i < n; i++) {
 		rows[i].off_bb = recs[i].bmv_offset;
 		rows[i].len_bb = recs[i].bmv_length;

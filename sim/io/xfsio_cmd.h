@@ -28,7 +28,7 @@
  *   mmap, mwrite, mread (without -v/-f), msync, truncate, falloc, fpunch, fzero,
  *            fsync, fdatasync, sync print nothing when they succeed.
  *   bmap     GETBMAPX: without -e the kernel writes delalloc back first; rows as in
- *            xfsio_print.h.
+ *            xfsio_print.h, as many as xfs_io's one or two calls get (io.c).
  * Runtime errors set xfs_io's exit status to 1 (perror paths).
  *
  * Simplification: options that xfs_io accepts but wpsim does not model make
