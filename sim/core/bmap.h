@@ -7,7 +7,9 @@
  * of fs/xfs/xfs_bmap_util.c. Callers hold ILOCK EXCL (taken by the host hooks at the
  * iomap/file layer).
  *
- * Simplification: no transactions or log; each operation is atomic in the model.
+ * Simplification: no transactions; each operation is atomic in the model. Of the log
+ * only its commit points are modelled, where freed blocks stop being busy
+ * (extent_busy.c).
  * Simplification: the bmap btree is counted, not built: an inode whose real extents
  * exceed what fits in the fork uses ceil(n / leaf maxrecs) bmbt blocks.
  */

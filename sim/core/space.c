@@ -358,39 +358,51 @@ static uint64_t xs_alloc_compute_diff(xs_agblock_t wantbno, xs_filblks_t wantlen
 }
 
 /*
- * Models xfs_alloc_ag_vextent_near() in one AG: the free extent holding maxlen whose
- * allocation lands nearest target_agbno; if none holds maxlen, the longest holding at
- * least minlen. Returns 1 when it allocated.
+ * Models xfs_alloc_ag_vextent_near() in one AG, each free extent first trimmed of its
+ * busy ranges (xfs_alloc_compute_aligned -> xfs_extent_busy_trim): the extent holding
+ * maxlen whose allocation lands nearest target_agbno; if none holds maxlen, the
+ * longest holding at least minlen. Returns 1 when it allocated; *busyp is set when a
+ * busy range was trimmed away, so that the caller can flush and retry.
  */
 static int perag_alloc_near(struct xs_perag *pag, xs_agblock_t target_agbno, xs_filblks_t minlen,
 			    xs_filblks_t maxlen, bool userdata, xs_agblock_t *agbnop,
-			    xs_filblks_t *lenp)
+			    xs_filblks_t *lenp, bool *busyp)
 {
 	size_t i, best = SIZE_MAX, longest = SIZE_MAX;
-	uint64_t best_dist = UINT64_MAX, best_bno = 0, diff, bno;
-	for (i = 0; i < pag->nfree; i++) {
-		struct xs_free_extent *fe = &pag->free[i];
+	uint64_t best_dist = UINT64_MAX, best_bno = 0, long_bno = 0, long_len = 0, diff, bno;
 
-		if (fe->len >= maxlen) {
-			bno = xs_alloc_compute_diff(target_agbno, maxlen, userdata, fe->agbno,
-						    fe->len, &diff);
+	for (i = 0; i < pag->nfree; i++) {
+		xs_agblock_t tbno = pag->free[i].agbno;
+		xs_filblks_t tlen = pag->free[i].len;
+
+		if (tlen < minlen)
+			continue;
+		*busyp |= xs_extent_busy_trim(pag, minlen, maxlen, &tbno, &tlen);
+		if (tlen < minlen)
+			continue;
+		if (tlen >= maxlen) {
+			bno = xs_alloc_compute_diff(target_agbno, maxlen, userdata, tbno, tlen,
+						    &diff);
 			if (diff < best_dist) {
 				best = i;
 				best_dist = diff;
 				best_bno = bno;
 			}
 		}
-		if (fe->len >= minlen && (longest == SIZE_MAX || fe->len > pag->free[longest].len))
+		if (longest == SIZE_MAX || tlen > long_len) {
 			longest = i;
+			long_bno = tbno;
+			long_len = tlen;
+		}
 	}
 	if (best != SIZE_MAX) {
 		*agbnop = best_bno;
 		*lenp = maxlen;
 	} else if (longest != SIZE_MAX) {
 		best = longest;
-		*lenp = xs_min_u64(pag->free[best].len, maxlen);
-		*agbnop = xs_alloc_compute_diff(target_agbno, *lenp, userdata,
-						pag->free[best].agbno, *lenp, &diff);
+		*lenp = xs_min_u64(long_len, maxlen);
+		*agbnop = xs_alloc_compute_diff(target_agbno, *lenp, userdata, long_bno, *lenp,
+						&diff);
 	} else {
 		return 0;
 	}
@@ -427,31 +439,54 @@ static bool perag_space_available(const struct xs_mount *mp, const struct xs_per
 }
 
 /*
- * Models xfs_alloc_ag_vextent_size() without alignment or busy extents: the smallest
- * free extent holding maxlen (the first by-size record at or after maxlen, lowest
- * block on ties); if none, the largest (the last by-size record, highest block on
- * ties). The allocation starts at the extent's first block.
+ * Models xfs_alloc_ag_vextent_size() without alignment. When some free extent holds
+ * maxlen: the smallest (lowest block on ties) that still holds maxlen once trimmed of
+ * its busy ranges; if every one is busy, nothing (the caller flushes and retries).
+ * When none does: the most blocks any trimmed extent gives, from the largest record
+ * giving them (highest block on ties), as the by-size walk back from the last record
+ * finds it. The allocation starts where the trimmed extent does.
  */
 static int perag_alloc_size(struct xs_perag *pag, xs_filblks_t minlen, xs_filblks_t maxlen,
-			    xs_agblock_t *agbnop, xs_filblks_t *lenp)
+			    xs_agblock_t *agbnop, xs_filblks_t *lenp, bool *busyp)
 {
-	size_t i, fit = SIZE_MAX, largest = SIZE_MAX;
+	size_t i, fit = SIZE_MAX, best = SIZE_MAX;
+	xs_agblock_t fit_bno = 0, best_bno = 0;
+	xs_filblks_t best_len = 0;
+	bool any_fit = false;
 
 	for (i = 0; i < pag->nfree; i++) {
 		const struct xs_free_extent *fe = &pag->free[i];
+		xs_agblock_t tbno = fe->agbno;
+		xs_filblks_t tlen = fe->len;
 
-		if (fe->len >= maxlen && (fit == SIZE_MAX || fe->len < pag->free[fit].len))
-			fit = i;
-		if (largest == SIZE_MAX || fe->len >= pag->free[largest].len)
-			largest = i;
+		*busyp |= xs_extent_busy_trim(pag, minlen, maxlen, &tbno, &tlen);
+		if (fe->len >= maxlen) {
+			any_fit = true;
+			if (tlen >= maxlen && (fit == SIZE_MAX || fe->len < pag->free[fit].len)) {
+				fit = i;
+				fit_bno = tbno;
+			}
+		}
+		tlen = xs_min_u64(tlen, maxlen);
+		if (best == SIZE_MAX || tlen > best_len ||
+		    (tlen == best_len && fe->len >= pag->free[best].len)) {
+			best = i;
+			best_bno = tbno;
+			best_len = tlen;
+		}
 	}
-	if (fit == SIZE_MAX)
-		fit = largest;
-	if (fit == SIZE_MAX || pag->free[fit].len < minlen)
+	if (any_fit) {
+		if (fit == SIZE_MAX)
+			return 0;
+		best = fit;
+		best_bno = fit_bno;
+		best_len = maxlen;
+	} else if (best == SIZE_MAX || best_len < minlen) {
 		return 0;
-	*agbnop = pag->free[fit].agbno;
-	*lenp = xs_min_u64(pag->free[fit].len, maxlen);
-	perag_take(pag, fit, *agbnop, *lenp);
+	}
+	*agbnop = best_bno;
+	*lenp = best_len;
+	perag_take(pag, best, *agbnop, *lenp);
 	return 1;
 }
 
@@ -482,11 +517,19 @@ static int xs_alloc_vextent_iterate_ags(struct xs_mount *mp, uint32_t start,
 			continue;
 		/* xfs_alloc_space_available() clamps maxlen to what the AG may give */
 		ag_maxlen = xs_min_u64(maxlen, perag_available(pag));
-		if (k == 0 && target_agbno)
-			ok = perag_alloc_near(pag, target_agbno, minlen, ag_maxlen, userdata,
-					      &agbno, &len);
-		else
-			ok = perag_alloc_size(pag, minlen, ag_maxlen, &agbno, &len);
+		for (;;) {
+			bool busy = false;
+
+			if (k == 0 && target_agbno)
+				ok = perag_alloc_near(pag, target_agbno, minlen, ag_maxlen,
+						      userdata, &agbno, &len, &busy);
+			else
+				ok = perag_alloc_size(pag, minlen, ag_maxlen, &agbno, &len, &busy);
+			if (ok || !busy)
+				break;
+			/* xfs_extent_busy_flush(): force the log and look again */
+			xs_extent_busy_clear(mp);
+		}
 		if (!ok)
 			return -ENOSPC;
 		*bnop = (uint64_t)agno * mp->m_geo.agblocks + agbno;
@@ -503,9 +546,9 @@ static int xs_alloc_vextent_iterate_ags(struct xs_mount *mp, uint32_t start,
  * maxlen) near the target, then for minlen near the target, then for minlen from
  * AG 0 (xfs_bmap_btalloc_low_space).
  */
-static int xs_alloc_vextent_once(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
-				 xs_filblks_t maxlen, bool userdata, xs_fsblock_t *bnop,
-				 xs_filblks_t *lenp)
+int xs_alloc_vextent_datatype(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
+			      xs_filblks_t maxlen, bool userdata, xs_fsblock_t *bnop,
+			      xs_filblks_t *lenp)
 {
 	uint32_t agcount = mp->m_geo.agcount;
 	uint32_t start = 0, k;
@@ -537,20 +580,6 @@ static int xs_alloc_vextent_once(struct xs_mount *mp, xs_fsblock_t target, xs_fi
 /* Put [agbno, agbno + len) back into the free extents, merging neighbours. */
 static void perag_free(struct xs_perag *pag, xs_agblock_t agbno, uint64_t len);
 
-int xs_alloc_vextent_datatype(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
-			      xs_filblks_t maxlen, bool userdata, xs_fsblock_t *bnop,
-			      xs_filblks_t *lenp)
-{
-	int error = xs_alloc_vextent_once(mp, target, minlen, maxlen, userdata, bnop, lenp);
-
-	if (error == -ENOSPC) {
-		/* xfs_extent_busy_flush(): force the log and try again */
-		xs_extent_busy_clear(mp);
-		error = xs_alloc_vextent_once(mp, target, minlen, maxlen, userdata, bnop, lenp);
-	}
-	return error;
-}
-
 int xs_alloc_vextent(struct xs_mount *mp, xs_fsblock_t target, xs_filblks_t minlen,
 		     xs_filblks_t maxlen, xs_fsblock_t *bnop, xs_filblks_t *lenp)
 {
@@ -561,31 +590,12 @@ void xs_free_extent(struct xs_mount *mp, xs_fsblock_t bno, xs_filblks_t len)
 {
 	uint32_t agno = xs_fsb_to_agno(mp, bno);
 	struct xs_perag *pag = &mp->m_perag[agno];
+	xs_agblock_t agbno = bno - (uint64_t)agno * mp->m_geo.agblocks;
 
 	XS_ASSERT(len > 0 && mp->m_allocated_blocks >= len);
 	mp->m_allocated_blocks -= len;
-	if (pag->nbusy == pag->busycap) {
-		pag->busycap = pag->busycap ? pag->busycap * 2 : 8;
-		pag->busy = realloc(pag->busy, pag->busycap * sizeof(*pag->busy));
-		XS_ASSERT(pag->busy);
-	}
-	pag->busy[pag->nbusy].agbno = bno - (uint64_t)agno * mp->m_geo.agblocks;
-	pag->busy[pag->nbusy].len = len;
-	pag->nbusy++;
-}
-
-void xs_extent_busy_clear(struct xs_mount *mp)
-{
-	uint32_t agno;
-
-	for (agno = 0; agno < mp->m_geo.agcount; agno++) {
-		struct xs_perag *pag = &mp->m_perag[agno];
-		size_t i;
-
-		for (i = 0; i < pag->nbusy; i++)
-			perag_free(pag, pag->busy[i].agbno, pag->busy[i].len);
-		pag->nbusy = 0;
-	}
+	perag_free(pag, agbno, len);
+	xs_extent_busy_insert(pag, agbno, len);
 }
 
 static void perag_free(struct xs_perag *pag, xs_agblock_t agbno, uint64_t len)
@@ -650,6 +660,8 @@ int xs_mount_check(const struct xs_mount *mp, struct xs_err *err)
 			return xs_err_set(err, -EUCLEAN, "ag %u freeblks %llu, extents sum %llu",
 					  agno, (unsigned long long)pag->freeblks,
 					  (unsigned long long)sum);
+		if (xs_extent_busy_check(pag, agno, err))
+			return -EUCLEAN;
 	}
 	if (mp->m_delalloc_blks < 0)
 		return xs_err_set(err, -EUCLEAN, "negative delalloc counter %lld",

@@ -9,8 +9,9 @@
  * Simplification: block numbers are linear (agno * agblocks + agbno), not the kernel's
  * packed fsbno; the allocator never returns an extent crossing an AG boundary and
  * bmap never merges across one, so contiguity is the same.
- * Simplification: free space per AG is a sorted array of free extents with a list of
- * busy (freed, not yet committed) extents; there are no free-space btrees and the
+ * Simplification: free space per AG is a sorted array of free extents (freed blocks
+ * included at once, as in the kernel's free-space btrees) with a list of the busy ones
+ * (freed, not yet committed: extent_busy.c); there are no free-space btrees and the
  * AGFL is a fixed 4 blocks. The mount-time free space follows mkfs.xfs and the
  * per-AG reservations exactly (checked against the kernel in data/kernel/geometry.txt).
  * Simplification: xfs_alloc_ag_vextent_near() is a scan of the AG's free extents for
@@ -60,7 +61,8 @@ struct xs_perag {
 	size_t cap;
 	xs_filblks_t freeblks;	     /* sum of free[].len */
 	xs_filblks_t resv;	     /* metadata reservation no data allocation may use */
-	struct xs_free_extent *busy; /* freed, not reusable until the log commits */
+	struct xs_free_extent *busy; /* inside free[]: freed, not reusable until the log
+				      * commits (unsorted, disjoint) */
 	size_t nbusy;
 	size_t busycap;
 };
@@ -150,16 +152,38 @@ int xs_alloc_vextent_datatype(struct xs_mount *mp, xs_fsblock_t target, xs_filbl
 			      xs_filblks_t *lenp);
 
 /*
- * Return [bno, bno + len) to free space. The range must be allocated. It stays busy
- * (xfs_extent_busy_insert) — not handed out again — until xs_extent_busy_clear().
+ * Return [bno, bno + len) to free space (xfs_free_ag_extent: merged with its free
+ * neighbours, counted free at once) and mark it busy (xfs_extent_busy_insert): no
+ * allocation takes it until xs_extent_busy_clear(). The range must be allocated.
  */
 void xs_free_extent(struct xs_mount *mp, xs_fsblock_t bno, xs_filblks_t len);
 
+/* extent_busy.c: models fs/xfs/xfs_extent_busy.c. */
+
+/* Models xfs_extent_busy_insert(): [agbno, agbno + len) of pag is busy. */
+void xs_extent_busy_insert(struct xs_perag *pag, xs_agblock_t agbno, xs_filblks_t len);
+
 /*
- * The log has committed (a log force, as fsync does): busy extents become ordinary
- * free space. The allocator also does this itself before failing (xfs_extent_busy_flush).
+ * Models xfs_extent_busy_trim(): the part of the free extent [*bnop, *bnop + *lenp)
+ * an allocation of minlen..maxlen may use. A busy range at the start or end is cut
+ * off; one in the middle leaves the left piece if it holds maxlen, else the right if
+ * it holds 4 * maxlen, else the left if it holds minlen, else nothing (*lenp = 0: the
+ * whole extent is refused). Returns true when it changed the extent.
+ */
+bool xs_extent_busy_trim(const struct xs_perag *pag, xs_filblks_t minlen, xs_filblks_t maxlen,
+			 xs_agblock_t *bnop, xs_filblks_t *lenp);
+
+/*
+ * The log has committed (a log force: fsync, sync, or the allocator's
+ * xfs_extent_busy_flush when every candidate extent was busy): no extent is busy.
  */
 void xs_extent_busy_clear(struct xs_mount *mp);
+
+/* Blocks busy in all AGs. */
+xs_filblks_t xs_extent_busy_blocks(const struct xs_mount *mp);
+
+/* Every busy extent of pag lies inside one free extent, none overlap. 0 or -EUCLEAN. */
+int xs_extent_busy_check(const struct xs_perag *pag, uint32_t agno, struct xs_err *err);
 
 /* AG of a (linear) block number. */
 static inline uint32_t xs_fsb_to_agno(const struct xs_mount *mp, xs_fsblock_t bno)

@@ -154,9 +154,12 @@ static void io_msync(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 		return;
 	}
 	/* msync(MS_ASYNC) and flags 0 start nothing; MS_SYNC is a ranged fsync */
-	if ((cmd->msync_flags & XS_IO_MS_SYNC) && len > 0)
+	if ((cmd->msync_flags & XS_IO_MS_SYNC) && len > 0) {
 		xs_filemap_write_and_wait_range(&st->fs.inode, (uint64_t)off,
 						(uint64_t)(off + len - 1));
+		/* xfs_file_fsync()'s log force commits the frees: nothing stays busy */
+		xs_extent_busy_clear(&st->fs.mount);
+	}
 }
 
 static void io_falloc(struct xs_io_state *st, const struct xs_io_cmd *cmd)

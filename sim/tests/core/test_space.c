@@ -373,6 +373,7 @@ XS_TEST_SUITE(test_space_alloc_exact_near_longest)
 	static const uint64_t after1[][2] = {{10, 6}, {224, 76}, {400, 3600}};
 	static const uint64_t after2[][2] = {{10, 6}, {224, 76}, {400, 600}, {3000, 1000}};
 	static const uint64_t after3[][2] = {{10, 6}, {224, 76}, {400, 600}};
+	static const uint64_t after3_freed[][2] = {{10, 6}, {224, 76}, {400, 2600}};
 	struct xs_geometry geo;
 	struct xs_mount mp;
 	struct xs_err err = {0};
@@ -412,12 +413,13 @@ XS_TEST_SUITE(test_space_alloc_exact_near_longest)
 
 	/*
 	 * Busy extents are flushed before giving up (xfs_extent_busy_flush): free
-	 * [1000, 3000); it is busy, so the first pass fails; the flush merges it with
-	 * [400, 600) into [400, 2600) and the retry takes [400, 1400).
+	 * [1000, 3000); it merges with [400, 1000) into [400, 3000) at once, but trimmed
+	 * of its busy part the extent gives only [400, 1000), short of 1000, so the
+	 * by-size allocation forces the log and the retry takes [400, 1400).
 	 */
 	xs_free_extent(&mp, 1000, 2000);
-	test_cond("freed extent is busy, not free",
-		  mp.m_perag[0].nbusy == 1 && free_is(&mp.m_perag[0], 3, after3));
+	test_cond("freed extent is busy and already merged into [400+2600]",
+		  mp.m_perag[0].nbusy == 1 && free_is(&mp.m_perag[0], 3, after3_freed));
 	test_cond("allocation needing the busy extent: ok after a flush",
 		  xs_alloc_vextent(&mp, XS_NULLFSBLOCK, 1000, 1000, &bno, &len) == 0);
 	test_cond("... at [400, 1400)", bno == 400 && len == 1000);
@@ -459,6 +461,7 @@ XS_TEST_SUITE(test_space_alloc_exact_near_longest)
 XS_TEST_SUITE(test_space_alloc_ags_busy)
 {
 	static const uint64_t ag0[][2] = {{10, 6}, {24, 76}};
+	static const uint64_t ag0_freed[][2] = {{10, 6}, {24, 176}};
 	struct xs_geometry geo;
 	struct xs_mount mp;
 	struct xs_err err = {0};
@@ -478,12 +481,18 @@ XS_TEST_SUITE(test_space_alloc_ags_busy)
 	test_cond("... in AG 1 at agbno 210 (block 2210)", bno == 2210 && len == 500);
 	test_cond("AG of 2210 is 1", xs_fsb_to_agno(&mp, bno) == 1);
 
-	/* freed blocks are busy: not handed out again until the log commits */
+	/*
+	 * freed blocks are free space at once (xfs_free_ag_extent merges [100, 200) with
+	 * [24, 100)) but busy: not handed out again until the log commits
+	 */
 	xs_free_extent(&mp, 100, 100);
 	test_cond("free: allocated count drops at once", mp.m_allocated_blocks == 2300);
-	test_cond("free: free space unchanged while busy", free_is(&mp.m_perag[0], 2, ag0));
+	test_cond("free: merged into [24+176] at once, [100, 200) busy",
+		  free_is(&mp.m_perag[0], 2, ag0_freed) && mp.m_perag[0].nbusy == 1 &&
+			  mp.m_perag[0].busy[0].agbno == 100 && mp.m_perag[0].busy[0].len == 100);
 	/*
-	 * target 100 is busy; the free extent [24, 100) ends before the wanted [100, 120),
+	 * target 100 is busy; xfs_extent_busy_trim cuts [24, 200) back to [24, 100),
+	 * which ends before the wanted [100, 120),
 	 * so user data takes it from its start (xfs_alloc_compute_diff leaves the rest
 	 * for the file to grow into) and metadata from its end, nearest the target.
 	 */
