@@ -175,12 +175,10 @@ int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_
 	uint64_t free_at_mount;
 	/* long-format bmbt block header with CRCs: 72 bytes; 8+8 byte keys/ptrs */
 	uint32_t hdr = 72;
-	/* v3 dinode core is 176 bytes; the rest is the data fork (no attr fork) */
-	uint32_t dinode_core = 176;
 
 	memset(mp, 0, sizeof(*mp));
 	if (geo->blocksize < 512 || (geo->blocksize & (geo->blocksize - 1)) || !geo->agcount ||
-	    !geo->agblocks || geo->dblocks <= geo->logblocks)
+	    !geo->agblocks || geo->dblocks <= geo->logblocks || geo->inodesize < 512)
 		return xs_err_set(err, -EINVAL, "inconsistent geometry");
 	mp->m_geo = *geo;
 	mp->m_blocklog = xs_ilog2(geo->blocksize);
@@ -192,12 +190,15 @@ int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_
 	mp->m_bmap_dmnr[1] = mp->m_bmap_dmxr[1] / 2;
 	mp->m_bm_maxlevels = xs_bmap_compute_maxlevels(mp);
 	/*
-	 * Files created here get an attribute fork (fsxattr.xflags shows HASATTR) that
-	 * leaves the data fork 192 of the 336 literal bytes of a 512-byte inode: 12
-	 * extents before the fork turns into a btree (measured on the kernel).
-	 * Simplification: the attr fork size is taken as fixed, scaled by inode size.
+	 * Files created here get an attribute fork (fsxattr.xflags shows HASATTR) at
+	 * xfs_default_attroffset(): on a v5 filesystem (inodes of 512 bytes or more)
+	 * xfs_bmap_compute_attr_offset() puts it after room for a bmbt root of
+	 * 6 * MINABTPTRS records, 4 + 12 * 16 = 196 bytes (i_forkoff 24 in 8-byte units),
+	 * whatever the inode size. So the data fork holds 12 extents before it turns into
+	 * a btree, in inodes of 512, 1024 or 2048 bytes alike (measured on the kernel:
+	 * docs/kernel.md, "Counters").
 	 */
-	mp->m_iext_max_inline = (geo->inodesize - dinode_core) * 192 / 336 / 16;
+	mp->m_iext_max_inline = ((4 + 6 * 2 * 16) & ~7u) / 16;
 	mp->m_alloc_set_aside = (uint64_t)geo->agcount * (XS_ALLOCBT_AGFL_RESERVE + 4);
 	for (i = 0; i < XS_LOWSP_MAX; i++)
 		mp->m_low_space[i] = geo->dblocks / 100 * (i + 1);

@@ -1,6 +1,7 @@
 /*
- * Unit tests of what the file operations report (sim/core/file.c): fsxattr.nextents
- * and xfs_getbmap() after fallocate marks the inode PREALLOC.
+ * Unit tests of what the file operations report (sim/core/file.c): fsxattr.nextents,
+ * the data fork's inline capacity, and xfs_getbmap() after fallocate marks the inode
+ * PREALLOC.
  *
  * Expected values come from the kernel captures named at each test
  * (data/kernel/out/), worked out in the comments.
@@ -129,4 +130,31 @@ XS_TEST_SUITE(test_file_falloc_reserves_before_mapping)
 	test_cond("... one block still free", ct_bavail(&fs) == 1);
 	xs_add_fdblocks(&fs.mount, (uint64_t)spare);
 	xs_fs_destroy(&fs);
+}
+
+/*
+ * The data fork's inline capacity does not grow with the inode: the attr fork of a new
+ * file starts 196 bytes in (xfs_bmap_compute_attr_offset: a 6 * MINABTPTRS bmbt root),
+ * so 192 bytes, 12 extents, for 512-, 1024- and 2048-byte inodes; on this kernel 12
+ * written extents keep stat.blocks 96 and the 13th adds a bmbt block (112) at every
+ * size (docs/kernel.md, "Counters"). v5 inodes are at least 512 bytes.
+ */
+XS_TEST_SUITE(test_file_inline_extents_any_isize)
+{
+	static const uint32_t isize[] = {512, 1024, 2048};
+	struct xs_geometry geo;
+	struct xs_mount mp;
+	struct xs_err err = {0};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		test_assert(xs_geometry_default(&geo, CT_GIB, 4096, &err) == 0);
+		geo.inodesize = isize[i];
+		test_cond("mount", xs_mount_init(&mp, &geo, &err) == 0);
+		test_cond("12 extents inline", mp.m_iext_max_inline == 12);
+		xs_mount_destroy(&mp);
+	}
+	geo.inodesize = 256;
+	test_cond("256-byte inodes (v4 only): refused", xs_mount_init(&mp, &geo, &err) == -EINVAL);
+	xs_mount_destroy(&mp);
 }
