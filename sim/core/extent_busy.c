@@ -15,7 +15,7 @@
  * next log force, which clears every busy extent; no discard, no per-transaction
  * busy list (nothing here frees and allocates in one transaction).
  */
-#include "core/space.h"
+#include "core/extent_busy.h"
 
 #include <errno.h>
 #include <stdlib.h>

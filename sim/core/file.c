@@ -6,6 +6,7 @@
 #include "core/file.h"
 
 #include "core/bmap.h"
+#include "core/extent_busy.h"
 #include "core/prealloc.h"
 #include "core/writeback.h"
 

@@ -4,6 +4,8 @@
  */
 #include "core/space.h"
 
+#include "core/extent_busy.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

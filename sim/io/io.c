@@ -9,6 +9,7 @@
 #include "io/io.h"
 
 #include "core/bmap.h"
+#include "core/extent_busy.h"
 #include "core/file.h"
 #include "core/writeback.h"
 #include "core/mmap.h"

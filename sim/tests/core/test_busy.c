@@ -10,7 +10,7 @@
  * worked out from the kernel's code (fs/xfs/xfs_extent_busy.c, libxfs/xfs_alloc.c) in
  * the comments; data/kernel/scripts/busy-*.xfsio show the same on the running kernel.
  */
-#include "core/space.h"
+#include "core/extent_busy.h"
 #include "tests/testhelp.h"
 #include "tests/core/coretest.h"
 

@@ -5,7 +5,7 @@
  * and its set-aside, the block allocator (exact, near, longest, other AGs, ENOSPC,
  * busy extents, merging on free) and the checker.
  */
-#include "core/space.h"
+#include "core/extent_busy.h"
 #include "tests/testhelp.h"
 #include "tests/core/coretest.h"
 
