@@ -63,6 +63,11 @@ static bool parse_uint(const char **s, unsigned int *v)
 	return true;
 }
 
+const char *xs_policy_preset_name(size_t i)
+{
+	return i < sizeof(presets) / sizeof(presets[0]) ? presets[i].name : NULL;
+}
+
 const char *xs_policy_preset_for_version(const char *version)
 {
 	const char *found = NULL;

@@ -62,6 +62,9 @@ int xs_policy_preset(struct xs_policy *pol, const char *kernel);
  */
 const char *xs_policy_preset_for_version(const char *version);
 
+/* The i-th preset's name, oldest first; NULL past the last. */
+const char *xs_policy_preset_name(size_t i);
+
 /* The locks a host provides. */
 enum xs_lock_id {
 	XS_LOCK_IOLOCK = 0, /* inode->i_rwsem */

@@ -5,6 +5,7 @@
  * from a private temporary directory, so no other file of the tree is read.
  */
 #include "config/scenario.h"
+#include "config/scenario_keys.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>
@@ -308,6 +309,17 @@ XS_TEST_SUITE(scenario_presets)
 					 sc->policy.fault_end == presets[i].fault_end &&
 					 sc->policy.block_dirty == presets[i].block_dirty);
 		free(sc);
+	}
+	{
+		const struct xs_kt_val *v =
+			xs_scn_keys[xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "kernel")]
+				.vals;
+		bool same = true;
+
+		for (i = 0; v[i].name || xs_policy_preset_name(i); i++)
+			same = same && v[i].name && xs_policy_preset_name(i) &&
+			       strcmp(v[i].name, xs_policy_preset_name(i)) == 0;
+		test_cond("global.kernel accepts exactly the presets of the core, in order", same);
 	}
 	/* ok-full says kernel = 6.6 after punch = no-punch; -s global.kernel=6.1 keeps
 	 * the file's explicit keys and takes the rest from 6.1. */
