@@ -3,6 +3,7 @@
  */
 #include "actors/run.h"
 #include "config/scenario.h"
+#include "core/inode.h"
 #include "explore/explore.h"
 #include "explore/schedule.h"
 #include "explore/xctl.h"
@@ -20,7 +21,7 @@
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"usage: wpsim io [-c CMD]... [SCRIPT]\n"
+		"usage: wpsim io [-k VERSION] [-c CMD]... [SCRIPT]\n"
 		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
 		"                 [--schedule SPEC]\n"
 		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N]\n"
@@ -34,16 +35,41 @@ static int usage(FILE *f)
 	return 2;
 }
 
+static void io_bad_kernel(const char *version)
+{
+	const char *name;
+	size_t i;
+
+	if (version)
+		fprintf(stderr, "wpsim io: -k %s: no preset for that kernel version", version);
+	else
+		fprintf(stderr, "wpsim io: -k needs a kernel version");
+	fprintf(stderr, " (accepted: MAJOR.MINOR[.PATCH][-LOCAL] at or above the oldest "
+			"preset; it runs under the newest preset at or below it:");
+	for (i = 0; (name = xs_policy_preset_name(i)); i++)
+		fprintf(stderr, "%s %s", i ? "," : "", name);
+	fprintf(stderr, ")\n");
+}
+
 static int cmd_io(int argc, char **argv)
 {
 	char **cmds = calloc((size_t)argc + 1, sizeof(*cmds));
-	const char *script = NULL;
+	const char *script = NULL, *kernel = NULL;
 	int i, n = 0, ret;
 
 	if (!cmds)
 		return 1;
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-c") == 0) {
+		if (strcmp(argv[i], "-k") == 0) {
+			/* a kernel version runs under the newest preset at or below it */
+			kernel = i + 1 < argc ? xs_policy_preset_for_version(argv[i + 1]) : NULL;
+			if (!kernel) {
+				io_bad_kernel(i + 1 < argc ? argv[i + 1] : NULL);
+				free(cmds);
+				return 2;
+			}
+			i++;
+		} else if (strcmp(argv[i], "-c") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "wpsim io: -c needs a command\n");
 				free(cmds);
@@ -63,7 +89,7 @@ static int cmd_io(int argc, char **argv)
 			return 2;
 		}
 	}
-	ret = xs_io_run(n, cmds, script, stdout, stderr);
+	ret = xs_io_run(n, cmds, script, kernel, stdout, stderr);
 	free(cmds);
 	return ret;
 }

@@ -6,8 +6,10 @@
 #   capture.sh [NAME...]        capture data/kernel/out/NAME.out for every
 #                               scripts/*.xfsio (or only the NAMEs given), record
 #                               xfs_io's exit status in out/exit-status ("NAME RC";
-#                               xfs_io exits 1 when a command failed, e.g. ENOSPC),
-#                               and rewrite data/kernel/ENV
+#                               xfs_io exits 1 when a command failed, e.g. ENOSPC)
+#                               and the kernel it ran on in out/NAME.kernel (uname -r:
+#                               sim/tests/diff/run.sh runs the model under that
+#                               version's preset), and rewrite data/kernel/ENV
 #   capture.sh --check [NAME...]  run each script twice more into a scratch dir
 #                               and compare the normalized outputs with each other
 #                               and with out/NAME.out (determinism check);
@@ -330,6 +332,7 @@ capture)
 		run_script "$scripts/$n.xfsio" "$here/out/$n.out.tmp"
 		mv "$here/out/$n.out.tmp" "$here/out/$n.out"
 		record_rc "$n" "$last_rc"
+		uname -r >"$here/out/$n.kernel"
 	done
 	write_env
 	echo "wrote $(echo "$list" | wc -w) transcripts in $here/out and $here/ENV"

@@ -81,7 +81,7 @@ struct xs_cpu_costs {
 
 struct xs_scenario {
 	char path[XS_SCN_PATH_MAX]; /* file it came from */
-	char kernel[16];	    /* "6.1", "6.2", "6.6", "6.13" */
+	char kernel[16];	    /* "6.1", "6.2", "6.6", "6.13", "6.18" */
 	struct xs_policy policy;    /* preset, then explicit keys */
 	uint64_t fs_bytes;	    /* fs_size, default 1g */
 	uint32_t block_bytes;	    /* block_size, default 4096 */

@@ -47,8 +47,8 @@ const char *const xs_scn_sec_names[XS_NSPECIAL] = {"global", "writeback", "recla
 #define PRESET	  .def_text = "the kernel's preset"
 #define CPU(f, d) KEY(SEC_CPU, #f, XS_KT_DIST, SCN(cpu.f, XS_KS_DIST), .def = (d), .unit = "s")
 
-static const struct xs_kt_val kernel_vals[] = {
-	{"6.1", 0}, {"6.2", 0}, {"6.6", 0}, {"6.13", 0}, {NULL, 0}};
+static const struct xs_kt_val kernel_vals[] = {{"6.1", 0},  {"6.2", 0},	 {"6.6", 0},
+					       {"6.13", 0}, {"6.18", 0}, {NULL, 0}};
 static const struct xs_kt_val punch_vals[] = {{"truncate-punch", XS_PUNCH_TRUNCATE},
 					      {"locked-truncate-punch", XS_PUNCH_LOCKED_TRUNCATE},
 					      {"punch-clean", XS_PUNCH_CLEAN},
@@ -63,6 +63,8 @@ static const struct xs_kt_val fault_lock_vals[] = {
 	{"invalidate-shared", XS_FAULT_LOCK_INVALIDATE_SHARED},
 	{"iolock-excl", XS_FAULT_LOCK_IOLOCK_EXCL},
 	{NULL, 0}};
+static const struct xs_kt_val zero_range_vals[] = {
+	{"flush", XS_ZERO_FLUSH}, {"partial-eof", XS_ZERO_PARTIAL_EOF}, {NULL, 0}};
 static const struct xs_kt_val block_size_vals[] = {
 	{"512", 512}, {"1024", 1024}, {"2048", 2048}, {"4096", 4096}, {NULL, 0}};
 static const struct xs_kt_val prefill_vals[] = {{"none", XS_PREFILL_NONE},
@@ -93,7 +95,7 @@ static const struct xs_kt_val sync_vals[] = {{"fsync", 0}, {"range", 1}, {NULL, 
 const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
 	/* [global] */
 	KEY(SEC_GLOBAL, "kernel", XS_KT_ENUM, SCN(kernel, XS_KS_STR), .vals = kernel_vals,
-	    .def = "6.13"),
+	    .def = XS_KERNEL_DEFAULT),
 	KEY(SEC_GLOBAL, "punch", XS_KT_ENUM, PRESET, POL(punch, XS_KS_INT), .vals = punch_vals),
 	KEY(SEC_GLOBAL, "fault_end", XS_KT_ENUM, PRESET, POL(fault_end, XS_KS_BOOL),
 	    .vals = fault_end_vals),
@@ -105,6 +107,8 @@ const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
 	    .vals = write_lock_vals),
 	KEY(SEC_GLOBAL, "fault_lock", XS_KT_ENUM, PRESET, POL(fault_lock, XS_KS_INT),
 	    .vals = fault_lock_vals),
+	KEY(SEC_GLOBAL, "zero_range", XS_KT_ENUM, PRESET, POL(zero_range, XS_KS_INT),
+	    .vals = zero_range_vals),
 	KEY(SEC_GLOBAL, "fs_size", XS_KT_SIZE, SIZE, SCN(fs_bytes, XS_KS_U64), .umin = 300 * MiB,
 	    .umax = 4 * TiB, .def = "1g"),
 	KEY(SEC_GLOBAL, "block_size", XS_KT_ENUM, SCN(block_bytes, XS_KS_U32),

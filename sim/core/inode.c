@@ -7,6 +7,7 @@
 #include "core/mmap.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +24,63 @@ int xs_policy_preset(struct xs_policy *pol, const char *kernel)
 	} else if (strcmp(kernel, "6.2") == 0) {
 		pol->punch = XS_PUNCH_CLEAN;
 		pol->validity = true;
-	} else if (strcmp(kernel, "6.6") == 0 || strcmp(kernel, "6.13") == 0) {
+	} else if (strcmp(kernel, "6.6") == 0) {
 		pol->punch = XS_PUNCH_CLEAN;
 		pol->validity = true;
 		pol->block_dirty = true;
+	} else if (strcmp(kernel, "6.13") == 0 || strcmp(kernel, "6.18") == 0) {
+		pol->punch = XS_PUNCH_CLEAN;
+		pol->validity = true;
+		pol->block_dirty = true;
+		pol->zero_range = XS_ZERO_PARTIAL_EOF;
 	} else {
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Oldest first: a version runs under the last one at or below it. */
+static const struct {
+	const char *name;
+	unsigned int major, minor;
+} presets[] = {{"6.1", 6, 1}, {"6.2", 6, 2}, {"6.6", 6, 6}, {"6.13", 6, 13}, {"6.18", 6, 18}};
+
+/* The leading decimal digits of *s as a number; false when there are none. */
+static bool parse_uint(const char **s, unsigned int *v)
+{
+	const char *p = *s;
+	unsigned long n = 0;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9') {
+		if (n < 1000000)
+			n = n * 10 + (unsigned long)(*p - '0');
+		p++;
+	}
+	*v = (unsigned int)n;
+	*s = p;
+	return true;
+}
+
+const char *xs_policy_preset_name(size_t i)
+{
+	return i < sizeof(presets) / sizeof(presets[0]) ? presets[i].name : NULL;
+}
+
+const char *xs_policy_preset_for_version(const char *version)
+{
+	const char *found = NULL;
+	unsigned int major, minor;
+	size_t i;
+
+	if (!parse_uint(&version, &major) || *version++ != '.' || !parse_uint(&version, &minor))
+		return NULL;
+	for (i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+		if (presets[i].major < major ||
+		    (presets[i].major == major && presets[i].minor <= minor))
+			found = presets[i].name;
+	return found;
 }
 
 int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_policy *pol,

@@ -28,6 +28,14 @@ enum xs_punch_policy {
 	XS_PUNCH_NONE,		  /* never punch (the rejected alternative, leaks) */
 };
 
+/* How iomap_zero_range() treats dirty page cache over an unwritten or hole mapping
+ * (docs/kernel.md, "Versions and presets"). */
+enum xs_zero_range_mode {
+	XS_ZERO_FLUSH = 0,   /* write back the dirty range, then remap (6.12) */
+	XS_ZERO_PARTIAL_EOF, /* as FLUSH, but a dirty unaligned first block is zeroed in
+			      * the page cache, unflushed (6.13..6.18) */
+};
+
 enum xs_write_lock_mode { XS_WRITE_LOCK_EXCL = 0, XS_WRITE_LOCK_SHARED };
 enum xs_fault_lock_mode { XS_FAULT_LOCK_INVALIDATE_SHARED = 0, XS_FAULT_LOCK_IOLOCK_EXCL };
 
@@ -38,10 +46,24 @@ struct xs_policy {
 	bool block_dirty; /* per-block dirty tracking in folios (6.6+) */
 	enum xs_write_lock_mode write_lock;
 	enum xs_fault_lock_mode fault_lock;
+	enum xs_zero_range_mode zero_range;
 };
 
-/* Preset for a kernel release: "6.1", "6.2", "6.6", "6.13". Returns 0 or -EINVAL. */
+/* Preset for a kernel release: "6.1", "6.2", "6.6", "6.13", "6.18". Returns 0 or -EINVAL. */
 int xs_policy_preset(struct xs_policy *pol, const char *kernel);
+
+/* The preset of the running kernel, the default of scenarios and `wpsim io`. */
+#define XS_KERNEL_DEFAULT "6.18"
+
+/*
+ * The preset a kernel version runs under: the newest preset at or below the version's
+ * major.minor ("6.18.44-fc-v669" -> "6.18", "6.17" -> "6.13"). NULL when the string
+ * does not start with MAJOR.MINOR or the version is older than every preset.
+ */
+const char *xs_policy_preset_for_version(const char *version);
+
+/* The i-th preset's name, oldest first; NULL past the last. */
+const char *xs_policy_preset_name(size_t i);
 
 /* The locks a host provides. */
 enum xs_lock_id {

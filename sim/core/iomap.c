@@ -582,34 +582,82 @@ static bool xs_range_has_dirty(struct xs_inode *ip, uint64_t start, uint64_t end
 	return false;
 }
 
-/* Models iomap_zero_iter(): zero [pos, pos + len) through the page cache. */
-static void xs_iomap_zero_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint64_t pos,
-			       uint64_t len)
+/*
+ * Models iomap_zero_iter(): zero [pos, pos + len) through the page cache. Returns the
+ * bytes zeroed, short when the iomap went stale (the caller maps again from there).
+ */
+static uint64_t xs_iomap_zero_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint64_t pos,
+				   uint64_t len)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
+	uint64_t done = 0;
 
-	while (len) {
-		uint64_t offset = pos % pc->page_bytes;
-		uint64_t bytes = xs_min_u64(pc->page_bytes - offset, len);
-		struct xs_folio *folio = xs_iomap_write_begin(ip, iomap, pos, bytes);
+	while (done < len) {
+		uint64_t offset = (pos + done) % pc->page_bytes;
+		uint64_t bytes = xs_min_u64(pc->page_bytes - offset, len - done);
+		struct xs_folio *folio = xs_iomap_write_begin(ip, iomap, pos + done, bytes);
 
 		if (!folio)
-			return;
+			break;
 		xs_folio_zero(pc, folio, (uint32_t)offset, (uint32_t)bytes);
-		xs_iomap_write_end(ip, folio, pos, bytes, bytes);
+		xs_iomap_write_end(ip, folio, pos + done, bytes, bytes);
 		xs_folio_unlock(ip->i_fs, folio->index);
-		pos += bytes;
-		len -= bytes;
+		done += bytes;
 	}
+	return done;
 }
 
+/*
+ * Models the partial EOF case of iomap_zero_range() in 6.13..6.18 (fde4c4c3ec1c;
+ * docs/kernel.md, "Versions and presets"): when the range starts inside a block whose
+ * page cache is dirty, that block's part of the range is zeroed through the page cache
+ * whatever the mapping, so the usual case (zeroing from an unaligned EOF) flushes
+ * nothing and leaves an unwritten block unwritten. Returns the bytes it covered: 0
+ * when the case does not apply.
+ */
+static int64_t xs_iomap_zero_partial_eof(struct xs_inode *ip, uint64_t pos, uint64_t len,
+					 bool *did_zero)
+{
+	uint32_t bs = ip->i_mount->m_geo.blocksize;
+	uint64_t off = pos & (bs - 1);
+	uint64_t end = pos + xs_min_u64(len, bs - off), at = pos;
+
+	if (!off || !xs_range_has_dirty(ip, pos, end))
+		return 0;
+	while (at < end) {
+		struct xs_iomap iomap;
+		int error = xs_buffered_write_iomap_begin(ip, at, end - at, XS_IOMAP_ZERO, &iomap);
+
+		if (error)
+			return error;
+		at += xs_iomap_zero_iter(ip, &iomap, at,
+					 xs_min_u64(end - at, iomap.offset + iomap.length - at));
+		if (did_zero)
+			*did_zero = true;
+	}
+	return (int64_t)(end - pos);
+}
+
+/*
+ * Models iomap_zero_range(). Blocks that read as zeroes on disk (holes, unwritten) are
+ * skipped, unless page cache in the range was dirty when zeroing began: then the rest
+ * of the range is written back once, which converts what was dirty, and mapped again.
+ */
 int xs_iomap_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *did_zero)
 {
 	uint64_t end = pos + len;
-	bool flushed = false;
+	bool range_dirty;
 
 	if (did_zero)
 		*did_zero = false;
+	if (pol(ip)->zero_range == XS_ZERO_PARTIAL_EOF) {
+		int64_t done = xs_iomap_zero_partial_eof(ip, pos, len, did_zero);
+
+		if (done < 0)
+			return (int)done;
+		pos += (uint64_t)done;
+	}
+	range_dirty = pos < end && xs_range_has_dirty(ip, pos, end);
 	while (pos < end) {
 		struct xs_iomap iomap;
 		uint64_t length;
@@ -620,19 +668,18 @@ int xs_iomap_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *d
 			return error;
 		length = xs_min_u64(end - pos, iomap.offset + iomap.length - pos);
 		if (iomap.type == XS_IOMAP_HOLE || iomap.type == XS_IOMAP_UNWRITTEN) {
-			/* zero on disk, but dirty cache over it must be flushed and remapped */
-			if (!flushed && xs_range_has_dirty(ip, pos, pos + length)) {
-				flushed = true;
-				xs_filemap_write_and_wait_range(ip, pos, pos + length - 1);
+			if (range_dirty) {
+				/* iomap_zero_iter_flush_and_stale(): then map again */
+				range_dirty = false;
+				xs_filemap_write_and_wait_range(ip, pos, end - 1);
 				continue;
 			}
 			pos += length;
 			continue;
 		}
-		xs_iomap_zero_iter(ip, &iomap, pos, length);
+		pos += xs_iomap_zero_iter(ip, &iomap, pos, length);
 		if (did_zero)
 			*did_zero = true;
-		pos += length;
 	}
 	return 0;
 }

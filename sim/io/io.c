@@ -427,7 +427,7 @@ static int io_script_size(const char *script, uint64_t *fs_bytes, FILE *err)
 	return 0;
 }
 
-int xs_io_run(int ncmds, char **cmds, const char *script, FILE *out, FILE *err)
+int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FILE *out, FILE *err)
 {
 	struct xs_io_state *st = calloc(1, sizeof(*st));
 	struct xs_geometry geo;
@@ -445,7 +445,12 @@ int xs_io_run(int ncmds, char **cmds, const char *script, FILE *out, FILE *err)
 		if (ret)
 			goto out_free;
 	}
-	if (xs_geometry_default(&geo, fs_bytes, 4096, &xerr) || xs_policy_preset(&pol, "6.13") ||
+	if (xs_policy_preset(&pol, kernel ? kernel : XS_KERNEL_DEFAULT)) {
+		fprintf(err, "wpsim io: kernel %s: not a preset\n", kernel);
+		ret = 2;
+		goto out_free;
+	}
+	if (xs_geometry_default(&geo, fs_bytes, 4096, &xerr) ||
 	    xs_fs_init(&st->fs, &geo, &pol, NULL, NULL, &xerr)) {
 		fprintf(err, "%s: mkfs-size: %s\n", script ? script : "wpsim io", xerr.msg);
 		ret = 2;

@@ -10,14 +10,13 @@
  * excepted (a param varies when it has two values, or is missing from some runs).
  * Only runs with status ok enter the statistics; the others are listed as failed.
  *
- * Comparison dimensions. A kernel preset sets punch, fault_end, validity and
- * dirty_tracking, so a sweep over kernels varies five policy params at once and no two
- * of its groups would "differ in exactly one policy param". So a varying policy param
- * that is a function of another one across the groups (punch of kernel, in such a
- * sweep) is derived: it stays in the key and the CSV but is not a dimension. Of two
- * params that determine each other, the one earlier in policy_names[] stays. Two groups
- * are compared when they agree on every non-policy key column and on all dimensions
- * but one.
+ * Comparison dimensions. A kernel preset sets punch, fault_end, validity,
+ * dirty_tracking and zero_range, so a sweep over kernels varies six policy params at once and no
+ * two of its groups would "differ in exactly one policy param". So a varying policy param that is a
+ * function of another one across the groups (punch of kernel, in such a sweep) is derived: it stays
+ * in the key and the CSV but is not a dimension. Of two params that determine each other, the one
+ * earlier in policy_names[] stays. Two groups are compared when they agree on every non-policy key
+ * column and on all dimensions but one.
  *
  * Statistics (report/stats.h): P(loss) = share of runs with lost_bytes > 0, Wilson 95%
  * interval; latency = median over the group's runs of each run's percentile metric,
@@ -37,7 +36,7 @@
 
 static const char *const policy_names[RP_NPOLICY] = {
 	"global.kernel",	 "global.punch",      "global.fault_end",  "global.validity",
-	"global.dirty_tracking", "global.write_lock", "global.fault_lock",
+	"global.dirty_tracking", "global.write_lock", "global.fault_lock", "global.zero_range",
 };
 
 static char *dup_text(const char *s)

@@ -17,7 +17,7 @@
 struct xs_store_reader;
 struct xs_report_explore;
 
-#define RP_NPOLICY	    7
+#define RP_NPOLICY	    8
 #define RP_BOOT_RESAMPLES   2000
 #define RP_BOOT_SEED	    1
 #define RP_LEVEL	    0.95

@@ -57,7 +57,7 @@ EOF
 	cat "$tmp/views.sql"
 }
 
-# params of every run in temp.plan(run_id, s, k, f): the 7 policy keys as the kernel
+# params of every run in temp.plan(run_id, s, k, f): the policy keys as the kernel
 # preset resolves them, the seed, a constant size and kind, and the fail rate.
 params() {
 	cat <<'EOF'
@@ -69,6 +69,7 @@ INSERT INTO param SELECT run_id, 'global.fault_end',
 INSERT INTO param SELECT run_id, 'global.validity',
 	CASE k WHEN '6.1' THEN 'off' ELSE 'on' END FROM plan;
 INSERT INTO param SELECT run_id, 'global.dirty_tracking', 'folio' FROM plan;
+INSERT INTO param SELECT run_id, 'global.zero_range', 'flush' FROM plan;
 INSERT INTO param SELECT run_id, 'global.seed', s FROM plan;
 INSERT INTO param SELECT run_id, 'global.file_size', '16m' FROM plan;
 INSERT INTO param SELECT run_id, 'pwriter.fail_rate', f FROM plan;
@@ -182,9 +183,9 @@ sum_before=$(cksum <"$db")
 check "report exits 0 (stderr: $(head -c 300 "$tmp/stderr"))" $?
 check_text "database untouched by the report" "$sum_before" "$(cksum <"$db")"
 
-# groups.csv: group, scenario, the 7 policy keys, pwriter.fail_rate (fields 1-10), then
+# groups.csv: group, scenario, the 8 policy keys, pwriter.fail_rate (fields 1-11), then
 # counts and statistics; latency as n, median, lo, hi (bootstrap ends checked apart)
-got=$(cut -d, -f1-3,10-23,26-27,31-32,34-35 "$out/groups.csv" 2>&1)
+got=$(cut -d, -f1-3,11-24,27-28,32-33,35-36 "$out/groups.csv" 2>&1)
 check_text "groups.csv: groups, loss, leaks and latency medians" \
 	"group,scenario,global.kernel,pwriter.fail_rate,runs_ok,runs_failed,loss_runs,loss_n,p_loss,p_loss_lo,p_loss_hi,mean_lost_bytes,leak_runs,leak_n,mean_leaked_blocks,write_lat_p50_us_n,write_lat_p50_us_median,write_lat_p99_us_n,write_lat_p99_us_median,fault_lat_p50_us_median,fault_lat_p50_us_lo,fault_lat_p99_us_n,fault_lat_p99_us_median
 1,scenarios/generic-346.ini,6.1,0,10,0,0,10,0,0,0.2775327999,0,0,10,0,10,11,10,55.5,3,3,0,
@@ -192,22 +193,22 @@ check_text "groups.csv: groups, loss, leaks and latency medians" \
 3,scenarios/generic-346.ini,6.2,0,10,0,0,10,0,0,0.2775327999,0,0,10,0,10,11,10,61,3,3,0,
 4,scenarios/generic-346.ini,6.2,0.1,10,0,1,10,0.1,0.0178762131,0.4041500268,0.8,0,10,0,10,6,10,155.5,3,3,10,35.5" \
 	"$got"
-got=$(cut -d, -f4-9 "$out/groups.csv" | sort -u | tr '\n' ';')
+got=$(cut -d, -f4-10 "$out/groups.csv" | sort -u | tr '\n' ';')
 check_text "groups.csv: derived policy columns and the fail rate" \
-	"global.punch,global.fault_end,global.validity,global.dirty_tracking,global.write_lock,global.fault_lock;punch-clean,none,on,folio,,;truncate-punch,shared,off,folio,,;" \
+	"global.punch,global.fault_end,global.validity,global.dirty_tracking,global.write_lock,global.fault_lock,global.zero_range;punch-clean,none,on,folio,,,flush;truncate-punch,shared,off,folio,,,flush;" \
 	"$got"
-got=$(cut -d, -f9-10 "$out/groups.csv" | tr '\n' ';')
+got=$(cut -d, -f10-11 "$out/groups.csv" | tr '\n' ';')
 check_text "groups.csv: pwriter.fail_rate is a key column, ordered numerically" \
-	"global.fault_lock,pwriter.fail_rate;,0;,0.1;,0;,0.1;" "$got"
+	"global.zero_range,pwriter.fail_rate;flush,0;flush,0.1;flush,0;flush,0.1;" "$got"
 
 # bootstrap intervals: inside the data, around the median
 awk -F, 'NR > 1 {
-	# write p50 median, lo, hi: fields 23-25; write p99: 27-29
-	if (!($24 <= $23 && $23 <= $25)) bad = 1
-	if (!($28 <= $27 && $27 <= $29)) bad = 1
+	# write p50 median, lo, hi: fields 24-26; write p99: 28-30
+	if (!($25 <= $24 && $24 <= $26)) bad = 1
+	if (!($29 <= $28 && $28 <= $30)) bad = 1
 } END { exit bad }' "$out/groups.csv"
 check "groups.csv: bootstrap intervals contain the median" $?
-got=$(awk -F, 'NR == 3 { print $23, ($24 >= 1 && $25 <= 10) }' "$out/groups.csv")
+got=$(awk -F, 'NR == 3 { print $24, ($25 >= 1 && $26 <= 10) }' "$out/groups.csv")
 check_text "groups.csv: 6.1/0.1 write p50 interval within the data range 1..10" "5.5 1" "$got"
 
 got=$(cut -d, -f1-20 "$out/comparisons.csv" 2>&1)
@@ -267,7 +268,7 @@ check_text "lock sweep: four one-dimension pairs, none diagonal" \
 	"$got"
 grep -q "^varying: write_lock fault_lock$" "$tmp/locks.out"
 check "lock sweep: a failed run without params makes nothing vary" $?
-got=$(cut -d, -f1,3,8-11 "$tmp/locks/groups.csv" | head -n 3 | tr '\n' ';')
+got=$(cut -d, -f1,3,8-9,11-12 "$tmp/locks/groups.csv" | head -n 3 | tr '\n' ';')
 check_text "lock sweep: the failed run is a group of its own, first (no values)" \
 	"group,global.kernel,global.write_lock,global.fault_lock,runs_ok,runs_failed;1,,,,0,1;2,6.13,excl,invalidate-shared,4,0;" \
 	"$got"

@@ -83,5 +83,33 @@ expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
 cmp -s "$tmp/a" "$tmp/b"
 check "same script, byte-identical output" $?
 
+# wpsim io -k VERSION: the preset of a kernel version (docs/design.md, "wpsim io")
+z=data/kernel/scripts/zero-eof-dirty-unwritten.xfsio
+expect_exit "io -k: a version older than every preset" 2 "$wpsim" io -k 5.15 "$z"
+grep -q -- "-k 5.15: no preset" "$tmp/err" && grep -q "6.1, 6.2, 6.6, 6.13, 6.18" "$tmp/err"
+check "io -k: the bad version and the presets are named" $?
+expect_exit "io -k: not a version" 2 "$wpsim" io -k six "$z"
+expect_exit "io -k: no version" 2 "$wpsim" io -k
+grep -q -- "-k needs a kernel version" "$tmp/err"
+check "io -k: a missing version is named" $?
+"$wpsim" io "$z" >"$tmp/k-default" 2>&1
+"$wpsim" io -k "$(uname -r | sed 's/^[^0-9]*//')" "$z" >"$tmp/k-running" 2>&1
+"$wpsim" io -k 6.18.44-fc-v1272 "$z" >"$tmp/k-618" 2>&1
+cmp -s "$tmp/k-default" "$tmp/k-618"
+check "io: the default is 6.18's preset" $?
+case $(uname -r) in
+6.1[8-9]* | 6.[2-9][0-9]* | [7-9].*) cmp -s "$tmp/k-default" "$tmp/k-running" ;;
+*) true ;;
+esac
+check "io: on a 6.18 or later kernel, -k \$(uname -r) runs as the default" $?
+"$wpsim" io -k 6.12.9 "$z" >"$tmp/k-612" 2>&1
+"$wpsim" io -k 6.6 "$z" >"$tmp/k-66" 2>&1
+"$wpsim" io -k 6.17.1 "$z" >"$tmp/k-617" 2>&1
+"$wpsim" io -k 6.13 "$z" >"$tmp/k-613" 2>&1
+cmp -s "$tmp/k-612" "$tmp/k-66" && cmp -s "$tmp/k-617" "$tmp/k-613"
+check "io -k: 6.12.9 runs as 6.6, 6.17.1 as 6.13 (newest preset at or below)" $?
+! cmp -s "$tmp/k-66" "$tmp/k-618"
+check "io -k: the zeroing at EOF differs between 6.6 and 6.18" $?
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

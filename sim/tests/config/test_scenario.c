@@ -5,6 +5,7 @@
  * from a private temporary directory, so no other file of the tree is read.
  */
 #include "config/scenario.h"
+#include "config/scenario_keys.h"
 #include "tests/testhelp.h"
 
 #include <errno.h>
@@ -21,7 +22,7 @@
 	"sync, start, process, source, source_offset, dest, dest_offset"
 #define GLOBAL_KEYS                                                                    \
 	"kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock, " \
-	"fs_size, block_size, file_size, prefill, device, memory, seed, time_limit"
+	"zero_range, fs_size, block_size, file_size, prefill, device, memory, seed, time_limit"
 #define DIST_ACC                                                                                  \
 	"const(T), uniform(A, B), exp(MEAN), normal(MEAN, SD), lognormal(MEAN, CV), gamma(MEAN, " \
 	"CV); times with ns, us, ms, s"
@@ -143,13 +144,14 @@ XS_TEST_SUITE(scenario_defaults)
 	sc = load_ok(D "ok-minimal.ini", NULL, 0);
 	snprintf(path, sizeof(path), "%s/nvme.ini", devdir);
 	test_cond("path kept", strcmp(sc->path, D "ok-minimal.ini") == 0);
-	test_cond("kernel defaults to 6.13", strcmp(sc->kernel, "6.13") == 0);
-	test_cond("6.13 policy: punch-clean, no fault_end, validity, block dirty, excl, "
-		  "invalidate-shared",
+	test_cond("kernel defaults to 6.18, the running kernel", strcmp(sc->kernel, "6.18") == 0);
+	test_cond("6.18 policy: punch-clean, no fault_end, validity, block dirty, excl, "
+		  "invalidate-shared, partial-eof zeroing",
 		  sc->policy.punch == XS_PUNCH_CLEAN && !sc->policy.fault_end &&
 			  sc->policy.validity && sc->policy.block_dirty &&
 			  sc->policy.write_lock == XS_WRITE_LOCK_EXCL &&
-			  sc->policy.fault_lock == XS_FAULT_LOCK_INVALIDATE_SHARED);
+			  sc->policy.fault_lock == XS_FAULT_LOCK_INVALIDATE_SHARED &&
+			  sc->policy.zero_range == XS_ZERO_PARTIAL_EOF);
 	test_cond("fs_size 1g, block 4096, file_size 0, prefill none",
 		  sc->fs_bytes == 1ULL << 30 && sc->block_bytes == 4096 && sc->file_bytes == 0 &&
 			  sc->prefill == XS_PREFILL_NONE);
@@ -261,13 +263,15 @@ XS_TEST_SUITE(scenario_presets)
 		const char *kernel;
 		enum xs_punch_policy punch;
 		bool fault_end, validity, block_dirty;
+		enum xs_zero_range_mode zero_range;
 	} presets[] = {
-		{"6.1", XS_PUNCH_TRUNCATE, true, false, false},
-		{"6.2", XS_PUNCH_CLEAN, false, true, false},
-		{"6.6", XS_PUNCH_CLEAN, false, true, true},
-		{"6.13", XS_PUNCH_CLEAN, false, true, true},
+		{"6.1", XS_PUNCH_TRUNCATE, true, false, false, XS_ZERO_FLUSH},
+		{"6.2", XS_PUNCH_CLEAN, false, true, false, XS_ZERO_FLUSH},
+		{"6.6", XS_PUNCH_CLEAN, false, true, true, XS_ZERO_FLUSH},
+		{"6.13", XS_PUNCH_CLEAN, false, true, true, XS_ZERO_PARTIAL_EOF},
+		{"6.18", XS_PUNCH_CLEAN, false, true, true, XS_ZERO_PARTIAL_EOF},
 	};
-	struct xs_override ov[3];
+	struct xs_override ov[4];
 	struct xs_scenario *sc;
 	char descr[128];
 	size_t i;
@@ -283,7 +287,8 @@ XS_TEST_SUITE(scenario_presets)
 					 sc->policy.validity == presets[i].validity &&
 					 sc->policy.block_dirty == presets[i].block_dirty &&
 					 sc->policy.write_lock == XS_WRITE_LOCK_EXCL &&
-					 sc->policy.fault_lock == XS_FAULT_LOCK_INVALIDATE_SHARED);
+					 sc->policy.fault_lock == XS_FAULT_LOCK_INVALIDATE_SHARED &&
+					 sc->policy.zero_range == presets[i].zero_range);
 		free(sc);
 
 		/* An explicit key wins, whichever comes first. */
@@ -291,14 +296,30 @@ XS_TEST_SUITE(scenario_presets)
 		ov[1] = (struct xs_override){"global", "kernel", presets[i].kernel};
 		ov[2] = (struct xs_override){"global", "validity",
 					     presets[i].validity ? "off" : "on"};
-		sc = load_ok(D "ok-minimal.ini", ov, 3);
-		snprintf(descr, sizeof(descr), "kernel %s under explicit punch and validity",
+		ov[3] = (struct xs_override){"global", "zero_range",
+					     presets[i].zero_range == XS_ZERO_FLUSH ? "partial-eof"
+										    : "flush"};
+		sc = load_ok(D "ok-minimal.ini", ov, 4);
+		snprintf(descr, sizeof(descr),
+			 "kernel %s under explicit punch, validity and zero_range",
 			 presets[i].kernel);
 		test_cond(descr, sc->policy.punch == XS_PUNCH_LOCKED_TRUNCATE &&
 					 sc->policy.validity == !presets[i].validity &&
+					 sc->policy.zero_range != presets[i].zero_range &&
 					 sc->policy.fault_end == presets[i].fault_end &&
 					 sc->policy.block_dirty == presets[i].block_dirty);
 		free(sc);
+	}
+	{
+		const struct xs_kt_val *v =
+			xs_scn_keys[xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "kernel")]
+				.vals;
+		bool same = true;
+
+		for (i = 0; v[i].name || xs_policy_preset_name(i); i++)
+			same = same && v[i].name && xs_policy_preset_name(i) &&
+			       strcmp(v[i].name, xs_policy_preset_name(i)) == 0;
+		test_cond("global.kernel accepts exactly the presets of the core, in order", same);
 	}
 	/* ok-full says kernel = 6.6 after punch = no-punch; -s global.kernel=6.1 keeps
 	 * the file's explicit keys and takes the rest from 6.1. */
@@ -345,7 +366,7 @@ XS_TEST_SUITE(scenario_errors)
 		       "suffixes k, m, g, t)");
 	expect_error(D "bad-enum.ini", NULL, 0, -EINVAL,
 		     D "bad-enum.ini:2: kernel = 5.15: unknown value (accepted: 6.1, 6.2, 6.6, "
-		       "6.13)");
+		       "6.13, 6.18)");
 	expect_error(D "bad-time.ini", NULL, 0, -EINVAL,
 		     D "bad-time.ini:2: time_limit = 0: out of range (accepted: a time > 0, "
 		       "suffixes ns, us, ms, s (bare: s))");
@@ -627,20 +648,21 @@ XS_TEST_SUITE(scenario_params)
 
 	p.n = 0;
 	xs_scenario_foreach_param(sc, collect, &p);
-	/* 15 global; 11 per writer or faulter of their own, plus process, and a writer's
+	/* 16 global; 11 per writer or faulter of their own, plus process, and a writer's
 	 * source and source_offset; 4 + 1 + 1 background; 13 cpu */
-	test_cond("generic/346 has 60 params", p.n == 60);
+	test_cond("generic/346 has 61 params", p.n == 61);
 	test_cond("order: global first, then groups in file order, then the background",
-		  p.n == 60 && strcmp(p.name[0], "global.kernel") == 0 &&
-			  strcmp(p.name[14], "global.time_limit") == 0 &&
-			  strcmp(p.name[15], "pwriter.kind") == 0 &&
-			  strcmp(p.name[29], "mmapper.kind") == 0 &&
-			  strcmp(p.name[41], "writeback.interval") == 0 &&
-			  strcmp(p.name[45], "reclaim.interval") == 0 &&
-			  strcmp(p.name[46], "blockgc.period") == 0 &&
-			  strcmp(p.name[47], "cpu.syscall") == 0 &&
-			  strcmp(p.name[56], "cpu.lock") == 0 &&
-			  strcmp(p.name[59], "cpu.pte_zap") == 0);
+		  p.n == 61 && strcmp(p.name[0], "global.kernel") == 0 &&
+			  strcmp(p.name[7], "global.zero_range") == 0 &&
+			  strcmp(p.name[15], "global.time_limit") == 0 &&
+			  strcmp(p.name[16], "pwriter.kind") == 0 &&
+			  strcmp(p.name[30], "mmapper.kind") == 0 &&
+			  strcmp(p.name[42], "writeback.interval") == 0 &&
+			  strcmp(p.name[46], "reclaim.interval") == 0 &&
+			  strcmp(p.name[47], "blockgc.period") == 0 &&
+			  strcmp(p.name[48], "cpu.syscall") == 0 &&
+			  strcmp(p.name[57], "cpu.lock") == 0 &&
+			  strcmp(p.name[60], "cpu.pte_zap") == 0);
 	test_cond("one process unless a group names another",
 		  sc->nprocs == 1 && group(sc, "pwriter")->proc == 0 &&
 			  group(sc, "mmapper")->proc == 0);
@@ -674,7 +696,8 @@ XS_TEST_SUITE(scenario_params)
 			  strcmp(param(&p, "global.validity"), "off") == 0 &&
 			  strcmp(param(&p, "global.dirty_tracking"), "folio") == 0 &&
 			  strcmp(param(&p, "global.write_lock"), "excl") == 0 &&
-			  strcmp(param(&p, "global.fault_lock"), "invalidate-shared") == 0);
+			  strcmp(param(&p, "global.fault_lock"), "invalidate-shared") == 0 &&
+			  strcmp(param(&p, "global.zero_range"), "flush") == 0);
 	test_cond("canonical values: sizes in bytes, times in seconds",
 		  strcmp(param(&p, "global.fs_size"), "1073741824") == 0 &&
 			  strcmp(param(&p, "global.file_size"), "16777216") == 0 &&

@@ -35,7 +35,7 @@ struct ct_host {
 
 /*
  * Make a fresh filesystem of fs_bytes with mkfs defaults (xs_geometry_default) and the
- * kernel preset ("6.1", "6.2", "6.6", "6.13"). host may be NULL. Returns 0 or -errno;
+ * kernel preset ("6.1", "6.2", "6.6", "6.13", "6.18"). host may be NULL. Returns 0 or -errno;
  * prints the error.
  */
 int ct_fs_init(struct xs_fs *fs, uint64_t fs_bytes, uint32_t blocksize, const char *kernel,

@@ -1,7 +1,9 @@
 #!/bin/sh
 # run.sh: the differential suite. Runs every data/kernel/scripts/NAME.xfsio through
-# the model (`WPSIM io SCRIPT`), normalizes the model's output and the kernel's
-# golden transcript (data/kernel/out/NAME.out) with normalize.sh, and diffs them.
+# the model (`WPSIM io -k VERSION SCRIPT`, VERSION the kernel the capture ran on, from
+# data/kernel/out/NAME.kernel: the model runs under that version's preset), normalizes
+# the model's output and the kernel's golden transcript (data/kernel/out/NAME.out)
+# with normalize.sh, and diffs them.
 #
 #   run.sh [-v] WPSIM [NAME...]
 #
@@ -12,8 +14,9 @@
 # "known NAME" for scripts listed in data/kernel/KNOWN-DIFFERENCES (counted as
 # skipped; they are still run and a diff shown with -v), then exactly one line
 # "diff: N passed, N failed, N skipped". Exit status 1 if any failed, 2 on bad usage.
-# A script also fails when the model cannot run it: missing binary, or an exit
-# status other than the one xfs_io had on the kernel (data/kernel/out/exit-status).
+# A script also fails when the model cannot run it: missing binary, no recorded
+# kernel version, or an exit status other than the one xfs_io had on the kernel
+# (data/kernel/out/exit-status).
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -88,6 +91,8 @@ for n in "$@"; do
 		why="no script $script"
 	elif [ ! -f "$golden" ]; then
 		why="no golden output $golden (run make kernel-capture)"
+	elif ! kver=$(head -n 1 "$kdir/out/$n.kernel" 2>/dev/null) || [ -z "$kver" ]; then
+		why="no kernel version in $kdir/out/$n.kernel (capture.sh writes it: uname -r)"
 	elif [ ! -x "$wpsim" ]; then
 		why="model binary $wpsim not found or not executable"
 	fi
@@ -102,8 +107,8 @@ for n in "$@"; do
 	# stdout line-buffered, as in the capture, so that error lines (stderr) keep
 	# their place; the inner sh reports a crash ("Segmentation fault") on its
 	# stderr, which is discarded
-	(cd "$tmp" && sh -c '$3 "$0" io "$1" >"$2" 2>&1 </dev/null; s=$?; exit $s' \
-		"$wpsim" "$script" "$tmp/model.raw" "$linebuf" 2>/dev/null) || rc=$?
+	(cd "$tmp" && sh -c '$3 "$0" io -k "$4" "$1" >"$2" 2>&1 </dev/null; s=$?; exit $s' \
+		"$wpsim" "$script" "$tmp/model.raw" "$linebuf" "$kver" 2>/dev/null) || rc=$?
 	sh "$normalize" <"$golden" >"$tmp/kernel"
 	sh "$normalize" <"$tmp/model.raw" >"$tmp/model"
 	diff -u "$tmp/kernel" "$tmp/model" >"$tmp/diff.full" 2>&1
@@ -133,7 +138,7 @@ for n in "$@"; do
 	echo "FAIL $n"
 	if [ "$rcok" != 0 ]; then
 		if [ "$rc" -gt 128 ]; then how="was killed by signal $((rc - 128))"; else how="exited with status $rc"; fi
-		echo "    $wpsim io $how (kernel's xfs_io: exit ${want:-0 or 1}); last lines of its output:"
+		echo "    $wpsim io -k $kver $how (kernel's xfs_io: exit ${want:-0 or 1}); last lines of its output:"
 		tail -n 5 "$tmp/model.raw" | sed 's/^/    | /'
 	fi
 	if [ "$same" != 0 ]; then
