@@ -411,12 +411,20 @@ int xs_io_run(int ncmds, char **cmds, const char *script, FILE *out, FILE *err)
 		if (ret)
 			goto out_free;
 	}
-	if (xs_geometry_default(&geo, fs_bytes, 4096, &xerr) || xs_policy_preset(&pol, "6.13") ||
-	    xs_fs_init(&st->fs, &geo, &pol, NULL, NULL, &xerr)) {
+	if (xs_geometry_default(&geo, fs_bytes, 4096, &xerr) || xs_policy_preset(&pol, "6.13")) {
 		fprintf(err, "%s: mkfs-size: %s\n", script ? script : "wpsim io", xerr.msg);
 		ret = 2;
 		goto out_free;
 	}
+	/* the captures' kernel (data/kernel/ENV, 6.18) reads ahead as 6.16+ does */
+	pol.ra_order = XS_RA_ASYNC;
+	if (xs_fs_init(&st->fs, &geo, &pol, NULL, NULL, &xerr)) {
+		fprintf(err, "%s: mkfs-size: %s\n", script ? script : "wpsim io", xerr.msg);
+		ret = 2;
+		goto out_free;
+	}
+	/* the capture machine's loop device: read_ahead_kb 2560 */
+	st->fs.inode.i_mapping.ra.ra_pages = 2560 * 1024 / geo.pagesize;
 	for (i = 0; i < ncmds && !ret; i++)
 		ret = io_line(st, "-c", i + 1, cmds[i]);
 	if (script && !ret) {
