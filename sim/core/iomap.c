@@ -645,7 +645,11 @@ int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t
 		const struct xs_folio *seen = xs_pagecache_peek(pc, index);
 		struct xs_folio *folio;
 
-		/* filemap_get_pages(): readahead on a miss, and at a marked folio */
+		/*
+		 * filemap_get_pages(): readahead on a miss, and at a marked folio.
+		 * Simplification: checked at each folio, where the kernel checks once per
+		 * batch of folios (a miss, then the batch's last folio for the mark).
+		 */
 		if (!seen) {
 			xs_page_cache_sync_ra(ip, index, last_index - index);
 			seen = xs_pagecache_peek(pc, index);

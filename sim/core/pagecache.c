@@ -255,7 +255,8 @@ void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio)
 		t->flags = folio->flags & ~XS_FOLIO_UPTODATE;
 		t->lru_tick = folio->lru_tick;
 		t->dirtied_ns = folio->dirtied_ns;
-		t->serial = ++pc->next_serial;
+		/* a PTE of this page keeps mapping it (the split remaps it to the page) */
+		t->serial = folio->serial;
 		t->wp_gen = folio->wp_gen;
 		for (b = 0; b < bpp; b++) {
 			if (bit_get(pc, folio, false, p * bpp + b))

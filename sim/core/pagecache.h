@@ -147,9 +147,12 @@ size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index);
 /* Remove and free the folio (its dirty data is discarded). */
 void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio);
 /*
+ * Simplification: a split always makes order-0 folios (from 6.15 truncate splits
+ * non-uniformly, keeping the pages away from the cut in larger folios).
  * Models split_folio() to order 0 (the folio's first page stays at folio, the others
  * become new folios after it): each new folio takes the flags and the per-block bits
- * of its pages, and is dirty when the large folio was. The caller holds the folio
+ * of its pages, and is dirty when the large folio was; the PTEs of its pages keep
+ * mapping them (same serial and wp_gen). The caller holds the folio
  * lock (of the first index) and has checked that the kernel would split.
  */
 void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio);

@@ -113,9 +113,9 @@ XS_TEST_SUITE(test_folio_truncate_split_or_zero)
 		test_cond("setup", 0);
 		return;
 	}
-	test_cond("two 64 KiB writes", fill(ip, 0, 64 * CT_KIB, 'c') == (int64_t)(64 * CT_KIB) &&
-					       fill(ip, 64 * CT_KIB, 64 * CT_KIB, 'd') ==
-						       (int64_t)(64 * CT_KIB));
+	test_cond("two 64 KiB writes",
+		  fill(ip, 0, 64 * CT_KIB, 'c') == (int64_t)(64 * CT_KIB) &&
+			  fill(ip, 64 * CT_KIB, 64 * CT_KIB, 'd') == (int64_t)(64 * CT_KIB));
 	test_cond("fsync the first", xs_filemap_write_and_wait_range(ip, 0, 64 * CT_KIB - 1) == 0);
 	test_cond("folio 0 clean, order 4; folio 16 dirty, order 4",
 		  order_at(ip, 0) == 4 && !(xs_pagecache_peek(pc, 0)->flags & XS_FOLIO_DIRTY) &&
