@@ -212,3 +212,45 @@ XS_TEST_SUITE(test_folio_mkwrite_whole_folio)
 		xs_fs_destroy(&fs);
 	}
 }
+
+/*
+ * Readahead of 6.16+ (ra_order async) on a sparse file read 4 KiB at a time from 0,
+ * read_ahead_kb 2560 (640 pages), as traced on 6.18: the first window is 4 pages of
+ * order 0 (get_init_ra_size(1, 640) = 4), its mark at page 1 starts 16 pages at order
+ * 2 (pages 4..19), whose mark at page 4 starts 64 pages from 20 at order 4: folios 20
+ * (order 2, 20's alignment), 24 (3), 32, 48, 64 (4). 5.18-6.15 (plus2) reads the first
+ * window as one order-2 folio.
+ */
+XS_TEST_SUITE(test_folio_readahead_ramp)
+{
+	static const int w2[] = {2, 2, 2, 2};
+	static const int w3[] = {2, 3, 4, 4, 4};
+	struct xs_fs fs;
+	struct xs_inode *ip = &fs.inode;
+	uint8_t buf[4096];
+	uint64_t p;
+	bool ok = true;
+
+	if (ct_fs_init(&fs, CT_GIB, 4096, "6.13", NULL) || xs_file_truncate(ip, 8 * CT_MIB)) {
+		test_cond("setup", 0);
+		return;
+	}
+	fs.policy.ra_order = XS_RA_ASYNC;
+	ip->i_mapping.ra.ra_pages = 640;
+	for (p = 0; p < 8; p++)
+		ok = ok && xs_file_read(ip, p * 4096, 4096, buf) == 4096;
+	test_cond("eight 4 KiB reads", ok);
+	test_cond("pages 0..3: order 0",
+		  order_at(ip, 0) == 0 && order_at(ip, 1) == 0 && order_at(ip, 3) == 0);
+	test_cond("pages 4..19: order 2", orders_are(ip, 4, w2, 4));
+	test_cond("from 20: orders 2, 3, 4, 4, 4", orders_are(ip, 20, w3, 5));
+	xs_fs_destroy(&fs);
+
+	if (ct_fs_init(&fs, CT_GIB, 4096, "6.13", NULL) || xs_file_truncate(ip, 8 * CT_MIB)) {
+		test_cond("setup", 0);
+		return;
+	}
+	test_cond("plus2: one 4 KiB read", xs_file_read(ip, 0, 4096, buf) == 4096);
+	test_cond("plus2: the first window is one order-2 folio", orders_are(ip, 0, w2, 1));
+	xs_fs_destroy(&fs);
+}
