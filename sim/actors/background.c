@@ -116,8 +116,7 @@ static void reclaim_main(int argc, char **argv)
 	(void)argv;
 	while (!run->stopping) {
 		daemon_wait(run, run->reclaim_wake, run->sc->reclaim_interval_s);
-		while (!run->stopping &&
-		       (uint64_t)pc->nr * pc->page_bytes > run->sc->memory_bytes) {
+		while (!run->stopping && pc->nr_pages * pc->page_bytes > run->sc->memory_bytes) {
 			size_t n = xs_pagecache_lru_clean(pc, cand, 64), i, evicted = 0;
 
 			for (i = 0; i < n; i++) {
@@ -132,7 +131,7 @@ static void reclaim_main(int argc, char **argv)
 					evicted++;
 				}
 				xs_folio_unlock_index(&run->folios, cand[i]);
-				if ((uint64_t)pc->nr * pc->page_bytes <= run->sc->memory_bytes)
+				if (pc->nr_pages * pc->page_bytes <= run->sc->memory_bytes)
 					break;
 			}
 			if (!evicted)

@@ -21,18 +21,24 @@ int xs_policy_preset(struct xs_policy *pol, const char *kernel)
 		pol->fault_end = true;
 		pol->validity = false;
 		pol->block_dirty = false;
+		pol->large_folios = XS_FOLIOS_READAHEAD;
 	} else if (strcmp(kernel, "6.2") == 0) {
 		pol->punch = XS_PUNCH_CLEAN;
 		pol->validity = true;
+		pol->large_folios = XS_FOLIOS_READAHEAD;
 	} else if (strcmp(kernel, "6.6") == 0) {
 		pol->punch = XS_PUNCH_CLEAN;
 		pol->validity = true;
 		pol->block_dirty = true;
+		pol->large_folios = XS_FOLIOS_WRITE;
 	} else if (strcmp(kernel, "6.13") == 0 || strcmp(kernel, "6.18") == 0) {
 		pol->punch = XS_PUNCH_CLEAN;
 		pol->validity = true;
 		pol->block_dirty = true;
 		pol->zero_range = XS_ZERO_PARTIAL_EOF;
+		pol->large_folios = XS_FOLIOS_WRITE_ORDER1;
+		/* 6.16: readahead starts at order 0 and climbs by async window */
+		pol->ra_order = strcmp(kernel, "6.18") == 0 ? XS_RA_ASYNC : XS_RA_PLUS2;
 	} else {
 		return -EINVAL;
 	}
@@ -109,6 +115,9 @@ int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_
 	ip->i_ino = 131; /* the first inode a fresh filesystem hands out */
 	xs_iext_init(&ip->i_df);
 	error = xs_pagecache_init(&ip->i_mapping, geo->pagesize, geo->blocksize);
+	/* xfs_setup_inode(): mapping_set_large_folios() */
+	ip->i_mapping.max_order = pol->large_folios == XS_FOLIOS_NONE ? 0 : XS_MAX_PAGECACHE_ORDER;
+	ip->i_mapping.no_order1 = pol->large_folios != XS_FOLIOS_WRITE_ORDER1;
 	XS_ASSERT(error == 0);
 	return 0;
 }
@@ -269,8 +278,13 @@ int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
 
 			if (pos >= ip->i_size)
 				break;
-			if (ip->i_fs->policy.block_dirty && xs_folio_nr_blocks(pc, f) > 1 &&
-			    !xs_folio_block_dirty(pc, f, b))
+			/*
+			 * The block bits say what was written, under either dirty_tracking:
+			 * with per-folio tracking writeback also writes a folio's clean
+			 * uptodate blocks, but they hold what their backing (or a hole)
+			 * holds, so nothing is lost if they have none.
+			 */
+			if (xs_folio_nr_blocks(pc, f) > 1 && !xs_folio_block_dirty(pc, f, b))
 				continue;
 			while (have && got.br_startoff + got.br_blockcount <= fsb) {
 				xs_iext_next(&ip->i_df, &icur);

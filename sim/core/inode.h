@@ -37,6 +37,20 @@ enum xs_zero_range_mode {
 };
 
 enum xs_write_lock_mode { XS_WRITE_LOCK_EXCL = 0, XS_WRITE_LOCK_SHARED };
+
+/* Which paths make large folios (docs/kernel.md, "Large folios"). */
+enum xs_large_folios {
+	XS_FOLIOS_NONE = 0,	/* every folio one page (a mapping without large folios) */
+	XS_FOLIOS_READAHEAD,	/* 5.18-6.5: readahead only, never order 1 */
+	XS_FOLIOS_WRITE,	/* 6.6-6.7: and write() sized to its length, never order 1 */
+	XS_FOLIOS_WRITE_ORDER1, /* 6.8+: the same with order-1 folios */
+};
+
+/* How readahead picks its folios' order (docs/kernel.md, "Large folios"). */
+enum xs_ra_order {
+	XS_RA_PLUS2 = 0, /* 5.18-6.15: every window, mmap read-around too, two orders up */
+	XS_RA_ASYNC,	 /* 6.16+: first window and read-around order 0, +2 per async window */
+};
 enum xs_fault_lock_mode { XS_FAULT_LOCK_INVALIDATE_SHARED = 0, XS_FAULT_LOCK_IOLOCK_EXCL };
 
 struct xs_policy {
@@ -47,6 +61,8 @@ struct xs_policy {
 	enum xs_write_lock_mode write_lock;
 	enum xs_fault_lock_mode fault_lock;
 	enum xs_zero_range_mode zero_range;
+	enum xs_large_folios large_folios;
+	enum xs_ra_order ra_order;
 };
 
 /* Preset for a kernel release: "6.1", "6.2", "6.6", "6.13", "6.18". Returns 0 or -EINVAL. */

@@ -7,13 +7,15 @@
  * and fs/xfs/xfs_iomap.c (xfs_buffered_write_iomap_begin/_end) — Linux 6.18, with
  * the <= 6.1 behaviour selected by the policy (struct xs_policy).
  *
- * Simplification: a chunk is at most one page (folios are pages).
+ * A chunk of a write is at most one folio; from 6.6 the write asks for a folio sized
+ * to the chunk (docs/kernel.md, "Large folios").
  * Simplification: balance_dirty_pages throttling is the host's business (not here).
  */
 #include "core/iomap.h"
 
 #include "core/bmap.h"
 #include "core/prealloc.h"
+#include "core/readahead.h"
 #include "core/writeback.h"
 
 #include <errno.h>
@@ -27,6 +29,31 @@ static struct xs_policy *pol(struct xs_inode *ip)
 static uint64_t page_bytes(const struct xs_inode *ip)
 {
 	return ip->i_mapping.page_bytes;
+}
+
+struct xs_folio *xs_filemap_get_folio(struct xs_inode *ip, xs_pgoff_t index, unsigned int order,
+				      bool create)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+
+	for (;;) {
+		const struct xs_folio *seen = xs_pagecache_peek(pc, index);
+		xs_pgoff_t first = seen ? seen->index : index;
+		struct xs_folio *folio;
+
+		if (!seen && !create)
+			return NULL;
+		/* a folio is locked by its first page: lock, then see it is still that folio */
+		xs_folio_lock(ip->i_fs, first);
+		folio = xs_pagecache_lookup(pc, index);
+		if (!folio && create && first == index)
+			folio = xs_pagecache_get_order(pc, index, order);
+		if (folio && folio->index == first)
+			return folio;
+		xs_folio_unlock(ip->i_fs, first);
+		if (!folio && !create)
+			return NULL;
+	}
 }
 
 /* Models xfs_bmbt_to_iomap(). */
@@ -208,16 +235,22 @@ int xs_buffered_write_iomap_end(struct xs_inode *ip, xs_off_t pos, xs_off_t leng
 	return 0;
 }
 
+/* The locked folio holding page index, or NULL (filemap_lock_folio()). */
+static struct xs_folio *xs_lookup_locked(struct xs_inode *ip, xs_pgoff_t index)
+{
+	return xs_filemap_get_folio(ip, index, 0, false);
+}
+
 /* Models iomap_write_delalloc_ifs_punch() (6.6+): clean blocks of a dirty folio. */
 static void xs_write_delalloc_ifs_punch(struct xs_inode *ip, struct xs_folio *folio,
 					xs_off_t start_byte, xs_off_t end_byte)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
-	xs_off_t fpos = folio->index * pc->page_bytes;
-	uint64_t last = xs_min_u64(end_byte, fpos + pc->page_bytes);
+	xs_off_t fpos = xs_folio_pos(pc, folio);
+	uint64_t last = xs_min_u64(end_byte, fpos + xs_folio_size(pc, folio));
 	uint64_t b;
 
-	if (!pol(ip)->block_dirty || pc->blocks_per_folio == 1)
+	if (!pol(ip)->block_dirty || xs_folio_nr_blocks(pc, folio) == 1)
 		return;
 	for (b = bs_down(ip, start_byte); b < last; b += pc->block_bytes) {
 		uint32_t blk = (uint32_t)((b - fpos) / pc->block_bytes);
@@ -235,23 +268,23 @@ static void xs_write_delalloc_scan(struct xs_inode *ip, xs_off_t *punch_start_by
 
 	while (start_byte < end_byte) {
 		uint64_t index = start_byte / pc->page_bytes;
-		xs_off_t fend = (index + 1) * pc->page_bytes;
+		xs_off_t fend;
 		struct xs_folio *folio;
 
 		/* filemap_lock_folio(): lock, then see whether it is (still) there */
-		if (!xs_pagecache_lookup(pc, index)) {
-			start_byte = fend;
+		folio = xs_lookup_locked(ip, index);
+		if (!folio) {
+			start_byte = (index + 1) * pc->page_bytes;
 			continue;
 		}
-		xs_folio_lock(ip->i_fs, index);
-		folio = xs_pagecache_lookup(pc, index);
-		if (folio && (folio->flags & XS_FOLIO_DIRTY)) {
+		fend = xs_folio_pos(pc, folio) + xs_folio_size(pc, folio);
+		if (folio->flags & XS_FOLIO_DIRTY) {
 			if (start_byte > *punch_start_byte)
 				xs_bmap_punch_delalloc_range(ip, *punch_start_byte, start_byte);
 			xs_write_delalloc_ifs_punch(ip, folio, start_byte, end_byte);
 			*punch_start_byte = xs_min_u64(end_byte, fend);
 		}
-		xs_folio_unlock(ip->i_fs, index);
+		xs_folio_unlock(ip->i_fs, folio->index);
 		start_byte = fend;
 	}
 }
@@ -292,7 +325,7 @@ static void xs_read_block(struct xs_inode *ip, struct xs_folio *folio, uint32_t 
 		return;
 	}
 	xs_pagestore_copy(
-		&ip->i_mapping.data, folio->index * ip->i_mapping.page_bytes + off, &ip->i_fs->disk,
+		&ip->i_mapping.data, xs_folio_pos(&ip->i_mapping, folio) + off, &ip->i_fs->disk,
 		xs_fsb_to_b(mp, map->br_startblock + (file_block - map->br_startoff)), bs);
 }
 
@@ -302,10 +335,9 @@ void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
 	uint32_t b;
 
 	xs_fs_lock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
-	for (b = 0; b < pc->blocks_per_folio; b++) {
+	for (b = 0; b < xs_folio_nr_blocks(pc, folio); b++) {
 		uint32_t off = b * pc->block_bytes;
-		xs_fileoff_t file_block =
-			xs_b_to_fsbt(ip->i_mount, folio->index * pc->page_bytes + off);
+		xs_fileoff_t file_block = xs_b_to_fsbt(ip->i_mount, xs_folio_pos(pc, folio) + off);
 		struct xs_bmbt_irec map;
 		int n = 1;
 
@@ -318,44 +350,57 @@ void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio)
 	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
 }
 
+/* Does the write path ask for folios sized to the write (6.6+)? */
+static bool xs_sized_write_folios(struct xs_inode *ip)
+{
+	return pol(ip)->large_folios >= XS_FOLIOS_WRITE;
+}
+
 /*
- * Models iomap_write_begin() + __iomap_write_begin(): get and lock the folio, check
- * the validity cookie, and bring the blocks the write only partly covers up to date.
- * Returns the locked folio, or NULL with F_STALE set on the iomap.
+ * Models iomap_write_begin() + __iomap_write_begin(): get and lock the folio (of the
+ * order fgf_set_order(*len) asks for, 6.6+), trim *len to it, check the validity
+ * cookie, and bring the blocks the write only partly covers up to date. Returns the
+ * locked folio, or NULL with F_STALE set on the iomap.
  */
 static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_iomap *iomap,
-					     uint64_t pos, uint64_t len)
+					     uint64_t pos, uint64_t *len)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
-	uint64_t index = pos / pc->page_bytes;
-	xs_off_t fpos = index * pc->page_bytes;
-	uint32_t from = (uint32_t)(pos - fpos), to = (uint32_t)(from + len);
-	struct xs_folio *folio;
-	uint32_t b;
+	unsigned int order = xs_sized_write_folios(ip) ? xs_fgf_order(pc, *len) : 0;
+	struct xs_folio *folio = xs_filemap_get_folio(ip, pos / pc->page_bytes, order, true);
+	xs_off_t fpos = xs_folio_pos(pc, folio);
+	uint64_t fsize = xs_folio_size(pc, folio);
+	uint32_t from, to, b;
 
-	xs_folio_lock(ip->i_fs, index);
-	folio = xs_pagecache_get(pc, index);
+	*len = xs_min_u64(*len, fpos + fsize - pos);
+	from = (uint32_t)(pos - fpos);
+	to = (uint32_t)(from + *len);
 	if (pol(ip)->validity && iomap->validity_cookie != ip->i_df.if_seq) {
 		iomap->flags |= XS_IOMAP_F_STALE;
-		xs_fs_event(ip->i_fs, XS_EV_STALE_IOMAP, pos, len);
+		xs_fs_event(ip->i_fs, XS_EV_STALE_IOMAP, pos, *len);
 		/* a folio this call created and left empty goes again */
-		if (!folio->uptodate_bits && !(folio->flags & XS_FOLIO_DIRTY))
+		if (!xs_folio_any_uptodate(pc, folio) && !(folio->flags & XS_FOLIO_DIRTY)) {
+			xs_pgoff_t first = folio->index;
+
 			xs_pagecache_remove(pc, folio);
-		xs_folio_unlock(ip->i_fs, index);
+			xs_folio_unlock(ip->i_fs, first);
+		} else {
+			xs_folio_unlock(ip->i_fs, folio->index);
+		}
 		return NULL;
 	}
 	/* a whole-folio write needs nothing read */
-	if (from == 0 && to == pc->page_bytes)
+	if (from == 0 && to == fsize)
 		return folio;
 	if (folio->flags & XS_FOLIO_UPTODATE)
 		return folio;
-	for (b = 0; b < pc->blocks_per_folio; b++) {
+	for (b = 0; b < xs_folio_nr_blocks(pc, folio); b++) {
 		uint32_t poff = b * pc->block_bytes, pend = poff + pc->block_bytes;
 		uint64_t block_pos = fpos + poff;
 
 		if (pend <= from || poff >= to)
 			continue; /* not touched by the write */
-		if (xs_folio_range_uptodate(pc, folio, poff, pc->block_bytes))
+		if (xs_folio_block_uptodate(pc, folio, b))
 			continue;
 		if (from <= poff && to >= pend)
 			continue; /* fully overwritten */
@@ -385,7 +430,7 @@ static bool xs_iomap_write_end(struct xs_inode *ip, struct xs_folio *folio, uint
 			       uint64_t len, uint64_t copied)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
-	uint32_t off = (uint32_t)(pos - folio->index * pc->page_bytes);
+	uint32_t off = (uint32_t)(pos - xs_folio_pos(pc, folio));
 
 	if (copied < len && !(folio->flags & XS_FOLIO_UPTODATE))
 		return false;
@@ -402,21 +447,46 @@ static void xs_iomap_write_failed(struct xs_inode *ip, uint64_t pos, uint64_t le
 }
 
 /*
- * Models iomap_write_iter(): copy into the folios of one mapping. Returns bytes written
- * (>= 0) or a -errno when nothing was written.
+ * Copy bytes of the user buffer into the folio at off through the page-sized scratch,
+ * storing each piece before the next copy. Returns the bytes copied (short at a fault).
+ */
+static uint64_t xs_copy_from_user(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,
+				  uint64_t bytes, const struct xs_user_buf *src, uint64_t src_off)
+{
+	uint64_t copied = 0;
+
+	while (copied < bytes) {
+		uint64_t n = xs_min_u64(pc->page_bytes, bytes - copied);
+		uint64_t c = src->copy(src->arg, pc->scratch, src_off + copied, n);
+
+		if (c)
+			xs_folio_write(pc, folio, off + (uint32_t)copied, (uint32_t)c, pc->scratch);
+		copied += c;
+		if (c < n)
+			break;
+	}
+	return copied;
+}
+
+/*
+ * Models iomap_write_iter(): copy into the folios of one mapping, a chunk at a time
+ * (a page; from 6.6 up to the largest folio, aligned). Returns bytes written (>= 0)
+ * or a -errno when nothing was written.
  */
 static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, uint64_t pos,
 				   uint64_t length, const struct xs_user_buf *src, uint64_t src_off)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
+	uint64_t chunk = xs_sized_write_folios(ip) ? (uint64_t)pc->page_bytes << pc->max_order
+						   : pc->page_bytes;
 	uint64_t total = 0;
 	int64_t status = 0;
 
 	while (length) {
-		uint64_t offset = pos % pc->page_bytes;
-		uint64_t bytes = xs_min_u64(pc->page_bytes - offset, length);
+		uint64_t bytes = xs_min_u64(chunk - pos % chunk, length);
 		struct xs_folio *folio;
 		uint64_t copied;
+		xs_pgoff_t first;
 		bool ok;
 
 	retry:
@@ -425,21 +495,24 @@ static int64_t xs_iomap_write_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 			break;
 		}
 		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_COPY, pos);
-		folio = xs_iomap_write_begin(ip, iomap, pos, bytes);
+		folio = xs_iomap_write_begin(ip, iomap, pos, &bytes);
 		if (!folio)
 			break; /* stale: remap */
+		first = folio->index;
 		/* copy-in goes through scratch: the copy must not yield before it is stored */
-		copied = src->copy(src->arg, pc->scratch, src_off + total, bytes);
-		if (copied)
-			xs_folio_write(pc, folio, (uint32_t)offset, (uint32_t)copied, pc->scratch);
+		copied = xs_copy_from_user(pc, folio, (uint32_t)(pos - xs_folio_pos(pc, folio)),
+					   bytes, src, src_off + total);
 		if (copied < bytes)
 			xs_fs_event(ip->i_fs, XS_EV_SHORT_COPY, pos + copied, bytes - copied);
 		ok = xs_iomap_write_end(ip, folio, pos, bytes, copied);
 		if (ok && pos + copied > ip->i_size)
 			ip->i_size = pos + copied;
-		xs_folio_unlock(ip->i_fs, folio->index);
+		xs_folio_unlock(ip->i_fs, first);
 		xs_fs_preempt(ip->i_fs, XS_PT_WRITE_CHUNK_DONE, pos);
 		if (!ok || copied == 0) {
+			/* a rejected copy: smaller folios next time (6.6+) */
+			if (chunk > pc->page_bytes)
+				chunk /= 2;
 			xs_iomap_write_failed(ip, pos, bytes);
 			if (copied) {
 				bytes = copied;
@@ -492,6 +565,26 @@ int64_t xs_iomap_file_buffered_write(struct xs_inode *ip, xs_off_t pos, xs_off_t
 	return ret;
 }
 
+/*
+ * Models truncate_inode_partial_folio() on a locked folio the range [lstart, lend]
+ * covers in part: zero the covered bytes, then split a large folio if it is clean
+ * (its pages inside the range are then removed one by one); a dirty one cannot give
+ * up its iomap_folio_state (iomap_release_folio refuses), so it stays whole, dirty.
+ */
+static void xs_truncate_partial_folio(struct xs_inode *ip, struct xs_folio *folio, xs_off_t lstart,
+				      xs_off_t lend)
+{
+	struct xs_pagecache *pc = &ip->i_mapping;
+	xs_off_t fpos = xs_folio_pos(pc, folio), flast = fpos + xs_folio_size(pc, folio) - 1;
+	uint64_t zs = xs_max_u64(lstart, fpos), ze = xs_min_u64(lend, flast);
+
+	XS_ASSERT(zs <= ze);
+	xs_folio_zero(pc, folio, (uint32_t)(zs - fpos), (uint32_t)(ze - zs + 1));
+	xs_folio_wrprotect(folio);
+	if (folio->order && !(folio->flags & (XS_FOLIO_DIRTY | XS_FOLIO_WRITEBACK)))
+		xs_folio_split(pc, folio);
+}
+
 void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t lend)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
@@ -503,34 +596,34 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 		struct xs_folio *folio;
 		xs_off_t fpos, flast;
 
-		if (i >= pc->nr || pc->folios[i]->index * pc->page_bytes > lend)
+		if (i >= pc->nr || xs_folio_pos(pc, pc->folios[i]) > lend)
 			break;
-		index = pc->folios[i]->index;
 		/* truncate_inode_pages_range() locks each folio (and so waits for I/O) */
-		xs_folio_lock(ip->i_fs, index);
-		folio = xs_pagecache_lookup(pc, index);
-		if (!folio) {
-			xs_folio_unlock(ip->i_fs, index);
+		folio = xs_lookup_locked(ip, xs_max_u64(index, pc->folios[i]->index));
+		if (!folio)
 			continue;
-		}
+		index = folio->index;
 		any = true;
-		fpos = folio->index * pc->page_bytes;
-		flast = fpos + pc->page_bytes - 1;
+		fpos = xs_folio_pos(pc, folio);
+		flast = fpos + xs_folio_size(pc, folio) - 1;
 		if (fpos >= lstart && flast <= lend) {
 			if (folio->flags & XS_FOLIO_DIRTY)
-				xs_fs_event(ip->i_fs, XS_EV_DISCARD_DIRTY, fpos, pc->page_bytes);
+				xs_fs_event(ip->i_fs, XS_EV_DISCARD_DIRTY, fpos,
+					    xs_folio_size(pc, folio));
 			xs_pagecache_remove(pc, folio);
-		} else {
-			/* partial: zero the covered bytes, dirty state unchanged */
-			uint64_t zs = xs_max_u64(lstart, fpos), ze = xs_min_u64(lend, flast);
-
-			xs_folio_zero(pc, folio, (uint32_t)(zs - fpos), (uint32_t)(ze - zs + 1));
-			xs_folio_wrprotect(folio);
+			xs_folio_unlock(ip->i_fs, index);
+			if (index == UINT64_MAX)
+				break;
+			index++;
+			continue;
 		}
+		xs_truncate_partial_folio(ip, folio, lstart, lend);
+		/* after a split the folio is its first page: the pages after it come next */
 		xs_folio_unlock(ip->i_fs, index);
-		if (index == UINT64_MAX)
+		if (xs_folio_next_index(folio) == 0)
 			break;
-		index++;
+		/* not the pages before lstart a split left (partial only as a part) */
+		index = xs_max_u64(xs_folio_next_index(folio), lstart / pc->page_bytes);
 	}
 	if (any)
 		xs_fs_event(ip->i_fs, XS_EV_TRUNCATE_PC, lstart,
@@ -541,33 +634,48 @@ int64_t xs_filemap_read(struct xs_inode *ip, xs_off_t pos, xs_off_t len, uint8_t
 			const struct xs_user_dst *dst)
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
-	uint64_t done = 0;
+	uint64_t done = 0, last_index;
 
 	if (pos >= ip->i_size)
 		return 0;
 	len = xs_min_u64(len, ip->i_size - pos);
+	last_index = (pos + len + pc->page_bytes - 1) / pc->page_bytes;
 	while (done < len) {
-		uint64_t index = (pos + done) / pc->page_bytes;
-		uint64_t off = (pos + done) % pc->page_bytes;
-		uint64_t n = xs_min_u64(len - done, pc->page_bytes - off);
+		uint64_t index = (pos + done) / pc->page_bytes, off, n;
+		const struct xs_folio *seen = xs_pagecache_peek(pc, index);
 		struct xs_folio *folio;
 
-		xs_folio_lock(ip->i_fs, index);
-		folio = xs_pagecache_get(pc, index);
+		/*
+		 * filemap_get_pages(): readahead on a miss, and at a marked folio.
+		 * Simplification: checked at each folio, where the kernel checks once per
+		 * batch of folios (a miss, then the batch's last folio for the mark).
+		 */
+		if (!seen) {
+			xs_page_cache_sync_ra(ip, index, last_index - index);
+			seen = xs_pagecache_peek(pc, index);
+		}
+		if (seen && (seen->flags & XS_FOLIO_READAHEAD))
+			xs_page_cache_async_ra(ip, xs_pagecache_lookup(pc, index),
+					       last_index - seen->index);
+		folio = xs_filemap_get_folio(ip, index, 0, true);
 		if (!(folio->flags & XS_FOLIO_UPTODATE))
 			xs_iomap_read_folio(ip, folio);
+		off = pos + done - xs_folio_pos(pc, folio);
+		n = xs_min_u64(len - done, xs_folio_size(pc, folio) - off);
 		xs_folio_read(pc, folio, (uint32_t)off, (uint32_t)n, buf + done);
-		xs_folio_unlock(ip->i_fs, index);
+		xs_folio_unlock(ip->i_fs, folio->index);
 		if (dst) {
 			size_t c = dst->copy(dst->arg, done, buf + done, n);
 
 			if (c < n) {
 				done += c;
+				pc->ra.prev_pos = pos + done;
 				return done ? (int64_t)done : -EFAULT;
 			}
 		}
 		done += n;
 	}
+	pc->ra.prev_pos = pos + done;
 	return (int64_t)done;
 }
 
@@ -576,7 +684,7 @@ static bool xs_range_has_dirty(struct xs_inode *ip, uint64_t start, uint64_t end
 	struct xs_pagecache *pc = &ip->i_mapping;
 	size_t i = xs_pagecache_first_at(pc, start / pc->page_bytes);
 
-	for (; i < pc->nr && pc->folios[i]->index * pc->page_bytes < end; i++)
+	for (; i < pc->nr && xs_folio_pos(pc, pc->folios[i]) < end; i++)
 		if (pc->folios[i]->flags & (XS_FOLIO_DIRTY | XS_FOLIO_WRITEBACK))
 			return true;
 	return false;
@@ -591,16 +699,18 @@ static uint64_t xs_iomap_zero_iter(struct xs_inode *ip, struct xs_iomap *iomap, 
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	uint64_t done = 0;
+	uint64_t chunk = xs_sized_write_folios(ip) ? (uint64_t)pc->page_bytes << pc->max_order
+						   : pc->page_bytes;
 
 	while (done < len) {
-		uint64_t offset = (pos + done) % pc->page_bytes;
-		uint64_t bytes = xs_min_u64(pc->page_bytes - offset, len - done);
-		struct xs_folio *folio = xs_iomap_write_begin(ip, iomap, pos + done, bytes);
+		uint64_t at = pos + done;
+		uint64_t bytes = xs_min_u64(chunk - at % chunk, len - done);
+		struct xs_folio *folio = xs_iomap_write_begin(ip, iomap, at, &bytes);
 
 		if (!folio)
 			break;
-		xs_folio_zero(pc, folio, (uint32_t)offset, (uint32_t)bytes);
-		xs_iomap_write_end(ip, folio, pos + done, bytes, bytes);
+		xs_folio_zero(pc, folio, (uint32_t)(at - xs_folio_pos(pc, folio)), (uint32_t)bytes);
+		xs_iomap_write_end(ip, folio, at, bytes, bytes);
 		xs_folio_unlock(ip->i_fs, folio->index);
 		done += bytes;
 	}

@@ -97,6 +97,14 @@ int xs_iomap_zero_range(struct xs_inode *ip, xs_off_t pos, xs_off_t len, bool *d
  */
 void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t lend);
 
+/*
+ * Models __filemap_get_folio(FGP_LOCK, and FGP_CREAT with create): the folio holding
+ * page index, locked (by its first index), created with at most order when absent;
+ * NULL when absent and !create.
+ */
+struct xs_folio *xs_filemap_get_folio(struct xs_inode *ip, xs_pgoff_t index, unsigned int order,
+				      bool create);
+
 /* Read one whole folio from its mapping (iomap_read_folio): zero or disk bytes. */
 void xs_iomap_read_folio(struct xs_inode *ip, struct xs_folio *folio);
 

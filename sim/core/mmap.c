@@ -25,13 +25,17 @@
 #include "core/mmap.h"
 
 #include "core/iomap.h"
+#include "core/readahead.h"
 
 #include <errno.h>
 
-/* Install the PTE of index in mm for folio (finish_fault() / wp_page_shared()). */
-static void pte_set(struct xs_mm *mm, const struct xs_folio *folio, bool write)
+/*
+ * Install the PTE of page index in mm, mapping that page of folio (finish_fault() /
+ * wp_page_shared()).
+ */
+static void pte_set(struct xs_mm *mm, const struct xs_folio *folio, xs_pgoff_t index, bool write)
 {
-	struct xs_pte *pte = xs_hashtab_insert(&mm->ptes, folio->index, NULL);
+	struct xs_pte *pte = xs_hashtab_insert(&mm->ptes, index, NULL);
 
 	pte->serial = folio->serial;
 	pte->wp_gen = folio->wp_gen;
@@ -50,19 +54,23 @@ static int xs_filemap_fault(struct xs_inode *ip, struct xs_mm *mm, uint64_t inde
 	if (index * pc->page_bytes >= ip->i_size)
 		return -EFAULT; /* SIGBUS */
 	folio = xs_pagecache_lookup(pc, index);
+	if (folio && (folio->flags & XS_FOLIO_READAHEAD))
+		xs_page_cache_async_ra(ip, folio, 1); /* do_async_mmap_readahead() */
+	folio = xs_pagecache_lookup(pc, index);
 	if (folio && (folio->flags & XS_FOLIO_UPTODATE)) {
 		folio->flags |= XS_FOLIO_PTE_MAPPED;
-		pte_set(mm, folio, false);
+		pte_set(mm, folio, index, false);
 		return 0;
 	}
+	if (!folio)
+		xs_mmap_read_around(ip, index); /* do_sync_mmap_readahead() */
 	xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
-	xs_folio_lock(ip->i_fs, index);
-	folio = xs_pagecache_get(pc, index);
+	folio = xs_filemap_get_folio(ip, index, 0, true);
 	if (!(folio->flags & XS_FOLIO_UPTODATE))
 		xs_iomap_read_folio(ip, folio);
 	folio->flags |= XS_FOLIO_PTE_MAPPED;
-	pte_set(mm, folio, false);
-	xs_folio_unlock(ip->i_fs, index);
+	pte_set(mm, folio, index, false);
+	xs_folio_unlock(ip->i_fs, folio->index);
 	xs_fs_unlock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_SHARED);
 	return 0;
 }
@@ -77,7 +85,7 @@ static int xs_page_mkwrite(struct xs_inode *ip, struct xs_mm *mm, uint64_t index
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_policy *p = &ip->i_fs->policy;
-	xs_off_t fpos = index * pc->page_bytes, pos, end;
+	xs_off_t fpos, pos, end;
 	struct xs_folio *folio;
 	int error = 0;
 	enum xs_lock_id lk =
@@ -86,18 +94,19 @@ static int xs_page_mkwrite(struct xs_inode *ip, struct xs_mm *mm, uint64_t index
 		p->fault_lock == XS_FAULT_LOCK_IOLOCK_EXCL ? XS_LOCK_EXCL : XS_LOCK_SHARED;
 
 	xs_fs_lock(ip->i_fs, lk, lm);
-	xs_folio_lock(ip->i_fs, index);
-	folio = xs_pagecache_lookup(pc, index);
+	folio = xs_filemap_get_folio(ip, index, 0, false);
 	/* folio_mkwrite_check_truncate() */
 	if (!folio || !(folio->flags & XS_FOLIO_UPTODATE)) {
 		error = -EAGAIN;
 		goto out_unlock;
 	}
+	fpos = xs_folio_pos(pc, folio);
 	if (fpos >= ip->i_size) {
 		error = -EFAULT;
 		goto out_unlock;
 	}
-	end = xs_min_u64(fpos + pc->page_bytes, ip->i_size);
+	/* the whole folio inside EOF is mapped for writing, not just the faulting page */
+	end = xs_min_u64(fpos + xs_folio_size(pc, folio), ip->i_size);
 	for (pos = fpos; pos < end;) {
 		struct xs_iomap iomap;
 		uint64_t length;
@@ -108,18 +117,24 @@ static int xs_page_mkwrite(struct xs_inode *ip, struct xs_mm *mm, uint64_t index
 			goto out_unlock;
 		xs_fs_preempt(ip->i_fs, XS_PT_FAULT_MAPPED, pos);
 		length = xs_min_u64(end - pos, iomap.offset + iomap.length - pos);
-		/* iomap_folio_mkwrite_iter(): folio_mark_dirty() -> every block dirty */
-		xs_folio_mark_dirty_range(pc, folio, 0, pc->page_bytes);
+		/*
+		 * iomap_folio_mkwrite_iter(): folio_mark_dirty() -> every block dirty.
+		 * The block bits follow the mapping: a large folio mapped in several
+		 * iterations has its later blocks marked once they have backing.
+		 */
+		xs_folio_mark_dirty_range(pc, folio, 0, (uint32_t)(pos + length - fpos));
 		if (p->fault_end)
 			xs_buffered_write_iomap_end(ip, pos, length, length,
 						    XS_IOMAP_WRITE | XS_IOMAP_FAULT, &iomap);
 		pos += length;
 	}
-	xs_fs_event(ip->i_fs, XS_EV_FAULT_DIRTY, fpos, pc->page_bytes);
+	xs_folio_mark_dirty_range(pc, folio, 0, (uint32_t)xs_folio_size(pc, folio));
+	xs_fs_event(ip->i_fs, XS_EV_FAULT_DIRTY, fpos, xs_folio_size(pc, folio));
 	folio->flags |= XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE;
-	pte_set(mm, folio, true);
+	pte_set(mm, folio, index, true);
 out_unlock:
-	xs_folio_unlock(ip->i_fs, index);
+	if (folio)
+		xs_folio_unlock(ip->i_fs, folio->index);
 	xs_fs_unlock(ip->i_fs, lk, lm);
 	return error;
 }
@@ -246,7 +261,8 @@ int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_
 
 		if (folio && write) {
 			/* the store itself: no kernel event while the PTE stays writable */
-			xs_folio_write(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
+			xs_folio_write(pc, folio, (uint32_t)(pos - xs_folio_pos(pc, folio)), len,
+				       buf);
 			return 0;
 		}
 		xs_fs_preempt(ip->i_fs, XS_PT_FAULT, pos);
@@ -286,7 +302,7 @@ int xs_mmap_load(struct xs_inode *ip, xs_off_t pos, uint8_t *buf, uint32_t len)
 		folio = xs_pagecache_lookup(pc, index);
 	}
 	XS_ASSERT(folio);
-	xs_folio_read(pc, folio, (uint32_t)(pos % pc->page_bytes), len, buf);
+	xs_folio_read(pc, folio, (uint32_t)(pos - xs_folio_pos(pc, folio)), len, buf);
 	return 0;
 }
 
@@ -332,7 +348,8 @@ size_t xs_mmap_copy_atomic(struct xs_inode *ip, xs_off_t pos, uint8_t *dst, size
 
 		if (!folio)
 			break; /* pagefault_disable(): no fault, the copy stops here */
-		xs_folio_read(pc, folio, (uint32_t)off, (uint32_t)n, dst + copied);
+		xs_folio_read(pc, folio, (uint32_t)(at - xs_folio_pos(pc, folio)), (uint32_t)n,
+			      dst + copied);
 		copied += n;
 	}
 	return copied;

@@ -15,6 +15,9 @@ int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t blo
 	pc->page_bytes = page_bytes;
 	pc->block_bytes = block_bytes;
 	pc->blocks_per_folio = page_bytes / block_bytes;
+	pc->max_order = 0;
+	pc->ra.prev_pos = UINT64_MAX;
+	pc->ra.ra_pages = XS_VM_READAHEAD_PAGES * 4096 / page_bytes;
 	xs_pagestore_init(&pc->data, page_bytes);
 	pc->scratch = malloc(page_bytes);
 	XS_ASSERT(pc->scratch);
@@ -23,7 +26,25 @@ int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t blo
 
 static void folio_free(struct xs_folio *folio)
 {
+	free(folio->ext_bits);
 	free(folio);
+}
+
+/* Words of per-block bits of each kind a folio has. */
+static uint32_t folio_words(const struct xs_pagecache *pc, const struct xs_folio *folio)
+{
+	return (xs_folio_nr_blocks(pc, folio) + 63) / 64;
+}
+
+/* Word w of the uptodate (dirty false) or dirty bits. */
+static uint64_t *bits_word(const struct xs_pagecache *pc, const struct xs_folio *folio, bool dirty,
+			   uint32_t w)
+{
+	struct xs_folio *f = (struct xs_folio *)folio;
+
+	if (w == 0)
+		return dirty ? &f->dirty_bits : &f->uptodate_bits;
+	return &f->ext_bits[(dirty ? folio_words(pc, folio) - 1 : 0) + w - 1];
 }
 
 void xs_pagecache_destroy(struct xs_pagecache *pc)
@@ -43,32 +64,33 @@ void xs_pagecache_destroy(struct xs_pagecache *pc)
 void xs_folio_read(const struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
 		   uint32_t len, uint8_t *buf)
 {
-	XS_ASSERT(off + len <= pc->page_bytes);
-	xs_pagestore_read(&pc->data, folio->index * pc->page_bytes + off, len, buf);
+	XS_ASSERT(off + len <= xs_folio_size(pc, folio));
+	xs_pagestore_read(&pc->data, xs_folio_pos(pc, folio) + off, len, buf);
 }
 
 void xs_folio_write(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
 		    uint32_t len, const uint8_t *buf)
 {
-	XS_ASSERT(off + len <= pc->page_bytes);
-	xs_pagestore_write(&pc->data, folio->index * pc->page_bytes + off, len, buf);
+	XS_ASSERT(off + len <= xs_folio_size(pc, folio));
+	xs_pagestore_write(&pc->data, xs_folio_pos(pc, folio) + off, len, buf);
 }
 
 void xs_folio_zero(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
 		   uint32_t len)
 {
-	XS_ASSERT(off + len <= pc->page_bytes);
-	xs_pagestore_zero(&pc->data, folio->index * pc->page_bytes + off, len);
+	XS_ASSERT(off + len <= xs_folio_size(pc, folio));
+	xs_pagestore_zero(&pc->data, xs_folio_pos(pc, folio) + off, len);
 }
 
 size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index)
 {
 	size_t lo = 0, hi = pc->nr;
 
+	/* folios do not overlap, so their ends are sorted as their starts are */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (pc->folios[mid]->index < index)
+		if (xs_folio_next_index(pc->folios[mid]) <= index)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -76,29 +98,65 @@ size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index)
 	return lo;
 }
 
+const struct xs_folio *xs_pagecache_peek(const struct xs_pagecache *pc, xs_pgoff_t index)
+{
+	size_t i = xs_pagecache_first_at(pc, index);
+
+	return i < pc->nr && pc->folios[i]->index <= index ? pc->folios[i] : NULL;
+}
+
 struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, xs_pgoff_t index)
 {
 	size_t i = xs_pagecache_first_at(pc, index);
 
-	if (i < pc->nr && pc->folios[i]->index == index) {
+	if (i < pc->nr && pc->folios[i]->index <= index) {
 		pc->folios[i]->lru_tick = ++pc->tick;
 		return pc->folios[i];
 	}
 	return NULL;
 }
 
-struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, xs_pgoff_t index)
+unsigned int xs_fgf_order(const struct xs_pagecache *pc, uint64_t len)
+{
+	unsigned int shift = 0, pshift = 0;
+
+	while (len >> (shift + 1))
+		shift++;
+	while ((1ULL << (pshift + 1)) <= pc->page_bytes)
+		pshift++;
+	return shift <= pshift ? 0 : shift - pshift;
+}
+
+struct xs_folio *xs_pagecache_get_order(struct xs_pagecache *pc, xs_pgoff_t index,
+					unsigned int order)
 {
 	size_t i = xs_pagecache_first_at(pc, index);
 	struct xs_folio *folio;
+	uint32_t words;
 
-	if (i < pc->nr && pc->folios[i]->index == index) {
+	if (i < pc->nr && pc->folios[i]->index <= index) {
 		pc->folios[i]->lru_tick = ++pc->tick;
 		return pc->folios[i];
 	}
+	if (order > pc->max_order)
+		order = pc->max_order;
+	/* a folio is naturally aligned in the file */
+	while (order && (index & ((1ULL << order) - 1)))
+		order--;
+	/* the next cached folio would overlap: filemap_add_folio() fails, one order lower */
+	while (order && i < pc->nr && pc->folios[i]->index < index + (1ULL << order))
+		order--;
+	if (order == 1 && pc->no_order1)
+		order = 0;
 	folio = calloc(1, sizeof(*folio));
 	XS_ASSERT(folio);
 	folio->index = index;
+	folio->order = (uint8_t)order;
+	words = folio_words(pc, folio);
+	if (words > 1) {
+		folio->ext_bits = calloc(2 * (words - 1), sizeof(*folio->ext_bits));
+		XS_ASSERT(folio->ext_bits);
+	}
 	folio->serial = ++pc->next_serial;
 	folio->lru_tick = ++pc->tick;
 	if (pc->nr == pc->cap) {
@@ -109,12 +167,19 @@ struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, xs_pgoff_t index)
 	memmove(&pc->folios[i + 1], &pc->folios[i], (pc->nr - i) * sizeof(*pc->folios));
 	pc->folios[i] = folio;
 	pc->nr++;
+	pc->nr_pages += xs_folio_nr_pages(folio);
 	return folio;
+}
+
+struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, xs_pgoff_t index)
+{
+	return xs_pagecache_get_order(pc, index, 0);
 }
 
 void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio)
 {
 	size_t i = xs_pagecache_first_at(pc, folio->index);
+	uint64_t p;
 
 	XS_ASSERT(i < pc->nr && pc->folios[i] == folio);
 	if (folio->flags & XS_FOLIO_DIRTY)
@@ -123,48 +188,154 @@ void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio)
 		pc->nr_writeback--;
 	memmove(&pc->folios[i], &pc->folios[i + 1], (pc->nr - i - 1) * sizeof(*pc->folios));
 	pc->nr--;
-	xs_pagestore_drop(&pc->data, folio->index);
+	pc->nr_pages -= xs_folio_nr_pages(folio);
+	for (p = folio->index; p < xs_folio_next_index(folio); p++)
+		xs_pagestore_drop(&pc->data, p);
 	folio_free(folio);
 }
 
-static uint64_t block_mask(const struct xs_pagecache *pc, uint32_t off, uint32_t len)
+/* Bit b of the uptodate (dirty false) or dirty bits. */
+static bool bit_get(const struct xs_pagecache *pc, const struct xs_folio *folio, bool dirty,
+		    uint32_t b)
 {
-	uint32_t first, last;
-
-	if (!len)
-		return 0;
-	first = off / pc->block_bytes;
-	last = (off + len - 1) / pc->block_bytes;
-	if (last - first + 1 >= 64)
-		return ~0ULL;
-	return ((1ULL << (last - first + 1)) - 1) << first;
+	if (b >= xs_folio_nr_blocks(pc, folio))
+		return false;
+	return (*bits_word(pc, folio, dirty, b / 64) >> (b % 64)) & 1;
 }
 
-static uint64_t all_blocks(const struct xs_pagecache *pc)
+/* Set (or clear) bits [first, last] of one kind. */
+static void bits_assign(const struct xs_pagecache *pc, struct xs_folio *folio, bool dirty,
+			uint32_t first, uint32_t last, bool on)
 {
-	return pc->blocks_per_folio >= 64 ? ~0ULL : (1ULL << pc->blocks_per_folio) - 1;
+	uint32_t w;
+
+	for (w = first / 64; w <= last / 64; w++) {
+		uint32_t lo = w == first / 64 ? first % 64 : 0;
+		uint32_t hi = w == last / 64 ? last % 64 : 63;
+		uint64_t m = (hi - lo == 63 ? ~0ULL : ((1ULL << (hi - lo + 1)) - 1)) << lo;
+		uint64_t *word = bits_word(pc, folio, dirty, w);
+
+		*word = on ? *word | m : *word & ~m;
+	}
+}
+
+/* Are bits [first, last] of one kind all set? */
+static bool bits_all(const struct xs_pagecache *pc, const struct xs_folio *folio, bool dirty,
+		     uint32_t first, uint32_t last)
+{
+	uint32_t w;
+
+	for (w = first / 64; w <= last / 64; w++) {
+		uint32_t lo = w == first / 64 ? first % 64 : 0;
+		uint32_t hi = w == last / 64 ? last % 64 : 63;
+		uint64_t m = (hi - lo == 63 ? ~0ULL : ((1ULL << (hi - lo + 1)) - 1)) << lo;
+
+		if ((*bits_word(pc, folio, dirty, w) & m) != m)
+			return false;
+	}
+	return true;
+}
+
+void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio)
+{
+	uint32_t bpp = pc->blocks_per_folio, p, nr = (uint32_t)xs_folio_nr_pages(folio);
+	size_t i = xs_pagecache_first_at(pc, folio->index);
+	struct xs_folio **tail;
+
+	if (!folio->order)
+		return;
+	tail = calloc(nr, sizeof(*tail));
+	XS_ASSERT(tail);
+	for (p = 1; p < nr; p++) {
+		struct xs_folio *t = calloc(1, sizeof(*t));
+		uint32_t b;
+
+		XS_ASSERT(t);
+		t->index = folio->index + p;
+		t->flags = folio->flags & ~XS_FOLIO_UPTODATE;
+		t->lru_tick = folio->lru_tick;
+		t->dirtied_ns = folio->dirtied_ns;
+		/* a PTE of this page keeps mapping it (the split remaps it to the page) */
+		t->serial = folio->serial;
+		t->wp_gen = folio->wp_gen;
+		for (b = 0; b < bpp; b++) {
+			if (bit_get(pc, folio, false, p * bpp + b))
+				t->uptodate_bits |= 1ULL << b;
+			if (bit_get(pc, folio, true, p * bpp + b))
+				t->dirty_bits |= 1ULL << b;
+		}
+		if (t->uptodate_bits == (bpp >= 64 ? ~0ULL : (1ULL << bpp) - 1))
+			t->flags |= XS_FOLIO_UPTODATE;
+		if (t->flags & XS_FOLIO_DIRTY)
+			pc->nr_dirty++;
+		if (t->flags & XS_FOLIO_WRITEBACK)
+			pc->nr_writeback++;
+		tail[p] = t;
+	}
+	folio->order = 0;
+	free(folio->ext_bits);
+	folio->ext_bits = NULL;
+	if (bpp < 64) {
+		folio->uptodate_bits &= (1ULL << bpp) - 1;
+		folio->dirty_bits &= (1ULL << bpp) - 1;
+	}
+	if (folio->uptodate_bits != (bpp >= 64 ? ~0ULL : (1ULL << bpp) - 1))
+		folio->flags &= ~XS_FOLIO_UPTODATE;
+	else
+		folio->flags |= XS_FOLIO_UPTODATE;
+	while (pc->nr + nr - 1 > pc->cap) {
+		pc->cap = pc->cap ? pc->cap * 2 : 64;
+		pc->folios = realloc(pc->folios, pc->cap * sizeof(*pc->folios));
+		XS_ASSERT(pc->folios);
+	}
+	memmove(&pc->folios[i + nr], &pc->folios[i + 1], (pc->nr - i - 1) * sizeof(*pc->folios));
+	for (p = 1; p < nr; p++)
+		pc->folios[i + p] = tail[p];
+	pc->nr += nr - 1;
+	free(tail);
+}
+
+/* The blocks [*first, *last] that [off, off + len) touches; false if none. */
+static bool block_range(const struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+			uint32_t len, uint32_t *first, uint32_t *last)
+{
+	if (!len)
+		return false;
+	XS_ASSERT(off + len <= xs_folio_size(pc, folio));
+	*first = off / pc->block_bytes;
+	*last = (off + len - 1) / pc->block_bytes;
+	return true;
 }
 
 void xs_folio_set_range_uptodate(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,
 				 uint32_t len)
 {
-	folio->uptodate_bits |= block_mask(pc, off, len);
-	if ((folio->uptodate_bits & all_blocks(pc)) == all_blocks(pc))
+	uint32_t first, last;
+
+	if (!block_range(pc, folio, off, len, &first, &last))
+		return;
+	bits_assign(pc, folio, false, first, last, true);
+	if (bits_all(pc, folio, false, 0, xs_folio_nr_blocks(pc, folio) - 1))
 		folio->flags |= XS_FOLIO_UPTODATE;
 }
 
 bool xs_folio_range_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio,
 			     uint32_t off, uint32_t len)
 {
-	uint64_t m = block_mask(pc, off, len);
+	uint32_t first, last;
 
-	return (folio->uptodate_bits & m) == m;
+	if (!block_range(pc, folio, off, len, &first, &last))
+		return true;
+	return bits_all(pc, folio, false, first, last);
 }
 
 void xs_folio_mark_dirty_range(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,
 			       uint32_t len)
 {
-	folio->dirty_bits |= block_mask(pc, off, len);
+	uint32_t first, last;
+
+	if (block_range(pc, folio, off, len, &first, &last))
+		bits_assign(pc, folio, true, first, last, true);
 	if (!(folio->flags & XS_FOLIO_DIRTY)) {
 		folio->flags |= XS_FOLIO_DIRTY;
 		folio->dirtied_ns = pc->now_ns;
@@ -175,21 +346,28 @@ void xs_folio_mark_dirty_range(struct xs_pagecache *pc, struct xs_folio *folio, 
 bool xs_folio_block_dirty(const struct xs_pagecache *pc, const struct xs_folio *folio,
 			  uint32_t block)
 {
-	(void)pc;
-	return (folio->dirty_bits >> block) & 1;
+	return bit_get(pc, folio, true, block);
 }
 
 bool xs_folio_block_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio,
 			     uint32_t block)
 {
-	(void)pc;
-	return (folio->uptodate_bits >> block) & 1;
+	return bit_get(pc, folio, false, block);
+}
+
+bool xs_folio_any_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio)
+{
+	uint32_t w;
+
+	for (w = 0; w < folio_words(pc, folio); w++)
+		if (*bits_word(pc, folio, false, w))
+			return true;
+	return false;
 }
 
 void xs_folio_clear_dirty_bits(struct xs_pagecache *pc, struct xs_folio *folio)
 {
-	(void)pc;
-	folio->dirty_bits = 0;
+	bits_assign(pc, folio, true, 0, xs_folio_nr_blocks(pc, folio) - 1, false);
 }
 
 void xs_folio_clear_dirty_for_io(struct xs_pagecache *pc, struct xs_folio *folio)
@@ -228,7 +406,7 @@ void xs_folio_cancel_dirty(struct xs_pagecache *pc, struct xs_folio *folio)
 		folio->flags &= ~XS_FOLIO_DIRTY;
 		pc->nr_dirty--;
 	}
-	folio->dirty_bits = 0;
+	xs_folio_clear_dirty_bits(pc, folio);
 }
 
 int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, xs_off_t start, xs_off_t end,
@@ -238,23 +416,23 @@ int64_t xs_mapping_seek_hole_data(struct xs_pagecache *pc, xs_off_t start, xs_of
 	size_t i = xs_pagecache_first_at(pc, start / pc->page_bytes);
 
 	while (pos < end) {
-		uint64_t index = pos / pc->page_bytes;
 		struct xs_folio *folio = i < pc->nr ? pc->folios[i] : NULL;
-		xs_off_t fend = (index + 1) * pc->page_bytes;
+		xs_off_t fpos, fend;
 
-		if (!folio || folio->index != index) {
+		if (!folio || xs_folio_pos(pc, folio) > pos) {
 			/* a gap in the cache: a hole */
 			if (!whence_data)
 				return (int64_t)pos;
 			if (!folio)
 				break;
-			pos = folio->index * pc->page_bytes;
+			pos = xs_folio_pos(pc, folio);
 			continue;
 		}
+		fpos = xs_folio_pos(pc, folio);
+		fend = fpos + xs_folio_size(pc, folio);
 		/* walk this folio block by block */
 		while (pos < fend && pos < end) {
-			uint32_t in = (uint32_t)(pos - index * pc->page_bytes);
-			bool data = xs_folio_range_uptodate(pc, folio, in, 1);
+			bool data = xs_folio_range_uptodate(pc, folio, (uint32_t)(pos - fpos), 1);
 			uint64_t bend = (pos / pc->block_bytes + 1) * pc->block_bytes;
 
 			if (data == whence_data)
@@ -324,25 +502,29 @@ size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, xs_pgoff_t *out, si
 
 int xs_pagecache_check(const struct xs_pagecache *pc, struct xs_err *err)
 {
-	uint64_t dirty = 0, wb = 0;
+	uint64_t dirty = 0, wb = 0, pages = 0;
 	size_t i;
 
 	for (i = 0; i < pc->nr; i++) {
 		const struct xs_folio *f = pc->folios[i];
 
-		if (i && pc->folios[i - 1]->index >= f->index)
+		if (i && xs_folio_next_index(pc->folios[i - 1]) > f->index)
 			return xs_err_set(err, -EUCLEAN, "page cache out of order at %zu", i);
+		pages += xs_folio_nr_pages(f);
 		if (f->flags & XS_FOLIO_DIRTY)
 			dirty++;
 		if (f->flags & XS_FOLIO_WRITEBACK)
 			wb++;
 		if ((f->flags & XS_FOLIO_UPTODATE) &&
-		    (f->uptodate_bits & all_blocks(pc)) != all_blocks(pc))
+		    !bits_all(pc, f, false, 0, xs_folio_nr_blocks(pc, f) - 1))
 			return xs_err_set(err, -EUCLEAN, "uptodate folio %llu with stale blocks",
 					  (unsigned long long)f->index);
 	}
 	if (xs_pagestore_check(&pc->data, err))
 		return -EUCLEAN;
+	if (pages != pc->nr_pages)
+		return xs_err_set(err, -EUCLEAN, "nr_pages %llu, folios hold %llu",
+				  (unsigned long long)pc->nr_pages, (unsigned long long)pages);
 	if (dirty != pc->nr_dirty || wb != pc->nr_writeback)
 		return xs_err_set(err, -EUCLEAN, "nr_dirty %llu/%llu nr_writeback %llu/%llu",
 				  (unsigned long long)pc->nr_dirty, (unsigned long long)dirty,

@@ -16,9 +16,15 @@
  *   any --xs_pagecache_remove (truncate/invalidate: dirty data discarded)--> absent
  *   clean, !writeback --xs_pagecache_evict_one (reclaim)--> absent
  *
- * Simplification: a folio is one page (no large folios); block size <= page size.
- * Folio bytes: pc->data (a sparse pagestore) and pc->scratch, a page-sized buffer for
- * copies; a caller filling scratch must not yield before it stores it.
+ * Folios have any order up to pc->max_order (docs/kernel.md, "Large folios"): a
+ * folio of order n spans 1 << n pages from its first index, which is a multiple of
+ * 1 << n only when its creator aligned it (the write path and readahead do). Looking
+ * up any page inside a folio finds the folio; a folio is locked by its first index.
+ * Block size <= page size. Per-block bits: the first 64 blocks inline, the rest in
+ * ext_bits (a folio of more than 64 blocks).
+ * Folio bytes: pc->data (a sparse pagestore, by page, so a large folio of zeroes
+ * costs nothing) and pc->scratch, a page-sized buffer for copies; a caller filling
+ * scratch must not yield before it stores it.
  * Simplification: folios are kept in a sorted array (O(n) insertion in the middle);
  * fine for the file sizes the scenarios use.
  */
@@ -32,12 +38,14 @@
 #define XS_FOLIO_WRITEBACK  (1u << 2)
 #define XS_FOLIO_PTE_WRITE  (1u << 3) /* mapped with a writable PTE */
 #define XS_FOLIO_PTE_MAPPED (1u << 4) /* mapped by a user mapping */
+#define XS_FOLIO_READAHEAD  (1u << 5) /* PG_readahead: reading it starts async readahead */
 
 struct xs_folio {
 	xs_pgoff_t index; /* page index in the file */
 	unsigned int flags;
-	uint64_t uptodate_bits; /* per block (bit i = block i of the folio) */
+	uint64_t uptodate_bits; /* per block (bit i = block i of the folio), blocks 0..63 */
 	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
+	uint64_t *ext_bits;	/* blocks 64..: nwords - 1 uptodate words, then as many dirty */
 	uint64_t lru_tick;	/* last use, for eviction order */
 	uint64_t dirtied_ns;	/* when it last went from clean to dirty (host clock) */
 	/*
@@ -47,7 +55,19 @@ struct xs_folio {
 	 */
 	uint64_t serial;
 	uint32_t wp_gen;
-	uint8_t order; /* the folio spans 1 << order pages (0 until large folios) */
+	uint8_t order; /* the folio spans 1 << order pages */
+};
+
+/*
+ * struct file_ra_state of mm/readahead.c, in pages.
+ * Simplification: one for the file, shared by every reader (the kernel has one per
+ * open file).
+ */
+struct xs_ra_state {
+	uint64_t start, size, async_size;
+	uint64_t prev_pos; /* bytes; UINT64_MAX before the first read */
+	uint64_t ra_pages; /* the device's read_ahead_kb in pages */
+	unsigned int order;
 };
 
 struct xs_pagecache {
@@ -56,8 +76,12 @@ struct xs_pagecache {
 	size_t cap;
 	uint32_t page_bytes;
 	uint32_t block_bytes;
-	uint32_t blocks_per_folio; /* <= 64 */
-	uint64_t nr_dirty;	   /* folios with DIRTY */
+	uint32_t blocks_per_folio; /* of a one-page folio (blocks per page), <= 64 */
+	uint8_t max_order;	   /* mapping_max_folio_order(): 0 without large folios */
+	bool no_order1;		   /* before 6.8 the page cache had no order-1 folios */
+	uint64_t nr_pages;	   /* pages in the cache (sum of folio sizes) */
+	struct xs_ra_state ra;
+	uint64_t nr_dirty; /* folios with DIRTY */
 	uint64_t nr_writeback;
 	uint64_t tick;
 	uint64_t next_serial;	  /* folio serials, from 1 */
@@ -96,14 +120,42 @@ static inline uint32_t xs_folio_nr_blocks(const struct xs_pagecache *pc,
 int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t block_bytes);
 void xs_pagecache_destroy(struct xs_pagecache *pc);
 
-/* The folio at index, or NULL. */
+/* VM_READAHEAD_PAGES: the default read_ahead_kb (128 KiB), in 4 KiB pages */
+#define XS_VM_READAHEAD_PAGES 32
+
+/* The largest order a cache may use: PMD order on x86-64 (MAX_PAGECACHE_ORDER). */
+#define XS_MAX_PAGECACHE_ORDER 9
+
+/* The folio holding page index, or NULL, without counting it as a use (LRU). */
+const struct xs_folio *xs_pagecache_peek(const struct xs_pagecache *pc, xs_pgoff_t index);
+/* The folio holding page index, or NULL. */
 struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, xs_pgoff_t index);
-/* The folio at index, created (not uptodate, zero bytes) if absent. */
+/* The folio holding page index, created (order 0, not uptodate, zeroes) if absent. */
 struct xs_folio *xs_pagecache_get(struct xs_pagecache *pc, xs_pgoff_t index);
-/* Position of the first folio with index >= index (for ordered walks). */
+/*
+ * Models __filemap_get_folio(FGP_CREAT) with the order fgf_set_order() asked for: the
+ * folio holding index, or a new one starting at index of at most order (clamped to
+ * max_order, to the alignment of index, and down until it overlaps no cached folio,
+ * as filemap_add_folio()'s -EEXIST makes the kernel retry one order lower).
+ */
+struct xs_folio *xs_pagecache_get_order(struct xs_pagecache *pc, xs_pgoff_t index,
+					unsigned int order);
+/* The order fgf_set_order(len) asks for: ilog2(len) above the page shift, else 0. */
+unsigned int xs_fgf_order(const struct xs_pagecache *pc, uint64_t len);
+/* Position of the first folio ending after page index (holding it, or after it). */
 size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index);
 /* Remove and free the folio (its dirty data is discarded). */
 void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio);
+/*
+ * Simplification: a split always makes order-0 folios (from 6.15 truncate splits
+ * non-uniformly, keeping the pages away from the cut in larger folios).
+ * Models split_folio() to order 0 (the folio's first page stays at folio, the others
+ * become new folios after it): each new folio takes the flags and the per-block bits
+ * of its pages, and is dirty when the large folio was; the PTEs of its pages keep
+ * mapping them (same serial and wp_gen). The caller holds the folio
+ * lock (of the first index) and has checked that the kernel would split.
+ */
+void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio);
 
 /*
  * The folio's bytes (off, len relative to the folio). A folio's bytes live in pc->data,
@@ -136,6 +188,8 @@ bool xs_folio_block_dirty(const struct xs_pagecache *pc, const struct xs_folio *
 			  uint32_t block);
 bool xs_folio_block_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio,
 			     uint32_t block);
+/* Is any block of the folio uptodate? */
+bool xs_folio_any_uptodate(const struct xs_pagecache *pc, const struct xs_folio *folio);
 /* Forget the per-block dirty state (writeback has taken it, or EOF dropped it). */
 void xs_folio_clear_dirty_bits(struct xs_pagecache *pc, struct xs_folio *folio);
 

@@ -456,6 +456,8 @@ int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FI
 		ret = 2;
 		goto out_free;
 	}
+	/* the capture machine's loop device: read_ahead_kb 2560 */
+	st->fs.inode.i_mapping.ra.ra_pages = 2560 * 1024 / geo.pagesize;
 	for (i = 0; i < ncmds && !ret; i++)
 		ret = io_line(st, "-c", i + 1, cmds[i]);
 	if (script && !ret) {

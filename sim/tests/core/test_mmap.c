@@ -92,7 +92,12 @@ XS_TEST_SUITE(test_mmap_short_copy)
 		return;
 	}
 	memset(want, 0x33, sizeof(want));
-	test_cond("write 16k", xs_file_write(ip, 0, 16384, &src) == 16384);
+	/* a page a write: single-page folios, so that reclaim can take page 2 alone */
+	test_cond("write 16k, 4k at a time", xs_file_write(ip, 0, 4096, &src) == 4096 &&
+						     xs_file_write(ip, 4096, 4096, &src) == 4096 &&
+						     xs_file_write(ip, 8192, 4096, &src) == 4096 &&
+						     xs_file_write(ip, 12288, 4096, &src) == 4096 &&
+						     xs_pagecache_lookup(pc, 2)->order == 0);
 	/* a source of 8k at 2048: pages 0, 1, 2 */
 	test_cond("nothing mapped: the atomic copy copies nothing",
 		  xs_mmap_copy_atomic(ip, 2048, dst, 8192) == 0);

@@ -325,3 +325,87 @@ XS_TEST_SUITE(test_pagecache_dirtied_time)
 	test_cond("redirtied after cleaning: the new time", f->dirtied_ns == 300);
 	xs_pagecache_destroy(&pc);
 }
+
+/*
+ * Folios of any order: the order xs_pagecache_get_order() gives (clamped to max_order,
+ * lowered to the index's alignment and below the next cached folio, order 1 only when
+ * the cache has order-1 folios), lookups inside a large folio, per-block bits past 64
+ * blocks (512-byte blocks: 8 per page, 128 in an order-4 folio), bytes by file
+ * position, and split.
+ */
+XS_TEST_SUITE(test_pagecache_large_folios)
+{
+	struct xs_pagecache pc;
+	struct xs_folio *f, *g;
+	uint8_t buf[8], want[8];
+	uint32_t b;
+
+	xs_pagecache_init(&pc, PB, 512);
+	pc.max_order = 4;
+	f = xs_pagecache_get_order(&pc, 16, 4);
+	test_cond("order 4 at an aligned index", f->index == 16 && f->order == 4);
+	test_cond("pages 16..31 find it, 15 and 32 do not",
+		  xs_pagecache_lookup(&pc, 16) == f && xs_pagecache_lookup(&pc, 31) == f &&
+			  !xs_pagecache_lookup(&pc, 15) && !xs_pagecache_lookup(&pc, 32));
+	test_cond("get of a page inside returns the same folio", xs_pagecache_get(&pc, 20) == f);
+	test_cond("nr_pages counts its 16 pages", pc.nr == 1 && pc.nr_pages == 16);
+	test_cond("index 33 is odd: order 0", xs_pagecache_get_order(&pc, 33, 4)->order == 0);
+	/* 34 = 0b100010: its lowest set bit is bit 1 */
+	test_cond("index 34: order 1", xs_pagecache_get_order(&pc, 34, 4)->order == 1);
+	/* 0..15 would overlap the folio at 16? no: 0..15 ends at 15, but 8..15 is next */
+	test_cond("index 8: order 3 (aligned to 8)", xs_pagecache_get_order(&pc, 8, 4)->order == 3);
+	/* 0 asks 4 (0..15): the folio at 8 is in the way, 3 (0..7) fits */
+	test_cond("index 0: lowered to 3 below the folio at 8",
+		  xs_pagecache_get_order(&pc, 0, 4)->order == 3);
+	test_cond("max_order clamps a request of 9",
+		  xs_pagecache_get_order(&pc, 128, 9)->order == 4);
+	pc.no_order1 = true;
+	/* 50 = 0b110010: order 1 by alignment, and no order 1 */
+	test_cond("no order-1 folios: order 0", xs_pagecache_get_order(&pc, 50, 4)->order == 0);
+	test_cond("page cache consistent", pc_ok(&pc));
+
+	test_cond("128 blocks in the order-4 folio", xs_folio_nr_blocks(&pc, f) == 128);
+	xs_folio_set_range_uptodate(&pc, f, 70 * 512, 512);
+	test_cond("block 70 uptodate, 69 and 71 not",
+		  xs_folio_block_uptodate(&pc, f, 70) && !xs_folio_block_uptodate(&pc, f, 69) &&
+			  !xs_folio_block_uptodate(&pc, f, 71) && !(f->flags & XS_FOLIO_UPTODATE));
+	xs_folio_mark_dirty_range(&pc, f, 100 * 512 + 7, 28 * 512 - 7);
+	test_cond("blocks 100..127 dirty, 99 not",
+		  xs_folio_block_dirty(&pc, f, 100) && xs_folio_block_dirty(&pc, f, 127) &&
+			  !xs_folio_block_dirty(&pc, f, 99) && f->dirty_bits == 0);
+	xs_folio_set_range_uptodate(&pc, f, 0, 16 * PB - 512);
+	test_cond("all but the last block: not uptodate", !(f->flags & XS_FOLIO_UPTODATE));
+	xs_folio_set_range_uptodate(&pc, f, 16 * PB - 1, 1);
+	test_cond("the last one too: uptodate", (f->flags & XS_FOLIO_UPTODATE) && pc_ok(&pc));
+
+	memcpy(want, "FolioPos", 8);
+	xs_folio_write(&pc, f, 5 * PB + 100, 8, want);
+	xs_pagestore_read(&pc.data, (16 + 5) * (uint64_t)PB + 100, 8, buf);
+	test_cond("bytes at folio offset 5 pages + 100 are file page 21 + 100",
+		  memcmp(buf, want, 8) == 0);
+
+	/* split: page 5 keeps its bytes; the dirty flag and the block bits go per page */
+	xs_folio_split(&pc, f);
+	g = xs_pagecache_lookup(&pc, 21);
+	test_cond("after the split page 21 is its own folio", g && g->index == 21 && g->order == 0);
+	xs_folio_read(&pc, g, 100, 8, buf);
+	test_cond("with its bytes", memcmp(buf, want, 8) == 0);
+	test_cond("16 folios where there was one, each dirty",
+		  f->order == 0 && xs_pagecache_lookup(&pc, 16) == f &&
+			  pc.nr_pages == 16 + 1 + 2 + 8 + 8 + 16 + 1 && pc.nr_dirty == 16 &&
+			  pc_ok(&pc));
+	/* blocks 100..127: folio pages 12 (blocks 96..103) to 15, file pages 28..31 */
+	g = xs_pagecache_lookup(&pc, 29);
+	for (b = 0; b < 8 && g; b++)
+		if (!xs_folio_block_dirty(&pc, g, b))
+			break;
+	test_cond("page 29 (blocks 104..111) has every block dirty", g && b == 8);
+	g = xs_pagecache_lookup(&pc, 28);
+	test_cond("page 28: its blocks 0..3 (96..99) clean, 4..7 (100..103) dirty",
+		  g && !xs_folio_block_dirty(&pc, g, 3) && xs_folio_block_dirty(&pc, g, 4) &&
+			  xs_folio_block_dirty(&pc, g, 7));
+	g = xs_pagecache_lookup(&pc, 22);
+	test_cond("page 22 (blocks 48..55): uptodate as the folio was, no dirty block",
+		  g && (g->flags & XS_FOLIO_UPTODATE) && g->dirty_bits == 0);
+	xs_pagecache_destroy(&pc);
+}
