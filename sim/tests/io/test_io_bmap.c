@@ -21,7 +21,7 @@ static int bmap_rows(char **cmds, int ncmds)
 	FILE *err = open_memstream(&etext, &esize);
 
 	test_assert(out && err);
-	rc = xs_io_run(ncmds, cmds, NULL, out, err);
+	rc = xs_io_run(ncmds, cmds, NULL, NULL, out, err);
 	fclose(out);
 	fclose(err);
 	free(etext);
