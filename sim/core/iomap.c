@@ -289,6 +289,7 @@ static void xs_read_block(struct xs_inode *ip, struct xs_folio *folio, uint32_t 
 	if (xs_bmap_is_hole_extent(map) || xs_bmap_is_delalloc_extent(map) ||
 	    map->br_state == XS_EXT_UNWRITTEN || xs_fsb_to_b(mp, file_block) >= ip->i_size) {
 		xs_folio_zero(&ip->i_mapping, folio, off, bs);
+		xs_fs_cost(ip->i_fs, XS_COST_ZERO, bs);
 		return;
 	}
 	xs_pagestore_copy(
@@ -334,6 +335,8 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 	uint32_t b;
 
 	xs_folio_lock(ip->i_fs, index);
+	if (!xs_pagecache_lookup(pc, index))
+		xs_fs_cost(ip->i_fs, XS_COST_FOLIO_ALLOC, pc->page_bytes);
 	folio = xs_pagecache_get(pc, index);
 	if (pol(ip)->validity && iomap->validity_cookie != ip->i_df.if_seq) {
 		iomap->flags |= XS_IOMAP_F_STALE;
@@ -362,6 +365,8 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 		/* iomap_block_needs_zeroing() */
 		if (iomap->type != XS_IOMAP_MAPPED || (iomap->flags & XS_IOMAP_F_NEW) ||
 		    block_pos >= ip->i_size) {
+			xs_fs_cost(ip->i_fs, XS_COST_ZERO,
+				   (from > poff ? from - poff : 0) + (to < pend ? pend - to : 0));
 			if (from > poff)
 				xs_folio_zero(pc, folio, poff, from - poff);
 			if (to < pend)
