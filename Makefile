@@ -242,8 +242,12 @@ $(BUILD)/calibrate: $(CAL_SRC) $(wildcard tools/calibrate/*.h)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS_BASE) -o $@ $(CAL_SRC) -lm
 
+# The file of the defaults' kernel also becomes the built-in defaults.
+CAL_DEFAULTS = configs/cpu/linux-6.18.ini
 kernel-calibrate: $(BUILD)/calibrate
 	$(BUILD)/calibrate $(CAL_OUT)
+	@if [ "$(CAL_OUT)" = "$(CAL_DEFAULTS)" ]; then sh tools/calibrate/defaults.sh $(CAL_OUT) && \
+		echo "sim/config/scenario_keys.c: the [cpu] defaults are now $(CAL_OUT)'s"; fi
 
 FORMAT_FILES = $(shell git ls-files 'sim/*.c' 'sim/*.h' 'tools/*.c' 'tools/*.h' 2>/dev/null)
 format-check:
