@@ -169,13 +169,13 @@ deps:
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
 		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel
 
-test: test-layout $(TEST_BINS) $(BUILD)/wpsim layers
+test: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/calibrate layers
 	@sh sim/tests/run-all.sh $(BUILD)
 
 # For work in progress: every layer's tests, the differential, CLI and analysis suites,
 # scenarios.sh with 200 explored schedules where it explores 2000 and without its
 # bounded enumeration, no sweep.sh.
-test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim layers
+test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/calibrate layers
 	@sh sim/tests/run-all.sh --quick $(BUILD)
 
 # The main job: the default sweeps into data/results.db (runs already stored are
@@ -234,7 +234,22 @@ asan-quick:
 kernel-capture:
 	sh data/kernel/capture.sh
 
-FORMAT_FILES = $(shell git ls-files 'sim/*.c' 'sim/*.h' 2>/dev/null)
+# The [cpu] cost file of the running kernel, measured on a loop-mounted XFS (as root):
+# tools/calibrate, docs/scenarios.md, "Cost files". Needs no SimGrid.
+CAL_SRC = $(wildcard tools/calibrate/*.c)
+CAL_OUT ?= configs/cpu/linux-$(shell uname -r | cut -d. -f1,2).ini
+$(BUILD)/calibrate: $(CAL_SRC) $(wildcard tools/calibrate/*.h)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS_BASE) -o $@ $(CAL_SRC) -lm
+
+# The file of the defaults' kernel also becomes the built-in defaults.
+CAL_DEFAULTS = configs/cpu/linux-6.18.ini
+kernel-calibrate: $(BUILD)/calibrate
+	$(BUILD)/calibrate $(CAL_OUT)
+	@if [ "$(CAL_OUT)" = "$(CAL_DEFAULTS)" ]; then sh tools/calibrate/defaults.sh $(CAL_OUT) && \
+		echo "sim/config/scenario_keys.c: the [cpu] defaults are now $(CAL_OUT)'s"; fi
+
+FORMAT_FILES = $(shell git ls-files 'sim/*.c' 'sim/*.h' 'tools/*.c' 'tools/*.h' 2>/dev/null)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
@@ -244,6 +259,6 @@ format:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps test test-quick test-layout run bench asan asan-quick kernel-capture \
+.PHONY: all deps test test-quick test-layout run bench asan asan-quick kernel-capture kernel-calibrate \
 	format-check format clean
 -include $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -189,6 +189,33 @@ static void host_preempt(void *host, enum xs_point point, uint64_t off)
 	xs_ctl_point(t, (enum xs_ctl_point)point);
 }
 
+/*
+ * Work whose cost depends on what the core found (enum xs_cost): added to the task's
+ * debt, paid at its next preemption point. Work outside a task (the prefill) is free.
+ */
+static void host_cost(void *host, enum xs_cost cost, uint64_t bytes)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+	const struct xs_cpu_costs *c = &run->sc->cpu;
+
+	if (!t)
+		return;
+	switch (cost) {
+	case XS_COST_FOLIO_ALLOC:
+		xs_cpu(t, &c->folio_alloc, 1);
+		break;
+	case XS_COST_ZERO:
+		xs_cpu(t, &c->zero_4k, (double)bytes / 4096.0);
+		break;
+	case XS_COST_WP_FAULT:
+		xs_cpu(t, &c->fault_wp, 1);
+		break;
+	case XS_COST_NR:
+		break;
+	}
+}
+
 /* The state at the first block of ev, for a controller's story (control.h). */
 static void ctl_event(struct xs_run *run, struct xs_task *t, const struct xs_event *ev)
 {
@@ -282,6 +309,7 @@ const struct xs_host_ops xs_hooks_ops = {
 	.folio_lock = host_folio_lock,
 	.folio_unlock = host_folio_unlock,
 	.preempt = host_preempt,
+	.cost = host_cost,
 	.event = host_event,
 	.io = host_io,
 	.mm = host_mm,

@@ -20,6 +20,7 @@
  */
 #include "config/scenario.h"
 
+#include "config/cpu_file.h"
 #include "config/device_file.h"
 #include "config/ini.h"
 #include "config/scenario_keys.h"
@@ -38,6 +39,7 @@
 #define XS_VAL_MAX     256		 /* longest value text kept for messages */
 #define XS_ACC_MAX     512		 /* longest "(accepted: ...)" text */
 #define XS_DEVICES_DIR "configs/devices" /* when the caller passes NULL */
+#define XS_CPU_DIR     "configs/cpu"	 /* cost files, unless $WPSIM_CPU names another */
 
 /* Where a key's value came from. */
 struct xs_slot {
@@ -409,7 +411,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* The NAME.ini files in dir, sorted, as "a, b"; or why there are none. */
-static void devices_list(const char *dir, char *buf, size_t len)
+static void ini_names_list(const char *dir, char *buf, size_t len)
 {
 	char names[64][XS_SCN_NAME_MAX];
 	const char *sorted[64];
@@ -484,11 +486,53 @@ static void resolve_global(struct xs_load *ld)
 		fail_key(ld, SEC_GLOBAL, k, "a shorter devices directory",
 			 "device file path %s too long", path);
 	} else if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-		devices_list(ld->devices_dir, acc, sizeof(acc));
+		ini_names_list(ld->devices_dir, acc, sizeof(acc));
 		fail_key(ld, SEC_GLOBAL, k, acc, "no such device file %s", path);
 	} else {
 		memcpy(sc->device_path, path, strlen(path) + 1);
 	}
+}
+
+/*
+ * The cost file global.cpu names, under every [cpu] key the scenario gives: its
+ * figures replace the table's defaults. $WPSIM_CPU is read here rather than passed
+ * in, as every caller would pass the same.
+ */
+static void resolve_cpu(struct xs_load *ld)
+{
+	struct xs_scenario *sc = ld->sc;
+	const char *dir = getenv("WPSIM_CPU");
+	char acc[XS_ACC_MAX], path[XS_SCN_PATH_MAX + 64];
+	int k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "cpu"), i;
+	struct xs_scenario *file;
+	struct stat st;
+
+	if (!dir || !dir[0])
+		dir = XS_CPU_DIR;
+	snprintf(path, sizeof(path), "%s/%s.ini", dir, sc->cpu_name);
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+		ini_names_list(dir, acc, sizeof(acc));
+		fail_key(ld, SEC_GLOBAL, k, acc, "no such cost file %s", path);
+		return;
+	}
+	file = calloc(1, sizeof(*file));
+	if (!file) {
+		fail(ld, 0, "%s", strerror(ENOMEM));
+		return;
+	}
+	/* a bad cost file is its own error: FILE:LINE: key = value: ... */
+	if (xs_cpu_file_load(path, &file->cpu, ld->e.msg, ld->e.len)) {
+		ld->e.rc = -EINVAL;
+		free(file);
+		return;
+	}
+	for (i = 0; i < XS_SCN_NKEYS; i++) {
+		const struct xs_kt_key *key = &xs_scn_keys[i];
+
+		if (key->sect == SEC_CPU && !ld->sect[SEC_CPU].slot[i].set)
+			memcpy((char *)sc + key->off, (const char *)file + key->off, key->len);
+	}
+	free(file);
 }
 
 /* The op of a truncator or a mapper, the user buffers, the process (its number). */
@@ -612,6 +656,8 @@ static void resolve(struct xs_load *ld)
 		return;
 	}
 	resolve_global(ld);
+	if (!ld->e.rc)
+		resolve_cpu(ld);
 	for (s = XS_NSPECIAL; s < ld->nsect && !ld->e.rc; s++)
 		resolve_group(ld, s);
 }

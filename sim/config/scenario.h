@@ -5,7 +5,8 @@
  * No SimGrid here.
  *
  * [global]   kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock,
- *            fs_size, block_size, file_size, prefill, device, memory, seed, time_limit
+ *            fs_size, block_size, file_size, prefill, device, cpu, memory, seed,
+ *            time_limit
  * [NAME]     one actor group: kind (writer|faulter|reader|truncator|syncer|mapper),
  *            process, jobs, offset, size, bs, stride, pattern, ops, think, fail_rate,
  *            prefault, source and source_offset (writer), dest and dest_offset (reader),
@@ -14,9 +15,10 @@
  * [writeback] interval, expire, background_ratio, dirty_ratio
  * [reclaim]  interval
  * [blockgc]  period
- * [cpu]      simulated CPU cost of each kernel step, as distributions (dist.h):
- *            syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite,
- *            punch, wb_folio, lock, fault_in, mmap_lock, pte_zap
+ * [cpu]      simulated CPU cost of each kernel step, as distributions (dist.h), laid
+ *            over the cost file global.cpu names (cpu_file.h): syscall, iomap_begin,
+ *            iomap_end, folio, folio_alloc, zero_4k, copy_4k, fault, fault_wp,
+ *            page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, pte_zap
  */
 #ifndef XS_SCENARIO_H
 #define XS_SCENARIO_H
@@ -75,8 +77,8 @@ struct xs_actor_group {
 };
 
 struct xs_cpu_costs {
-	struct xs_dist syscall, iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite, punch,
-		wb_folio, lock, fault_in, mmap_lock, pte_zap;
+	struct xs_dist syscall, iomap_begin, iomap_end, folio, folio_alloc, zero_4k, copy_4k, fault,
+		fault_wp, page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, pte_zap;
 };
 
 struct xs_scenario {
@@ -89,9 +91,10 @@ struct xs_scenario {
 	enum xs_prefill prefill;
 	char device[XS_SCN_NAME_MAX]; /* configs/devices/NAME.ini, default "nvme" */
 	char device_path[XS_SCN_PATH_MAX];
-	uint64_t memory_bytes; /* page-cache limit, default 1g */
-	uint64_t seed;	       /* default 1 */
-	double time_limit_s;   /* default 3600 */
+	char cpu_name[XS_SCN_NAME_MAX]; /* configs/cpu/NAME.ini, the [cpu] keys' defaults */
+	uint64_t memory_bytes;		/* page-cache limit, default 1g */
+	uint64_t seed;			/* default 1 */
+	double time_limit_s;		/* default 3600 */
 	/* background actors */
 	double wb_interval_s, wb_expire_s;
 	uint32_t wb_background_ratio, wb_dirty_ratio;

@@ -2,18 +2,11 @@
  * The scenario file's keys (scenario.h lists them by section): type, bounds, default
  * and the field each sets, for the key-table engine (keytab.h).
  *
- * Defaults of the [cpu] section, the simulated CPU cost of each kernel step, are
- * plausible figures for a current server core (a syscall entry/exit ~300 ns, a 4 KiB
- * copy ~600 ns at ~7 GB/s, a minor write fault ~1 us); copy_4k is scaled by
- * bytes / 4096 by the caller. Each is lognormal around that mean, CV 0.2-0.3.
- * The mm's steps are estimates of the same kind, charged only where the model has no
- * measured step that already contains them (a fault's mmap_read_lock is inside
- * fault): fault_in ~100 ns per fault_in_iov_iter_readable() walk of a chunk whose
- * pages are present (a __get_user per page); mmap_lock ~2 us per mmap, munmap or
- * mprotect call for mmap_write_lock and the VMA work (find, split, merge, the TLB
- * flush), the order lmbench's lat_mmap reports for a small mapping; pte_zap ~20 ns
- * per PTE cleared or write-protected (zap_pte_range / change_pte_range, with the
- * rmap and TLB batching).
+ * The defaults of the [cpu] section, the simulated CPU cost of each kernel step, are
+ * those of the cost file configs/cpu/linux-6.18.ini, measured on the running kernel by
+ * `make kernel-calibrate` (docs/scenarios.md, "Cost files"); a scenario's global.cpu
+ * names the cost file that replaces them, and the config tests check that this table
+ * and that file agree. copy_4k and zero_4k are scaled by bytes / 4096 by the caller.
  *
  * Sizes keep the scenario files' limit of 31 characters (XS_UNITS_SHORT); times have
  * no upper bound.
@@ -118,6 +111,7 @@ const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
 	KEY(SEC_GLOBAL, "prefill", XS_KT_ENUM, SCN(prefill, XS_KS_INT), .vals = prefill_vals,
 	    .def = "none"),
 	KEY(SEC_GLOBAL, "device", XS_KT_NAME, SCN(device, XS_KS_STR), .def = "nvme"),
+	KEY(SEC_GLOBAL, "cpu", XS_KT_NAME, SCN(cpu_name, XS_KS_STR), .def = XS_CPU_DEFAULT),
 	KEY(SEC_GLOBAL, "memory", XS_KT_SIZE, SIZE, SCN(memory_bytes, XS_KS_U64), .umin = MiB,
 	    .umax = 16 * TiB, .def = "1g"),
 	KEY(SEC_GLOBAL, "seed", XS_KT_COUNT, SCN(seed, XS_KS_U64), .umin = 0, .umax = INT64_MAX,
@@ -180,19 +174,21 @@ const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
 	/* [blockgc]: background trim of post-EOF preallocation */
 	KEY(SEC_BLOCKGC, "period", XS_KT_TIME, TIME, SCN(blockgc_period_s, XS_KS_DOUBLE), .dmin = 0,
 	    .dmin_open = true, .def = "300s"),
-	/* [cpu]: simulated CPU time of each kernel step */
-	CPU(syscall, "lognormal(300ns, 0.3)"),
-	CPU(iomap_begin, "lognormal(400ns, 0.3)"),
-	CPU(iomap_end, "lognormal(200ns, 0.3)"),
-	CPU(folio, "lognormal(250ns, 0.3)"),
-	CPU(copy_4k, "lognormal(600ns, 0.2)"),
-	CPU(fault, "lognormal(1us, 0.3)"),
-	CPU(page_mkwrite, "lognormal(800ns, 0.3)"),
-	CPU(punch, "lognormal(500ns, 0.3)"),
-	CPU(wb_folio, "lognormal(500ns, 0.3)"),
-	CPU(lock, "lognormal(50ns, 0.3)"),
-	/* the mm's steps: estimates (see the comment at the top), not measured */
-	CPU(fault_in, "lognormal(100ns, 0.3)"),
-	CPU(mmap_lock, "lognormal(2us, 0.3)"),
-	CPU(pte_zap, "lognormal(20ns, 0.3)"),
+	/* [cpu]: configs/cpu/linux-6.18.ini, measured (see the comment at the top) */
+	CPU(syscall, "lognormal(963.1ns, 0.012)"),
+	CPU(iomap_begin, "lognormal(445.5ns, 0.074)"),
+	CPU(iomap_end, "lognormal(222.8ns, 0.074)"),
+	CPU(folio, "lognormal(207.5ns, 0.236)"),
+	CPU(folio_alloc, "lognormal(1347.3ns, 0.089)"),
+	CPU(zero_4k, "lognormal(600.2ns, 0.246)"),
+	CPU(copy_4k, "lognormal(93.1ns, 0.106)"),
+	CPU(fault, "lognormal(11032.1ns, 0.091)"),
+	CPU(fault_wp, "lognormal(3981.1ns, 0.097)"),
+	CPU(page_mkwrite, "lognormal(1.0ns, 0.073)"),
+	CPU(punch, "lognormal(9050.9ns, 0.592)"),
+	CPU(wb_folio, "lognormal(526.9ns, 0.188)"),
+	CPU(lock, "lognormal(52.1ns, 0.296)"),
+	CPU(fault_in, "lognormal(30.1ns, 0.086)"),
+	CPU(mmap_lock, "lognormal(891.0ns, 0.047)"),
+	CPU(pte_zap, "lognormal(145.8ns, 0.163)"),
 };

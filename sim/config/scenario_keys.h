@@ -26,7 +26,10 @@ enum xs_scn_base { KB_SCN, KB_POLICY, KB_GROUP };
 #define KIND(k)	  (1u << (k))
 #define KINDS_ALL 0x3fu
 
-#define XS_SCN_NKEYS 54
+#define XS_SCN_NKEYS 58
+
+/* The cost file whose figures are the [cpu] defaults (configs/cpu/NAME.ini). */
+#define XS_CPU_DEFAULT "linux-6.18"
 
 extern const char *const xs_scn_sec_names[XS_NSPECIAL];
 /* Every key. Within a section, the order is the order of the param listing. */

@@ -162,6 +162,12 @@ void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes)
 		fs->ops->preempt(fs->host, point, off_bytes);
 }
 
+void xs_fs_cost(struct xs_fs *fs, enum xs_cost cost, xs_off_t bytes)
+{
+	if (fs->ops && fs->ops->cost)
+		fs->ops->cost(fs->host, cost, bytes);
+}
+
 void xs_fs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes)
 {
 	struct xs_event ev;

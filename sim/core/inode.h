@@ -109,6 +109,18 @@ enum xs_point {
 	XS_PT_NR,
 };
 
+/*
+ * Work whose CPU cost depends on what the kernel found, charged by the host where it
+ * happens (docs/scenarios.md, "[cpu]"): a write or a fault that allocates its folio,
+ * the bytes zeroed in a folio, a write fault on a present PTE that is write-protected.
+ */
+enum xs_cost {
+	XS_COST_FOLIO_ALLOC = 0, /* a write allocated its folio and added it to the cache */
+	XS_COST_ZERO,		 /* bytes of a folio zeroed (a hole read in, a partial write) */
+	XS_COST_WP_FAULT,	 /* do_wp_page(): the write fault found the PTE present */
+	XS_COST_NR,
+};
+
 /* Trace events: what happened, for anomaly records and traces. */
 enum xs_event_kind {
 	XS_EV_RESERVE = 0,   /* delalloc reserved: off/len in bytes */
@@ -155,6 +167,8 @@ struct xs_host_ops {
 	void (*folio_lock)(void *host, xs_pgoff_t index, const char *fn);
 	void (*folio_unlock)(void *host, xs_pgoff_t index);
 	void (*preempt)(void *host, enum xs_point point, xs_off_t off_bytes);
+	/* CPU work of cost over bytes (enum xs_cost), paid at the next preemption point */
+	void (*cost)(void *host, enum xs_cost cost, xs_off_t bytes);
 	void (*event)(void *host, const struct xs_event *ev);
 	/* submit a write of len_bytes at disk block bno; returns when it completes */
 	void (*io)(void *host, xs_fsblock_t bno, xs_off_t len_bytes);
@@ -222,6 +236,7 @@ void xs_folio_lock_at(struct xs_fs *fs, xs_pgoff_t index, const char *fn);
 #define xs_folio_lock(fs, index) xs_folio_lock_at((fs), (index), __func__)
 void xs_folio_unlock(struct xs_fs *fs, xs_pgoff_t index);
 void xs_fs_preempt(struct xs_fs *fs, enum xs_point point, xs_off_t off_bytes);
+void xs_fs_cost(struct xs_fs *fs, enum xs_cost cost, xs_off_t bytes);
 void xs_fs_event(struct xs_fs *fs, enum xs_event_kind kind, xs_off_t off_bytes, xs_off_t len_bytes);
 /* The calling task's mm (current->mm). */
 struct xs_mm *xs_fs_mm(struct xs_fs *fs);

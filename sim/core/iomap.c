@@ -322,6 +322,7 @@ static void xs_read_block(struct xs_inode *ip, struct xs_folio *folio, uint32_t 
 	if (xs_bmap_is_hole_extent(map) || xs_bmap_is_delalloc_extent(map) ||
 	    map->br_state == XS_EXT_UNWRITTEN || xs_fsb_to_b(mp, file_block) >= ip->i_size) {
 		xs_folio_zero(&ip->i_mapping, folio, off, bs);
+		xs_fs_cost(ip->i_fs, XS_COST_ZERO, bs);
 		return;
 	}
 	xs_pagestore_copy(
@@ -367,11 +368,14 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 {
 	struct xs_pagecache *pc = &ip->i_mapping;
 	unsigned int order = xs_sized_write_folios(ip) ? xs_fgf_order(pc, *len) : 0;
+	bool created = !xs_pagecache_lookup(pc, pos / pc->page_bytes);
 	struct xs_folio *folio = xs_filemap_get_folio(ip, pos / pc->page_bytes, order, true);
 	xs_off_t fpos = xs_folio_pos(pc, folio);
 	uint64_t fsize = xs_folio_size(pc, folio);
 	uint32_t from, to, b;
 
+	if (created)
+		xs_fs_cost(ip->i_fs, XS_COST_FOLIO_ALLOC, fsize);
 	*len = xs_min_u64(*len, fpos + fsize - pos);
 	from = (uint32_t)(pos - fpos);
 	to = (uint32_t)(from + *len);
@@ -407,6 +411,8 @@ static struct xs_folio *xs_iomap_write_begin(struct xs_inode *ip, struct xs_ioma
 		/* iomap_block_needs_zeroing() */
 		if (iomap->type != XS_IOMAP_MAPPED || (iomap->flags & XS_IOMAP_F_NEW) ||
 		    block_pos >= ip->i_size) {
+			xs_fs_cost(ip->i_fs, XS_COST_ZERO,
+				   (from > poff ? from - poff : 0) + (to < pend ? pend - to : 0));
 			if (from > poff)
 				xs_folio_zero(pc, folio, poff, from - poff);
 			if (to < pend)

@@ -266,6 +266,8 @@ int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_
 			return 0;
 		}
 		xs_fs_preempt(ip->i_fs, XS_PT_FAULT, pos);
+		if (folio)
+			xs_fs_cost(ip->i_fs, XS_COST_WP_FAULT, 0);
 		xs_fs_lock(ip->i_fs, XS_LOCK_MMAP, XS_LOCK_SHARED);
 		if (!folio)
 			error = xs_filemap_fault(ip, mm, index);

@@ -76,6 +76,17 @@ got=$?
 [ "$got" -eq 2 ] && grep -q "queue_depth = 0" "$tmp/err"
 check "run: a queue depth of 0 is refused with exit 2 (got $got)" $?
 
+printf '[global]\ncpu = nosuch\nfile_size = 1m\n[w]\nkind = writer\n' >"$tmp/nocpu.ini"
+expect_exit "run: missing cost file" 2 "$wpsim" run "$tmp/nocpu.ini"
+grep -q "nocpu.ini:2: cpu = nosuch: no such cost file configs/cpu/nosuch.ini (accepted: .*linux-6.18" "$tmp/err"
+check "run: missing cost file is named, with the files there" $?
+mkdir -p "$tmp/cpu"
+sed 's/^pte_zap *=.*/pte_zap = -1ns/' configs/cpu/linux-6.18.ini >"$tmp/cpu/linux-6.18.ini"
+WPSIM_CPU="$tmp/cpu" "$wpsim" run scenarios/generic-346.ini >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 2 ] && grep -q "$tmp/cpu/linux-6.18.ini:$(grep -n '^pte_zap' "$tmp/cpu/linux-6.18.ini" | cut -d: -f1): pte_zap = -1ns" "$tmp/err"
+check "run: a bad default cost file is refused with exit 2, naming its line (got $got)" $?
+
 # a good script runs and is deterministic
 expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
 "$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/a" 2>&1

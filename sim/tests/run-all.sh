@@ -49,7 +49,7 @@ run_suite() { # NAME COMMAND...
 }
 
 # A shell suite that no line below runs would never be noticed: list them all here.
-suites="cli.sh scenarios.sh sweep.sh analysis.sh docs.sh explore.sh diff/run.sh"
+suites="cli.sh scenarios.sh sweep.sh analysis.sh docs.sh explore.sh diff/run.sh calibrate.sh"
 tools="run-all.sh layers.sh same-output.sh diff/normalize.sh"
 for f in sim/tests/*.sh sim/tests/*/*.sh; do
 	case " $suites $tools " in
@@ -78,6 +78,7 @@ run_suite cli sh sim/tests/cli.sh "$build/wpsim"
 run_suite analysis sh sim/tests/analysis.sh "$build/wpsim"
 run_suite explore sh sim/tests/explore.sh "$build/wpsim" $quick
 run_suite docs sh sim/tests/docs.sh
+run_suite calibrate sh sim/tests/calibrate.sh "$build"
 if [ -z "$quick" ]; then
 	run_suite sweep sh sim/tests/sweep.sh "$build/wpsim"
 fi

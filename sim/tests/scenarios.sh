@@ -178,6 +178,39 @@ check "generic-344 6.13: explore finds no loss or leak in 200 runs" \
 c=$(confidence x344_613 200 0)
 check "generic-344 6.13: the confidence is PCT's bound (found with probability >= ${c:-?})" $?
 
+# --- generic-344 against generic-346: their write faults cost what the kernel's do. In
+# 344 the read prefault left each page mapped read-only, so the write fault is a
+# write-protect fault; in 346 it maps an absent page and reads in its hole. The cost
+# file's own measurements (fault_wp, fault_hole) say which the kernel finds dearer;
+# the simulated fault latency of every seed must lean the same way.
+measured() { # NAME: the median of a measurement in the default cost file
+	sed -n "s/^#   $1  *[0-9][0-9]*  *\([0-9.][0-9.]*\) .*/\1/p" configs/cpu/linux-6.18.ini
+}
+kwp=$(measured fault_wp)
+khole=$(measured fault_hole)
+runs lat344 5 scenarios/generic-344.ini
+runs lat346 5 scenarios/generic-346.ini
+lean=$(awk -v a="$kwp" -v b="$khole" 'BEGIN { print (a > b) ? 1 : (a < b) ? -1 : 0 }')
+agree=0
+for seed in 1 2 3 4 5; do
+	a=$(sed -n 's/^fault_lat_p50_us=//p' "$tmp/lat344.$seed")
+	b=$(sed -n 's/^fault_lat_p50_us=//p' "$tmp/lat346.$seed")
+	awk -v a="$a" -v b="$b" -v l="$lean" 'BEGIN { exit !(a != "" && b != "" && l != 0 &&
+		((a > b) ? 1 : -1) == l) }' && agree=$((agree + 1))
+done
+check "generic-344 vs 346: fault latency leans as the kernel's (fault_wp $kwp ns, fault_hole $khole ns) in $agree/5 seeds" \
+	"$([ "$agree" -eq 5 ] && echo 0 || echo 1)"
+# the mechanism: without the write-protect fault's cost, 344's faults are cheaper
+runs nowp344 5 scenarios/generic-344.ini -s 'cpu.fault_wp=const(0)'
+fell=0
+for seed in 1 2 3 4 5; do
+	a=$(sed -n 's/^fault_lat_p50_us=//p' "$tmp/lat344.$seed")
+	b=$(sed -n 's/^fault_lat_p50_us=//p' "$tmp/nowp344.$seed")
+	awk -v a="$a" -v b="$b" 'BEGIN { exit !(a != "" && b != "" && a > b) }' && fell=$((fell + 1))
+done
+check "generic-344: cpu.fault_wp = const(0) lowers the fault latency in $fell/5 seeds" \
+	"$([ "$fell" -eq 5 ] && echo 0 || echo 1)"
+
 # --- generic-340: fault against fault never loses
 runs g340 5 scenarios/generic-340.ini -s global.kernel=6.1
 check "generic-340 6.1: no loss" "$([ "$(nonzero g340 lost_bytes)" -eq 0 ] && echo 0 || echo 1)"
@@ -292,13 +325,24 @@ check "mapped-source iolock-excl: with the mapper queued for mmap_lock it deadlo
 
 # --- short copies from the mm, fail_rate = 0: the source PTE zapped between
 # fault_in_iov_iter_readable() and the atomic copy. The mapper's mmap(MAP_FIXED) does
-# it; with memory enough that reclaim never runs and no mapper, nothing does.
+# it; with memory enough that reclaim never runs and no mapper, nothing does. Under
+# the measured costs (a fault of some 11 us) 6.1 may lose data in a plain run too: the
+# 2022 loss below, a dirtied page left without backing (I1); 6.13 never.
 for k in 6.1 6.13; do
 	runs "ms_$k" 3 scenarios/mapped-source.ini -s global.kernel=$k -s pwriter.fail_rate=0
-	check "mapped-source $k, fail_rate 0: short copies in every seed ($(metric "ms_$k" short_copies | tr '\n' ' ')), no loss" \
-		"$([ "$(nonzero "ms_$k" short_copies)" -eq 3 ] && [ "$(nonzero "ms_$k" lost_bytes)" -eq 0 ] &&
-			[ "$(crashed "ms_$k")" -eq 0 ] && echo 0 || echo 1)"
+	check "mapped-source $k, fail_rate 0: short copies in every seed ($(metric "ms_$k" short_copies | tr '\n' ' '))" \
+		"$([ "$(nonzero "ms_$k" short_copies)" -eq 3 ] && [ "$(crashed "ms_$k")" -eq 0 ] && echo 0 || echo 1)"
 done
+check "mapped-source 6.13, fail_rate 0: no loss" \
+	"$([ "$(nonzero ms_6.13 lost_bytes)" -eq 0 ] && echo 0 || echo 1)"
+unexplained=0
+for f in "$tmp"/ms_6.1.*; do
+	if ! grep -q '^lost_bytes=0$' "$f" && ! grep -q '^anomaly invariant .*I1: dirty block at byte [0-9]* has no backing' "$f"; then
+		unexplained=$((unexplained + 1))
+	fi
+done
+check "mapped-source 6.1, fail_rate 0: a loss ($(nonzero ms_6.1 lost_bytes)/3 seeds) is the 2022 one, a dirty block without backing" \
+	"$([ "$unexplained" -eq 0 ] && echo 0 || echo 1)"
 runs ms_quiet 1 scenarios/mapped-source.ini -s global.memory=64m -s remapper.ops=0
 check "mapped-source without mapper and reclaim: no short copy" \
 	"$([ "$(metric ms_quiet short_copies)" = 0 ] && echo 0 || echo 1)"

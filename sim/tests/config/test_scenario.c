@@ -2,8 +2,9 @@
  * Scenarios (config/scenario.h) from the fixtures in sim/tests/config/data/ (run from
  * the top of the tree): defaults, kernel presets under explicit keys, the exact error
  * line of every error class, overrides, and the param round trip. Device files come
- * from a private temporary directory, so no other file of the tree is read.
+ * from a private temporary directory; cost files from configs/cpu (test_cpu_file.c).
  */
+#include "config/cpu_file.h"
 #include "config/scenario.h"
 #include "config/scenario_keys.h"
 #include "tests/testhelp.h"
@@ -22,7 +23,8 @@
 	"sync, start, process, source, source_offset, dest, dest_offset"
 #define GLOBAL_KEYS                                                                    \
 	"kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock, " \
-	"zero_range, fs_size, block_size, file_size, prefill, device, memory, seed, time_limit"
+	"zero_range, fs_size, block_size, file_size, prefill, device, cpu, memory, seed, "  \
+	"time_limit"
 #define DIST_ACC                                                                                  \
 	"const(T), uniform(A, B), exp(MEAN), normal(MEAN, SD), lognormal(MEAN, CV), gamma(MEAN, " \
 	"CV); times with ns, us, ms, s"
@@ -164,17 +166,16 @@ XS_TEST_SUITE(scenario_defaults)
 			  sc->wb_background_ratio == 10 && sc->wb_dirty_ratio == 20);
 	test_cond("reclaim 100 ms, blockgc 300 s",
 		  sc->reclaim_interval_s == 0.1 && sc->blockgc_period_s == 300);
-	test_cond("cpu defaults",
-		  dist_is(&sc->cpu.syscall, XS_DIST_LOGNORMAL, 300e-9, 0.3) &&
-			  dist_is(&sc->cpu.iomap_begin, XS_DIST_LOGNORMAL, 400e-9, 0.3) &&
-			  dist_is(&sc->cpu.iomap_end, XS_DIST_LOGNORMAL, 200e-9, 0.3) &&
-			  dist_is(&sc->cpu.folio, XS_DIST_LOGNORMAL, 250e-9, 0.3) &&
-			  dist_is(&sc->cpu.copy_4k, XS_DIST_LOGNORMAL, 600e-9, 0.2) &&
-			  dist_is(&sc->cpu.fault, XS_DIST_LOGNORMAL, 1e-6, 0.3) &&
-			  dist_is(&sc->cpu.page_mkwrite, XS_DIST_LOGNORMAL, 800e-9, 0.3) &&
-			  dist_is(&sc->cpu.punch, XS_DIST_LOGNORMAL, 500e-9, 0.3) &&
-			  dist_is(&sc->cpu.wb_folio, XS_DIST_LOGNORMAL, 500e-9, 0.3) &&
-			  dist_is(&sc->cpu.lock, XS_DIST_LOGNORMAL, 50e-9, 0.3));
+	test_cond("cpu: the default cost file is named", strcmp(sc->cpu_name, "linux-6.18") == 0);
+	{
+		struct xs_cpu_costs file;
+		char err[512];
+
+		test_cond("cpu defaults: those of configs/cpu/linux-6.18.ini",
+			  xs_cpu_file_load("configs/cpu/linux-6.18.ini", &file, err, sizeof(err)) ==
+					  0 &&
+				  memcmp(&file, &sc->cpu, sizeof(file)) == 0);
+	}
 	g = group(sc, "w");
 	test_cond("one group w, a writer", sc->ngroups == 1 && g && g->kind == XS_ACTOR_WRITER);
 	test_cond("group defaults: 1 job, offset 0, bs 4k, stride = bs, seq, ops 0",
@@ -250,10 +251,17 @@ XS_TEST_SUITE(scenario_full)
 		  sc->wb_interval_s == 1 && sc->wb_expire_s == 0 && sc->wb_background_ratio == 5 &&
 			  sc->wb_dirty_ratio == 5 && sc->reclaim_interval_s == 0.01 &&
 			  sc->blockgc_period_s == 0.001);
-	test_cond("cpu: given keys set, the others default",
-		  dist_is(&sc->cpu.syscall, XS_DIST_CONST, 1e-6, 0) &&
-			  dist_is(&sc->cpu.lock, XS_DIST_LOGNORMAL, 20e-9, 1) &&
-			  dist_is(&sc->cpu.fault, XS_DIST_LOGNORMAL, 1e-6, 0.3));
+	{
+		struct xs_cpu_costs file;
+		char err[512];
+
+		test_assert(xs_cpu_file_load("configs/cpu/linux-6.18.ini", &file, err,
+					     sizeof(err)) == 0);
+		test_cond("cpu: given keys set, the others the cost file's",
+			  dist_is(&sc->cpu.syscall, XS_DIST_CONST, 1e-6, 0) &&
+				  dist_is(&sc->cpu.lock, XS_DIST_LOGNORMAL, 20e-9, 1) &&
+				  memcmp(&sc->cpu.fault, &file.fault, sizeof(file.fault)) == 0);
+	}
 	free(sc);
 }
 
@@ -354,8 +362,9 @@ XS_TEST_SUITE(scenario_errors)
 		       "(accepted: " GLOBAL_KEYS ")");
 	expect_error(D "bad-cpu-key.ini", NULL, 0, -EINVAL,
 		     D "bad-cpu-key.ini:5: memcpy = 1us: unknown key in [cpu] (accepted: syscall, "
-		       "iomap_begin, iomap_end, folio, copy_4k, fault, page_mkwrite, punch, "
-		       "wb_folio, lock, fault_in, mmap_lock, pte_zap)");
+		       "iomap_begin, iomap_end, folio, folio_alloc, zero_4k, copy_4k, fault, "
+		       "fault_wp, page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, "
+		       "pte_zap)");
 	expect_error(D "bad-malformed.ini", NULL, 0, -EINVAL,
 		     D "bad-malformed.ini:6: bs = 8q: not a size (accepted: 1..64m bytes, "
 		       "suffixes k, m, g, t)");
@@ -642,27 +651,29 @@ XS_TEST_SUITE(scenario_params)
 {
 	static struct params p;
 	struct xs_scenario *sc;
+	char syscall[64];
 
 	make_devdirs();
 	sc = load_ok(D "ok-346.ini", NULL, 0);
 
 	p.n = 0;
 	xs_scenario_foreach_param(sc, collect, &p);
-	/* 16 global; 11 per writer or faulter of their own, plus process, and a writer's
-	 * source and source_offset; 4 + 1 + 1 background; 13 cpu */
-	test_cond("generic/346 has 61 params", p.n == 61);
+	/* 17 global; 11 per writer or faulter of their own, plus process, and a writer's
+	 * source and source_offset; 4 + 1 + 1 background; 16 cpu */
+	test_cond("generic/346 has 65 params", p.n == 65);
 	test_cond("order: global first, then groups in file order, then the background",
-		  p.n == 61 && strcmp(p.name[0], "global.kernel") == 0 &&
+		  p.n == 65 && strcmp(p.name[0], "global.kernel") == 0 &&
 			  strcmp(p.name[7], "global.zero_range") == 0 &&
-			  strcmp(p.name[15], "global.time_limit") == 0 &&
-			  strcmp(p.name[16], "pwriter.kind") == 0 &&
-			  strcmp(p.name[30], "mmapper.kind") == 0 &&
-			  strcmp(p.name[42], "writeback.interval") == 0 &&
-			  strcmp(p.name[46], "reclaim.interval") == 0 &&
-			  strcmp(p.name[47], "blockgc.period") == 0 &&
-			  strcmp(p.name[48], "cpu.syscall") == 0 &&
-			  strcmp(p.name[57], "cpu.lock") == 0 &&
-			  strcmp(p.name[60], "cpu.pte_zap") == 0);
+			  strcmp(p.name[13], "global.cpu") == 0 &&
+			  strcmp(p.name[16], "global.time_limit") == 0 &&
+			  strcmp(p.name[17], "pwriter.kind") == 0 &&
+			  strcmp(p.name[31], "mmapper.kind") == 0 &&
+			  strcmp(p.name[43], "writeback.interval") == 0 &&
+			  strcmp(p.name[47], "reclaim.interval") == 0 &&
+			  strcmp(p.name[48], "blockgc.period") == 0 &&
+			  strcmp(p.name[49], "cpu.syscall") == 0 &&
+			  strcmp(p.name[61], "cpu.lock") == 0 &&
+			  strcmp(p.name[64], "cpu.pte_zap") == 0);
 	test_cond("one process unless a group names another",
 		  sc->nprocs == 1 && group(sc, "pwriter")->proc == 0 &&
 			  group(sc, "mmapper")->proc == 0);
@@ -706,11 +717,19 @@ XS_TEST_SUITE(scenario_params)
 			  strcmp(param(&p, "global.time_limit"), "3600") == 0 &&
 			  strcmp(param(&p, "reclaim.interval"), "0.1") == 0 &&
 			  strcmp(param(&p, "global.device"), "nvme") == 0);
+	{
+		struct xs_cpu_costs file;
+		char err[512];
+
+		test_assert(xs_cpu_file_load("configs/cpu/linux-6.18.ini", &file, err,
+					     sizeof(err)) == 0);
+		xs_dist_format(&file.syscall, syscall, sizeof(syscall));
+	}
 	test_cond("canonical values: numbers and distributions",
 		  strcmp(param(&p, "pwriter.fail_rate"), "0.05") == 0 &&
 			  strcmp(param(&p, "pwriter.think"), "const(0)") == 0 &&
 			  strcmp(param(&p, "mmapper.prefault"), "none") == 0 &&
-			  strcmp(param(&p, "cpu.syscall"), "lognormal(3e-07, 0.3)") == 0);
+			  strcmp(param(&p, "cpu.syscall"), syscall) == 0);
 	free(sc);
 
 	round_trip(D "ok-346.ini");

@@ -27,8 +27,17 @@ static void ct_host_preempt(void *host, enum xs_point point, uint64_t off_bytes)
 	}
 }
 
+static void ct_host_cost(void *host, enum xs_cost cost, uint64_t bytes)
+{
+	struct ct_host *h = host;
+
+	h->costs[cost]++;
+	h->cost_bytes[cost] += bytes;
+}
+
 static const struct xs_host_ops ct_host_ops = {
 	.preempt = ct_host_preempt,
+	.cost = ct_host_cost,
 	.event = ct_host_event,
 };
 

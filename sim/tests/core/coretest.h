@@ -27,6 +27,8 @@ struct ct_host {
 	struct xs_fs *fs;
 	uint64_t events[XS_EV_NR];
 	uint64_t io_bytes;
+	uint64_t costs[XS_COST_NR];	 /* calls of the cost hook, by kind */
+	uint64_t cost_bytes[XS_COST_NR]; /* their bytes */
 	enum xs_point hook_point;
 	bool hook_armed;
 	void (*hook)(struct ct_host *host);
