@@ -165,6 +165,7 @@ static void tally(struct xp *ex, const struct xp_job *j)
 	struct xp_variant *v = &ex->vars[j->var];
 
 	int64_t key;
+	unsigned kind;
 
 	if (!j->ok)
 		return;
@@ -176,12 +177,16 @@ static void tally(struct xp *ex, const struct xp_job *j)
 		if (j->steps > v->max_steps)
 			v->max_steps = j->steps;
 	}
-	/* the first failure: its own generation's first, else the first replayed, by the
+	/* the first failure of the most telling kind (a loss before a deadlock, a leak, an
+	 * invariant violation): its own generation's first, else the first replayed, by the
 	 * value and index that chose it (never by the order in which runs ended) */
 	key = j->gen_var == j->var ? (int64_t)j->index
 				   : (int64_t)(((uint64_t)(j->gen_var + 1) << 40) + j->index);
-	if (j->failing && (v->first_fail < 0 || key < v->first_fail)) {
+	kind = j->fail_kinds & -j->fail_kinds;
+	if (j->failing && (v->first_fail < 0 || kind < v->first_fail_kind ||
+			   (kind == v->first_fail_kind && key < v->first_fail))) {
 		v->first_fail = key;
+		v->first_fail_kind = kind;
 		free(v->first_fail_spec);
 		v->first_fail_spec = strdup(j->taken);
 	}

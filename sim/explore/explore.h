@@ -14,9 +14,10 @@
  *   3. comparison: every schedule generated under one value replayed under every
  *      other value, so that "fails under A and not under B" is a join in the database;
  *   4. shrinking: per value, the first failing schedule (in generation order, not in
- *      order of completion) shrunk by delta debugging over its decisions, then over
- *      the workload (the operations after the last decision cut away) while it still
- *      fails; and its story told (explore/story.h).
+ *      order of completion) of the most telling kind (loss, deadlock, leak,
+ *      invariant) shrunk by delta debugging over its decisions, then over the
+ *      workload (the operations after the last decision cut away) while it still
+ *      fails in that way; and its story told (explore/story.h).
  * Everything printed and stored depends on the scenario, the options and the seed
  * only: not on --jobs, nor on the order in which runs end.
  *

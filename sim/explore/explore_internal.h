@@ -25,18 +25,27 @@ struct xp_variant {
 	/* the runs made under it */
 	uint64_t runs, failing;
 	uint64_t generated, gen_failing, max_steps;
-	uint64_t gen_planned;	/* schedules its generation chose in this shard */
-	uint64_t gen_total;	/* ... in every shard (bounded: the enumeration's size) */
-	int64_t first_fail;	/* generation index of the first failing run, -1: none */
-	char *first_fail_spec;	/* its schedule */
-	char *minimal_spec;	/* after shrinking */
-	char *minimal_workload; /* "pwriter.ops=6 mmapper.ops=9", or "" */
-	bool minimal_proven;	/* ddmin ended 1-minimal within its budget */
-	char *story;		/* the minimal run's step table */
+	uint64_t gen_planned;	  /* schedules its generation chose in this shard */
+	uint64_t gen_total;	  /* ... in every shard (bounded: the enumeration's size) */
+	int64_t first_fail;	  /* generation index of the first failing run, -1: none */
+	char *first_fail_spec;	  /* its schedule */
+	unsigned first_fail_kind; /* its most telling XP_FAIL_* */
+	char *minimal_spec;	  /* after shrinking */
+	char *minimal_workload;	  /* "pwriter.ops=6 mmapper.ops=9", or "" */
+	bool minimal_proven;	  /* ddmin ended 1-minimal within its budget */
+	char *story;		  /* the minimal run's step table */
 };
 
 /* Runs under random priorities without change points that measure a value's steps. */
 #define XP_REFERENCE_RUNS 8
+
+/* How a run fails, most telling first (a shrink keeps the first kind it started with). */
+enum {
+	XP_FAIL_LOSS = 1u << 0,
+	XP_FAIL_DEADLOCK = 1u << 1,
+	XP_FAIL_LEAK = 1u << 2,
+	XP_FAIL_INVARIANT = 1u << 3,
+};
 
 /* One run to make, and what came of it. */
 struct xp_job {
@@ -54,7 +63,8 @@ struct xp_job {
 	const char *minimal_of; /* stored as the minimal form of that schedule */
 	/* results */
 	bool ok, failing;
-	char *taken; /* the schedule it followed */
+	unsigned fail_kinds; /* XP_FAIL_* of a failing run */
+	char *taken;	     /* the schedule it followed */
 	uint64_t steps, n_actors;
 	struct xs_xctl_visit *visits;
 	size_t nvisits;

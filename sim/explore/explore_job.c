@@ -43,10 +43,12 @@ void xp_job_clear(struct xp_job *j)
 	j->story_text = NULL;
 }
 
-static bool run_fails(const struct xs_run_result *res)
+static unsigned run_fails(const struct xs_run_result *res)
 {
-	return res->lost_bytes > 0 || res->leaked_delalloc_blocks > 0 || res->deadlocks > 0 ||
-	       res->invariant_violations > 0;
+	return (res->lost_bytes > 0 ? XP_FAIL_LOSS : 0) |
+	       (res->deadlocks > 0 ? XP_FAIL_DEADLOCK : 0) |
+	       (res->leaked_delalloc_blocks > 0 ? XP_FAIL_LEAK : 0) |
+	       (res->invariant_violations > 0 ? XP_FAIL_INVARIANT : 0);
 }
 
 /* A batch: runs end in any order, but are stored in job order (the row ids must not
@@ -108,7 +110,7 @@ static int job_child(void *arg, uint64_t jn, unsigned slot, FILE *m)
 		return 0;
 	}
 	xs_xctl_taken(&x, spec, (size_t)len + 1);
-	fprintf(e, "spec %s\nsteps %" PRIu64 "\nactors %zu\nfailing %d\nvisits %zu\n", spec,
+	fprintf(e, "spec %s\nsteps %" PRIu64 "\nactors %zu\nfailing %u\nvisits %zu\n", spec,
 		x.steps, x.nactors, run_fails(&res), x.nvisits);
 	for (i = 0; i < x.nvisits; i++) {
 		const struct xs_xctl_visit *v = &x.visits[i];
@@ -139,17 +141,19 @@ static bool job_parse_extra(struct xp_job *j, const char *t)
 {
 	const char *nl = strchr(t, '\n');
 	size_t i, n;
-	int failing, used;
+	unsigned failing;
+	int used;
 
 	if (strncmp(t, "spec ", 5) != 0 || !nl)
 		return false;
 	j->taken = strndup(t + 5, (size_t)(nl - t - 5));
 	t = nl + 1;
 	if (!j->taken ||
-	    sscanf(t, "steps %" SCNu64 "\nactors %" SCNu64 "\nfailing %d\nvisits %zu\n%n",
+	    sscanf(t, "steps %" SCNu64 "\nactors %" SCNu64 "\nfailing %u\nvisits %zu\n%n",
 		   &j->steps, &j->n_actors, &failing, &n, &used) != 4)
 		return false;
 	j->failing = failing != 0;
+	j->fail_kinds = failing;
 	t += used;
 	j->visits = n ? calloc(n, sizeof(*j->visits)) : NULL;
 	if (n && !j->visits)

@@ -12,6 +12,8 @@
  *   2. over the workload: for each job group in turn, the fewest operations (the `ops`
  *      key, found by bisection, never below the last operation a decision names) with
  *      which the run still fails;
+ * each step keeping the most telling way the first replay failed (a loss before a
+ * deadlock, a leak, an invariant violation), so the story of a loss tells a loss;
  * and the result is replayed once more with its story told (story.h), and stored as
  * the minimal form of the schedule it came from.
  * Every replay counts against XS_EXPLORE_SHRINK_CALLS.
@@ -31,10 +33,14 @@ struct shrinker {
 	const struct xs_schedule *s;
 	unsigned calls;
 	bool prioritised; /* the schedule shrunk is: so must its subsets be */
+	unsigned kind;	  /* the XP_FAIL_* every subset must still show (0: any) */
 };
 
-/* Does the replay of spec on sh->sc fail? 1, 0, or -1 (the pool failed). */
-static int replay_fails(struct shrinker *sh, const char *spec)
+/*
+ * Does the replay of spec on sh->sc fail in the way shrunk (sh->kind)? 1, 0, or -1 (the
+ * pool failed). *kinds, when not NULL, gets every way it failed.
+ */
+static int replay_fails(struct shrinker *sh, const char *spec, unsigned *kinds)
 {
 	struct xp_job j = {.var = sh->var,
 			   .gen_var = sh->var,
@@ -52,7 +58,10 @@ static int replay_fails(struct shrinker *sh, const char *spec)
 		xp_job_clear(&j);
 		return -1;
 	}
-	r = j.ok && j.failing; /* a run that crashed is not the failure shrunk */
+	/* a run that crashed is not the failure shrunk */
+	r = j.ok && j.failing && (!sh->kind || (j.fail_kinds & sh->kind));
+	if (kinds)
+		*kinds = j.ok ? j.fail_kinds : 0;
 	xp_job_clear(&j);
 	return r;
 }
@@ -119,7 +128,7 @@ static int pred(const size_t *idx, size_t n, void *arg)
 	xs_schedule_free(&sub);
 	if (!spec)
 		return -ENOMEM;
-	r = replay_fails(sh, spec);
+	r = replay_fails(sh, spec, NULL);
 	free(spec);
 	return r < 0 ? -EIO : r;
 }
@@ -194,7 +203,7 @@ static int shrink_workload(struct shrinker *sh, const struct xs_schedule *m,
 				return -1;
 			}
 			sh->sc = sc;
-			r = replay_fails(sh, spec);
+			r = replay_fails(sh, spec, NULL);
 			sh->sc = *out;
 			free(spec);
 			free(sc);
@@ -230,13 +239,16 @@ static int shrink_one(struct xp *ex, size_t var)
 	struct xs_scenario *small = NULL;
 	size_t *keep = NULL;
 	int r, ncut, i;
+	unsigned kinds = 0;
 	char *spec = NULL;
 
 	if (xs_schedule_parse(v->first_fail_spec, &s, err, sizeof(err)))
 		return 1;
 	sh.s = &s;
 	sh.prioritised = prioritised(&s);
-	r = replay_fails(&sh, v->first_fail_spec);
+	r = replay_fails(&sh, v->first_fail_spec, &kinds);
+	/* the story of a loss stays a loss: keep its most telling kind (lowest bit) */
+	sh.kind = kinds & -kinds;
 	if (r <= 0) {
 		xs_schedule_free(&s);
 		if (r == 0)

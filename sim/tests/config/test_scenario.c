@@ -21,9 +21,9 @@
 #define ACTOR_KEYS                                                                             \
 	"kind, jobs, offset, size, bs, stride, pattern, ops, think, fail_rate, prefault, op, " \
 	"sync, start, process, source, source_offset, dest, dest_offset"
-#define GLOBAL_KEYS                                                                    \
-	"kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock, " \
-	"zero_range, fs_size, block_size, file_size, prefill, device, cpu, memory, seed, "  \
+#define GLOBAL_KEYS                                                                        \
+	"kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock, "     \
+	"zero_range, fs_size, block_size, file_size, prefill, device, cpu, memory, seed, " \
 	"time_limit"
 #define DIST_ACC                                                                                  \
 	"const(T), uniform(A, B), exp(MEAN), normal(MEAN, SD), lognormal(MEAN, CV), gamma(MEAN, " \

@@ -24,8 +24,7 @@ XS_TEST_SUITE(test_cost_write)
 		return;
 	}
 	/* iomap_write_begin() -> __filemap_get_folio(FGP_CREAT): a new folio */
-	test_cond("a 4 KiB write into an empty file",
-		  xs_file_write(ip, 0, 4096, &src) == 4096);
+	test_cond("a 4 KiB write into an empty file", xs_file_write(ip, 0, 4096, &src) == 4096);
 	test_cond("allocates one folio and zeroes nothing (the write covers it)",
 		  host.costs[XS_COST_FOLIO_ALLOC] == 1 && host.cost_bytes[XS_COST_ZERO] == 0);
 	test_cond("the same write again", xs_file_write(ip, 0, 4096, &src) == 4096);
@@ -39,9 +38,8 @@ XS_TEST_SUITE(test_cost_write)
 			  host.cost_bytes[XS_COST_ZERO] == 4096 - 512);
 	test_cond("512 more into that folio, now uptodate",
 		  xs_file_write(ip, 8704, 512, &src) == 512);
-	test_cond("neither allocate nor zero",
-		  host.costs[XS_COST_FOLIO_ALLOC] == 2 &&
-			  host.cost_bytes[XS_COST_ZERO] == 4096 - 512);
+	test_cond("neither allocate nor zero", host.costs[XS_COST_FOLIO_ALLOC] == 2 &&
+						       host.cost_bytes[XS_COST_ZERO] == 4096 - 512);
 	test_cond("no write fault", host.costs[XS_COST_WP_FAULT] == 0);
 	xs_fs_destroy(&fs);
 }
@@ -60,6 +58,8 @@ XS_TEST_SUITE(test_cost_fault)
 		test_cond("setup", 0);
 		return;
 	}
+	/* no readahead (read_ahead_kb 0): each fault reads in its own page and no other */
+	ip->i_mapping.ra.ra_pages = 0;
 	/* pages 0 and 8 written, 1-7 holes inside EOF */
 	test_cond("write pages 0 and 8", xs_file_write(ip, 0, 4096, &src) == 4096 &&
 						 xs_file_write(ip, 32768, 4096, &src) == 4096);
@@ -73,7 +73,8 @@ XS_TEST_SUITE(test_cost_fault)
 	/* do_wp_page(): the PTE the read mapped is present and read-only */
 	test_cond("a store there", xs_mmap_store(ip, 3 * 4096, marker, 8) == 0);
 	test_cond("is a write-protect fault, reading nothing in",
-		  host.costs[XS_COST_WP_FAULT] == 1 && host.cost_bytes[XS_COST_ZERO] == zero + 4096);
+		  host.costs[XS_COST_WP_FAULT] == 1 &&
+			  host.cost_bytes[XS_COST_ZERO] == zero + 4096);
 	test_cond("a second store to the now writable PTE",
 		  xs_mmap_store(ip, 3 * 4096 + 8, marker, 8) == 0);
 	test_cond("does not fault", host.costs[XS_COST_WP_FAULT] == 1);
@@ -84,8 +85,7 @@ XS_TEST_SUITE(test_cost_fault)
 		  host.cost_bytes[XS_COST_ZERO] == zero + 2 * 4096 &&
 			  host.costs[XS_COST_WP_FAULT] == 1);
 	/* do_shared_fault() on a cached uptodate folio: nothing to read in */
-	test_cond("a store to written page 0, never mapped",
-		  xs_mmap_store(ip, 0, marker, 8) == 0);
+	test_cond("a store to written page 0, never mapped", xs_mmap_store(ip, 0, marker, 8) == 0);
 	test_cond("neither reads in nor is a write-protect fault",
 		  host.cost_bytes[XS_COST_ZERO] == zero + 2 * 4096 &&
 			  host.costs[XS_COST_WP_FAULT] == 1);
