@@ -506,7 +506,7 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 		if (i >= pc->nr || pc->folios[i]->index * pc->page_bytes > lend)
 			break;
 		index = pc->folios[i]->index;
-		/* truncate_inode_pages_range() locks each folio (and so waits for I/O) */
+		/* truncate_inode_pages_range() locks each folio and waits for its writeback */
 		xs_folio_lock(ip->i_fs, index);
 		folio = xs_pagecache_lookup(pc, index);
 		if (!folio) {
@@ -514,6 +514,7 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 			continue;
 		}
 		any = true;
+		xs_folio_wait_writeback(ip, folio);
 		fpos = folio->index * pc->page_bytes;
 		flast = fpos + pc->page_bytes - 1;
 		if (fpos >= lstart && flast <= lend) {

@@ -519,7 +519,8 @@ XS_TEST_SUITE(test_device_split_merge)
 	char label[256];
 	int i;
 
-	/* 4 MiB with max_io 1 MiB: 4 requests, served side by side at queue depth 4. */
+	/* 4 MiB with max_io 1 MiB: 4 requests at queue depth 4: latencies overlap, then the
+	 * transfers follow one another. */
 	memset(&job, 0, sizeof(job));
 	const_cfg(&job.cfg, 4, 1 << 20, lat);
 	add_step(&job, OP_WRITE, 0, 0, 4 << 20);
@@ -541,14 +542,20 @@ XS_TEST_SUITE(test_device_split_merge)
 		 o.done_s[0] * 1e3, t * 1e3);
 	test_cond(label, o.st.requests == 4 && near(o.done_s[0], t, 1e-6));
 
-	/* The queue depth bounds the requests in service: 8 writes at QD2 take 4 rounds. */
+	/*
+	 * The queue depth bounds the requests in service: 8 writes at QD2 take 4 rounds of
+	 * latency L; transfers (x = 4096 / bw each) take the bus one at a time, so the
+	 * second slot's transfer waits for the first's and each slot's next latency starts
+	 * when its transfer ends: slot A transfers in [L, L+x], [2L+x, 2L+2x], ..., slot B
+	 * in [L+x, L+2x], [2L+2x, 2L+3x], [3L+3x, 3L+4x], [4L+4x, 4L+5x].
+	 */
 	memset(&job, 0, sizeof(job));
 	const_cfg(&job.cfg, 2, 1 << 20, lat);
 	for (i = 0; i < 8; i++)
 		add_step(&job, OP_WRITE, 0, (uint64_t)i << 30, 4096);
 	test_cond("queue-depth simulation ran",
 		  xs_simfork_run(script_child, &job, &o, sizeof(o)) == 0);
-	t = 4 * (lat + 2 * 4096 / bw);
+	t = 4 * lat + 5 * 4096 / bw;
 	for (i = 0, last = 0; i < 8; i++)
 		last = o.done_s[i] > last ? o.done_s[i] : last;
 	snprintf(label, sizeof(label), "QD2: 8 writes done at %.6f ms, expected %.6f ms",
