@@ -347,5 +347,23 @@ head -c 40 "$tmp/trace.json" | grep -q '"traceEvents"' && tail -n 1 "$tmp/trace.
 	grep -q '"name":"pwrite"' "$tmp/trace.json" && grep -q '"ph":"X"' "$tmp/trace.json"
 check "--trace writes trace events" $?
 
+# --- asynchronous writeback (docs/kernel.md, "Writeback and I/O completion"): an fsync
+# returns only after the completion of every ioend it submitted, and it waits for
+# folios under writeback; the trace shows the I/O spans and the waits
+printf '[global]\nkernel = 6.13\n[w]\nkind = writer\noffset = 0\nbs = 64k\nsize = 4m\n[s]\nkind = syncer\nsize = 4m\nops = 4\n' \
+	>"$tmp/fsync.ini"
+"$wpsim" run "$tmp/fsync.ini" --trace "$tmp/fsync.json" >"$tmp/fsync.out"
+sed -n 's/.*"name":"\([^"]*\)","cat":"\([^"]*\)","ph":"X","pid":1,"tid":\([0-9]*\),"ts":\([0-9.]*\),"dur":\([0-9.]*\).*/\1 \2 \3 \4 \5/p' \
+	"$tmp/fsync.json" >"$tmp/fsync.spans"
+# fields: name cat tid ts dur (microseconds, 3 decimals)
+awk '$1 == "fsync" && $2 == "syscall" { n++; a[n] = $4; b[n] = $4 + $5; t[n] = $3 }
+	$1 == "write" && $2 == "io" { m++; s[m] = $4; e[m] = $4 + $5; u[m] = $3 }
+	$1 == "writeback" && $2 == "wait" { w++ }
+	END { for (i = 1; i <= m; i++) for (j = 1; j <= n; j++)
+		if (u[i] == t[j] && s[i] >= a[j] && s[i] <= b[j]) { inside++; if (e[i] > b[j] + 0.002) late++ }
+	      exit !(inside > 0 && late == 0 && w > 0) }' "$tmp/fsync.spans" &&
+	grep -q '^lost_bytes=0$' "$tmp/fsync.out"
+check "fsync: every ioend it submits completes before it returns; it waits for writeback (trace)" $?
+
 echo "scenarios: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -120,13 +120,13 @@ XS_TEST_SUITE(test_writeback_ioend_contiguity)
 	if (!wb_start(&fs, &h))
 		return;
 	/* pages 0-7 and 12-15 dirty, pages 8-11 never written */
-	test_cond("writes", wb_write(ip, 0, 32768, 'a') == 32768 &&
-				    wb_write(ip, 49152, 16384, 'b') == 16384);
+	test_cond("writes",
+		  wb_write(ip, 0, 32768, 'a') == 32768 && wb_write(ip, 49152, 16384, 'b') == 16384);
 	test_cond("flusher pass", xs_writeback_some(ip, UINT64_MAX) == 0);
 	test_cond("two ioends: the file gap splits them", h.nsubmitted == 2);
 	test_cond("first: pages 0-7, 8 bio_vecs", h.seen[0].io_offset == 0 &&
-							 h.seen[0].io_bio_size == 32768 &&
-							 h.seen[0].io_nr_vecs == 8);
+							  h.seen[0].io_bio_size == 32768 &&
+							  h.seen[0].io_nr_vecs == 8);
 	test_cond("second: pages 12-15", h.seen[1].io_offset == 49152 &&
 						 h.seen[1].io_bio_size == 16384 &&
 						 h.seen[1].io_nr_vecs == 4);
@@ -145,9 +145,8 @@ XS_TEST_SUITE(test_writeback_ioend_contiguity)
 	/* 300 pages in one write: one delalloc extent, allocated contiguously */
 	test_cond("300 pages", wb_write(ip, 0, 300 * 4096, 'c') == 300 * 4096);
 	test_cond("flusher pass", xs_writeback_some(ip, UINT64_MAX) == 0);
-	test_cond("bio_vec limit: 256 folios, then 44", h.nsubmitted == 2 &&
-								h.seen[0].io_nr_vecs == 256 &&
-								h.seen[1].io_nr_vecs == 44);
+	test_cond("bio_vec limit: 256 folios, then 44",
+		  h.nsubmitted == 2 && h.seen[0].io_nr_vecs == 256 && h.seen[1].io_nr_vecs == 44);
 	test_cond("... contiguous in the file and on disk",
 		  h.seen[0].io_bio_size == 256 * 4096 && h.seen[1].io_offset == 256 * 4096 &&
 			  h.seen[1].io_bno == h.seen[0].io_bno + 256);
@@ -172,10 +171,10 @@ XS_TEST_SUITE(test_writeback_ioend_type)
 
 	if (!wb_start(&fs, &h))
 		return;
-	test_cond("write 16 KiB + fsync", wb_write(ip, 0, 16384, 'a') == 16384 &&
-						  xs_file_fsync(ip) == 0);
-	test_cond("the fsync waited for its ioend", h.waits >= 1 && h.npending == 0 &&
-							    ip->i_disk_size == 16384);
+	test_cond("write 16 KiB + fsync",
+		  wb_write(ip, 0, 16384, 'a') == 16384 && xs_file_fsync(ip) == 0);
+	test_cond("the fsync waited for its ioend",
+		  h.waits >= 1 && h.npending == 0 && ip->i_disk_size == 16384);
 	test_cond("fallocate 16 KiB after it", xs_file_fallocate(ip, 0, 16384, 16384) == 0);
 	h.nsubmitted = 0;
 	test_cond("rewrite 32 KiB", wb_write(ip, 0, 32768, 'b') == 32768);
