@@ -390,6 +390,7 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 	while (index <= last && done < max) {
 		size_t i = folio_at(pc, index);
 		struct xs_folio *folio;
+		xs_pgoff_t next;
 		int e;
 
 		while (i < pc->nr && (!(pc->folios[i]->flags & XS_FOLIO_DIRTY) ||
@@ -402,6 +403,8 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 		xs_fs_preempt(ip->i_fs, XS_PT_WB_FOLIO, xs_folio_pos(pc, pc->folios[i]));
 		xs_folio_lock(ip->i_fs, index);
 		folio = xs_pagecache_lookup(pc, index);
+		/* read now: once unlocked the folio may go (another task runs in the unlock) */
+		next = folio ? xs_folio_next_index(folio) : index + 1;
 		/* folio_prepare_writeback(): WB_SYNC_NONE skips a folio under writeback */
 		if (folio && (folio->flags & XS_FOLIO_WRITEBACK) && sync_all)
 			xs_folio_wait_writeback(ip, folio);
@@ -414,7 +417,7 @@ static int xs_writepages(struct xs_inode *ip, uint64_t first, uint64_t last, uin
 			done++;
 		}
 		xs_folio_unlock(ip->i_fs, index);
-		index = folio ? xs_folio_next_index(folio) : index + 1;
+		index = next;
 		if (index == 0)
 			break;
 	}
