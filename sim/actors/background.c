@@ -75,6 +75,15 @@ static uint64_t dirty_bytes(const struct xs_run *run)
 	return pc->nr_dirty * pc->page_bytes;
 }
 
+/* What balance_dirty_pages() counts: dirty and under writeback (NR_FILE_DIRTY +
+ * NR_WRITEBACK). */
+static uint64_t throttled_bytes(const struct xs_run *run)
+{
+	const struct xs_pagecache *pc = &run->fs.inode.i_mapping;
+
+	return (pc->nr_dirty + pc->nr_writeback) * pc->page_bytes;
+}
+
 static void flusher_main(int argc, char **argv)
 {
 	struct xs_task *t = xs_self();
@@ -159,6 +168,50 @@ static void blockgc_main(int argc, char **argv)
 	daemon_exit(run);
 }
 
+/*
+ * The completion work (xfs_end_io on the xfs-conv workqueue; one work item per inode,
+ * so one worker): woken by xs_end_bio(), it completes every queued ioend. A daemon in
+ * SimGrid's sense: it ends with the run, after the final sync.
+ */
+static void endio_main(int argc, char **argv)
+{
+	struct xs_task *t = xs_self();
+	struct xs_run *run = t->run;
+
+	(void)argc;
+	(void)argv;
+	for (;;) {
+		xs_sched_sync();
+		if (sg_sem_would_block(run->endio_wake)) {
+			xs_park(&t->park, run->endio_wake, INFINITY);
+			sg_sem_acquire(run->endio_wake);
+			xs_unpark(&t->park);
+		} else {
+			sg_sem_acquire(run->endio_wake);
+		}
+		xs_run_tick(run);
+		xs_ctl_wake(t);
+		xs_ctl_point(t, XS_CP_IO_COMPLETE);
+		xs_end_io(&run->fs.inode);
+		xs_cpu_pay(t);
+		xs_writeback_wake(run);
+		t->op = 0;
+	}
+}
+
+void xs_start_endio(struct xs_run *run)
+{
+	struct xs_task *t = xs_task_new(run, xs_ctl_daemons[XS_CTL_ENDIO], NULL);
+
+	xs_sched_sync(); /* it starts where the main actor is */
+	run->endio = t;
+	xs_task_reseed(t, UINT32_MAX); /* a stream no other task has */
+	t->actor = sg_actor_init(t->name, run->host);
+	sg_actor_set_data(t->actor, t);
+	sg_actor_start(t->actor, endio_main, 0, NULL);
+	sg_actor_daemonize(t->actor);
+}
+
 static void start_daemon(struct xs_run *run, const char *name, void (*fn)(int, char **))
 {
 	struct xs_task *t = xs_task_new(run, name, NULL);
@@ -177,6 +230,8 @@ void xs_start_daemons(struct xs_run *run)
 	start_daemon(run, xs_ctl_daemons[0], flusher_main);
 	start_daemon(run, xs_ctl_daemons[1], reclaim_main);
 	start_daemon(run, xs_ctl_daemons[2], blockgc_main);
+	/* started before the prefill (which syncs), controlled from here on */
+	xs_ctl_register(run, run->endio, 0);
 }
 
 void xs_stop_daemons(struct xs_run *run)
@@ -206,8 +261,8 @@ void xs_balance_dirty_pages(struct xs_run *run, struct xs_task *t)
 	(void)t;
 	if (dirty_bytes(run) > bg)
 		daemon_wake(run->flusher_wake);
-	while (!run->stopping && dirty_bytes(run) > freerun && paused < 60) {
-		uint64_t d = dirty_bytes(run);
+	while (!run->stopping && throttled_bytes(run) > freerun && paused < 60) {
+		uint64_t d = throttled_bytes(run);
 		double pause = d >= limit
 				       ? 0.010
 				       : 0.200 * (double)(d - freerun) / (double)(limit - freerun);

@@ -9,6 +9,8 @@
 #include "actors/run_internal.h"
 
 /* Start the daemons, from the main actor. */
+/* The completion worker, before anything is written. */
+void xs_start_endio(struct xs_run *run);
 void xs_start_daemons(struct xs_run *run);
 /* Stop them and wait until every one has ended, from the main actor. */
 void xs_stop_daemons(struct xs_run *run);

@@ -34,7 +34,7 @@ static const char *const point_names[XS_CP_NR] = {
 	[XS_CP_UNLOCK_MMAP] = "unlock.mmap_lock",
 };
 
-const char *const xs_ctl_daemons[XS_CTL_NDAEMONS] = {"flusher", "reclaim", "blockgc"};
+const char *const xs_ctl_daemons[XS_CTL_NDAEMONS] = {"flusher", "reclaim", "blockgc", "endio"};
 
 const char *xs_ctl_point_name(enum xs_ctl_point p)
 {

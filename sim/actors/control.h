@@ -34,8 +34,8 @@ enum xs_ctl_point {
 	XS_CP_UNLOCK_INVALIDATE,
 	XS_CP_UNLOCK_ILOCK,
 	XS_CP_UNLOCK_FOLIO,
-	XS_CP_IO_SUBMIT,   /* before a write I/O is issued */
-	XS_CP_IO_COMPLETE, /* after it completed, in the issuing task */
+	XS_CP_IO_SUBMIT,   /* before a write I/O (an ioend) is issued */
+	XS_CP_IO_COMPLETE, /* the completion work (endio.0) starts on the ioends done */
 	XS_CP_WAKE,	   /* a daemon woke up (its operation starts) */
 	XS_CP_OP,	   /* a job starts an operation */
 	XS_CP_LOCK_MMAP,   /* before taking the process's mmap_lock (either mode) */
@@ -106,7 +106,8 @@ struct xs_ctl {
 };
 
 /* The daemons, in the order they start: each is one controlled actor, NAME.0. */
-#define XS_CTL_NDAEMONS 3
+#define XS_CTL_NDAEMONS 4
+#define XS_CTL_ENDIO	3 /* the I/O completion worker */
 extern const char *const xs_ctl_daemons[XS_CTL_NDAEMONS];
 
 /* The canonical name of a point ("write_copy", "lock.folio"), NULL past the table. */

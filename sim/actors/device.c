@@ -17,9 +17,12 @@
  * queue depth is the number of workers.
  *
  * Service time of a request:
- *   - latency sample (per request; excludes the transfer), then the transfer through
- *     sg_disk_write/sg_disk_read, which shares the disk's bandwidth with the other
- *     transfers in flight as SimGrid's disk model does;
+ *   - latency sample (per request; excludes the transfer; the latencies of up to
+ *     queue_depth requests overlap), then the transfer: len / bandwidth, one transfer
+ *     at a time (FIFO on the mutex "bus"), slept by the worker. (SimGrid's disk
+ *     actions, shared between concurrent transfers or not, end some nanoseconds
+ *     apart depending on how many other events fall inside them, and deferring CPU
+ *     time (sched.h) changes that number; a sleep ends when it should.)
  *   - rotational devices: the worker holds the arm (sg_mutex "arm") for latency + seek +
  *     rotation + transfer, so the mechanics serve one request at a time whatever
  *     queue_depth says. For a move of d bytes from the head (the end of the last request
@@ -46,7 +49,10 @@
  *   taken while waiting for the arm is no longer mergeable.
  * Simplification: one zone: the sustained bandwidth is the same over the whole disk.
  *
- * Lock order: a worker takes only the arm; no other SimGrid lock is held across calls.
+ * Simplification: concurrent transfers are served one after another, not shared.
+ *
+ * Lock order: a worker takes only the arm or the bus; no other SimGrid lock is held
+ * across calls.
  * All queue manipulation happens between simcalls of one actor, which SimGrid's
  * cooperative scheduling makes atomic.
  */
@@ -100,10 +106,17 @@ int xs_device_write_platform(const struct xs_device_cfg *cfg, const char *path)
 
 enum xs_dev_op { XS_DEV_READ = 0, XS_DEV_WRITE, XS_DEV_FLUSH };
 
-/* One blocking call: released once for each request that carries a piece of it. */
+/*
+ * One call. A blocking one is released once for each request that carries a piece of
+ * it; an asynchronous one (fn) is told when its last piece is done, by the worker that
+ * completed it, and freed then.
+ */
 struct xs_dev_io {
 	sg_sem_t done;
 	unsigned int pieces;
+	void (*fn)(void *arg);
+	void *arg;
+	unsigned int remaining; /* asynchronous: pieces not done, + 1 while queueing */
 };
 
 /* A caller's share of a request; freed when the request completes. */
@@ -127,6 +140,7 @@ struct xs_device {
 	gsl_rng *rng;			  /* owned */
 	sg_sem_t queued;		  /* counts QUEUED requests; workers wait on it */
 	sg_mutex_t arm;			  /* rotational: the head assembly */
+	sg_mutex_t bus;			  /* otherwise: the transfer in progress */
 	struct xs_dev_req *qhead, *qtail; /* FIFO of QUEUED requests */
 	uint32_t nqueued;
 	uint32_t nworkers;   /* spawned so far, <= queue_depth */
@@ -198,6 +212,15 @@ static double dev_seek_s(const struct xs_device *dev, uint64_t dist_bytes)
 	return c->seek_min_s + (c->seek_max_s - c->seek_min_s) * sqrt(frac);
 }
 
+/* An asynchronous call loses a piece; the last one tells the caller. */
+static void dev_io_put(struct xs_dev_io *io)
+{
+	if (--io->remaining)
+		return;
+	io->fn(io->arg);
+	free(io);
+}
+
 static void dev_complete(struct xs_device *dev, struct xs_dev_req *req)
 {
 	struct xs_dev_waiter *w, *next;
@@ -215,6 +238,10 @@ static void dev_complete(struct xs_device *dev, struct xs_dev_req *req)
 		next = w->next;
 		io = w->io;
 		free(w);
+		if (io->fn) {
+			dev_io_put(io);
+			continue;
+		}
 		dev_wake_one(dev, io->done);
 		sg_sem_release(io->done);
 	}
@@ -249,17 +276,21 @@ static void dev_service(struct xs_device *dev, struct xs_dev_req *req)
 	}
 	if (req->op == XS_DEV_FLUSH)
 		return;
-	/* the transfer takes at least len / bandwidth (more when shared) */
-	dev_park(dev, NULL,
-		 simgrid_get_clock() +
-			 (double)req->len_bytes /
-				 (req->op == XS_DEV_WRITE ? c->write_bw_Bps : c->read_bw_Bps) *
-				 (1 - 1e-9));
-	if (req->op == XS_DEV_WRITE)
-		sg_disk_write(dev->disk, req->len_bytes);
-	else
-		sg_disk_read(dev->disk, req->len_bytes);
+	/* one transfer at a time (the arm of a rotational device is held already) */
+	if (!c->rotational && !sg_mutex_try_lock(dev->bus)) {
+		dev_park(dev, dev->bus, INFINITY);
+		sg_mutex_lock(dev->bus);
+		dev_unpark(dev);
+	}
+	/* the transfer: len / bandwidth, slept (exact, where SimGrid's disk action is not) */
+	t_s = (double)req->len_bytes / (req->op == XS_DEV_WRITE ? c->write_bw_Bps : c->read_bw_Bps);
+	dev_park(dev, NULL, simgrid_get_clock() + t_s);
+	sg_actor_sleep_for(t_s);
 	dev_unpark(dev);
+	if (!c->rotational) {
+		dev_wake_one(dev, dev->bus);
+		sg_mutex_unlock(dev->bus);
+	}
 }
 
 /* One queue slot: take the oldest QUEUED request, serve it, wake its callers. */
@@ -341,12 +372,13 @@ static void dev_add_waiter(struct xs_dev_req *req, struct xs_dev_io *io)
 	w->next = req->waiters;
 	req->waiters = w;
 	io->pieces++;
+	io->remaining++;
 }
 
-/* Queue a call's requests (merging, splitting), then wait until all of them are done. */
-static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, uint64_t len)
+/* Queue a call's requests (merging, splitting) and start the workers they need. */
+static void dev_queue(struct xs_device *dev, enum xs_dev_op op, uint64_t off, uint64_t len,
+		      struct xs_dev_io *io)
 {
-	struct xs_dev_io io = {sg_sem_init(0), 0};
 	struct xs_dev_req *tail = dev->qtail, *req;
 	uint64_t max_io = dev->cfg.max_io_bytes, n;
 	uint32_t fresh = 0;
@@ -358,7 +390,7 @@ static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, u
 	    tail->off_bytes + tail->len_bytes == off && tail->len_bytes < max_io) {
 		n = max_io - tail->len_bytes < len ? max_io - tail->len_bytes : len;
 		tail->len_bytes += n;
-		dev_add_waiter(tail, &io);
+		dev_add_waiter(tail, io);
 		dev->merges++;
 		off += n;
 		len -= n;
@@ -370,7 +402,7 @@ static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, u
 		req->op = op;
 		req->off_bytes = off;
 		req->len_bytes = n;
-		dev_add_waiter(req, &io);
+		dev_add_waiter(req, io);
 		if (dev->qtail)
 			dev->qtail->next = req;
 		else
@@ -386,6 +418,15 @@ static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, u
 		dev_wake_one(dev, dev->queued);
 		sg_sem_release(dev->queued);
 	}
+}
+
+/* Queue a call's requests, then wait until all of them are done. */
+static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, uint64_t len)
+{
+	struct xs_dev_io io = {sg_sem_init(0), 0, NULL, NULL, 0};
+	unsigned int i;
+
+	dev_queue(dev, op, off, len, &io);
 	for (i = 0; i < io.pieces; i++) {
 		bool block = sg_sem_would_block(io.done);
 
@@ -416,6 +457,8 @@ struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t di
 	dev->queued = sg_sem_init(0);
 	if (cfg->rotational)
 		dev->arm = sg_mutex_init();
+	else
+		dev->bus = sg_mutex_init();
 	return dev;
 }
 
@@ -437,6 +480,9 @@ void xs_device_abandon(struct xs_device *dev)
 		next = r->next;
 		for (w = r->waiters; w; w = wnext) {
 			wnext = w->next;
+			/* an asynchronous call goes with its last piece, unannounced */
+			if (w->io->fn && --w->io->remaining == 0)
+				free(w->io);
 			free(w);
 		}
 		free(r);
@@ -458,6 +504,8 @@ void xs_device_destroy(struct xs_device *dev)
 	sg_sem_destroy(dev->queued);
 	if (dev->arm)
 		sg_mutex_destroy(dev->arm);
+	if (dev->bus)
+		sg_mutex_destroy(dev->bus);
 	while (dev->nworkers)
 		free(dev->workers[--dev->nworkers]);
 	free(dev->workers);
@@ -473,6 +521,23 @@ void xs_device_write(struct xs_device *dev, uint64_t byte_off, uint64_t len_byte
 {
 	if (len_bytes)
 		dev_submit(dev, XS_DEV_WRITE, byte_off, len_bytes);
+}
+
+/*
+ * Queue the write and return; fn(arg) runs in the device worker that completes its
+ * last piece (as a bio's end_io runs where the device's interrupt is taken).
+ */
+void xs_device_write_async(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes,
+			   void (*fn)(void *arg), void *arg)
+{
+	struct xs_dev_io *io = calloc(1, sizeof(*io));
+
+	xbt_assert(io && len_bytes, "out of memory or empty write");
+	io->fn = fn;
+	io->arg = arg;
+	io->remaining = 1;
+	dev_queue(dev, XS_DEV_WRITE, byte_off, len_bytes, io);
+	dev_io_put(io);
 }
 
 /* Read len_bytes at byte_off, as xs_device_write. */

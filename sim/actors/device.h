@@ -6,9 +6,9 @@
  * datasheet or measurement they are quoted from).
  *
  * Request service time = latency sample + (rotational: seek(distance) + rotation
- * sample) + transfer at the disk's bandwidth (sg_disk_write/read, so concurrent
- * transfers share bandwidth as SimGrid models it). At most queue_depth requests are
- * in service at once; the rest wait in FIFO order.
+ * sample) + transfer at the disk's bandwidth, one transfer at a time. At most
+ * queue_depth requests are in service at once (their latencies overlap); the rest wait
+ * in FIFO order. Writes may be synchronous or asynchronous (writeback's ioends).
  */
 #ifndef XS_DEVICE_H
 #define XS_DEVICE_H
@@ -36,6 +36,9 @@ void xs_device_abandon(struct xs_device *dev);
 /* Blocking I/O from the calling actor; byte_off is the disk address. */
 void xs_device_write(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes);
 void xs_device_read(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes);
+/* Asynchronous write: returns at once; fn(arg) runs, in a device actor, when it is done. */
+void xs_device_write_async(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes,
+			   void (*fn)(void *arg), void *arg);
 /* Blocking cache flush. */
 void xs_device_flush(struct xs_device *dev);
 

@@ -20,7 +20,13 @@
 #include "core/iext.h"
 #include "core/mmap.h"
 #include "core/pagecache.h"
+#include "core/writeback.h"
 
+#include <math.h>
+#include <simgrid/cond.h>
+#include <simgrid/engine.h>
+#include <simgrid/mutex.h>
+#include <simgrid/semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xbt/asserts.h>
@@ -281,20 +287,69 @@ static void host_event(void *host, const struct xs_event *ev)
 		ctl_event(run, t, ev);
 }
 
-static void host_io(void *host, uint64_t bno, uint64_t len_bytes)
+/*
+ * The device has written an ioend: the bio's end_io, in the device's actor. What needs
+ * a transaction goes to the completion work (the endio daemon, background.c).
+ */
+static void host_end_bio(void *arg)
+{
+	struct xs_ioend *ioend = arg;
+	struct xs_run *run = ioend->io_inode->i_fs->host;
+	uint64_t byte_off = ioend->io_bno * run->fs.mount.m_geo.blocksize;
+
+	xs_trace_span(&run->trace, ioend->io_task, "io", "write", ioend->io_start_s,
+		      simgrid_get_clock(), byte_off, ioend->io_bio_size);
+	if (xs_end_bio(ioend)) {
+		xs_sched_sync();
+		if (sg_sem_would_block(run->endio_wake)) {
+			xs_wake_one(run->endio_wake);
+			sg_sem_release(run->endio_wake);
+		}
+	}
+	xs_writeback_wake(run);
+}
+
+static void host_submit_ioend(void *host, struct xs_ioend *ioend)
 {
 	struct xs_run *run = host;
 	struct xs_task *t = xs_self();
-	double t0;
-	uint64_t byte_off = bno * run->fs.mount.m_geo.blocksize;
 
 	run->events++;
 	xs_ctl_point(t, XS_CP_IO_SUBMIT);
 	xs_cpu_pay_now(t);
+	ioend->io_start_s = xs_task_now(t);
+	ioend->io_task = t->id;
+	xs_device_write_async(run->dev, ioend->io_bno * run->fs.mount.m_geo.blocksize,
+			      ioend->io_bio_size, host_end_bio, ioend);
+	xs_run_tick(run);
+}
+
+/* folio_wait_writeback(): sleep until the completion of the folio's last ioend. */
+static void host_wait_writeback(void *host, uint64_t index)
+{
+	struct xs_run *run = host;
+	struct xs_task *t = xs_self();
+	const struct xs_pagecache *pc = &run->fs.inode.i_mapping;
+	const struct xs_folio *f = xs_pagecache_lookup(&run->fs.inode.i_mapping, index);
+	double t0;
+
+	if (!f || !(f->flags & XS_FOLIO_WRITEBACK))
+		return;
+	xs_cpu_pay_now(t);
 	t0 = xs_task_now(t);
-	xs_device_write(run->dev, byte_off, len_bytes);
-	xs_trace_span(&run->trace, t->id, "io", "write", t0, xs_task_now(t), byte_off, len_bytes);
-	xs_ctl_point(t, XS_CP_IO_COMPLETE);
+	xs_sched_sync();
+	sg_mutex_lock(run->wb_mutex);
+	run->wb_waiters++;
+	while ((f = xs_pagecache_lookup(&run->fs.inode.i_mapping, index)) &&
+	       (f->flags & XS_FOLIO_WRITEBACK)) {
+		xs_park(&t->park, run->wb_cond, INFINITY);
+		sg_cond_wait(run->wb_cond, run->wb_mutex);
+		xs_unpark(&t->park);
+	}
+	run->wb_waiters--;
+	sg_mutex_unlock(run->wb_mutex);
+	xs_trace_span(&run->trace, t->id, "wait", "writeback", t0, xs_task_now(t),
+		      index * pc->page_bytes, pc->page_bytes);
 	xs_run_tick(run);
 }
 
@@ -311,7 +366,8 @@ const struct xs_host_ops xs_hooks_ops = {
 	.preempt = host_preempt,
 	.cost = host_cost,
 	.event = host_event,
-	.io = host_io,
+	.submit_ioend = host_submit_ioend,
+	.wait_writeback = host_wait_writeback,
 	.mm = host_mm,
 };
 

@@ -43,6 +43,7 @@ static void main_actor(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	xs_start_endio(run);
 	xs_prefill(run, self);
 	xs_prefault(run, self);
 	if (run->ctl)
@@ -211,6 +212,9 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	run->flusher_wake = sg_sem_init(0);
 	run->reclaim_wake = sg_sem_init(0);
 	run->blockgc_wake = sg_sem_init(0);
+	run->endio_wake = sg_sem_init(0);
+	run->wb_mutex = sg_mutex_init();
+	run->wb_cond = sg_cond_init();
 	xs_trace_open(&run->trace, trace_path);
 	self = xs_task_new(run, "main", NULL);
 	self->actor = sg_actor_init("main", run->host);
@@ -240,6 +244,9 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	sg_sem_destroy(run->flusher_wake);
 	sg_sem_destroy(run->reclaim_wake);
 	sg_sem_destroy(run->blockgc_wake);
+	sg_sem_destroy(run->endio_wake);
+	sg_cond_destroy(run->wb_cond);
+	sg_mutex_destroy(run->wb_mutex);
 	sg_cond_destroy(run->stop_cond);
 	sg_mutex_destroy(run->stop_mutex);
 	xs_trace_close(&run->trace);

@@ -142,6 +142,12 @@ struct xs_run {
 	sg_sem_t flusher_wake; /* wakes the flusher early (balance_dirty_pages, stop) */
 	sg_sem_t reclaim_wake;
 	sg_sem_t blockgc_wake;
+	sg_sem_t endio_wake;   /* the completion work is queued (xs_end_bio) */
+	struct xs_task *endio; /* its worker */
+	/* tasks waiting for a folio's writeback to end (folio_wait_writeback) */
+	sg_mutex_t wb_mutex;
+	sg_cond_t wb_cond;
+	unsigned wb_waiters;
 	/* records */
 	struct xs_oprec *ops;
 	size_t nops, capops;

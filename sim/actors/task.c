@@ -15,6 +15,8 @@
 #include "core/hashtab.h"
 
 #include <simgrid/actor.h>
+#include <simgrid/cond.h>
+#include <simgrid/engine.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +27,26 @@ struct xs_task *xs_self(void)
 	return sg_actor_self_get_data();
 }
 
+void xs_writeback_wake(struct xs_run *run)
+{
+	if (!run->wb_waiters)
+		return;
+	xs_sched_sync(); /* the wake-up happens where the waker is */
+	xs_wake_all(run->wb_cond);
+	sg_cond_notify_all(run->wb_cond);
+}
+
 void xs_run_tick(struct xs_run *run)
 {
-	run->fs.inode.i_mapping.now_ns = (uint64_t)(xs_now() * 1e9);
+	/* always from an actor: its park record without xs_now()'s actor handle */
+	const struct xs_park *p = sg_actor_self_get_data();
+
+	run->fs.inode.i_mapping.now_ns = (uint64_t)((simgrid_get_clock() + p->deferred) * 1e9);
+}
+
+void xs_task_reseed(struct xs_task *t, uint64_t stream)
+{
+	gsl_rng_set(t->rng, (unsigned long)xs_splitmix64(t->run->sc->seed * 1000003ULL + stream));
 }
 
 struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp)
@@ -45,8 +64,8 @@ struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct x
 	t->run = run;
 	t->grp = grp;
 	t->rng = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng_set(t->rng,
-		    (unsigned long)xs_splitmix64(run->sc->seed * 1000003ULL + (uint64_t)t->id));
+	/* the I/O completion worker (created second) does not shift the streams after it */
+	xs_task_reseed(t, (uint64_t)t->id - (run->endio ? 1 : 0));
 	run->tasks[run->ntasks++] = t;
 	xs_park_register(&run->sched, &t->park);
 	xs_trace_thread_name(&run->trace, t->id, t->name);

@@ -9,8 +9,11 @@
 
 /* The task running now. */
 struct xs_task *xs_self(void);
-/* A new task of the run (its RNG stream is numbered by creation order). */
+/* A new task of the run (its RNG stream is numbered by creation order, the I/O
+ * completion worker left out). */
 struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp);
+/* Seed the task's RNG with stream number stream of the run's seed. */
+void xs_task_reseed(struct xs_task *t, uint64_t stream);
 /*
  * Simulated CPU time for one kernel step: charge a sample of d (times scale) to the
  * task. Charges are paid at the next preemption point, folio unlock or end of
@@ -37,6 +40,8 @@ void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t
 /* ... with the detail formatted (NULL if out of memory). */
 void xs_anomaly_addf(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
 		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Writeback of some folios ended: the tasks waiting for it look again. */
+void xs_writeback_wake(struct xs_run *run);
 /* Keep the page cache's clock current. */
 void xs_run_tick(struct xs_run *run);
 

@@ -5,6 +5,7 @@
 
 #include "core/bmap.h"
 #include "core/mmap.h"
+#include "core/writeback.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -124,6 +125,7 @@ int xs_fs_init(struct xs_fs *fs, const struct xs_geometry *geo, const struct xs_
 
 void xs_fs_destroy(struct xs_fs *fs)
 {
+	xs_ioend_abandon(&fs->inode);
 	xs_iext_destroy(&fs->inode.i_df);
 	xs_pagecache_destroy(&fs->inode.i_mapping);
 	free(fs->inode.i_bmbt_bno);

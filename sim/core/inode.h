@@ -160,6 +160,8 @@ struct xs_mm {
 	int nholes;
 };
 
+struct xs_ioend;
+
 struct xs_host_ops {
 	/* fn: the model function taking the lock (__func__), for the lock validator */
 	void (*lock)(void *host, enum xs_lock_id id, enum xs_lock_mode mode, const char *fn);
@@ -170,8 +172,13 @@ struct xs_host_ops {
 	/* CPU work of cost over bytes (enum xs_cost), paid at the next preemption point */
 	void (*cost)(void *host, enum xs_cost cost, xs_off_t bytes);
 	void (*event)(void *host, const struct xs_event *ev);
-	/* submit a write of len_bytes at disk block bno; returns when it completes */
-	void (*io)(void *host, xs_fsblock_t bno, xs_off_t len_bytes);
+	/*
+	 * Start the write of an ioend (core/writeback.h) and return; the host calls
+	 * xs_end_bio() when the device has written it. NULL: it completes at once.
+	 */
+	void (*submit_ioend)(void *host, struct xs_ioend *ioend);
+	/* Block the calling task until the folio at index is not under writeback. */
+	void (*wait_writeback)(void *host, xs_pgoff_t index);
 	/* the calling task's process's mm; NULL hook: the fs's own one */
 	struct xs_mm *(*mm)(void *host);
 };
@@ -201,6 +208,9 @@ struct xs_inode {
 	unsigned int i_flags;
 	unsigned int i_diflags;
 	struct xs_pagecache i_mapping;
+	struct xs_ioend *i_ioends;     /* submitted, not finished (core/writeback.h) */
+	struct xs_ioend *i_ioend_list; /* waiting for the completion work (xfs_end_io) */
+	uint64_t i_ioends_inflight;
 };
 
 struct xs_fs {

@@ -604,12 +604,13 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 
 		if (i >= pc->nr || xs_folio_pos(pc, pc->folios[i]) > lend)
 			break;
-		/* truncate_inode_pages_range() locks each folio (and so waits for I/O) */
+		/* truncate_inode_pages_range() locks each folio and waits for its writeback */
 		folio = xs_lookup_locked(ip, xs_max_u64(index, pc->folios[i]->index));
 		if (!folio)
 			continue;
 		index = folio->index;
 		any = true;
+		xs_folio_wait_writeback(ip, folio);
 		fpos = xs_folio_pos(pc, folio);
 		flast = fpos + xs_folio_size(pc, folio) - 1;
 		if (fpos >= lstart && flast <= lend) {

@@ -56,6 +56,8 @@ struct xs_folio {
 	uint64_t serial;
 	uint32_t wp_gen;
 	uint8_t order; /* the folio spans 1 << order pages */
+	/* ifs->write_bytes_pending: bytes in ioends not finished, + 1 while being mapped */
+	uint32_t wb_pending;
 };
 
 /*

@@ -426,12 +426,14 @@ XS_TEST_SUITE(test_device_hdd_iops)
 }
 
 /* Scripted requests: actor i sleeps start_s, then does its op; completion times kept. */
-enum { OP_WRITE, OP_READ, OP_FLUSH };
+enum { OP_WRITE, OP_READ, OP_FLUSH, OP_WRITE_ASYNC };
 
 #define SCRIPT_MAX 8
 
 struct script_out {
 	double done_s[SCRIPT_MAX];
+	double returned_s[SCRIPT_MAX]; /* when the call returned (asynchronous writes) */
+	int callbacks[SCRIPT_MAX];
 	struct xs_device_stats st;
 };
 
@@ -446,7 +448,20 @@ struct script_job {
 	struct xs_device *dev;
 	int next; /* actors take their step in creation order */
 	struct script_out *out;
+	struct script_cb {
+		struct script_job *job;
+		int i;
+	} cb[SCRIPT_MAX];
 };
+
+/* An asynchronous write's completion, in the device's actor. */
+static void script_done(void *arg)
+{
+	struct script_cb *cb = arg;
+
+	cb->job->out->done_s[cb->i] = simgrid_get_clock();
+	cb->job->out->callbacks[cb->i]++;
+}
 
 static void script_actor(int argc, char **argv)
 {
@@ -464,6 +479,14 @@ static void script_actor(int argc, char **argv)
 	case OP_READ:
 		xs_device_read(job->dev, job->step[i].off, job->step[i].len);
 		break;
+	case OP_WRITE_ASYNC:
+		job->cb[i].job = job;
+		job->cb[i].i = i;
+		xs_device_write_async(job->dev, job->step[i].off, job->step[i].len, script_done,
+				      &job->cb[i]);
+		job->out->returned_s[i] = simgrid_get_clock();
+		sg_actor_sleep_for(1); /* the device's workers are daemons: keep the run going */
+		return;
 	default:
 		xs_device_flush(job->dev);
 	}
@@ -519,7 +542,8 @@ XS_TEST_SUITE(test_device_split_merge)
 	char label[256];
 	int i;
 
-	/* 4 MiB with max_io 1 MiB: 4 requests, served side by side at queue depth 4. */
+	/* 4 MiB with max_io 1 MiB: 4 requests at queue depth 4: latencies overlap, then the
+	 * transfers follow one another. */
 	memset(&job, 0, sizeof(job));
 	const_cfg(&job.cfg, 4, 1 << 20, lat);
 	add_step(&job, OP_WRITE, 0, 0, 4 << 20);
@@ -541,14 +565,20 @@ XS_TEST_SUITE(test_device_split_merge)
 		 o.done_s[0] * 1e3, t * 1e3);
 	test_cond(label, o.st.requests == 4 && near(o.done_s[0], t, 1e-6));
 
-	/* The queue depth bounds the requests in service: 8 writes at QD2 take 4 rounds. */
+	/*
+	 * The queue depth bounds the requests in service: 8 writes at QD2 take 4 rounds of
+	 * latency L; transfers (x = 4096 / bw each) take the bus one at a time, so the
+	 * second slot's transfer waits for the first's and each slot's next latency starts
+	 * when its transfer ends: slot A transfers in [L, L+x], [2L+x, 2L+2x], ..., slot B
+	 * in [L+x, L+2x], [2L+2x, 2L+3x], [3L+3x, 3L+4x], [4L+4x, 4L+5x].
+	 */
 	memset(&job, 0, sizeof(job));
 	const_cfg(&job.cfg, 2, 1 << 20, lat);
 	for (i = 0; i < 8; i++)
 		add_step(&job, OP_WRITE, 0, (uint64_t)i << 30, 4096);
 	test_cond("queue-depth simulation ran",
 		  xs_simfork_run(script_child, &job, &o, sizeof(o)) == 0);
-	t = 4 * (lat + 2 * 4096 / bw);
+	t = 4 * lat + 5 * 4096 / bw;
 	for (i = 0, last = 0; i < 8; i++)
 		last = o.done_s[i] > last ? o.done_s[i] : last;
 	snprintf(label, sizeof(label), "QD2: 8 writes done at %.6f ms, expected %.6f ms",
@@ -699,4 +729,49 @@ XS_TEST_SUITE(test_device_seek)
 		 "move of capacity/4: %.4f ms = seek %.4f ms + rotation in [0, %.4f) ms", t1 * 1e3,
 		 seek_s * 1e3, 60.0 / c->rpm * 1e3);
 	test_cond(label, t1 >= seek_s - 1e-9 && t1 < seek_s + 60.0 / c->rpm);
+}
+
+/*
+ * Asynchronous writes (writeback's ioends): the caller returns at once and the
+ * completion runs once per write when its last piece is done. Four 1 MiB writes at
+ * queue depth 4, max_io 512 KiB: eight pieces; four workers' latencies L overlap, then
+ * transfers of x = 512 KiB / bw follow one another (which of the workers woken at the
+ * same time takes the bus first is SimGrid's tie-break), each worker taking the next
+ * piece when its transfer ends: the writes complete, in some order, at L + 2(k + 1)x.
+ */
+XS_TEST_SUITE(test_device_async)
+{
+	struct script_job job;
+	struct script_out o;
+	const double bw = 1073741824.0, lat = 100e-6, x = 512 * 1024 / bw;
+	double t[4], tmp;
+	char label[256];
+	bool returned = true, once = true;
+	int i, j;
+
+	memset(&job, 0, sizeof(job));
+	const_cfg(&job.cfg, 4, 512 << 10, lat);
+	for (i = 0; i < 4; i++)
+		add_step(&job, OP_WRITE_ASYNC, 0, (uint64_t)i << 20, 1 << 20);
+	test_cond("async simulation ran", xs_simfork_run(script_child, &job, &o, sizeof(o)) == 0);
+	for (i = 0; i < 4; i++) {
+		returned = returned && o.returned_s[i] == 0;
+		once = once && o.callbacks[i] == 1;
+		t[i] = o.done_s[i];
+	}
+	for (i = 0; i < 4; i++)
+		for (j = i + 1; j < 4; j++)
+			if (t[j] < t[i]) {
+				tmp = t[i];
+				t[i] = t[j];
+				t[j] = tmp;
+			}
+	test_cond("every caller returned at time 0", returned);
+	test_cond("each completion ran once", once);
+	for (i = 0; i < 4; i++) {
+		snprintf(label, sizeof(label), "completion %d at %.9f s, expected %.9f s", i, t[i],
+			 lat + 2 * (i + 1) * x);
+		test_cond(label, near(t[i], lat + 2 * (i + 1) * x, 1e-9));
+	}
+	test_cond("eight requests, 4 MiB", o.st.requests == 8 && o.st.bytes == 4 << 20);
 }

@@ -50,7 +50,7 @@ XS_TEST_SUITE(controlled_replay_fidelity)
 	/* k from a run without decisions, as explore's reference phase does */
 	xrun_replay(ini, "none", NULL, NULL, NULL, ref);
 	test_assert(ref->ok && ref->steps > 0);
-	test_cond("a replay of none names every job and daemon (2 + 3 actors)", ref->nactors == 5);
+	test_cond("a replay of none names every job and daemon (2 + 4 actors)", ref->nactors == 6);
 	for (i = 0; i < 2; i++) {
 		unsigned same = 0, lost = 0, decided = 0, differ = 0, n = 0;
 
