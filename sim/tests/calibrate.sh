@@ -55,7 +55,11 @@ leftovers() {
 "$cal" --quick "$tmp/quick.ini" >"$tmp/out" 2>&1
 rc=$?
 check "calibrate --quick exits 0 (got $rc)" "$rc"
-[ "$rc" -eq 0 ] || cat "$tmp/out"
+if [ "$rc" -ne 0 ]; then
+	cat "$tmp/out"
+	# the checks whose observed value is not the expected one
+	grep '^# check ' "$tmp/quick.ini" 2>/dev/null | awk -F', ' '$(NF - 1) != $NF'
+fi
 f=$tmp/quick.ini
 [ -z "$(leftovers "$tmp/out")" ]
 check "nothing left mounted, attached or on disk after a run" $?

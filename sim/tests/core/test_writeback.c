@@ -85,6 +85,9 @@ static bool wb_start(struct xs_fs *fs, struct wb_host *h)
 	int error = wb_init(fs, h, "6.13");
 
 	test_cond("fs", error == 0);
+	/* single-page folios: the ioends below count one bio_vec per 4 KiB page (a write
+	 * of 6.6+ would make one large folio of it) */
+	fs->policy.large_folios = XS_FOLIOS_READAHEAD;
 	return error == 0;
 }
 
