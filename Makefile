@@ -188,7 +188,7 @@ test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/calibrate layers
 DB ?= data/results.db
 XDB ?= data/explore.db
 EXPLORE_SHAPE = -s global.file_size=4m -s pwriter.size=4m -s mmapper.size=4m
-EXPLORE_OPTS = --compare global.kernel=6.1,6.2,6.6,6.13 --runs 200 --db $(XDB)
+EXPLORE_OPTS = --compare global.kernel=6.1,6.2,6.6,6.13,6.18 --runs 200 --db $(XDB)
 EXPLORE_SCENARIOS = generic-346 generic-344
 run: $(BUILD)/wpsim
 	@mkdir -p data
