@@ -184,7 +184,7 @@ static int cal_write(const struct cal_run *run, const char *out, bool quick)
 {
 	struct cal_key k[24];
 	struct utsname u;
-	char cpu[128], date[32];
+	char cpu[320], date[32];
 	time_t now = time(NULL);
 	int n = cal_keys(run, k), i;
 	FILE *f = fopen(out, "w");

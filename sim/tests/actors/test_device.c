@@ -500,6 +500,7 @@ static void script_child(void *arg, void *out)
 	int i;
 
 	job->out = out;
+	memset(job->out, 0, sizeof(*job->out)); /* the callbacks count up from 0 */
 	job->dev = make_device(&job->cfg, 5, &host);
 	for (i = 0; i < job->n; i++)
 		start_actor("step", host, script_actor, job);
