@@ -11,20 +11,10 @@
 build=${1:-build}
 cal=$build/calibrate
 wpsim=$build/wpsim
-pass=0
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-check() { # description, exit status of the condition
-	if [ "$2" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "  ok   $1"
-	else
-		fail=$((fail + 1))
-		echo "  FAIL $1"
-	fi
-}
+. "$(dirname "$0")/check.sh"
 
 skip() {
 	echo "  skipped: $1"

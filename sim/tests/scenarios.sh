@@ -7,21 +7,11 @@
 wpsim=$1
 quick=
 [ "${2:-}" = quick ] && quick=1
-pass=0
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 jobs=$(nproc 2>/dev/null || echo 2)
 
-check() { # description, exit status of the condition
-	if [ "$2" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "  ok   $1"
-	else
-		fail=$((fail + 1))
-		echo "  FAIL $1"
-	fi
-}
+. "$(dirname "$0")/check.sh"
 
 # runs TAG SEEDS SCENARIO [-s k=v]...: one output file per seed in $tmp/TAG.SEED
 runs() {

@@ -6,20 +6,10 @@
 # Ends with "sweep: N passed, N failed".
 #   sim/tests/sweep.sh build/wpsim
 wpsim=$1
-pass=0
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-check() { # description, exit status of the condition
-	if [ "$2" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "  ok   $1"
-	else
-		fail=$((fail + 1))
-		echo "  FAIL $1"
-	fi
-}
+. "$(dirname "$0")/check.sh"
 
 q() { # DB SQL: one value
 	sqlite3 "$1" "$2"
