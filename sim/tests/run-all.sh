@@ -50,7 +50,7 @@ run_suite() { # NAME COMMAND...
 
 # A shell suite that no line below runs would never be noticed: list them all here.
 suites="cli.sh scenarios.sh sweep.sh analysis.sh docs.sh explore.sh diff/run.sh calibrate.sh"
-tools="run-all.sh layers.sh same-output.sh diff/normalize.sh"
+tools="run-all.sh check.sh layers.sh same-output.sh diff/normalize.sh"
 for f in sim/tests/*.sh sim/tests/*/*.sh; do
 	case " $suites $tools " in
 	*" ${f#sim/tests/} "*) ;;
