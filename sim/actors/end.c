@@ -47,7 +47,7 @@ static char *loss_detail(struct xs_run *run, const struct xs_oracle_loss *loss)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	const struct xs_oprec *o = loss->id ? &run->ops[loss->id - 1] : NULL;
+	const struct xs_oprec *o = loss->id ? xs_oprec_get(run, loss->id) : NULL;
 	size_t i;
 	int shown = 0;
 
@@ -73,7 +73,7 @@ static char *loss_detail(struct xs_run *run, const struct xs_oracle_loss *loss)
 			e->task >= 0 ? run->tasks[e->task]->name : "-", ev_names[e->kind],
 			(unsigned long long)e->off, (unsigned long long)e->len);
 		if (e->op)
-			fprintf(f, " during %s #%llu", op_names[run->ops[e->op - 1].kind],
+			fprintf(f, " during %s #%llu", op_names[xs_oprec_get(run, e->op)->kind],
 				(unsigned long long)e->op);
 		shown++;
 	}
@@ -87,8 +87,8 @@ static void on_loss(void *arg, const struct xs_oracle_loss *loss)
 	struct xs_run *run = lc->run;
 	size_t i;
 
-	xs_anomaly_add(run, "lost", loss->off, loss->len, loss->id ? run->ops[loss->id - 1].t1 : 0,
-		       loss_detail(run, loss));
+	xs_anomaly_add(run, "lost", loss->off, loss->len,
+		       loss->id ? xs_oprec_get(run, loss->id)->t1 : 0, loss_detail(run, loss));
 	for (i = 0; i < lc->nlost_ids; i++)
 		if (lc->lost_ids[i] == loss->id)
 			return;
@@ -164,11 +164,48 @@ static void record_leaks(struct xs_run *run)
 	}
 }
 
-static int dbl_cmp(const void *a, const void *b)
+/*
+ * Sort v ascending in place: quicksort (median of three, Hoare's partition, which
+ * splits runs of equal values evenly) down to insertion sort. Not qsort(): glibc's
+ * merges through a copy as large as v, and a call per comparison costs more than the
+ * comparison; an 800 MiB append sorts 204800 write latencies here.
+ */
+static void sort_doubles(double *v, size_t n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	while (n > 16) {
+		double a = v[0], b = v[n / 2], c = v[n - 1], p, t;
+		size_t i = 0, j = n - 1;
 
-	return x < y ? -1 : x > y;
+		p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		for (;;) {
+			while (v[i] < p)
+				i++;
+			while (v[j] > p)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i];
+			v[i++] = v[j];
+			v[j--] = t;
+		}
+		/* [0, j] <= p <= [j + 1, n): the smaller side first, the larger in the loop */
+		if (j + 1 < n - j - 1) {
+			sort_doubles(v, j + 1);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			sort_doubles(v + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		double x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 static double pct(const double *v, size_t n, double q)
@@ -197,7 +234,7 @@ void xs_end_summarise_latency(struct xs_run *run)
 
 		if (!s->n)
 			continue;
-		qsort(s->v, s->n, sizeof(*s->v), dbl_cmp);
+		sort_doubles(s->v, s->n);
 		l = &res->latency[res->nlatency++];
 		snprintf(l->op, sizeof(l->op), "%s", names[k]);
 		for (i = 0; i < s->n; i++)
@@ -228,11 +265,9 @@ void xs_end_run(struct xs_run *run, struct xs_task *self)
 	xs_mmap_unmap_all(ip);
 	for (i = 0; i < (run->sc->nprocs > 0 ? run->sc->nprocs : 1); i++)
 		xs_mm_unmap(&run->procs[i].mm); /* exit_mmap() */
-	run->checks = 0;
-	xs_run_check(run);
+	xs_run_check_full(run);
 	xs_file_fsync(ip);
-	run->checks = 0;
-	xs_run_check(run);
+	xs_run_check_full(run);
 	xs_file_release(ip);
 	run->res->leaked_delalloc_blocks = xs_inode_evict(ip);
 	record_leaks(run);

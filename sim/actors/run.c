@@ -268,7 +268,9 @@ out_free:
 		free(run->tasks[i]);
 	}
 	free(run->tasks);
-	free(run->ops);
+	for (i = 0; i < (int)run->nopblocks; i++)
+		free(run->opblocks[i]);
+	free(run->opblocks);
 	free(run->evs);
 	xs_sched_destroy(&run->sched);
 	free(run);

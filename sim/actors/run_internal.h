@@ -82,9 +82,9 @@ enum xs_opkind {
 
 struct xs_oprec {
 	int task;
-	enum xs_opkind kind;
-	uint64_t off, len; /* what it asked for */
-	uint64_t done;	   /* bytes acknowledged */
+	uint8_t kind;  /* enum xs_opkind */
+	uint64_t off;  /* where it asked for */
+	uint64_t done; /* bytes acknowledged */
 	double t0, t1;
 };
 
@@ -149,8 +149,12 @@ struct xs_run {
 	sg_cond_t wb_cond;
 	unsigned wb_waiters;
 	/* records */
-	struct xs_oprec *ops;
-	size_t nops, capops;
+	/*
+	 * Operation records in blocks of XS_OPS_BLOCK (xs_oprec_get()): they are never
+	 * moved or copied as the run grows.
+	 */
+	struct xs_oprec **opblocks;
+	size_t nops, nopblocks;
 	struct xs_evrec *evs;
 	size_t nevs, capevs;
 	struct xs_samples lat[XS_LAT_NR];

@@ -28,12 +28,18 @@ void xs_cpu_pay_now(struct xs_task *t);
 /* A worker ends: sleep what it deferred, leave the scheduler, wake the main actor. */
 void xs_task_exit(struct xs_task *t);
 /* Register an operation; returns its id (> 0). */
-uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
-		     uint64_t len);
+uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off);
+/* The record of operation id (> 0, as xs_op_begin() returned it). */
+struct xs_oprec *xs_oprec_get(const struct xs_run *run, uint64_t id);
 void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done);
 void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds);
-/* Check the invariants now; a violation is recorded as an anomaly. */
+/*
+ * Check the invariants, amortised (every so many calls, in proportion to the state's
+ * size); a violation is recorded as an anomaly.
+ */
 void xs_run_check(struct xs_run *run);
+/* Check now, the self-checks of the model's data structures included. */
+void xs_run_check_full(struct xs_run *run);
 /* Record an anomaly at simulated time t (s); the result owns detail (malloc'd or NULL). */
 void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
 		    char *detail);

@@ -99,7 +99,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	int64_t r;
 
 	xs_balance_dirty_pages(run, t);
-	id = xs_op_begin(run, t, XS_OP_WRITE, off, len);
+	id = xs_op_begin(run, t, XS_OP_WRITE, off);
 	fill_marker(buf, len, id);
 	t->copy_failed = false;
 	t->wbuf = buf;
@@ -123,7 +123,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 static int store_page(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t n, uint8_t *buf,
 		      bool mark)
 {
-	uint64_t id = xs_op_begin(run, t, XS_OP_STORE, off, n);
+	uint64_t id = xs_op_begin(run, t, XS_OP_STORE, off);
 	double t0;
 	int r;
 
@@ -210,20 +210,20 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	switch (t->grp->trunc_op) {
 	case XS_TRUNC_TRUNCATE:
-		id = xs_op_begin(run, t, XS_OP_TRUNCATE, off, 0);
+		id = xs_op_begin(run, t, XS_OP_TRUNCATE, off);
 		error = xs_file_truncate(ip, off);
 		if (!error)
 			xs_oracle_truncate(&run->oracle, id, off);
 		break;
 	case XS_TRUNC_FPUNCH:
-		id = xs_op_begin(run, t, XS_OP_FPUNCH, off, len);
+		id = xs_op_begin(run, t, XS_OP_FPUNCH, off);
 		error = xs_file_fallocate(ip, XS_FALLOC_PUNCH_HOLE | XS_FALLOC_KEEP_SIZE, off, len);
 		if (!error)
 			xs_oracle_zero(&run->oracle, id, off, len);
 		break;
 	case XS_TRUNC_FZERO:
 	default:
-		id = xs_op_begin(run, t, XS_OP_FZERO, off, len);
+		id = xs_op_begin(run, t, XS_OP_FZERO, off);
 		error = xs_file_fallocate(ip, XS_FALLOC_ZERO_RANGE | XS_FALLOC_KEEP_SIZE, off, len);
 		if (!error)
 			xs_oracle_zero(&run->oracle, id, off, len);
@@ -408,7 +408,7 @@ void xs_prefill(struct xs_run *run, struct xs_task *t)
 
 	if (!size)
 		return;
-	id = xs_op_begin(run, t, XS_OP_PREFILL, 0, size);
+	id = xs_op_begin(run, t, XS_OP_PREFILL, 0);
 	switch (sc->prefill) {
 	case XS_PREFILL_NONE:
 		xs_file_truncate(ip, size);

@@ -192,6 +192,22 @@ struct xs_mm *xs_fs_mm(struct xs_fs *fs)
 
 int xs_inode_check(struct xs_inode *ip, struct xs_err *err)
 {
+	int error;
+
+	error = xs_iext_check(&ip->i_df, err);
+	if (error)
+		return error;
+	error = xs_pagecache_check(&ip->i_mapping, err);
+	if (error)
+		return error;
+	error = xs_pagestore_check(&ip->i_fs->disk, err);
+	if (error)
+		return error;
+	return xs_inode_check_invariants(ip, err);
+}
+
+int xs_inode_check_invariants(struct xs_inode *ip, struct xs_err *err)
+{
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got;
@@ -200,16 +216,7 @@ int xs_inode_check(struct xs_inode *ip, struct xs_err *err)
 	int64_t total;
 	int error;
 
-	error = xs_iext_check(&ip->i_df, err);
-	if (error)
-		return error;
 	error = xs_mount_check(mp, err);
-	if (error)
-		return error;
-	error = xs_pagecache_check(&ip->i_mapping, err);
-	if (error)
-		return error;
-	error = xs_pagestore_check(&ip->i_fs->disk, err);
 	if (error)
 		return error;
 	xs_iext_first(&ip->i_df, &icur);
@@ -267,19 +274,23 @@ int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
 	struct xs_pagecache *pc = &ip->i_mapping;
 	struct xs_mount *mp = ip->i_mount;
 	struct xs_iext_cursor icur;
-	struct xs_bmbt_irec got;
-	bool have;
+	struct xs_bmbt_irec got = {0};
+	uint64_t seen = 0, bad = UINT64_MAX;
+	bool have = false;
 	size_t i;
 
-	/* one merged walk of the sorted folios and the sorted extent records */
-	xs_iext_first(&ip->i_df, &icur);
-	have = xs_iext_get_extent(&ip->i_df, &icur, &got);
-	for (i = 0; i < pc->nr; i++) {
+	/*
+	 * The dirty folios, last index first (an append's are at the end), until all
+	 * pc->nr_dirty of them are seen; a record is looked up only when a block leaves the
+	 * last one found. The lowest unbacked block is the one reported.
+	 */
+	for (i = pc->nr; i-- > 0 && seen < pc->nr_dirty;) {
 		struct xs_folio *f = pc->folios[i];
 		uint32_t b;
 
 		if (!(f->flags & XS_FOLIO_DIRTY))
 			continue;
+		seen++;
 		for (b = 0; b < xs_folio_nr_blocks(pc, f); b++) {
 			uint64_t pos = xs_folio_pos(pc, f) + (uint64_t)b * pc->block_bytes;
 			xs_fileoff_t fsb = xs_b_to_fsbt(mp, pos);
@@ -294,15 +305,17 @@ int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err)
 			 */
 			if (xs_folio_nr_blocks(pc, f) > 1 && !xs_folio_block_dirty(pc, f, b))
 				continue;
-			while (have && got.br_startoff + got.br_blockcount <= fsb) {
-				xs_iext_next(&ip->i_df, &icur);
-				have = xs_iext_get_extent(&ip->i_df, &icur, &got);
+			if (!have || fsb < got.br_startoff ||
+			    fsb >= got.br_startoff + got.br_blockcount)
+				have = xs_iext_lookup_extent(&ip->i_df, fsb, &icur, &got);
+			if (!have || got.br_startoff > fsb) {
+				bad = pos;
+				break;
 			}
-			if (!have || got.br_startoff > fsb)
-				return xs_err_set(err, -EUCLEAN,
-						  "I1: dirty block at byte %llu has no backing",
-						  (unsigned long long)pos);
 		}
 	}
+	if (bad != UINT64_MAX)
+		return xs_err_set(err, -EUCLEAN, "I1: dirty block at byte %llu has no backing",
+				  (unsigned long long)bad);
 	return 0;
 }

@@ -260,6 +260,11 @@ struct xs_mm *xs_fs_mm(struct xs_fs *fs);
  * Returns 0 or -EUCLEAN with the first problem in err.
  */
 int xs_inode_check(struct xs_inode *ip, struct xs_err *err);
+/*
+ * The same invariants without the self-checks of the data structures (extent tree, page
+ * cache, disk store): O(extents), for checks made while a run goes on.
+ */
+int xs_inode_check_invariants(struct xs_inode *ip, struct xs_err *err);
 /* I1: every dirty block inside EOF is backed by delalloc or real blocks. */
 int xs_inode_check_dirty_backing(struct xs_inode *ip, struct xs_err *err);
 

@@ -24,10 +24,36 @@ int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t blo
 	return 0;
 }
 
-static void folio_free(struct xs_folio *folio)
+#define XS_FOLIO_SLAB 1024
+
+/* A zeroed folio from the free list, refilled a slab at a time. */
+static struct xs_folio *folio_alloc(struct xs_pagecache *pc)
+{
+	struct xs_folio *folio;
+
+	if (!pc->free_folios) {
+		struct xs_folio *slab = malloc(XS_FOLIO_SLAB * sizeof(*slab));
+		size_t i;
+
+		pc->slabs = realloc(pc->slabs, (pc->nslabs + 1) * sizeof(*pc->slabs));
+		XS_ASSERT(slab && pc->slabs);
+		pc->slabs[pc->nslabs++] = slab;
+		for (i = XS_FOLIO_SLAB; i-- > 0;) {
+			slab[i].next_free = pc->free_folios;
+			pc->free_folios = &slab[i];
+		}
+	}
+	folio = pc->free_folios;
+	pc->free_folios = folio->next_free;
+	memset(folio, 0, sizeof(*folio));
+	return folio;
+}
+
+static void folio_free(struct xs_pagecache *pc, struct xs_folio *folio)
 {
 	free(folio->ext_bits);
-	free(folio);
+	folio->next_free = pc->free_folios;
+	pc->free_folios = folio;
 }
 
 /* Words of per-block bits of each kind a folio has. */
@@ -52,7 +78,13 @@ void xs_pagecache_destroy(struct xs_pagecache *pc)
 	size_t i;
 
 	for (i = 0; i < pc->nr; i++)
-		folio_free(pc->folios[i]);
+		free(pc->folios[i]->ext_bits);
+	for (i = 0; i < pc->nslabs; i++)
+		free(pc->slabs[i]);
+	free(pc->slabs);
+	pc->slabs = NULL;
+	pc->nslabs = 0;
+	pc->free_folios = NULL;
 	free(pc->folios);
 	pc->folios = NULL;
 	pc->nr = pc->cap = 0;
@@ -148,8 +180,7 @@ struct xs_folio *xs_pagecache_get_order(struct xs_pagecache *pc, xs_pgoff_t inde
 		order--;
 	if (order == 1 && pc->no_order1)
 		order = 0;
-	folio = calloc(1, sizeof(*folio));
-	XS_ASSERT(folio);
+	folio = folio_alloc(pc);
 	folio->index = index;
 	folio->order = (uint8_t)order;
 	words = folio_words(pc, folio);
@@ -191,7 +222,7 @@ void xs_pagecache_remove(struct xs_pagecache *pc, struct xs_folio *folio)
 	pc->nr_pages -= xs_folio_nr_pages(folio);
 	for (p = folio->index; p < xs_folio_next_index(folio); p++)
 		xs_pagestore_drop(&pc->data, p);
-	folio_free(folio);
+	folio_free(pc, folio);
 }
 
 /* Bit b of the uptodate (dirty false) or dirty bits. */
@@ -247,10 +278,9 @@ void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio)
 	tail = calloc(nr, sizeof(*tail));
 	XS_ASSERT(tail);
 	for (p = 1; p < nr; p++) {
-		struct xs_folio *t = calloc(1, sizeof(*t));
+		struct xs_folio *t = folio_alloc(pc);
 		uint32_t b;
 
-		XS_ASSERT(t);
 		t->index = folio->index + p;
 		t->flags = folio->flags & ~XS_FOLIO_UPTODATE;
 		t->lru_tick = folio->lru_tick;

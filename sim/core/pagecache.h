@@ -41,13 +41,15 @@
 #define XS_FOLIO_READAHEAD  (1u << 5) /* PG_readahead: reading it starts async readahead */
 
 struct xs_folio {
-	xs_pgoff_t index; /* page index in the file */
-	unsigned int flags;
+	xs_pgoff_t index;	/* page index in the file */
 	uint64_t uptodate_bits; /* per block (bit i = block i of the folio), blocks 0..63 */
 	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
-	uint64_t *ext_bits;	/* blocks 64..: nwords - 1 uptodate words, then as many dirty */
-	uint64_t lru_tick;	/* last use, for eviction order */
-	uint64_t dirtied_ns;	/* when it last went from clean to dirty (host clock) */
+	union {
+		uint64_t *ext_bits; /* blocks 64..: nwords - 1 uptodate words, then as many dirty */
+		struct xs_folio *next_free; /* on the page cache's free list */
+	};
+	uint64_t lru_tick;   /* last use, for eviction order */
+	uint64_t dirtied_ns; /* when it last went from clean to dirty (host clock) */
 	/*
 	 * Who a PTE maps (core/mmap.h): a PTE names the folio by serial, so one that
 	 * outlives its folio (reclaim, truncate) maps nothing; wp_gen counts the
@@ -55,9 +57,10 @@ struct xs_folio {
 	 */
 	uint64_t serial;
 	uint32_t wp_gen;
-	uint8_t order; /* the folio spans 1 << order pages */
 	/* ifs->write_bytes_pending: bytes in ioends not finished, + 1 while being mapped */
 	uint32_t wb_pending;
+	uint32_t flags;
+	uint8_t order; /* the folio spans 1 << order pages */
 };
 
 /*
@@ -90,6 +93,13 @@ struct xs_pagecache {
 	uint64_t now_ns;	  /* the host's clock, kept current by the host */
 	struct xs_pagestore data; /* the folios' bytes, by page index (sparse) */
 	uint8_t *scratch;	  /* page_bytes, for a copy that must not yield */
+	/*
+	 * Folios come from slabs of XS_FOLIO_SLAB and go back to a free list (a struct
+	 * page of the kernel's mem_map has no malloc header either).
+	 */
+	struct xs_folio *free_folios;
+	struct xs_folio **slabs;
+	size_t nslabs;
 };
 
 /*

@@ -9,14 +9,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DENSE UINT32_MAX
+#define DENSE	   UINT32_MAX
+#define INLINE_TAG 0x80000000u
+
+static bool unit_inline(const struct xs_pagestore_unit *u)
+{
+	return u->blen != DENSE && (u->blen & INLINE_TAG);
+}
+
+/* Free what u points to (nothing for an inline unit). */
+static void unit_release(struct xs_pagestore_unit *u)
+{
+	if (!unit_inline(u))
+		free(u->bytes);
+	u->bytes = NULL;
+	u->blen = 0;
+}
 
 void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
 {
 	memset(ps, 0, sizeof(*ps));
 	XS_ASSERT(unit_bytes > 0 && unit_bytes <= 65536); /* offsets are uint16_t */
 	ps->unit_bytes = unit_bytes;
-	xs_hashtab_init(&ps->units, sizeof(struct xs_pagestore_unit));
+	xs_chunkmap_init(&ps->units, sizeof(struct xs_pagestore_unit));
 	ps->scratch = malloc(unit_bytes);
 	ps->enc = malloc(unit_bytes / 8 + 1);
 	XS_ASSERT(ps->scratch && ps->enc);
@@ -28,10 +43,10 @@ void xs_pagestore_destroy(struct xs_pagestore *ps)
 	size_t it;
 	void *v;
 
-	for (it = xs_hashtab_next(&ps->units, 0, &idx, &v); it;
-	     it = xs_hashtab_next(&ps->units, it, &idx, &v))
-		free(((struct xs_pagestore_unit *)v)->bytes);
-	xs_hashtab_destroy(&ps->units);
+	for (it = xs_chunkmap_next(&ps->units, 0, &idx, &v); it;
+	     it = xs_chunkmap_next(&ps->units, it, &idx, &v))
+		unit_release(v);
+	xs_chunkmap_destroy(&ps->units);
 	free(ps->scratch);
 	free(ps->enc);
 	ps->scratch = NULL;
@@ -72,6 +87,28 @@ static uint32_t seg_at(const uint8_t *blob, uint32_t p, struct seg *s)
 	return p + SEG_HDR + s->len;
 }
 
+uint32_t xs_pagestore_unit_segs(const struct xs_pagestore_unit *u, uint8_t buf[12],
+				const uint8_t **blob)
+{
+	uint16_t off, lenf;
+	uint32_t id, pos;
+
+	if (!unit_inline(u)) {
+		*blob = u->bytes;
+		return u->blen;
+	}
+	off = (uint16_t)((u->blen >> 15) & 0xffffu);
+	lenf = (uint16_t)((u->blen & SEG_MAX_LEN) | XS_SEG_MARKER);
+	id = (uint32_t)u->inl;
+	pos = (uint32_t)(u->inl >> 32);
+	memcpy(buf, &off, 2);
+	memcpy(buf + 2, &lenf, 2);
+	memcpy(buf + SEG_HDR, &id, 4);
+	memcpy(buf + SEG_HDR + 4, &pos, 4);
+	*blob = buf;
+	return SEG_MARKER;
+}
+
 /* Copy bytes [in, in + n) of a sparse unit to dst, which holds zeroes. */
 static void segs_copy(const uint8_t *blob, uint32_t blen, uint32_t in, uint32_t n, uint8_t *dst)
 {
@@ -101,8 +138,12 @@ static void unit_materialize(const struct xs_pagestore *ps, const struct xs_page
 		memcpy(out, u->bytes, ps->unit_bytes);
 		return;
 	}
+	uint8_t buf[SEG_MARKER];
+	const uint8_t *blob;
+	uint32_t blen = xs_pagestore_unit_segs(u, buf, &blob);
+
 	memset(out, 0, ps->unit_bytes);
-	segs_copy(u->bytes, u->blen, 0, ps->unit_bytes, out);
+	segs_copy(blob, blen, 0, ps->unit_bytes, out);
 }
 
 /*
@@ -346,13 +387,28 @@ static bool encode(const uint8_t *data, uint32_t n, uint32_t base, struct enc *e
 static void unit_set_sparse(struct xs_pagestore_unit *u, const uint8_t *segs, uint32_t blen)
 {
 	uint8_t *blob = NULL;
+	uint16_t off, lenf;
+	uint32_t id, pos;
 
+	if (blen == SEG_MARKER) {
+		memcpy(&lenf, segs + 2, 2);
+		if (lenf & XS_SEG_MARKER) {
+			/* one marker segment: inline */
+			memcpy(&off, segs, 2);
+			memcpy(&id, segs + SEG_HDR, 4);
+			memcpy(&pos, segs + SEG_HDR + 4, 4);
+			unit_release(u);
+			u->inl = (uint64_t)id | (uint64_t)pos << 32;
+			u->blen = INLINE_TAG | (uint32_t)off << 15 | (lenf & SEG_MAX_LEN);
+			return;
+		}
+	}
 	if (blen) {
 		blob = malloc(blen);
 		XS_ASSERT(blob);
 		memcpy(blob, segs, blen);
 	}
-	free(u->bytes);
+	unit_release(u);
 	u->bytes = blob;
 	u->blen = blen;
 }
@@ -362,7 +418,7 @@ static void unit_set_dense(const struct xs_pagestore *ps, struct xs_pagestore_un
 			   const uint8_t *page)
 {
 	if (u->blen != DENSE) {
-		free(u->bytes);
+		unit_release(u);
 		u->bytes = malloc(ps->unit_bytes);
 		XS_ASSERT(u->bytes);
 		u->blen = DENSE;
@@ -407,8 +463,9 @@ static bool unit_store_marker(const struct xs_pagestore *ps, struct xs_pagestore
 static bool unit_splice(const struct xs_pagestore *ps, struct xs_pagestore_unit *u, uint32_t in,
 			uint32_t n, const uint8_t *buf)
 {
-	const uint8_t *blob = u->bytes;
-	uint32_t blen = u->blen, p;
+	uint8_t buf1[SEG_MARKER];
+	const uint8_t *blob;
+	uint32_t blen = xs_pagestore_unit_segs(u, buf1, &blob), p;
 	struct seg s;
 	struct enc e;
 
@@ -435,7 +492,7 @@ static bool unit_splice(const struct xs_pagestore *ps, struct xs_pagestore_unit 
 /* Unit idx, or NULL when the store does not hold it. */
 static struct xs_pagestore_unit *unit_get(const struct xs_pagestore *ps, uint64_t idx)
 {
-	return xs_hashtab_find(&ps->units, idx);
+	return xs_chunkmap_find(&ps->units, idx);
 }
 
 /*
@@ -444,7 +501,7 @@ static struct xs_pagestore_unit *unit_get(const struct xs_pagestore *ps, uint64_
  */
 static struct xs_pagestore_unit *unit_make(struct xs_pagestore *ps, uint64_t idx)
 {
-	return xs_hashtab_insert(&ps->units, idx, NULL);
+	return xs_chunkmap_insert(&ps->units, idx, NULL);
 }
 
 const uint8_t *xs_pagestore_peek(const struct xs_pagestore *ps, uint64_t idx)
@@ -476,8 +533,8 @@ void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx)
 
 	if (!u)
 		return;
-	free(u->bytes);
-	xs_hashtab_remove(&ps->units, idx);
+	unit_release(u);
+	xs_chunkmap_remove(&ps->units, idx);
 }
 
 void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint8_t *buf)
@@ -492,8 +549,13 @@ void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len
 			memcpy(buf, u->bytes + in, n);
 		} else {
 			memset(buf, 0, n);
-			if (u)
-				segs_copy(u->bytes, u->blen, in, n, buf);
+			if (u) {
+				uint8_t one[SEG_MARKER];
+				const uint8_t *blob;
+				uint32_t blen = xs_pagestore_unit_segs(u, one, &blob);
+
+				segs_copy(blob, blen, in, n, buf);
+			}
 		}
 		buf += n;
 		off += n;
@@ -572,10 +634,15 @@ void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct 
 				continue;
 			}
 			d = unit_make(dst, dst_off / unit);
-			if (s->blen == DENSE)
+			if (s->blen == DENSE) {
 				unit_set_dense(dst, d, s->bytes);
-			else
+			} else if (unit_inline(s)) {
+				unit_release(d);
+				d->inl = s->inl;
+				d->blen = s->blen;
+			} else {
 				unit_set_sparse(d, s->bytes, s->blen);
+			}
 		}
 		return;
 	}
@@ -607,8 +674,9 @@ bool xs_pagestore_same(const struct xs_pagestore *a, xs_off_t aoff, const struct
 
 		if (al != bl)
 			return false;
-		if (al == DENSE ? memcmp(ua->bytes, ub->bytes, unit) != 0
-				: al && memcmp(ua->bytes, ub->bytes, al) != 0)
+		if (al == DENSE	      ? memcmp(ua->bytes, ub->bytes, unit) != 0
+		    : al & INLINE_TAG ? ua->inl != ub->inl
+				      : al && memcmp(ua->bytes, ub->bytes, al) != 0)
 			return false;
 	}
 	return true;
@@ -633,15 +701,15 @@ void xs_pagestore_zero(struct xs_pagestore *ps, xs_off_t off, xs_off_t len)
 
 size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps)
 {
-	size_t it, bytes = xs_hashtab_mem_bytes(&ps->units);
+	size_t it, bytes = xs_chunkmap_mem_bytes(&ps->units);
 	uint64_t idx;
 	void *v;
 
-	for (it = xs_hashtab_next(&ps->units, 0, &idx, &v); it;
-	     it = xs_hashtab_next(&ps->units, it, &idx, &v)) {
+	for (it = xs_chunkmap_next(&ps->units, 0, &idx, &v); it;
+	     it = xs_chunkmap_next(&ps->units, it, &idx, &v)) {
 		const struct xs_pagestore_unit *u = v;
 
-		bytes += u->blen == DENSE ? ps->unit_bytes : u->blen;
+		bytes += u->blen == DENSE ? ps->unit_bytes : unit_inline(u) ? 0 : u->blen;
 	}
 	return bytes;
 }
@@ -687,20 +755,22 @@ int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err)
 	uint64_t idx;
 	size_t it;
 	void *v;
-	int error = xs_hashtab_check(&ps->units, err);
+	int error = xs_chunkmap_check(&ps->units, err);
 
 	if (error)
 		return error;
-	for (it = xs_hashtab_next(&ps->units, 0, &idx, &v); it;
-	     it = xs_hashtab_next(&ps->units, it, &idx, &v)) {
+	for (it = xs_chunkmap_next(&ps->units, 0, &idx, &v); it;
+	     it = xs_chunkmap_next(&ps->units, it, &idx, &v)) {
 		const struct xs_pagestore_unit *u = v;
 		const char *why = NULL;
+		uint8_t one[SEG_MARKER];
+		const uint8_t *blob;
+		uint32_t blen = xs_pagestore_unit_segs(u, one, &blob);
 
-		if (u->blen == DENSE ? !u->bytes
-				     : u->blen > ps->unit_bytes / 8 || (u->blen && !u->bytes))
+		if (blen == DENSE ? !blob : blen > ps->unit_bytes / 8 || (blen && !blob))
 			return xs_err_set(err, -EUCLEAN, "pagestore unit %llu has bad data",
 					  (unsigned long long)idx);
-		if (u->blen != DENSE && !segs_ok(u->bytes, u->blen, ps->unit_bytes, &why))
+		if (blen != DENSE && !segs_ok(blob, blen, ps->unit_bytes, &why))
 			return xs_err_set(err, -EUCLEAN, "pagestore unit %llu: %s",
 					  (unsigned long long)idx, why);
 	}

@@ -3,7 +3,8 @@
  * A unit never written reads as zeroes and costs no memory.
  *
  * Used for the modelled disk (indexed by disk block), the oracle's shadow copy and
- * read-back (indexed by page). A hash table of units (hashtab.h): O(1) expected per access.
+ * read-back (indexed by page). A chunked map of units (chunkmap.h): O(1) expected per
+ * access, some 12 bytes per unit when a file's units come in runs.
  *
  * A unit holding little data is kept sparse: as segments, in increasing offset order,
  * not overlapping, at most unit/8 bytes of them; anything larger is a plain unit_bytes
@@ -31,26 +32,41 @@
 #ifndef XS_PAGESTORE_H
 #define XS_PAGESTORE_H
 
-#include "core/hashtab.h"
+#include "core/chunkmap.h"
 
 #define XS_SEG_MARKER 0x8000u /* lenf flag of a marker segment */
 
 /*
- * One unit held by the store (the value of its index in the table). Packed, so that a
- * slot costs 20 bytes rather than 24: a 64 MiB run's three stores hold some 200000
- * slots. Members are only read and assigned, never addressed, so the compiler handles
+ * One unit held by the store (the value of its index in the map). Packed, so that a
+ * unit costs 12 bytes rather than 16: an 800 MiB append's three stores hold some 600000
+ * units. Members are only read and assigned, never addressed, so the compiler handles
  * their misalignment.
  */
 struct __attribute__((packed)) xs_pagestore_unit {
-	uint8_t *bytes; /* dense: unit_bytes; sparse: blen bytes of segments (or NULL) */
-	uint32_t blen;	/* sparse: bytes of segments; UINT32_MAX: dense */
+	union {
+		uint8_t *bytes; /* dense: unit_bytes; sparse: blen bytes of segments (or NULL) */
+		uint64_t inl;	/* inline: the marker segment's id (low half) and pos */
+	};
+	/*
+	 * Sparse: bytes of segments; UINT32_MAX: dense. With bit 31 set (and not dense) the
+	 * unit is one marker segment held inline, its off in bits 15-30 and its len in bits
+	 * 0-14: the commonest unit (a page of one write's data) costs no allocation.
+	 */
+	uint32_t blen;
 };
 
+/*
+ * The segments of a sparse unit (an inline one is written out in buf): their bytes in
+ * *blob and their length returned; UINT32_MAX for a dense unit (*blob its bytes).
+ */
+uint32_t xs_pagestore_unit_segs(const struct xs_pagestore_unit *u, uint8_t buf[12],
+				const uint8_t **blob);
+
 struct xs_pagestore {
-	uint32_t unit_bytes;	 /* at most 65536 */
-	struct xs_hashtab units; /* unit index -> struct xs_pagestore_unit */
-	uint8_t *scratch;	 /* unit_bytes, for materialising a sparse unit */
-	uint8_t *enc;		 /* unit_bytes / 8, the encoder's output */
+	uint32_t unit_bytes;	  /* at most 65536 */
+	struct xs_chunkmap units; /* unit index -> struct xs_pagestore_unit */
+	uint8_t *scratch;	  /* unit_bytes, for materialising a sparse unit */
+	uint8_t *enc;		  /* unit_bytes / 8, the encoder's output */
 };
 
 void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes);
@@ -86,7 +102,7 @@ bool xs_pagestore_same(const struct xs_pagestore *a, xs_off_t aoff, const struct
 void xs_pagestore_zero(struct xs_pagestore *ps, xs_off_t off, xs_off_t len);
 
 /*
- * Recount: the table (xs_hashtab_check), and every sparse unit's segments well formed
+ * Recount: the map (xs_chunkmap_check), and every sparse unit's segments well formed
  * (in range, in order, not overlapping). 0 or -EUCLEAN.
  */
 int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err);

@@ -95,9 +95,7 @@ XS_TEST_SUITE(test_pagestore_basic)
 	test_cond("dropping an absent unit is a no-op", ps.units.count == 3);
 	/* units 0, 2 (mostly 0x5c) and 7 (get) are dense: whole units */
 	test_cond("memory: slots plus units",
-		  xs_pagestore_mem_bytes(&ps) ==
-			  ps.units.cap * (sizeof(uint64_t) + sizeof(struct xs_pagestore_unit)) +
-				  3 * 512);
+		  xs_pagestore_mem_bytes(&ps) == xs_chunkmap_mem_bytes(&ps.units) + 3 * 512);
 
 	/* a unit far out (a disk block number beyond 2^32) */
 	xs_pagestore_write(&ps, (1ULL << 40) + 3, 4, src);
@@ -106,7 +104,7 @@ XS_TEST_SUITE(test_pagestore_basic)
 		  bytes_are(buf, 3, 0) && memcmp(buf + 3, src, 4) == 0 && buf[7] == 0);
 	test_cond("check", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
-	test_cond("destroy leaves an empty store", ps.units.count == 0 && ps.units.cap == 0);
+	test_cond("destroy leaves an empty store", ps.units.count == 0 && ps.units.dir.cap == 0);
 }
 
 XS_TEST_SUITE(test_pagestore_check_catches)
@@ -126,7 +124,7 @@ XS_TEST_SUITE(test_pagestore_check_catches)
 	ps.units.count++;
 	test_cond("count + 1: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
 	ps.units.count--;
-	test_cond("a unit to spoil", xs_hashtab_next(&ps.units, 0, &idx, &v) != 0);
+	test_cond("a unit to spoil", xs_chunkmap_next(&ps.units, 0, &idx, &v) != 0);
 	unit = v;
 	saved = unit->bytes;
 	unit->bytes = NULL;
@@ -242,7 +240,7 @@ XS_TEST_SUITE(test_pagestore_sparse)
 		  memcmp(xs_pagestore_peek(&ps, 17), exp, 4096) == 0);
 	/* 64 units of two 12-byte segments, far below 64 dense units */
 	test_cond("two markers a page cost segments, not pages",
-		  xs_pagestore_mem_bytes(&ps) < xs_hashtab_mem_bytes(&ps.units) + 64 * 64);
+		  xs_pagestore_mem_bytes(&ps) < xs_chunkmap_mem_bytes(&ps.units) + 64 * 64);
 	xs_pagestore_zero(&ps, 5 * 4096 + 1024, 4);
 	xs_pagestore_read(&ps, 5 * 4096 + 1020, 16, page);
 	test_cond("zeroing inside a sparse segment", page[3] == 0 && page[4] == 0 && page[7] == 0 &&
@@ -260,15 +258,17 @@ XS_TEST_SUITE(test_pagestore_sparse)
 /* Slot of unit idx in the store's table, read from its fields; SIZE_MAX if absent. */
 static struct xs_pagestore_unit *unit_of(const struct xs_pagestore *ps, uint64_t idx)
 {
-	return xs_hashtab_find(&ps->units, idx);
+	return xs_chunkmap_find(&ps->units, idx);
 }
 
 /* Bytes of segments of unit idx: UINT32_MAX when dense (or absent). */
 static uint32_t unit_blen(const struct xs_pagestore *ps, uint64_t idx)
 {
 	const struct xs_pagestore_unit *u = unit_of(ps, idx);
+	uint8_t one[12];
+	const uint8_t *blob;
 
-	return u ? u->blen : UINT32_MAX;
+	return u ? xs_pagestore_unit_segs(u, one, &blob) : UINT32_MAX;
 }
 
 /* Whether store bytes [off, off + len) are op id's marker stream from pos. */
@@ -302,15 +302,15 @@ XS_TEST_SUITE(test_pagestore_marker)
 		xs_marker_fill(page, 4096, u + 1, 0);
 		xs_pagestore_write(&ps, u * 4096, 4096, page);
 	}
-	slots = xs_hashtab_mem_bytes(&ps.units);
+	slots = xs_chunkmap_mem_bytes(&ps.units);
 	for (u = 0; u < 1000; u++) {
 		all_one &= unit_blen(&ps, u) == 12;
 		xs_marker_fill(exp, 4096, u + 1, 0);
 		peek_ok &= memcmp(xs_pagestore_peek(&ps, u), exp, 4096) == 0;
 	}
 	test_cond("1000 marker pages: one 12-byte segment each", all_one);
-	test_cond("1000 marker pages cost 12 KB, not 4 MB",
-		  xs_pagestore_mem_bytes(&ps) == slots + 1000 * 12);
+	test_cond("1000 marker pages cost their slots only (segments inline), not 4 MB",
+		  xs_pagestore_mem_bytes(&ps) == slots);
 	test_cond("peek materialises each page", peek_ok);
 	test_cond("read gives each page back",
 		  reads_marker(&ps, 0, 4096, 1, 0) && reads_marker(&ps, 999 * 4096, 4096, 1000, 0));
@@ -514,18 +514,19 @@ static void marker_vs_flat(uint32_t unit, uint32_t units, unsigned int ops, unsi
 		bad_op = op;
 		if (op % 64)
 			continue;
-		for (s = xs_hashtab_next(&ps.units, 0, &idx, &v); s;
-		     s = xs_hashtab_next(&ps.units, s, &idx, &v)) {
-			const struct xs_pagestore_unit *u = v;
-			uint32_t p = 0;
+		for (s = xs_chunkmap_next(&ps.units, 0, &idx, &v); s;
+		     s = xs_chunkmap_next(&ps.units, s, &idx, &v)) {
+			uint8_t one[12];
+			const uint8_t *blob;
+			uint32_t p = 0, blen = xs_pagestore_unit_segs(v, one, &blob);
 
-			if (u->blen == UINT32_MAX)
+			if (blen == UINT32_MAX)
 				continue;
 			nsparse++;
-			while (p < u->blen) {
+			while (p < blen) {
 				uint16_t lenf;
 
-				memcpy(&lenf, u->bytes + p + 2, 2);
+				memcpy(&lenf, blob + p + 2, 2);
 				nmarker += (lenf & XS_SEG_MARKER) != 0;
 				p += lenf & XS_SEG_MARKER ? 12 : 4u + lenf;
 			}
