@@ -214,7 +214,7 @@ run: $(BUILD)/wpsim
 bench: $(BUILD)/bench $(BUILD)/simbench $(BUILD)/wpsim
 	$(BUILD)/bench
 	@sh sim/bench/io-bench.sh $(BUILD)/wpsim
-	$(BUILD)/simbench
+	$(BUILD)/simbench $(BUILD)/wpsim
 	@sh sim/bench/sweep-bench.sh $(BUILD)/wpsim
 	@sh sim/bench/explore-bench.sh $(BUILD)/wpsim
 

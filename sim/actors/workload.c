@@ -64,9 +64,8 @@ static size_t w_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 		/* what the write stores is what the mapping held: the oracle's bytes too */
 		n = xs_mmap_copy_atomic(&t->run->fs.inode, t->grp->source_offset + src_off, dst, n);
 		memcpy(t->wbuf + src_off, dst, n);
-	} else {
-		memcpy(dst, t->wbuf + src_off, n);
 	}
+	/* else the buffer is the operation's marker stream, stored by its id (marker_id) */
 	xs_cpu(t, &t->run->sc->cpu.copy_4k, (double)n / 4096.0);
 	return n;
 }
@@ -93,14 +92,19 @@ static size_t w_fault_in(void *arg, uint64_t src_off, size_t len)
 static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t len,
 		     uint8_t *buf)
 {
-	struct xs_user_buf src = {w_copy, w_fault_in, t};
+	struct xs_user_buf src = {w_copy, w_fault_in, t, 0};
 	uint64_t id;
 	double t0;
 	int64_t r;
 
 	xs_balance_dirty_pages(run, t);
 	id = xs_op_begin(run, t, XS_OP_WRITE, off);
-	fill_marker(buf, len, id);
+	/*
+	 * Anonymous memory holds the operation's marker stream: the page cache and the
+	 * oracle store it by its id, no bytes made. A copy from a mapping of the file stores
+	 * what the mapping held, copied into buf.
+	 */
+	src.marker_id = t->grp->source_map ? 0 : id;
 	t->copy_failed = false;
 	t->wbuf = buf;
 	t0 = xs_task_now(t);
@@ -110,7 +114,9 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	xs_sample(run, XS_LAT_WRITE, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pwrite", t0, xs_task_now(t), off, len);
 	run->res->writes++;
-	if (r > 0)
+	if (r > 0 && src.marker_id)
+		xs_oracle_write_marker(&run->oracle, id, off, (uint64_t)r);
+	else if (r > 0)
 		xs_oracle_write(&run->oracle, id, off, (uint64_t)r, buf);
 	xs_op_end(run, id, r > 0 ? (uint64_t)r : 0);
 }
@@ -424,7 +430,7 @@ void xs_prefill(struct xs_run *run, struct xs_task *t)
 		xbt_assert(buf, "out of memory");
 		for (off = 0; off < size; off += chunk) {
 			uint64_t n = xs_min_u64(chunk, size - off);
-			struct xs_user_buf src = {plain_copy, NULL, buf};
+			struct xs_user_buf src = {plain_copy, NULL, buf, 0};
 			int64_t r;
 
 			fill_marker(buf, n, id + off / chunk);

@@ -70,6 +70,15 @@ static void trim_copy(char *buf, size_t len, const char *s, const char *e)
 	buf[n] = '\0';
 }
 
+/* The normal distribution under lognormal(a, cv): mean zeta, sd sigma. */
+static void lognormal_params(const struct xs_dist *d, double *zeta, double *sigma)
+{
+	double sigma2 = log1p(d->b * d->b);
+
+	*zeta = log(d->a) - sigma2 / 2;
+	*sigma = sqrt(sigma2);
+}
+
 int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 {
 	char buf[XS_DIST_TEXT_MAX], name[XS_DIST_TEXT_MAX], arg[2][XS_DIST_TEXT_MAX];
@@ -174,12 +183,14 @@ int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 	d->kind = dn->kind;
 	d->a = v[0];
 	d->b = nargs == 2 ? v[1] : 0;
+	if (d->kind == XS_DIST_LOGNORMAL)
+		lognormal_params(d, &d->ln_zeta, &d->ln_sigma);
 	return 0;
 }
 
 double xs_dist_sample(const struct xs_dist *d, gsl_rng *r)
 {
-	double x, sigma2;
+	double x, zeta, sigma;
 
 	switch (d->kind) {
 	case XS_DIST_CONST:
@@ -195,8 +206,10 @@ double xs_dist_sample(const struct xs_dist *d, gsl_rng *r)
 		} while (x < 0);
 		return x;
 	case XS_DIST_LOGNORMAL:
-		sigma2 = log1p(d->b * d->b);
-		return gsl_ran_lognormal(r, log(d->a) - sigma2 / 2, sqrt(sigma2));
+		if (d->ln_sigma > 0)
+			return gsl_ran_lognormal(r, d->ln_zeta, d->ln_sigma);
+		lognormal_params(d, &zeta, &sigma);
+		return gsl_ran_lognormal(r, zeta, sigma);
 	case XS_DIST_GAMMA:
 		return gsl_ran_gamma(r, 1 / (d->b * d->b), d->a * d->b * d->b);
 	}

@@ -32,6 +32,12 @@ struct xs_dist {
 	enum xs_dist_kind kind;
 	double a; /* const: value; uniform: low; others: mean (seconds) */
 	double b; /* uniform: high; normal: sd (s); lognormal/gamma: coefficient of variation */
+	/*
+	 * Lognormal: the underlying normal's mean and sd, worked out once by
+	 * xs_dist_parse() rather than at every draw (0 in a dist built by hand: then they
+	 * are worked out at each draw, with the same result).
+	 */
+	double ln_zeta, ln_sigma;
 };
 
 /*

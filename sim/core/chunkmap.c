@@ -44,7 +44,8 @@ void xs_chunkmap_destroy(struct xs_chunkmap *m)
 	size_t it;
 	void *v;
 
-	for (it = xs_hashtab_next(&m->dir, 0, &ck, &v); it; it = xs_hashtab_next(&m->dir, it, &ck, &v))
+	for (it = xs_hashtab_next(&m->dir, 0, &ck, &v); it;
+	     it = xs_hashtab_next(&m->dir, it, &ck, &v))
 		free(*(struct xs_chunk **)v);
 	xs_hashtab_destroy(&m->dir);
 	m->count = 0;
@@ -165,7 +166,8 @@ size_t xs_chunkmap_mem_bytes(const struct xs_chunkmap *m)
 	uint64_t ck;
 	void *v;
 
-	for (it = xs_hashtab_next(&m->dir, 0, &ck, &v); it; it = xs_hashtab_next(&m->dir, it, &ck, &v))
+	for (it = xs_hashtab_next(&m->dir, 0, &ck, &v); it;
+	     it = xs_hashtab_next(&m->dir, it, &ck, &v))
 		bytes += sizeof(struct xs_chunk) + (*(struct xs_chunk **)v)->cap * m->val_bytes;
 	return bytes;
 }
@@ -179,7 +181,8 @@ int xs_chunkmap_check(const struct xs_chunkmap *m, struct xs_err *err)
 
 	if (error)
 		return error;
-	for (it = xs_hashtab_next(&m->dir, 0, &ck, &v); it; it = xs_hashtab_next(&m->dir, it, &ck, &v)) {
+	for (it = xs_hashtab_next(&m->dir, 0, &ck, &v); it;
+	     it = xs_hashtab_next(&m->dir, it, &ck, &v)) {
 		const struct xs_chunk *c = *(struct xs_chunk **)v;
 		uint32_t n;
 
@@ -187,7 +190,8 @@ int xs_chunkmap_check(const struct xs_chunkmap *m, struct xs_err *err)
 			return xs_err_set(err, -EUCLEAN, "chunkmap chunk %llu is empty",
 					  (unsigned long long)ck);
 		n = (uint32_t)__builtin_popcountll(c->mask);
-		if ((c->cap != 1 && c->cap != 4 && c->cap != 16 && c->cap != CHUNK_KEYS) || n > c->cap)
+		if ((c->cap != 1 && c->cap != 4 && c->cap != 16 && c->cap != CHUNK_KEYS) ||
+		    n > c->cap)
 			return xs_err_set(err, -EUCLEAN,
 					  "chunkmap chunk %llu: %u keys in capacity %u",
 					  (unsigned long long)ck, n, c->cap);

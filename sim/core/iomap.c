@@ -465,7 +465,10 @@ static uint64_t xs_copy_from_user(struct xs_pagecache *pc, struct xs_folio *foli
 		uint64_t n = xs_min_u64(pc->page_bytes, bytes - copied);
 		uint64_t c = src->copy(src->arg, pc->scratch, src_off + copied, n);
 
-		if (c)
+		if (c && src->marker_id)
+			xs_folio_write_marker(pc, folio, off + (uint32_t)copied, (uint32_t)c,
+					      src->marker_id, src_off + copied);
+		else if (c)
 			xs_folio_write(pc, folio, off + (uint32_t)copied, (uint32_t)c, pc->scratch);
 		copied += c;
 		if (c < n)

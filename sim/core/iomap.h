@@ -42,6 +42,13 @@ struct xs_user_buf {
 	size_t (*copy)(void *arg, uint8_t *dst, xs_off_t src_off, size_t len);
 	size_t (*fault_in)(void *arg, xs_off_t src_off, size_t len);
 	void *arg;
+	/*
+	 * When > 0, what copy() gives is operation marker_id's marker stream from the
+	 * buffer's start (core/marker.h): the page cache stores it as such, and copy()
+	 * need not write dst (only the count it returns is used). 0 when the buffer holds
+	 * anything else.
+	 */
+	uint64_t marker_id;
 };
 
 /* Models xfs_buffered_write_iomap_begin(). Returns 0, -ENOSPC, -EIO. */

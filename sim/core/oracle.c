@@ -81,14 +81,26 @@ static void owners_set(struct xs_oracle *o, uint64_t id, uint64_t off, uint64_t 
 	}
 }
 
-void xs_oracle_write(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len,
-		     const uint8_t *buf)
+/* Bytes [off, off + len) were just stored by operation id. */
+static void written(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len)
 {
 	XS_ASSERT(id > 0);
-	xs_pagestore_write(&o->shadow, off, len, buf);
 	owners_set(o, id, off, len);
 	if (off + len > o->size)
 		o->size = off + len;
+}
+
+void xs_oracle_write(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len,
+		     const uint8_t *buf)
+{
+	xs_pagestore_write(&o->shadow, off, len, buf);
+	written(o, id, off, len);
+}
+
+void xs_oracle_write_marker(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len)
+{
+	xs_pagestore_write_marker(&o->shadow, off, len, id, 0);
+	written(o, id, off, len);
 }
 
 void xs_oracle_zero(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len)

@@ -27,6 +27,8 @@ void xs_oracle_destroy(struct xs_oracle *o);
 /* An acknowledged write or store of len bytes at off, by operation id (> 0). */
 void xs_oracle_write(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len,
 		     const uint8_t *buf);
+/* The same when the bytes are operation id's marker stream from its start. */
+void xs_oracle_write_marker(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len);
 /* Bytes [off, off + len) now read as zero (fpunch, fzero), set by operation id. */
 void xs_oracle_zero(struct xs_oracle *o, uint64_t id, xs_off_t off, xs_off_t len);
 /* The file's size changed (truncate): bytes past a smaller size are gone. */

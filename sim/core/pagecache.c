@@ -107,6 +107,13 @@ void xs_folio_write(struct xs_pagecache *pc, const struct xs_folio *folio, uint3
 	xs_pagestore_write(&pc->data, xs_folio_pos(pc, folio) + off, len, buf);
 }
 
+void xs_folio_write_marker(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+			   uint32_t len, uint64_t id, uint64_t pos)
+{
+	XS_ASSERT(off + len <= xs_folio_size(pc, folio));
+	xs_pagestore_write_marker(&pc->data, xs_folio_pos(pc, folio) + off, len, id, pos);
+}
+
 void xs_folio_zero(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
 		   uint32_t len)
 {
@@ -118,6 +125,9 @@ size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index)
 {
 	size_t lo = 0, hi = pc->nr;
 
+	/* at or past the last folio (an append's lookups): no search */
+	if (hi && pc->folios[hi - 1]->index <= index)
+		return xs_folio_next_index(pc->folios[hi - 1]) <= index ? hi : hi - 1;
 	/* folios do not overlap, so their ends are sorted as their starts are */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;

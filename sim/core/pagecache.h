@@ -179,6 +179,9 @@ void xs_folio_write(struct xs_pagecache *pc, const struct xs_folio *folio, uint3
 		    uint32_t len, const uint8_t *buf);
 void xs_folio_zero(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
 		   uint32_t len);
+/* xs_folio_write() of bytes [pos, pos + len) of operation id's marker stream. */
+void xs_folio_write_marker(struct xs_pagecache *pc, const struct xs_folio *folio, uint32_t off,
+			   uint32_t len, uint64_t id, uint64_t pos);
 
 /* Block-range state (bytes relative to the folio, block-aligned by the callee). */
 void xs_folio_set_range_uptodate(struct xs_pagecache *pc, struct xs_folio *folio, uint32_t off,

@@ -607,6 +607,35 @@ void xs_pagestore_write(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, con
 	}
 }
 
+void xs_pagestore_write_marker(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint64_t id,
+			       uint64_t pos)
+{
+	while (len) {
+		uint64_t idx = off / ps->unit_bytes;
+		uint32_t in = (uint32_t)(off % ps->unit_bytes);
+		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
+
+		struct enc e;
+
+		enc_init(&e, ps);
+		if (n == ps->unit_bytes &&
+		    enc_marker(&e, 0, n, (uint32_t)id, (uint32_t)(pos & (XS_MARKER_PERIOD - 1)))) {
+			/* a whole unit: its one marker run, as unit_store_marker() finds it */
+			unit_set_sparse(unit_make(ps, idx), e.out, e.blen);
+		} else {
+			uint8_t *b = malloc(n);
+
+			XS_ASSERT(b);
+			xs_marker_fill(b, n, id, pos);
+			xs_pagestore_write(ps, off, n, b);
+			free(b);
+		}
+		pos += n;
+		off += n;
+		len -= n;
+	}
+}
+
 /* Are [off, off + len) and the stores' unit sizes such that whole units line up? */
 static bool units_line_up(const struct xs_pagestore *a, uint64_t aoff, const struct xs_pagestore *b,
 			  uint64_t boff, uint64_t len)

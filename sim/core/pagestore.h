@@ -86,6 +86,12 @@ void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx);
 void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint8_t *buf);
 void xs_pagestore_write(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, const uint8_t *buf);
 /*
+ * What xs_pagestore_write() stores for bytes [pos, pos + len) of operation id's marker
+ * stream (xs_marker_fill()), without making or scanning the bytes of whole units.
+ */
+void xs_pagestore_write_marker(struct xs_pagestore *ps, xs_off_t off, xs_off_t len, uint64_t id,
+			       uint64_t pos);
+/*
  * Copy [src_off, src_off + len) of src to dst_off of dst (another store). Whole units
  * of equal size are copied as stored, without materialising their bytes.
  */

@@ -54,7 +54,7 @@ static size_t fill_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len)
 static void io_pwrite(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 {
 	const struct xs_io_pwrite_opts *o = &cmd->pwrite;
-	struct xs_user_buf src = {fill_copy, NULL, (void *)&o->fill_byte};
+	struct xs_user_buf src = {fill_copy, NULL, (void *)&o->fill_byte, 0};
 	int64_t offset = cmd->off_bytes, count = cmd->len_bytes, total = 0;
 	int64_t bar = o->bsize_bytes < count ? o->bsize_bytes : count;
 	int ops = 0;

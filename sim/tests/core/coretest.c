@@ -179,7 +179,7 @@ static size_t ct_fill_copy(void *arg, uint8_t *dst, uint64_t src_off, size_t len
 
 struct xs_user_buf ct_fill_buf(struct ct_fill *f)
 {
-	struct xs_user_buf b = {ct_fill_copy, NULL, f};
+	struct xs_user_buf b = {ct_fill_copy, NULL, f, 0};
 
 	return b;
 }
@@ -206,7 +206,7 @@ static size_t ct_failing_fault_in(void *arg, uint64_t src_off, size_t len)
 
 struct xs_user_buf ct_failing_buf(struct ct_failing *f)
 {
-	struct xs_user_buf b = {ct_failing_copy, ct_failing_fault_in, f};
+	struct xs_user_buf b = {ct_failing_copy, ct_failing_fault_in, f, 0};
 
 	return b;
 }

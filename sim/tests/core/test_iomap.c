@@ -622,7 +622,7 @@ static void short_write_case(const char *kernel, uint64_t want_delayed)
 	struct xs_fs fs;
 	struct xs_inode *ip = &fs.inode;
 	struct short_buf sb = {1500, 'S'};
-	struct xs_user_buf src = {short_copy, short_fault_in, &sb};
+	struct xs_user_buf src = {short_copy, short_fault_in, &sb, 0};
 	uint8_t buf[4096], s[16];
 	char d[160];
 

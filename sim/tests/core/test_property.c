@@ -337,7 +337,7 @@ static int p_apply(struct p_run *p, const struct p_op *op)
 	switch (op->kind) {
 	case P_WRITE: {
 		struct p_src s = {op->tag, op->off};
-		struct xs_user_buf ub = {p_copy, NULL, &s};
+		struct xs_user_buf ub = {p_copy, NULL, &s, 0};
 
 		ret = xs_file_write(ip, op->off, op->len, &ub);
 		p_fill(p->src, op->tag, op->off, op->len);
