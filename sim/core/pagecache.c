@@ -123,11 +123,16 @@ void xs_folio_zero(struct xs_pagecache *pc, const struct xs_folio *folio, uint32
 
 size_t xs_pagecache_first_at(const struct xs_pagecache *pc, xs_pgoff_t index)
 {
-	size_t lo = 0, hi = pc->nr;
+	size_t lo = 0, hi = pc->nr, c;
 
 	/* at or past the last folio (an append's lookups): no search */
 	if (hi && pc->folios[hi - 1]->index <= index)
 		return xs_folio_next_index(pc->folios[hi - 1]) <= index ? hi : hi - 1;
+	/* the folio of the last lookup, or the next one (a walk in index order) */
+	for (c = pc->hint; c < pc->hint + 2 && c < hi; c++)
+		if (xs_folio_next_index(pc->folios[c]) > index &&
+		    (c == 0 || xs_folio_next_index(pc->folios[c - 1]) <= index))
+			return c;
 	/* folios do not overlap, so their ends are sorted as their starts are */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -151,6 +156,7 @@ struct xs_folio *xs_pagecache_lookup(struct xs_pagecache *pc, xs_pgoff_t index)
 {
 	size_t i = xs_pagecache_first_at(pc, index);
 
+	pc->hint = i;
 	if (i < pc->nr && pc->folios[i]->index <= index) {
 		pc->folios[i]->lru_tick = ++pc->tick;
 		return pc->folios[i];

@@ -98,6 +98,7 @@ struct xs_pagecache {
 	 * page of the kernel's mem_map has no malloc header either).
 	 */
 	struct xs_folio *free_folios;
+	size_t hint; /* position of the last lookup: where the next search looks first */
 	struct xs_folio **slabs;
 	size_t nslabs;
 };
