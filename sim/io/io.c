@@ -13,6 +13,7 @@
 #include "core/file.h"
 #include "core/writeback.h"
 #include "core/mmap.h"
+#include "core/textfile.h"
 #include "io/xfsio_cmd.h"
 #include "io/xfsio_print.h"
 
@@ -392,38 +393,40 @@ static int io_line(struct xs_io_state *st, const char *where, int lineno, char *
 	return 0;
 }
 
-/* "# mkfs-size: 300m" in a script sets the filesystem size. */
-static int io_script_size(const char *script, uint64_t *fs_bytes, FILE *err)
-{
-	FILE *f = fopen(script, "r");
-	char line[4096];
-	int lineno = 0;
+/* The longest script line, newline aside: a longer one is refused, not split. */
+#define XS_IO_LINE_MAX 4095
 
-	if (!f) {
-		fprintf(err, "%s: %s\n", script, strerror(errno));
-		return 2;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "mkfs-size:");
+/*
+ * "# mkfs-size: 300m" in a script sets the filesystem size; *lineno_out is the line
+ * (0 when none), for a size the geometry then refuses.
+ */
+static int io_script_size(const char *script, const struct xs_textfile *tf, uint64_t *fs_bytes,
+			  size_t *lineno_out, FILE *err)
+{
+	size_t i;
+
+	*lineno_out = 0;
+	for (i = 0; i < tf->nlines; i++) {
+		char *line = tf->lines[i], *p = strstr(line, "mkfs-size:"), *end;
+		char size[64];
 		int64_t v;
 
-		lineno++;
 		if (line[0] != '#' || !p)
 			continue;
 		p += strlen("mkfs-size:");
-		while (*p == ' ')
+		while (*p == ' ' || *p == '\t')
 			p++;
-		p[strcspn(p, " \t\n")] = '\0';
-		v = xs_io_cvtnum(4096, 512, p);
+		end = p + strcspn(p, " \t\r");
+		snprintf(size, sizeof(size), "%.*s", (int)(end - p), p);
+		v = xs_io_cvtnum(4096, 512, size);
 		if (v <= 0) {
-			fprintf(err, "%s:%d: mkfs-size = %s: not a size (accepted: 300m..4t)\n",
-				script, lineno, p);
-			fclose(f);
+			fprintf(err, "%s:%zu: mkfs-size = %s: not a size (accepted: 300m..4t)\n",
+				script, i + 1, size);
 			return 2;
 		}
 		*fs_bytes = (uint64_t)v;
+		*lineno_out = i + 1;
 	}
-	fclose(f);
 	return 0;
 }
 
@@ -434,6 +437,9 @@ int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FI
 	struct xs_policy pol;
 	struct xs_err xerr = {0, ""};
 	uint64_t fs_bytes = 1ULL << 30;
+	struct xs_textfile tf = {0};
+	size_t size_line = 0;
+	char why[512];
 	int i, ret = 0;
 
 	if (!st)
@@ -441,7 +447,13 @@ int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FI
 	st->out = out;
 	st->err = err;
 	if (script) {
-		ret = io_script_size(script, &fs_bytes, err);
+		/* lines as long as xfs_io's own input buffer, at most 16 MiB of script */
+		if (xs_textfile_read(script, 16u << 20, XS_IO_LINE_MAX, &tf, why, sizeof(why))) {
+			fprintf(err, "wpsim io: %s\n", why);
+			ret = 2;
+			goto out_free;
+		}
+		ret = io_script_size(script, &tf, &fs_bytes, &size_line, err);
 		if (ret)
 			goto out_free;
 	}
@@ -452,7 +464,10 @@ int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FI
 	}
 	if (xs_geometry_default(&geo, fs_bytes, 4096, &xerr) ||
 	    xs_fs_init(&st->fs, &geo, &pol, NULL, NULL, &xerr)) {
-		fprintf(err, "%s: mkfs-size: %s\n", script ? script : "wpsim io", xerr.msg);
+		if (script && size_line)
+			fprintf(err, "%s:%zu: mkfs-size: %s\n", script, size_line, xerr.msg);
+		else
+			fprintf(err, "%s: mkfs-size: %s\n", script ? script : "wpsim io", xerr.msg);
 		ret = 2;
 		goto out_free;
 	}
@@ -460,20 +475,8 @@ int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FI
 	st->fs.inode.i_mapping.ra.ra_pages = 2560 * 1024 / geo.pagesize;
 	for (i = 0; i < ncmds && !ret; i++)
 		ret = io_line(st, "-c", i + 1, cmds[i]);
-	if (script && !ret) {
-		FILE *f = fopen(script, "r");
-		char line[4096];
-		int lineno = 0;
-
-		if (!f) {
-			fprintf(err, "%s: %s\n", script, strerror(errno));
-			ret = 2;
-		}
-		while (f && !ret && fgets(line, sizeof(line), f))
-			ret = io_line(st, script, ++lineno, line);
-		if (f)
-			fclose(f);
-	}
+	for (i = 0; script && !ret && (size_t)i < tf.nlines; i++)
+		ret = io_line(st, script, i + 1, tf.lines[i]);
 	if (!ret) {
 		if (xs_inode_check(&st->fs.inode, &xerr)) {
 			fprintf(err, "wpsim io: model check failed: %s\n", xerr.msg);
@@ -484,6 +487,7 @@ int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FI
 	}
 	xs_fs_destroy(&st->fs);
 out_free:
+	xs_textfile_free(&tf);
 	free(st);
 	fflush(out);
 	return ret;

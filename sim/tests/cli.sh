@@ -33,6 +33,32 @@ expect_exit "unknown command" 2 "$wpsim" io "$tmp/bad.xfsio"
 grep -q "bad.xfsio:2:" "$tmp/err"
 check "unknown command message names file and line" $?
 
+# io scripts at the byte level: refused whole with FILE[:LINE], exit 2, nothing run
+# (a directory, a FIFO, a line longer than 4095 bytes, a NUL byte, an absurd mkfs-size)
+expect_exit "a directory as io script" 2 "$wpsim" io "$tmp"
+grep -q "a directory" "$tmp/err"
+check "a directory as io script: says so" $?
+mkfifo "$tmp/fifo.xfsio"
+expect_exit "a FIFO as io script, refused at once" 2 timeout 10 "$wpsim" io "$tmp/fifo.xfsio"
+grep -q "fifo.xfsio: not a regular file" "$tmp/err"
+check "a FIFO as io script: not a regular file" $?
+{ printf 'pwrite 0 4k\npwrite 0 4k '; head -c 5000 /dev/zero | tr '\0' x; printf '\n'; } >"$tmp/long.xfsio"
+expect_exit "a 5000-byte io line" 2 "$wpsim" io "$tmp/long.xfsio"
+grep -q "long.xfsio:2: line longer than 4095 bytes" "$tmp/err" && ! grep -q wrote "$tmp/out"
+check "a 5000-byte io line: named, and no part of the script ran" $?
+printf 'pwrite 0 4k\npwr\000ite 0 4k\n' >"$tmp/nul.xfsio"
+expect_exit "a NUL byte in an io script" 2 "$wpsim" io "$tmp/nul.xfsio"
+grep -q "nul.xfsio:2: a NUL byte" "$tmp/err"
+check "a NUL byte in an io script: file and line" $?
+printf '# mkfs-size: 99999999999999999999\npwrite 0 4k\n' >"$tmp/huge.xfsio"
+expect_exit "an absurd mkfs-size" 2 "$wpsim" io "$tmp/huge.xfsio"
+grep -q "huge.xfsio:1: mkfs-size" "$tmp/err"
+check "an absurd mkfs-size: file and line" $?
+printf 'pwrite 0 4k\n# no newline at the end\npwrite 4k 4k' >"$tmp/nonl.xfsio"
+expect_exit "an io script whose last line has no newline" 0 "$wpsim" io "$tmp/nonl.xfsio"
+[ "$(grep -c '^wrote 4096/4096' "$tmp/out")" = 2 ]
+check "a last line without a newline still runs" $?
+
 printf 'pwrite 0 4q\n' >"$tmp/badsize.xfsio"
 expect_exit "malformed size" 2 "$wpsim" io "$tmp/badsize.xfsio"
 grep -q "badsize.xfsio:1:" "$tmp/err"
