@@ -106,9 +106,8 @@ static int attach(sqlite3 *db, const char *path, char *err, size_t errlen)
 	return ret;
 }
 
-/* The SQL of merging the attached "src" into main, in one transaction. */
+/* The SQL of merging the attached "src" into main, inside the caller's transaction. */
 static const char *const xs_merge_sql =
-	"BEGIN IMMEDIATE;\n"
 	"INSERT INTO main.sweep(name, spec, created_at, sweep_key, spec_hash)\n"
 	"  SELECT name, spec, created_at, sweep_key, spec_hash FROM src.sweep\n"
 	"  WHERE sweep_key NOT IN (SELECT sweep_key FROM main.sweep) ORDER BY sweep_id;\n"
@@ -245,17 +244,25 @@ int xs_store_merge(const char *out, const char *const *in, int nin, uint64_t *co
 		ret = attach(st->db, in[i], err, errlen);
 		if (ret)
 			break;
-		before = xs_store_query_int(st->db, "SELECT count(*) FROM main.run");
-		nsrc = xs_store_query_int(st->db, "SELECT count(*) FROM src.run");
-		ret = xs_store_exec(st->db, in[i], xs_merge_sql, err, errlen);
+		/*
+		 * The counts are taken inside the transaction, under its write lock: a sweep
+		 * storing runs into the same database meanwhile cannot come between them.
+		 */
+		ret = xs_store_exec(st->db, out, "BEGIN IMMEDIATE", err, errlen);
+		if (!ret) {
+			before = xs_store_query_int(st->db, "SELECT count(*) FROM main.run");
+			nsrc = xs_store_query_int(st->db, "SELECT count(*) FROM src.run");
+			ret = xs_store_exec(st->db, in[i], xs_merge_sql, err, errlen);
+		}
 		if (!ret && xs_store_count_schedule_tables(st->db, "src") == 2)
 			ret = xs_store_exec(st->db, in[i], xs_merge_schedule_sql, err, errlen);
-		if (!ret)
+		if (!ret) {
+			after = xs_store_query_int(st->db, "SELECT count(*) FROM main.run");
 			ret = xs_store_exec(st->db, in[i], "DELETE FROM temp.mark; COMMIT", err,
 					    errlen);
+		}
 		if (ret)
 			xs_store_rollback(st->db);
-		after = xs_store_query_int(st->db, "SELECT count(*) FROM main.run");
 		sqlite3_exec(st->db, "DETACH src", NULL, NULL, NULL);
 		if (!ret) {
 			*copied += (uint64_t)(after - before);
