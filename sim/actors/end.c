@@ -5,7 +5,7 @@
  * the bytes, what touched the range afterwards), and the latency summary.
  */
 #include "actors/end.h"
-
+#include "actors/spacecheck.h"
 #include "actors/task.h"
 #include "core/bmap.h"
 #include "core/mmap.h"
@@ -230,9 +230,11 @@ void xs_end_run(struct xs_run *run, struct xs_task *self)
 		xs_mm_unmap(&run->procs[i].mm); /* exit_mmap() */
 	run->checks = 0;
 	xs_run_check(run);
+	xs_spacecheck_sample(run, true);
 	xs_file_fsync(ip);
 	run->checks = 0;
 	xs_run_check(run);
+	xs_spacecheck_sample(run, true);
 	xs_file_release(ip);
 	run->res->leaked_delalloc_blocks = xs_inode_evict(ip);
 	record_leaks(run);

@@ -6,9 +6,11 @@
  * nothing calls run.c):
  *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, control.c,
  *                                 task.c, trace.c
- *   workload.c -> background.c (balance_dirty_pages), control.c, task.c, trace.c
+ *   workload.c -> background.c (balance_dirty_pages), control.c, readcheck.c,
+ *                 spacecheck.c, task.c, trace.c
  *   background.c -> control.c, lockwatch.c, task.c
- *   end.c -> task.c
+ *   end.c -> spacecheck.c, task.c
+ *   readcheck.c -> task.c
  *   hooks.c -> control.c, lockwatch.c, task.c, trace.c
  *   lockwatch.c -> task.c
  *   control.c -> task.c
@@ -86,6 +88,7 @@ struct xs_oprec {
 	uint64_t off, len; /* what it asked for */
 	uint64_t done;	   /* bytes acknowledged */
 	double t0, t1;
+	bool ended; /* xs_op_end() ran */
 };
 
 struct xs_evrec {
@@ -159,6 +162,7 @@ struct xs_run {
 	struct xs_trace trace;
 	uint64_t events;
 	uint64_t checks;
+	uint64_t space_checks; /* operations since the last space sample (spacecheck.h) */
 	/* the controller, or NULL (control.h) */
 	const struct xs_ctl *ctl;
 	int nctl;	    /* controlled actors so far */

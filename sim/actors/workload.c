@@ -13,6 +13,8 @@
 
 #include "actors/background.h"
 #include "actors/control_run.h"
+#include "actors/readcheck.h"
+#include "actors/spacecheck.h"
 #include "actors/task.h"
 #include "actors/trace.h"
 
@@ -110,6 +112,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	xs_sample(run, XS_LAT_WRITE, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pwrite", t0, xs_task_now(t), off, len);
 	run->res->writes++;
+	run->res->enospc += r == -ENOSPC;
 	if (r > 0)
 		xs_oracle_write(&run->oracle, id, off, (uint64_t)r, buf);
 	xs_op_end(run, id, r > 0 ? (uint64_t)r : 0);
@@ -141,6 +144,7 @@ static int store_page(struct xs_run *run, struct xs_task *t, uint64_t off, uint6
 	}
 	if (r == 0)
 		xs_oracle_write(&run->oracle, id, off, n, buf);
+	run->res->enospc += r == -ENOSPC;
 	xs_op_end(run, id, r == 0 ? n : 0);
 	return r;
 }
@@ -191,11 +195,15 @@ static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_
 {
 	struct xs_user_dst dst = {r_copy_out, t};
 	double t0 = xs_task_now(t);
+	struct xs_readcheck rc;
+	int64_t got;
 
+	xs_readcheck_begin(run, &rc, off, len);
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	t->wbuf = buf;
-	xs_file_read_user(&run->fs.inode, off, len, buf, t->grp->dest_map ? &dst : NULL);
+	got = xs_file_read_user(&run->fs.inode, off, len, buf, t->grp->dest_map ? &dst : NULL);
 	xs_cpu_pay(t);
+	xs_readcheck_end(run, t, &rc, buf, got);
 	xs_sample(run, XS_LAT_READ, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
 }
@@ -230,6 +238,7 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 		break;
 	}
 	xs_cpu_pay(t);
+	run->res->enospc += error == -ENOSPC;
 	xs_op_end(run, id, error ? 0 : len);
 	xs_sample(run, XS_LAT_TRUNCATE, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "truncate", t0, xs_task_now(t), off, len);
@@ -361,6 +370,7 @@ void xs_worker_main(int argc, char **argv)
 		}
 		t->op = 0;
 		xs_run_check(run);
+		xs_spacecheck_sample(run, false);
 		xs_cpu(t, &g->think, 1);
 		xs_cpu_pay(t);
 	}

@@ -31,10 +31,9 @@ static const char *const binary_names[] = {
 	XS_OUTCOME_DEADLOCKS,
 	XS_OUTCOME_LOCK_ORDER_VIOLATIONS,
 	XS_OUTCOME_SIGBUS,
-	"read_mismatches",
-	"enospc",
+	XS_OUTCOME_READ_MISMATCHES,
+	XS_OUTCOME_ENOSPC,
 	"time_limit_hit",
-	"max_over_reservation_blocks",
 };
 
 /* Without --metric: loss, leaks, deadlocks and the two tail latencies, where recorded. */
