@@ -31,7 +31,7 @@ static int usage(FILE *f)
 		"section.key=V1,V2,...]...\n"
 		"                 [--jobs N] [--shard K/N] [--db PATH]\n"
 		"       wpsim merge OUT IN...\n"
-		"       wpsim report [--db PATH] [--out DIR]\n");
+		"       wpsim report [--db PATH] [--out DIR] [--metric NAME]...\n");
 	return 2;
 }
 
@@ -273,23 +273,34 @@ out:
 	return ret;
 }
 
-/* wpsim report [--db PATH] [--out DIR] (report/report.h) */
+/* wpsim report [--db PATH] [--out DIR] [--metric NAME]... (report/report.h) */
 static int cmd_report(int argc, char **argv)
 {
 	const char *db = "data/results.db", *out = "data/report";
-	int i;
+	const char **metrics = calloc((size_t)argc + 1, sizeof(*metrics));
+	size_t nmetrics = 0;
+	int i, ret;
 
+	if (!metrics) {
+		fprintf(stderr, "wpsim report: out of memory\n");
+		return 1;
+	}
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db = argv[++i];
 		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
 			out = argv[++i];
+		} else if (strcmp(argv[i], "--metric") == 0 && i + 1 < argc) {
+			metrics[nmetrics++] = argv[++i];
 		} else {
+			free(metrics);
 			fprintf(stderr, "wpsim report: unknown argument %s\n", argv[i]);
 			return usage(stderr);
 		}
 	}
-	return xs_report_main(db, out, stdout, stderr);
+	ret = xs_report_main_metrics(db, out, metrics, nmetrics, stdout, stderr);
+	free(metrics);
+	return ret;
 }
 
 /* A whole number lo..hi, all of s. */

@@ -5,7 +5,7 @@
  * the bytes, what touched the range afterwards), and the latency summary.
  */
 #include "actors/end.h"
-
+#include "actors/spacecheck.h"
 #include "actors/task.h"
 #include "core/bmap.h"
 #include "core/mmap.h"
@@ -266,8 +266,10 @@ void xs_end_run(struct xs_run *run, struct xs_task *self)
 	for (i = 0; i < (run->sc->nprocs > 0 ? run->sc->nprocs : 1); i++)
 		xs_mm_unmap(&run->procs[i].mm); /* exit_mmap() */
 	xs_run_check_full(run);
+	xs_spacecheck_sample(run, true);
 	xs_file_fsync(ip);
 	xs_run_check_full(run);
+	xs_spacecheck_sample(run, true);
 	xs_file_release(ip);
 	run->res->leaked_delalloc_blocks = xs_inode_evict(ip);
 	record_leaks(run);

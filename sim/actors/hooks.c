@@ -217,6 +217,9 @@ static void host_cost(void *host, enum xs_cost cost, uint64_t bytes)
 	case XS_COST_WP_FAULT:
 		xs_cpu(t, &c->fault_wp, 1);
 		break;
+	case XS_COST_PUNCH_FOLIO:
+		xs_cpu(t, &c->punch_folio, 1);
+		break;
 	case XS_COST_NR:
 		break;
 	}

@@ -6,9 +6,11 @@
  * nothing calls run.c):
  *   run.c (set-up, main actor) -> workload.c, background.c, end.c, hooks.c, control.c,
  *                                 task.c, trace.c
- *   workload.c -> background.c (balance_dirty_pages), control.c, task.c, trace.c
+ *   workload.c -> background.c (balance_dirty_pages), control.c, readcheck.c,
+ *                 spacecheck.c, task.c, trace.c
  *   background.c -> control.c, lockwatch.c, task.c
- *   end.c -> task.c
+ *   end.c -> spacecheck.c, task.c
+ *   readcheck.c -> task.c
  *   hooks.c -> control.c, lockwatch.c, task.c, trace.c
  *   lockwatch.c -> task.c
  *   control.c -> task.c
@@ -82,9 +84,10 @@ enum xs_opkind {
 
 struct xs_oprec {
 	int task;
-	uint8_t kind;  /* enum xs_opkind */
-	uint64_t off;  /* where it asked for */
-	uint64_t done; /* bytes acknowledged */
+	uint8_t kind;	   /* enum xs_opkind */
+	bool ended;	   /* xs_op_end() ran */
+	uint64_t off, len; /* what it asked for */
+	uint64_t done;	   /* bytes acknowledged */
 	double t0, t1;
 };
 
@@ -163,6 +166,7 @@ struct xs_run {
 	struct xs_trace trace;
 	uint64_t events;
 	uint64_t checks;
+	uint64_t space_checks; /* operations since the last space sample (spacecheck.h) */
 	/* the controller, or NULL (control.h) */
 	const struct xs_ctl *ctl;
 	int nctl;	    /* controlled actors so far */

@@ -117,7 +117,8 @@ struct xs_oprec *xs_oprec_get(const struct xs_run *run, uint64_t id)
 	return &run->opblocks[(id - 1) / XS_OPS_BLOCK][(id - 1) % XS_OPS_BLOCK];
 }
 
-uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off)
+uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
+		     uint64_t len)
 {
 	struct xs_oprec *o;
 
@@ -133,7 +134,9 @@ uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind,
 	o->task = t->id;
 	o->kind = (uint8_t)kind;
 	o->off = off;
+	o->len = len;
 	o->done = 0;
+	o->ended = false;
 	o->t0 = xs_task_now(t);
 	o->t1 = o->t0;
 	t->op = run->nops; /* ids start at 1 */
@@ -146,6 +149,7 @@ void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done)
 
 	o->done = done;
 	o->t1 = xs_now();
+	o->ended = true;
 }
 
 void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds)

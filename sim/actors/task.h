@@ -28,7 +28,8 @@ void xs_cpu_pay_now(struct xs_task *t);
 /* A worker ends: sleep what it deferred, leave the scheduler, wake the main actor. */
 void xs_task_exit(struct xs_task *t);
 /* Register an operation; returns its id (> 0). */
-uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off);
+uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
+		     uint64_t len);
 /* The record of operation id (> 0, as xs_op_begin() returned it). */
 struct xs_oprec *xs_oprec_get(const struct xs_run *run, uint64_t id);
 void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done);

@@ -13,6 +13,8 @@
 
 #include "actors/background.h"
 #include "actors/control_run.h"
+#include "actors/readcheck.h"
+#include "actors/spacecheck.h"
 #include "actors/task.h"
 #include "actors/trace.h"
 
@@ -98,7 +100,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	int64_t r;
 
 	xs_balance_dirty_pages(run, t);
-	id = xs_op_begin(run, t, XS_OP_WRITE, off);
+	id = xs_op_begin(run, t, XS_OP_WRITE, off, len);
 	/*
 	 * Anonymous memory holds the operation's marker stream: the page cache and the
 	 * oracle store it by its id, no bytes made. A copy from a mapping of the file stores
@@ -114,6 +116,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	xs_sample(run, XS_LAT_WRITE, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pwrite", t0, xs_task_now(t), off, len);
 	run->res->writes++;
+	run->res->enospc += r == -ENOSPC;
 	if (r > 0 && src.marker_id)
 		xs_oracle_write_marker(&run->oracle, id, off, (uint64_t)r);
 	else if (r > 0)
@@ -129,7 +132,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 static int store_page(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_t n, uint8_t *buf,
 		      bool mark)
 {
-	uint64_t id = xs_op_begin(run, t, XS_OP_STORE, off);
+	uint64_t id = xs_op_begin(run, t, XS_OP_STORE, off, n);
 	double t0;
 	int r;
 
@@ -147,6 +150,7 @@ static int store_page(struct xs_run *run, struct xs_task *t, uint64_t off, uint6
 	}
 	if (r == 0)
 		xs_oracle_write(&run->oracle, id, off, n, buf);
+	run->res->enospc += r == -ENOSPC;
 	xs_op_end(run, id, r == 0 ? n : 0);
 	return r;
 }
@@ -197,11 +201,15 @@ static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_
 {
 	struct xs_user_dst dst = {r_copy_out, t};
 	double t0 = xs_task_now(t);
+	struct xs_readcheck rc;
+	int64_t got;
 
+	xs_readcheck_begin(run, &rc, off, len);
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	t->wbuf = buf;
-	xs_file_read_user(&run->fs.inode, off, len, buf, t->grp->dest_map ? &dst : NULL);
+	got = xs_file_read_user(&run->fs.inode, off, len, buf, t->grp->dest_map ? &dst : NULL);
 	xs_cpu_pay(t);
+	xs_readcheck_end(run, t, &rc, buf, got);
 	xs_sample(run, XS_LAT_READ, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
 }
@@ -216,26 +224,27 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	switch (t->grp->trunc_op) {
 	case XS_TRUNC_TRUNCATE:
-		id = xs_op_begin(run, t, XS_OP_TRUNCATE, off);
+		id = xs_op_begin(run, t, XS_OP_TRUNCATE, off, 0);
 		error = xs_file_truncate(ip, off);
 		if (!error)
 			xs_oracle_truncate(&run->oracle, id, off);
 		break;
 	case XS_TRUNC_FPUNCH:
-		id = xs_op_begin(run, t, XS_OP_FPUNCH, off);
+		id = xs_op_begin(run, t, XS_OP_FPUNCH, off, len);
 		error = xs_file_fallocate(ip, XS_FALLOC_PUNCH_HOLE | XS_FALLOC_KEEP_SIZE, off, len);
 		if (!error)
 			xs_oracle_zero(&run->oracle, id, off, len);
 		break;
 	case XS_TRUNC_FZERO:
 	default:
-		id = xs_op_begin(run, t, XS_OP_FZERO, off);
+		id = xs_op_begin(run, t, XS_OP_FZERO, off, len);
 		error = xs_file_fallocate(ip, XS_FALLOC_ZERO_RANGE | XS_FALLOC_KEEP_SIZE, off, len);
 		if (!error)
 			xs_oracle_zero(&run->oracle, id, off, len);
 		break;
 	}
 	xs_cpu_pay(t);
+	run->res->enospc += error == -ENOSPC;
 	xs_op_end(run, id, error ? 0 : len);
 	xs_sample(run, XS_LAT_TRUNCATE, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "truncate", t0, xs_task_now(t), off, len);
@@ -367,6 +376,7 @@ void xs_worker_main(int argc, char **argv)
 		}
 		t->op = 0;
 		xs_run_check(run);
+		xs_spacecheck_sample(run, false);
 		xs_cpu(t, &g->think, 1);
 		xs_cpu_pay(t);
 	}
@@ -414,7 +424,7 @@ void xs_prefill(struct xs_run *run, struct xs_task *t)
 
 	if (!size)
 		return;
-	id = xs_op_begin(run, t, XS_OP_PREFILL, 0);
+	id = xs_op_begin(run, t, XS_OP_PREFILL, 0, size);
 	switch (sc->prefill) {
 	case XS_PREFILL_NONE:
 		xs_file_truncate(ip, size);

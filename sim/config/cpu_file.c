@@ -117,7 +117,14 @@ int xs_cpu_file_load(const char *path, struct xs_cpu_costs *cpu, char *err, size
 		cpu_error(p, 0, "%s", strerror(ENOMEM));
 	}
 	for (k = 0; k < XS_SCN_NKEYS && !p->e.rc; k++) {
+		char why[128];
+
 		if (xs_scn_keys[k].sect != SEC_CPU || p->key_line[k])
+			continue;
+		/* a key calibrate does not measure: its documented default (scenario_keys.c) */
+		if (strcmp(xs_scn_keys[k].name, "punch_folio") == 0 &&
+		    xs_keytab_parse(&xs_scn_keys[k], p->sc, xs_scn_keys[k].def, why, sizeof(why)) ==
+			    XS_KT_OK)
 			continue;
 		xs_keytab_accepted(&xs_scn_keys[k], acc, sizeof(acc));
 		cpu_error(p, 0, "missing key %s (accepted: %s)", xs_scn_keys[k].name, acc);

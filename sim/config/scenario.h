@@ -18,7 +18,8 @@
  * [cpu]      simulated CPU cost of each kernel step, as distributions (dist.h), laid
  *            over the cost file global.cpu names (cpu_file.h): syscall, iomap_begin,
  *            iomap_end, folio, folio_alloc, zero_4k, copy_4k, fault, fault_wp,
- *            page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, pte_zap
+ *            page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, pte_zap,
+ *            punch_folio
  */
 #ifndef XS_SCENARIO_H
 #define XS_SCENARIO_H
@@ -78,7 +79,8 @@ struct xs_actor_group {
 
 struct xs_cpu_costs {
 	struct xs_dist syscall, iomap_begin, iomap_end, folio, folio_alloc, zero_4k, copy_4k, fault,
-		fault_wp, page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, pte_zap;
+		fault_wp, page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, pte_zap,
+		punch_folio;
 };
 
 struct xs_scenario {

@@ -26,7 +26,7 @@ enum xs_scn_base { KB_SCN, KB_POLICY, KB_GROUP };
 #define KIND(k)	  (1u << (k))
 #define KINDS_ALL 0x3fu
 
-#define XS_SCN_NKEYS 58
+#define XS_SCN_NKEYS 59
 
 /* The cost file whose figures are the [cpu] defaults (configs/cpu/NAME.ini). */
 #define XS_CPU_DEFAULT "linux-6.18"

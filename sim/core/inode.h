@@ -118,6 +118,7 @@ enum xs_cost {
 	XS_COST_FOLIO_ALLOC = 0, /* a write allocated its folio and added it to the cache */
 	XS_COST_ZERO,		 /* bytes of a folio zeroed (a hole read in, a partial write) */
 	XS_COST_WP_FAULT,	 /* do_wp_page(): the write fault found the PTE present */
+	XS_COST_PUNCH_FOLIO,	 /* a folio locked and looked at by a release walk or truncate */
 	XS_COST_NR,
 };
 

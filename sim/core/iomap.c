@@ -277,6 +277,7 @@ static void xs_write_delalloc_scan(struct xs_inode *ip, xs_off_t *punch_start_by
 			start_byte = (index + 1) * pc->page_bytes;
 			continue;
 		}
+		xs_fs_cost(ip->i_fs, XS_COST_PUNCH_FOLIO, 0);
 		fend = xs_folio_pos(pc, folio) + xs_folio_size(pc, folio);
 		if (folio->flags & XS_FOLIO_DIRTY) {
 			if (start_byte > *punch_start_byte)
@@ -308,6 +309,8 @@ void xs_iomap_write_delalloc_release(struct xs_inode *ip, xs_off_t start_byte, x
 		xs_write_delalloc_scan(ip, &punch_start_byte, start_byte, (uint64_t)data_end);
 		start_byte = (uint64_t)data_end;
 	}
+	/* the punch itself, charged as one more folio's walk (docs/scenarios.md, "[cpu]") */
+	xs_fs_cost(ip->i_fs, XS_COST_PUNCH_FOLIO, 0);
 	if (punch_start_byte < end_byte)
 		xs_bmap_punch_delalloc_range(ip, punch_start_byte, end_byte);
 }
@@ -613,6 +616,7 @@ void xs_truncate_pagecache_range(struct xs_inode *ip, xs_off_t lstart, xs_off_t 
 			continue;
 		index = folio->index;
 		any = true;
+		xs_fs_cost(ip->i_fs, XS_COST_PUNCH_FOLIO, 0);
 		xs_folio_wait_writeback(ip, folio);
 		fpos = xs_folio_pos(pc, folio);
 		flast = fpos + xs_folio_size(pc, folio) - 1;

@@ -277,7 +277,7 @@ int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_
 		if (error == -EAGAIN)
 			continue;
 		if (error)
-			return -EFAULT; /* SIGBUS (ENOSPC too) */
+			return error == -ENOSPC ? -ENOSPC : -EFAULT; /* SIGBUS either way */
 	}
 	return -EFAULT;
 }

@@ -69,7 +69,8 @@ void xs_mm_unmap(struct xs_mm *mm);
 /*
  * A store of len bytes through a shared writable mapping at pos (all inside one page):
  * read fault if absent, page_mkwrite if the PTE is not writable, then the store.
- * Returns 0, -EFAULT for SIGBUS (beyond EOF, or ENOSPC in page_mkwrite).
+ * Returns 0, or a SIGBUS: -ENOSPC (page_mkwrite could not reserve), -EFAULT (beyond
+ * EOF, no VMA, or the fault failed otherwise).
  */
 int xs_mmap_store(struct xs_inode *ip, xs_off_t pos, const uint8_t *buf, uint32_t len);
 

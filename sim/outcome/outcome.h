@@ -19,7 +19,8 @@ struct xs_latency {
 
 /* One anomaly: a loss, a leak, or an invariant violation (docs/design.md, "Results database"). */
 struct xs_anomaly {
-	char kind[16]; /* lost | leak | leak_unmount | invariant | lock_order | deadlock */
+	char kind[16]; /* lost | leak | leak_unmount | invariant | lock_order | deadlock |
+			  read_mismatch */
 	uint64_t offset;
 	uint64_t length;
 	double sim_time_s;
@@ -38,6 +39,9 @@ struct xs_run_result {
 	uint64_t deadlocks;		/* 1: the run ended in a deadlock */
 	uint64_t lock_order_violations; /* the lock validator's reports */
 	uint64_t writes, faults, short_copies, sigbus;
+	uint64_t read_mismatches; /* reads whose bytes the oracle does not allow */
+	uint64_t enospc;	  /* writes, fallocates and faults (SIGBUS) failing ENOSPC */
+	uint64_t max_over_reservation_blocks;
 	double write_lat_p50_us, write_lat_p99_us, fault_lat_p50_us, fault_lat_p99_us;
 	double sim_time_s, wall_time_s;
 	double workload_wall_s; /* host time until the workload actors finished */
@@ -83,7 +87,7 @@ struct xs_outcome_def {
 	const char *meaning;
 };
 
-#define XS_OUTCOME_NDEFS 22
+#define XS_OUTCOME_NDEFS 25
 extern const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS];
 
 /* The names of the run's figures in the table, for the layers that look one up. */
@@ -98,6 +102,9 @@ extern const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS];
 #define XS_OUTCOME_WRITES		  "writes"
 #define XS_OUTCOME_FAULTS		  "faults"
 #define XS_OUTCOME_SHORT_COPIES		  "short_copies"
+#define XS_OUTCOME_READ_MISMATCHES	  "read_mismatches"
+#define XS_OUTCOME_ENOSPC		  "enospc"
+#define XS_OUTCOME_MAX_OVER_RESERVATION	  "max_over_reservation_blocks"
 #define XS_OUTCOME_WRITE_LAT_P50_US	  "write_lat_p50_us"
 #define XS_OUTCOME_WRITE_LAT_P99_US	  "write_lat_p99_us"
 #define XS_OUTCOME_FAULT_LAT_P50_US	  "fault_lat_p50_us"

@@ -209,6 +209,8 @@ static int load_metric(void *arg, int64_t run_id, const char *name, double value
 	struct xs_report_run *r = find_run(arg, run_id);
 	int m;
 
+	if (xs_rp_metric_seen(arg, r, name, value))
+		return -ENOMEM;
 	if (!r)
 		return 0;
 	for (m = 0; m < RP_NMETRICS; m++) {
@@ -404,7 +406,8 @@ static int compare_pair(struct xs_report *rp, struct xs_report_cmp *c, size_t *i
 				j++;
 			continue;
 		}
-		c->pairs++;
+		c->pa[c->pairs] = ia[i];
+		c->pb[c->pairs++] = ib[j];
 		if ((a->have & lost) && (b->have & lost)) {
 			c->loss_pairs++;
 			c->loss_a_only +=
@@ -424,7 +427,9 @@ static int compare_pair(struct xs_report *rp, struct xs_report_cmp *c, size_t *i
 	}
 	c->mcnemar_p = xs_stats_mcnemar_exact(c->loss_a_only, c->loss_b_only);
 	c->median_diff_us = c->lat_pairs ? xs_stats_estimate(XS_STATS_MEDIAN, d, c->lat_pairs) : 0;
-	return xs_stats_wilcoxon(d, c->lat_pairs, XS_STATS_WILCOXON_EXACT_MAX, &c->w);
+	if (xs_stats_wilcoxon(d, c->lat_pairs, XS_STATS_WILCOXON_EXACT_MAX, &c->w))
+		return -ENOMEM;
+	return xs_rp_metric_tests(rp, c, d);
 }
 
 /* determines(), judged only on the groups of scenario value scen (key 0). */
@@ -499,6 +504,10 @@ static int make_comparisons(struct xs_report *rp)
 			c->a = a;
 			c->b = b;
 			c->dim = dim;
+			c->pa = malloc((rp->nruns + 1) * sizeof(*c->pa));
+			c->pb = malloc((rp->nruns + 1) * sizeof(*c->pb));
+			if (!c->pa || !c->pb)
+				goto out;
 			if ((ret = compare_pair(rp, c, ia, ib, d)) != 0)
 				goto out;
 		}
@@ -516,6 +525,7 @@ static void rp_free(struct xs_report *rp)
 {
 	size_t i, k;
 
+	xs_rp_metrics_free(rp);
 	for (i = 0; i < rp->nruns; i++) {
 		for (k = 0; rp->runs[i].val && k < rp->nkeys; k++)
 			free(rp->runs[i].val[k]);
@@ -538,6 +548,12 @@ static void rp_free(struct xs_report *rp)
 
 int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *err)
 {
+	return xs_report_main_metrics(db_path, out_dir, NULL, 0, out, err);
+}
+
+int xs_report_main_metrics(const char *db_path, const char *out_dir, const char *const *metrics,
+			   size_t nmetrics, FILE *out, FILE *err)
+{
 	struct xs_report rp = {.out = out, .err = err};
 	char msg[8192];
 	double *x = NULL;
@@ -554,7 +570,10 @@ int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *er
 	if ((ret = xs_store_read_begin(rp.rd, msg, sizeof(msg))) != 0 ||
 	    (ret = load_runs(&rp, msg, sizeof(msg))) != 0 ||
 	    (ret = load_keys(&rp, msg, sizeof(msg))) != 0 ||
+	    (ret = xs_rp_metrics_select(&rp, metrics, nmetrics)) != 0 ||
+	    (ret = xs_rp_metrics_alloc(&rp)) != 0 ||
 	    (ret = xs_store_read_metrics(rp.rd, load_metric, &rp, msg, sizeof(msg))) != 0 ||
+	    (ret = xs_rp_glat_load(&rp, msg, sizeof(msg))) != 0 ||
 	    (ret = xs_rp_explore_load(&rp, msg, sizeof(msg))) != 0) {
 		if (ret == -ENOMEM)
 			fprintf(err, "wpsim report: %s: out of memory\n", db_path);
@@ -565,6 +584,10 @@ int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *er
 	}
 	xs_store_read_close(rp.rd);
 	rp.rd = NULL;
+	if (xs_rp_metrics_check(&rp, db_path)) {
+		ret = 2;
+		goto out;
+	}
 	ret = 1;
 	x = malloc(rp.nruns * sizeof(*x));
 	rp.shown = malloc(rp.nkeys * sizeof(*rp.shown));
@@ -577,7 +600,8 @@ int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *er
 	if (make_comparisons(&rp))
 		goto out_nomem;
 	xs_rp_print_summary(&rp, db_path);
-	if (xs_rp_print_groups(&rp) || xs_rp_print_comparisons(&rp))
+	if (xs_rp_print_groups(&rp) || xs_rp_print_policies(&rp) || xs_rp_print_glat(&rp) ||
+	    xs_rp_print_comparisons(&rp) || xs_rp_print_metric_tests(&rp))
 		goto out_nomem;
 	xs_rp_print_failed(&rp);
 	if (xs_rp_explore_print(&rp))

@@ -6,6 +6,7 @@
 #ifndef XS_REPORT_H
 #define XS_REPORT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /*
@@ -20,5 +21,15 @@
  * failure (SQLite error while reading, out_dir not writable, gnuplot failed, ENOMEM).
  */
 int xs_report_main(const char *db_path, const char *out_dir, FILE *out, FILE *err);
+
+/*
+ * xs_report_main() with the metrics of `--metric NAME` (docs/design.md, "Commands"):
+ * the outcomes that get a paired test and a plot, in the order given. nmetrics = 0
+ * chooses lost_bytes, leaked_delalloc_blocks, deadlocks, write_lat_p99_us and
+ * fault_lat_p99_us, those the database has. A name the database has no metric row of
+ * is bad input: exit 2, the names it has listed on err, nothing written.
+ */
+int xs_report_main_metrics(const char *db_path, const char *out_dir, const char *const *metrics,
+			   size_t nmetrics, FILE *out, FILE *err);
 
 #endif /* XS_REPORT_H */

@@ -49,7 +49,9 @@ struct xs_report_run {
 	char *scenario; /* while loading, then val[0] */
 	char **val;	/* [nkeys]: key values, NULL where the run has none */
 	double metric[RP_NMETRICS];
-	unsigned have; /* bit m: metric m recorded */
+	unsigned have;	     /* bit m: metric m recorded */
+	double *sel;	     /* [rp->nsel]: the selected metrics' values */
+	unsigned char *shas; /* [rp->nsel]: 1 where recorded */
 };
 
 /* One column of the group key: keys[0] is the scenario, keys[1..7] policy_names[]. */
@@ -72,8 +74,19 @@ struct xs_report_group {
 	struct xs_stats_ci lat[RP_NLAT];
 };
 
+/* The paired test of one selected metric in one comparison. */
+struct xs_report_mtest {
+	size_t n;	       /* pairs where both runs recorded the metric */
+	size_t a_k, b_k;       /* binary: runs with the metric > 0 among those pairs */
+	size_t a_only, b_only; /* binary: the discordant pairs */
+	double p, median_diff; /* two-sided p; continuous: median of B - A */
+	struct xs_stats_wilcoxon w;
+};
+
 struct xs_report_cmp {
-	size_t a, b, dim; /* groups a < b differing in key column dim */
+	size_t a, b, dim;	    /* groups a < b differing in key column dim */
+	size_t *pa, *pb;	    /* [pairs]: the runs paired on a seed */
+	struct xs_report_mtest *mt; /* [rp->nsel] */
 	size_t pairs, loss_pairs, loss_a_only, loss_b_only, lat_pairs;
 	double mcnemar_p, median_diff_us;
 	struct xs_stats_wilcoxon w;
@@ -95,6 +108,24 @@ struct xs_report {
 	size_t *shown; /* key columns shown in tables and labels: varying dimensions */
 	size_t nshown;
 	struct xs_report_explore *explore; /* NULL: no explored runs */
+	/* --metric (report_metric.c) */
+	const char **sel; /* the selected metric names */
+	size_t nsel;
+	int *sel_binary; /* [nsel]: tested as count > 0 (McNemar), else Wilcoxon */
+	int *sel_asked;	 /* [nsel]: named with --metric (else a default, dropped if absent) */
+	char **mnames;	 /* every metric name in the database, sorted */
+	size_t nmnames, mcap;
+	struct xs_rp_glat *glat; /* latency_group rows, by run_id */
+	size_t nglat, glcap;
+	int has_glat; /* the database has a latency_group table */
+};
+
+/* One latency_group row (actor group and operation kind of one run). */
+struct xs_rp_glat {
+	long long run_id;
+	char *grp, *op;
+	long long count;
+	double p50_us, p99_us, max_us;
 };
 
 /*
@@ -130,6 +161,31 @@ __attribute__((format(printf, 3, 4))) void xs_rp_table_set(struct xs_report_tabl
 							   const char *fmt, ...);
 void xs_rp_table_print(struct xs_report_table *t, FILE *out, size_t first_right);
 void xs_rp_table_free(struct xs_report_table *t); /* without printing */
+/* A header row of t->ncols cells. */
+void xs_rp_table_head(struct xs_report_table *t, const char *const *head);
+/* Cells 0-3 of the current row: what comparison cm holds fixed, its param, A and B. */
+void xs_rp_cmp_cells(const struct xs_report *rp, struct xs_report_table *t,
+		     const struct xs_report_cmp *cm);
+
+/* report_metric.c: the selected metrics, their paired tests, policies, group latency */
+int xs_rp_metrics_select(struct xs_report *rp, const char *const *names, size_t n);
+int xs_rp_metrics_alloc(struct xs_report *rp);
+int xs_rp_metric_seen(struct xs_report *rp, struct xs_report_run *r, const char *name,
+		      double value);
+int xs_rp_metrics_check(struct xs_report *rp, const char *db_path);
+int xs_rp_metric_tests(struct xs_report *rp, struct xs_report_cmp *c, double *d);
+int xs_rp_glat_load(struct xs_report *rp, char *err, size_t errlen);
+int xs_rp_print_metric_tests(struct xs_report *rp);
+int xs_rp_print_policies(struct xs_report *rp);
+int xs_rp_print_glat(struct xs_report *rp);
+int xs_rp_write_tests_csv(struct xs_report *rp, const char *path);
+void xs_rp_metrics_free(struct xs_report *rp);
+const char *xs_rp_metric_unit(const char *name);
+void xs_rp_group_label(const struct xs_report *rp, size_t g, size_t skip, int policy_only,
+		       int with_scenario, char *buf, size_t len);
+
+/* report_plot.c: the gnuplot plots */
+int xs_rp_write_plots(struct xs_report *rp, FILE *gp, const char *dir);
 
 /* report_explore.c: explored runs (read while the snapshot is open, printed last) */
 int xs_rp_explore_load(struct xs_report *rp, char *err, size_t errlen);

@@ -48,35 +48,6 @@ static void header_cells(struct xs_report *rp, struct xs_report_table *t)
 		xs_rp_table_set(t, s, "%s", xs_rp_short_name(rp->keys[rp->shown[s]].name));
 }
 
-/* Whether shown column k takes part in a label that skips column skip. */
-static int label_has(const struct xs_report *rp, size_t k, size_t skip, int policy_only)
-{
-	return k != skip && (!policy_only || k == 0 || rp->keys[k].policy);
-}
-
-/*
- * "name=value ..." of group g's shown columns except column skip, and, with
- * policy_only, except the non-policy params (the scenario stays); "all" if none.
- */
-static void group_label(const struct xs_report *rp, size_t g, size_t skip, int policy_only,
-			char *buf, size_t len)
-{
-	size_t s, used = 0;
-
-	buf[0] = '\0';
-	for (s = 0; s < rp->nshown && used < len; s++) {
-		size_t k = rp->shown[s];
-		const char *v = xs_rp_gval(rp, g, k);
-
-		if (!label_has(rp, k, skip, policy_only))
-			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", used ? " " : "",
-					 xs_rp_short_name(rp->keys[k].name), v ? v : "-");
-	}
-	if (!buf[0])
-		snprintf(buf, len, "all");
-}
-
 int xs_rp_print_groups(struct xs_report *rp)
 {
 	static const char *const lat_titles[RP_NLAT] = {"write p50", "write p99", "fault p50",
@@ -171,23 +142,14 @@ int xs_rp_print_comparisons(struct xs_report *rp)
 		"McNemar p", "W pairs", "W+", "W-", "Wilcoxon p", "median B-A us",
 	};
 	struct xs_report_table t = {.ncols = sizeof(head) / sizeof(head[0])};
-	char same[512];
-	size_t i, c;
+	size_t i;
 
-	xs_rp_table_row(&t);
-	for (c = 0; c < t.ncols; c++)
-		xs_rp_table_set(&t, c, "%s", head[c]);
+	xs_rp_table_head(&t, head);
 	for (i = 0; i < rp->ncmps; i++) {
 		const struct xs_report_cmp *cm = &rp->cmps[i];
-		const char *va = xs_rp_gval(rp, cm->a, cm->dim),
-			   *vb = xs_rp_gval(rp, cm->b, cm->dim);
 
-		group_label(rp, cm->a, cm->dim, 0, same, sizeof(same));
 		xs_rp_table_row(&t);
-		xs_rp_table_set(&t, 0, "%s", same);
-		xs_rp_table_set(&t, 1, "%s", xs_rp_short_name(rp->keys[cm->dim].name));
-		xs_rp_table_set(&t, 2, "%s", va ? va : "-");
-		xs_rp_table_set(&t, 3, "%s", vb ? vb : "-");
+		xs_rp_cmp_cells(rp, &t, cm);
 		xs_rp_table_set(&t, 4, "%zu", cm->pairs);
 		xs_rp_table_set(&t, 5, "%zu", cm->loss_a_only);
 		xs_rp_table_set(&t, 6, "%zu", cm->loss_b_only);
@@ -266,7 +228,7 @@ void xs_rp_print_failed(struct xs_report *rp)
 		}
 		for (g = 0; g + 1 < rp->ngroups && rp->groups[g + 1].first <= i; g++)
 			;
-		group_label(rp, g, RP_NONE, 0, label, sizeof(label));
+		xs_rp_group_label(rp, g, RP_NONE, 0, 1, label, sizeof(label));
 		fprintf(rp->out, "run %lld seed %lld %s: %s: %s\n", r->run_id, r->seed, label,
 			r->status ? r->status : "(no status)", r->error ? r->error : "");
 	}
@@ -363,7 +325,7 @@ static int write_comparisons_csv(struct xs_report *rp, const char *path)
 	for (i = 0; i < rp->ncmps; i++) {
 		const struct xs_report_cmp *c = &rp->cmps[i];
 
-		group_label(rp, c->a, c->dim, 0, same, sizeof(same));
+		xs_rp_group_label(rp, c->a, c->dim, 0, 1, same, sizeof(same));
 		fprintf(f, "%zu,%zu,", c->a + 1, c->b + 1);
 		csv_str(f, same, 0);
 		csv_str(f, rp->keys[c->dim].name, 0);
@@ -377,213 +339,6 @@ static int write_comparisons_csv(struct xs_report *rp, const char *path)
 			fprintf(f, "%.10g", c->median_diff_us);
 		fputc('\n', f);
 	}
-	return close_file(f);
-}
-
-/* A gnuplot string literal, cut at 90 characters (a key wider than the plot is useless). */
-static void gp_str(FILE *f, const char *s)
-{
-	size_t n = 0;
-
-	fputc('"', f);
-	for (; *s; s++, n++) {
-		if (n == 87 && strlen(s) > 3) {
-			fputs("...", f);
-			break;
-		}
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-/*
- * Series of a plot: groups with the same label (the shown columns except skip, or only
- * the policy columns and the scenario). series[g] = index of g's series; returns the
- * number of series and the first group of each in first[].
- */
-static size_t make_series(const struct xs_report *rp, size_t skip, int policy_only, size_t *series,
-			  size_t *first)
-{
-	size_t g, h, n = 0, s;
-
-	for (g = 0; g < rp->ngroups; g++) {
-		series[g] = RP_NONE;
-		for (h = 0; h < g && series[g] == RP_NONE; h++) {
-			int same = 1;
-
-			for (s = 0; s < rp->nshown; s++) {
-				size_t k = rp->shown[s];
-
-				if (label_has(rp, k, skip, policy_only))
-					same &= xs_rp_streq(xs_rp_gval(rp, g, k),
-							    xs_rp_gval(rp, h, k));
-			}
-			if (same)
-				series[g] = series[h];
-		}
-		if (series[g] == RP_NONE) {
-			first[n] = g;
-			series[g] = n++;
-		}
-	}
-	return n;
-}
-
-/* The key beside the plot, or below it when the series' titles are long. */
-static void gp_key(const struct xs_report *rp, FILE *gp, size_t skip, int policy_only,
-		   size_t *first, size_t ns)
-{
-	size_t s, longest = 0;
-	char title[512];
-
-	for (s = 0; s < ns; s++) {
-		group_label(rp, first[s], skip, policy_only, title, sizeof(title));
-		longest = strlen(title) > longest ? strlen(title) : longest;
-	}
-	fprintf(gp, "%s\n",
-		longest > 24 ? "set key below left Left reverse"
-			     : "set key outside right top Right noreverse");
-}
-
-/* loss.dat and its plot: P(loss) against the first numeric non-policy column, else bars. */
-static int write_loss_plot(struct xs_report *rp, FILE *gp, const char *dir, size_t *series,
-			   size_t *first)
-{
-	size_t s, g, ns, x = RP_NONE, bar = 0;
-	double xlo = INFINITY, xhi = -INFINITY;
-	char path[4096], title[512];
-	FILE *f;
-
-	/* a fail rate if one varies (the injection that drives loss), else any number */
-	for (s = 0; s < 2 * rp->nshown && x == RP_NONE; s++) {
-		size_t k = rp->shown[s % rp->nshown];
-		const char *dot = strrchr(rp->keys[k].name, '.');
-
-		if (k != 0 && !rp->keys[k].policy && rp->keys[k].numeric &&
-		    (s >= rp->nshown || (dot && strcmp(dot, ".fail_rate") == 0)))
-			x = k;
-	}
-	snprintf(path, sizeof(path), "%s/loss.dat", dir);
-	if (!(f = fopen(path, "w")))
-		return -errno;
-	ns = make_series(rp, x, 0, series, first);
-	fprintf(gp, "set output \"loss.png\"\nset yrange [-0.02:1.02]\nset ylabel \"P(lost_bytes > "
-		    "0), 95%% Wilson interval\"\n");
-	if (x == RP_NONE) {
-		fprintf(f, "# bar label p lo hi\n");
-		for (g = 0; g < rp->ngroups; g++) {
-			if (!rp->groups[g].loss_n)
-				continue;
-			group_label(rp, g, RP_NONE, 0, title, sizeof(title));
-			fprintf(f, "%zu ", bar++);
-			gp_str(f, title);
-			fprintf(f, " %.10g %.10g %.10g\n", rp->groups[g].loss.est,
-				rp->groups[g].loss.lo, rp->groups[g].loss.hi);
-		}
-		fprintf(gp,
-			"set title \"Probability of data loss per group\"\nset xlabel \"\"\n"
-			"set xtics rotate by -30\nset rmargin 30\nset style fill solid 0.5\n"
-			"set boxwidth 0.6\n"
-			"set xrange [-0.7:%zu.7]\n"
-			"plot \"loss.dat\" using 1:3:xtic(2) with boxes notitle, "
-			"\"\" using 1:3:4:5 with yerrorbars lc rgb \"black\" pt 0 notitle\n"
-			"set xtics norotate\nset xrange [*:*]\nset boxwidth\nunset rmargin\n",
-			bar ? bar - 1 : 0);
-		return close_file(f);
-	}
-	for (g = 0; g < rp->ngroups; g++) {
-		double v;
-
-		if (xs_rp_parse_number(xs_rp_gval(rp, g, x), &v)) {
-			xlo = fmin(xlo, v);
-			xhi = fmax(xhi, v);
-		}
-	}
-	gp_key(rp, gp, x, 0, first, ns);
-	fprintf(gp,
-		"set title \"Probability of data loss against %s\"\n"
-		"set xlabel \"%s (policies drawn slightly apart so their intervals show)\"\nplot",
-		rp->keys[x].name, rp->keys[x].name);
-	for (s = 0; s < ns; s++) {
-		/* 1.5% of the x range between neighbouring policies */
-		double dodge =
-			((double)s - (double)(ns - 1) / 2) * 0.015 * (xhi > xlo ? xhi - xlo : 1);
-
-		group_label(rp, first[s], x, 0, title, sizeof(title));
-		fprintf(f, "# %s\n# %s p lo hi\n", title, rp->keys[x].name);
-		for (g = 0; g < rp->ngroups; g++)
-			if (series[g] == s && rp->groups[g].loss_n)
-				fprintf(f, "%s %.10g %.10g %.10g\n", xs_rp_gval(rp, g, x),
-					rp->groups[g].loss.est, rp->groups[g].loss.lo,
-					rp->groups[g].loss.hi);
-		fprintf(f, "\n\n");
-		fprintf(gp,
-			"%s \"loss.dat\" index %zu using ($1%+.6g):2:3:4 with yerrorlines lw 2 pt "
-			"7 "
-			"title ",
-			s ? ", \\\n    " : "", s, dodge);
-		gp_str(gp, title);
-	}
-	fprintf(gp, "\n");
-	return close_file(f);
-}
-
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* latency-cdf.dat and its plot: the CDF of per-run write p99 latency per policy. */
-static int write_latency_plot(struct xs_report *rp, FILE *gp, const char *dir, size_t *series,
-			      size_t *first, double *x)
-{
-	size_t s, g, i, n, ns = make_series(rp, RP_NONE, 1, series, first), nplotted = 0;
-	double lo = INFINITY, hi = 0;
-	char path[4096], title[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/latency-cdf.dat", dir);
-	if (!(f = fopen(path, "w")))
-		return -errno;
-	for (g = 0; g < rp->ngroups; g++)
-		for (i = 0, n = xs_rp_collect(rp, g, RP_WRITE_P99, x); i < n; i++) {
-			lo = fmin(lo, x[i]);
-			hi = fmax(hi, x[i]);
-		}
-	/* latencies over two decades: a log axis keeps the fast policies readable */
-	if (lo > 0 && hi / lo > 100)
-		fprintf(gp, "set logscale x\n");
-	gp_key(rp, gp, RP_NONE, 1, first, ns);
-	fprintf(gp, "set output \"latency-cdf.png\"\nset title \"CDF of each run's write p99 "
-		    "latency, per policy (pooled over the other params)\"\n"
-		    "set xlabel \"write_lat_p99_us (simulated us)\"\nset ylabel \"fraction of "
-		    "runs\"\nset yrange [0:1.02]\nplot");
-	for (s = 0; s < ns; s++) {
-		for (g = 0, n = 0; g < rp->ngroups; g++)
-			if (series[g] == s)
-				n += xs_rp_collect(rp, g, RP_WRITE_P99, x + n);
-		if (!n)
-			continue;
-		qsort(x, n, sizeof(*x), cmp_dbl);
-		group_label(rp, first[s], RP_NONE, 1, title, sizeof(title));
-		fprintf(f, "# %s\n# write_lat_p99_us fraction\n%.10g 0\n", title, x[0]);
-		for (i = 0; i < n; i++)
-			fprintf(f, "%.10g %.10g\n", x[i], (double)(i + 1) / (double)n);
-		fprintf(f, "\n\n");
-		/* dash types tell apart policies whose CDFs coincide */
-		fprintf(gp,
-			"%s \"latency-cdf.dat\" index %zu using 1:2 with steps lw 2 dt %zu title ",
-			nplotted ? ", \\\n    " : "", nplotted, nplotted % 5 + 1);
-		gp_str(gp, title);
-		nplotted++;
-	}
-	if (!nplotted)
-		fprintf(gp, " 1/0 title \"no run recorded write_lat_p99_us\"");
-	fprintf(gp, "\n");
 	return close_file(f);
 }
 
@@ -636,15 +391,10 @@ static int mkdir_p(const char *dir)
 
 int xs_rp_write_outputs(struct xs_report *rp, const char *dir)
 {
-	size_t *series = malloc((rp->ngroups + 1) * sizeof(*series));
-	size_t *first = malloc((rp->ngroups + 1) * sizeof(*first));
-	double *x = malloc((rp->nruns + 1) * sizeof(*x));
 	char path[4096];
 	FILE *gp = NULL;
-	int ret = -ENOMEM;
+	int ret;
 
-	if (!series || !first || !x)
-		goto out;
 	if ((ret = mkdir_p(dir)) != 0) {
 		fprintf(rp->err, "wpsim report: %s: %s\n", dir, strerror(-ret));
 		goto out;
@@ -661,15 +411,12 @@ int xs_rp_write_outputs(struct xs_report *rp, const char *dir)
 		goto out_file;
 	}
 	fprintf(gp, "# Written by wpsim report; run in this directory: gnuplot plots.gp\n"
-		    "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n"
-		    "    set terminal pngcairo noenhanced size 1000,650 font \"sans,11\"\n"
-		    "} else {\n    set terminal png noenhanced size 1000,650\n}\n"
 		    "set grid\nset offsets graph 0.03, graph 0.03, 0, 0\n");
-	snprintf(path, sizeof(path), "%s/loss.dat", dir);
-	if ((ret = write_loss_plot(rp, gp, dir, series, first)) != 0)
+	snprintf(path, sizeof(path), "%s/tests.csv", dir);
+	if ((ret = xs_rp_write_tests_csv(rp, path)) != 0)
 		goto out_file;
-	snprintf(path, sizeof(path), "%s/latency-cdf.dat", dir);
-	if ((ret = write_latency_plot(rp, gp, dir, series, first, x)) != 0)
+	snprintf(path, sizeof(path), "%s/*.dat", dir);
+	if ((ret = xs_rp_write_plots(rp, gp, dir)) != 0)
 		goto out_file;
 	snprintf(path, sizeof(path), "%s/plots.gp", dir);
 	ret = close_file(gp);
@@ -684,13 +431,16 @@ int xs_rp_write_outputs(struct xs_report *rp, const char *dir)
 			"wpsim report: warning: no gnuplot found: %s/*.csv written, no "
 			"PNG plots (run gnuplot plots.gp there)\n",
 			dir);
-		fprintf(rp->out, "\nfiles: %s/{groups.csv,comparisons.csv,plots.gp}\n", dir);
+		fprintf(rp->out, "\nfiles: %s/{groups.csv,comparisons.csv,tests.csv,plots.gp}\n",
+			dir);
 		ret = 0;
 	} else if (ret) {
 		fprintf(rp->err, "wpsim report: %s/plots.gp: gnuplot failed\n", dir);
 	} else {
 		fprintf(rp->out,
-			"\nfiles: %s/{groups.csv,comparisons.csv,loss.png,latency-cdf.png}\n", dir);
+			"\nfiles: %s/{groups.csv,comparisons.csv,tests.csv,loss.png,"
+			"latency-cdf.png,metric-*.png}\n",
+			dir);
 	}
 	goto out;
 out_file:
@@ -698,8 +448,5 @@ out_file:
 out:
 	if (gp)
 		fclose(gp);
-	free(series);
-	free(first);
-	free(x);
 	return ret;
 }

@@ -83,6 +83,31 @@ size_t xs_rp_collect(const struct xs_report *rp, size_t g, int m, double *x)
 	return n;
 }
 
+/*
+ * "name=value ..." of group g's shown columns except column skip; with policy_only,
+ * only the policy params (and the scenario); without with_scenario, never the
+ * scenario (a plot panel's title says it). "all" if nothing is left.
+ */
+void xs_rp_group_label(const struct xs_report *rp, size_t g, size_t skip, int policy_only,
+		       int with_scenario, char *buf, size_t len)
+{
+	size_t s, used = 0;
+
+	buf[0] = '\0';
+	for (s = 0; s < rp->nshown && used < len; s++) {
+		size_t k = rp->shown[s];
+		const char *v = xs_rp_gval(rp, g, k);
+
+		if (k == skip || (policy_only && k != 0 && !rp->keys[k].policy) ||
+		    (k == 0 && !with_scenario))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", used ? " " : "",
+					 xs_rp_short_name(rp->keys[k].name), v ? v : "-");
+	}
+	if (!buf[0])
+		snprintf(buf, len, "all");
+}
+
 int xs_rp_value_cmp(const char *name, int numeric, const char *a, const char *b)
 {
 	double x, y;
@@ -94,6 +119,28 @@ int xs_rp_value_cmp(const char *name, int numeric, const char *a, const char *b)
 	if (numeric && xs_rp_parse_number(a, &x) && xs_rp_parse_number(b, &y) && x != y)
 		return x < y ? -1 : 1;
 	return strcmp(a, b);
+}
+
+void xs_rp_table_head(struct xs_report_table *t, const char *const *head)
+{
+	size_t c;
+
+	xs_rp_table_row(t);
+	for (c = 0; c < t->ncols; c++)
+		xs_rp_table_set(t, c, "%s", head[c]);
+}
+
+void xs_rp_cmp_cells(const struct xs_report *rp, struct xs_report_table *t,
+		     const struct xs_report_cmp *cm)
+{
+	const char *va = xs_rp_gval(rp, cm->a, cm->dim), *vb = xs_rp_gval(rp, cm->b, cm->dim);
+	char same[512];
+
+	xs_rp_group_label(rp, cm->a, cm->dim, 0, 1, same, sizeof(same));
+	xs_rp_table_set(t, 0, "%s", same);
+	xs_rp_table_set(t, 1, "%s", xs_rp_short_name(rp->keys[cm->dim].name));
+	xs_rp_table_set(t, 2, "%s", va ? va : "-");
+	xs_rp_table_set(t, 3, "%s", vb ? vb : "-");
 }
 
 void xs_rp_table_row(struct xs_report_table *t)

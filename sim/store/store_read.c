@@ -245,6 +245,40 @@ int xs_store_read_metrics(struct xs_store_reader *rd,
 	return walk_end(rd, st, rc, ret, err, errlen);
 }
 
+int xs_store_read_latency_groups(struct xs_store_reader *rd,
+				 int (*fn)(void *arg, const struct xs_store_read_lat *row),
+				 void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, ret = has_table(rd, "latency_group", err, errlen);
+
+	if (ret <= 0)
+		return ret == 0 ? 1 : ret;
+	ret = prepare(rd,
+		      "SELECT run_id, grp, op, count, p50_us, p99_us, max_us FROM latency_group "
+		      "ORDER BY run_id, grp, op",
+		      &st, err, errlen);
+	if (ret)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct xs_store_read_lat row = {
+			.run_id = sqlite3_column_int64(st, 0),
+			.grp = text_or_null(st, 1),
+			.op = text_or_null(st, 2),
+			.count = sqlite3_column_int64(st, 3),
+			.p50_us = sqlite3_column_double(st, 4),
+			.p99_us = sqlite3_column_double(st, 5),
+			.max_us = sqlite3_column_double(st, 6),
+		};
+
+		if (!row.grp || !row.op)
+			continue;
+		if ((ret = fn(arg, &row)) != 0)
+			break;
+	}
+	return walk_end(rd, st, rc, ret, err, errlen);
+}
+
 void xs_store_read_close(struct xs_store_reader *rd)
 {
 	if (!rd)

@@ -79,6 +79,22 @@ int xs_store_read_metrics(struct xs_store_reader *rd,
 			  int (*fn)(void *arg, int64_t run_id, const char *name, double value),
 			  void *arg, char *err, size_t errlen);
 
+/* A row of the per-group latency table latency_group (one run, actor group, op kind). */
+struct xs_store_read_lat {
+	int64_t run_id;
+	const char *grp, *op;
+	int64_t count;
+	double p50_us, p99_us, max_us;
+};
+
+/*
+ * Every row of latency_group in (run_id, grp, op) order. Returns 1 without calling fn
+ * when the database has no such table (made before it existed).
+ */
+int xs_store_read_latency_groups(struct xs_store_reader *rd,
+				 int (*fn)(void *arg, const struct xs_store_read_lat *row),
+				 void *arg, char *err, size_t errlen);
+
 /*
  * Explored runs (schema version 3, `wpsim explore`): the runs with a run_schedule row.
  * A version 1 or 2 database has none. They are grouped by their schedule's strategy,

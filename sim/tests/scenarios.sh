@@ -419,6 +419,67 @@ head -c 40 "$tmp/trace.json" | grep -q '"traceEvents"' && tail -n 1 "$tmp/trace.
 	grep -q '"name":"pwrite"' "$tmp/trace.json" && grep -q '"ph":"X"' "$tmp/trace.json"
 check "--trace writes trace events" $?
 
+# --- checks users assume (docs/design.md, "Read checks") ----------------------------
+# read_mismatches: generic-346's race with a reader that reads the file back once it is
+# written back and evicted (sim/tests/actors/data/read-after-loss.ini). Under 6.1 a
+# lost store reads back as zeros: the reads mismatch in exactly the seeds that lose
+# bytes, at a lost range; under 6.13 nothing is lost and no read mismatches.
+ral=sim/tests/actors/data/read-after-loss.ini
+runs ral61 8 "$ral"
+runs ral613 8 "$ral" -s global.kernel=6.13
+bad=0
+for f in "$tmp"/ral61.*; do
+	l=$(sed -n 's/^lost_bytes=//p' "$f")
+	r=$(sed -n 's/^read_mismatches=//p' "$f")
+	if [ -n "$l" ] && [ -n "$r" ] && [ "$((l > 0))" -eq "$((r > 0))" ]; then :; else
+		bad=$((bad + 1))
+	fi
+done
+check "read-after-loss 6.1: reads mismatch exactly in the seeds with loss ($(nonzero ral61 lost_bytes) with loss, $(nonzero ral61 read_mismatches) with mismatches, $bad disagree)" \
+	"$([ "$bad" -eq 0 ] && [ "$(nonzero ral61 read_mismatches)" -gt 0 ] && echo 0 || echo 1)"
+# every read_mismatch anomaly's first bad byte lies in a lost range of its run
+bad=0
+for f in "$tmp"/ral61.*; do
+	awk '/^anomaly lost / { split($3, o, "="); split($4, l, "="); lo[++n] = o[2]; hi[n] = o[2] + l[2] }
+		/^anomaly read_mismatch / { split($3, o, "="); r[++m] = o[2] }
+		END { for (i = 1; i <= m; i++) { ok = 0; for (j = 1; j <= n; j++)
+			if (r[i] >= lo[j] && r[i] < hi[j]) ok = 1; if (!ok) exit 1 } }' "$f" ||
+		bad=$((bad + 1))
+done
+check "read-after-loss 6.1: each read_mismatch anomaly points into a lost range" "$bad"
+check "read-after-loss 6.13: no loss, no read mismatch" \
+	"$([ "$(nonzero ral613 read_mismatches)" -eq 0 ] && [ "$(nonzero ral613 lost_bytes)" -eq 0 ] && echo 0 || echo 1)"
+
+# enospc: the stores of enospc-faults fail ENOSPC in page_mkwrite (SIGBUS), each one
+# counted; generic-346 has room and none
+check "enospc-faults: every SIGBUS is an ENOSPC ($(metric enospc enospc) of $(metric enospc sigbus))" \
+	"$([ "$(nonzero enospc enospc)" -eq 1 ] && [ "$(metric enospc enospc)" = "$(metric enospc sigbus)" ] && echo 0 || echo 1)"
+check "generic-346: no ENOSPC" "$([ "$(nonzero lat346 enospc)" -eq 0 ] && echo 0 || echo 1)"
+
+# max_over_reservation_blocks: no-punch keeps the reservations of its failed writes, so
+# it holds more beyond its data than punch-clean in every seed; a written file
+# overwritten in place holds nothing beyond its data
+bad=0
+for s in 1 2 3 4 5; do
+	a=$(sed -n 's/^max_over_reservation_blocks=//p' "$tmp/nopunch.$s")
+	b=$(sed -n 's/^max_over_reservation_blocks=//p' "$tmp/punchclean.$s")
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -gt "$b" ] && [ "$b" -gt 0 ] || bad=$((bad + 1))
+done
+check "no-punch holds more beyond its data than punch-clean in every seed ($(metric nopunch max_over_reservation_blocks | tr '\n' ' ')against $(metric punchclean max_over_reservation_blocks | tr '\n' ' '))" "$bad"
+runs overwrite 2 scenarios/generic-346.ini -s global.kernel=6.13 -s global.prefill=written \
+	-s global.file_size=1m -s pwriter.size=1m -s mmapper.size=1m
+check "a written file overwritten in place: max_over_reservation_blocks = 0 ($(metric overwrite max_over_reservation_blocks | tr '\n' ' '))" \
+	"$([ "$(nonzero overwrite max_over_reservation_blocks)" -eq 0 ] && [ "$(metric overwrite writes | head -n 1)" -gt 0 ] && echo 0 || echo 1)"
+
+# punch_folio: the release walk of punch-clean charges it (its runs take longer when a
+# folio's walk costs 1 ms); no-punch walks nothing and is unchanged
+pc_lo=$("$wpsim" run scenarios/no-punch-leak.ini -s global.punch=punch-clean -s 'cpu.punch_folio=const(1ns)' | sed -n 's/^sim_time_s=//p')
+pc_hi=$("$wpsim" run scenarios/no-punch-leak.ini -s global.punch=punch-clean -s 'cpu.punch_folio=const(1ms)' | sed -n 's/^sim_time_s=//p')
+np_lo=$("$wpsim" run scenarios/no-punch-leak.ini -s 'cpu.punch_folio=const(1ns)' | sed -n 's/^sim_time_s=//p')
+np_hi=$("$wpsim" run scenarios/no-punch-leak.ini -s 'cpu.punch_folio=const(1ms)' | sed -n 's/^sim_time_s=//p')
+check "punch_folio: punch-clean's punches cost it ($pc_lo s against $pc_hi s), no-punch's run does not ($np_lo s, $np_hi s)" \
+	"$(awk -v a="$pc_lo" -v b="$pc_hi" -v c="$np_lo" -v d="$np_hi" 'BEGIN { exit !(a != "" && b - a > 0.01 && c != "" && c == d) }'; echo $?)"
+
 # --- asynchronous writeback (docs/kernel.md, "Writeback and I/O completion"): an fsync
 # returns only after the completion of every ioend it submitted, and it waits for
 # folios under writeback; the trace shows the I/O spans and the waits
@@ -436,6 +497,12 @@ awk '$1 == "fsync" && $2 == "syscall" { n++; a[n] = $4; b[n] = $4 + $5; t[n] = $
 	      exit !(inside > 0 && late == 0 && w > 0) }' "$tmp/fsync.spans" &&
 	grep -q '^lost_bytes=0$' "$tmp/fsync.out"
 check "fsync: every ioend it submits completes before it returns; it waits for writeback (trace)" $?
+
+# no false positive: no run of this suite that lost nothing saw a read mismatch
+bad=$(for f in "$tmp"/*.[0-9]*; do
+	[ -f "$f" ] && grep -q '^lost_bytes=0$' "$f" && ! grep -q '^read_mismatches=0$' "$f" && echo "$f"
+done | wc -l)
+check "read_mismatches = 0 in every run of this suite without loss ($bad runs disagree)" "$bad"
 
 echo "scenarios: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,6 +9,7 @@
 #include "tests/testhelp.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,25 @@ XS_TEST_SUITE(cpu_file_errors)
 	snprintf(want, sizeof(want), "%s: missing key zero_4k (accepted: ", path);
 	test_cond("a missing key", xs_cpu_file_load(path, &cpu, err, sizeof(err)) == -EINVAL &&
 					   strncmp(err, want, strlen(want)) == 0);
+
+	/* punch_folio: tools/calibrate does not measure it; a file may give it or not */
+	{
+		struct xs_cpu_costs given, dflt;
+
+		test_cond("the shipped file has no punch_folio (not measured)",
+			  line_of(SHIPPED, "punch_folio") == 0);
+		write_variant(path, "pte_zap",
+			      "pte_zap = lognormal(145.8ns, 0.163)\n"
+			      "punch_folio = const(2us)\n");
+		test_cond("punch_folio given in a cost file: its figure",
+			  xs_cpu_file_load(path, &given, err, sizeof(err)) == 0 &&
+				  given.punch_folio.kind == XS_DIST_CONST &&
+				  fabs(given.punch_folio.a - 2e-6) < 1e-15);
+		test_cond("punch_folio left out: the table's default, not zero",
+			  xs_cpu_file_load(SHIPPED, &dflt, err, sizeof(err)) == 0 &&
+				  dflt.punch_folio.kind == XS_DIST_LOGNORMAL &&
+				  fabs(dflt.punch_folio.a - 179.0e-9) < 1e-12);
+	}
 
 	write_variant(path, "pte_zap", "pte_zap = 1ns\n[device]\nlatency = 1us\n");
 	snprintf(want, sizeof(want),

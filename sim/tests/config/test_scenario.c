@@ -364,7 +364,7 @@ XS_TEST_SUITE(scenario_errors)
 		     D "bad-cpu-key.ini:5: memcpy = 1us: unknown key in [cpu] (accepted: syscall, "
 		       "iomap_begin, iomap_end, folio, folio_alloc, zero_4k, copy_4k, fault, "
 		       "fault_wp, page_mkwrite, punch, wb_folio, lock, fault_in, mmap_lock, "
-		       "pte_zap)");
+		       "pte_zap, punch_folio)");
 	expect_error(D "bad-malformed.ini", NULL, 0, -EINVAL,
 		     D "bad-malformed.ini:6: bs = 8q: not a size (accepted: 1..64m bytes, "
 		       "suffixes k, m, g, t)");
@@ -659,10 +659,10 @@ XS_TEST_SUITE(scenario_params)
 	p.n = 0;
 	xs_scenario_foreach_param(sc, collect, &p);
 	/* 17 global; 11 per writer or faulter of their own, plus process, and a writer's
-	 * source and source_offset; 4 + 1 + 1 background; 16 cpu */
-	test_cond("generic/346 has 65 params", p.n == 65);
+	 * source and source_offset; 4 + 1 + 1 background; 17 cpu */
+	test_cond("generic/346 has 66 params", p.n == 66);
 	test_cond("order: global first, then groups in file order, then the background",
-		  p.n == 65 && strcmp(p.name[0], "global.kernel") == 0 &&
+		  p.n == 66 && strcmp(p.name[0], "global.kernel") == 0 &&
 			  strcmp(p.name[7], "global.zero_range") == 0 &&
 			  strcmp(p.name[13], "global.cpu") == 0 &&
 			  strcmp(p.name[16], "global.time_limit") == 0 &&
@@ -673,7 +673,8 @@ XS_TEST_SUITE(scenario_params)
 			  strcmp(p.name[48], "blockgc.period") == 0 &&
 			  strcmp(p.name[49], "cpu.syscall") == 0 &&
 			  strcmp(p.name[61], "cpu.lock") == 0 &&
-			  strcmp(p.name[64], "cpu.pte_zap") == 0);
+			  strcmp(p.name[64], "cpu.pte_zap") == 0 &&
+			  strcmp(p.name[65], "cpu.punch_folio") == 0);
 	test_cond("one process unless a group names another",
 		  sc->nprocs == 1 && group(sc, "pwriter")->proc == 0 &&
 			  group(sc, "mmapper")->proc == 0);

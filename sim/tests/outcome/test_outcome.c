@@ -32,6 +32,9 @@ static void fill(struct xs_run_result *r, const bool named[XS_OUTCOME_NLOCKS])
 	r->writes = 1000;
 	r->faults = 250;
 	r->short_copies = 12;
+	r->read_mismatches = 3;
+	r->enospc = 4;
+	r->max_over_reservation_blocks = 9;
 	r->sigbus = 5;
 	r->write_lat_p50_us = 3.25;
 	r->write_lat_p99_us = 120.0625;
@@ -185,6 +188,9 @@ XS_TEST_SUITE(outcome_print_bytes)
 				   "writes=1000\n"
 				   "faults=250\n"
 				   "short_copies=12\n"
+				   "read_mismatches=3\n"
+				   "enospc=4\n"
+				   "max_over_reservation_blocks=9\n"
 				   "write_lat_p50_us=3.250\n"
 				   "write_lat_p99_us=120.062\n"
 				   "fault_lat_p50_us=7.500\n"
