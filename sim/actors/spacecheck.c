@@ -54,7 +54,7 @@ void xs_spacecheck_sample(struct xs_run *run, bool force)
 	uint64_t size = run->oracle.owners.if_nextents + ip->i_df.if_nextents, need;
 	int64_t held;
 
-	if (!force && ++run->space_checks * 64 < size)
+	if (!force && ++run->space_checks * 8 < size)
 		return;
 	run->space_checks = 0;
 	need = needed_blocks(run);

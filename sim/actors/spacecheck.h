@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 /*
- * Sample now when force, else about once per (oracle records + extent records) / 64
+ * Sample now when force, else about once per (oracle records + extent records) / 8
  * calls (each sample walks the oracle's records): a workload operation ended.
  */
 void xs_spacecheck_sample(struct xs_run *run, bool force);
