@@ -94,12 +94,12 @@ static int cmd_io(int argc, char **argv)
 	return ret;
 }
 
-/* Where device files live: $WPSIM_DEVICES, else configs/devices. */
+/* Where device files live: $WPSIM_DEVICES, else NULL (found from the scenario). */
 static const char *devices_dir(void)
 {
 	const char *d = getenv("WPSIM_DEVICES");
 
-	return d && *d ? d : "configs/devices";
+	return d && *d ? d : NULL;
 }
 
 static void print_anomalies(FILE *out, const struct xs_run_result *res)

@@ -197,7 +197,7 @@ static int run_prepare(void *arg, uint64_t job, unsigned slot)
 	xs_sweep_overrides(sw, s->pt.val, ov);
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->pt.seed);
 	ov[sw->naxes] = (struct xs_override){"global", "seed", seed};
-	if (xs_scenario_load(sw->scenario, ov, sw->naxes + 1, sw->devices_dir, pl->sc, err,
+	if (xs_scenario_load(sw->scenario_file, ov, sw->naxes + 1, sw->devices_dir, pl->sc, err,
 			     sizeof(err))) {
 		/* checked at load time: the scenario file changed since */
 		slot_store(pl, s, false, err, NULL, NULL);

@@ -27,6 +27,7 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 	memset(sw, 0, sizeof(*sw));
 	snprintf(sw->path, sizeof(sw->path), "%s", sc->path);
 	snprintf(sw->scenario, sizeof(sw->scenario), "%s", sc->path);
+	snprintf(sw->scenario_file, sizeof(sw->scenario_file), "%s", sc->path);
 	base = strrchr(sc->path, '/') ? strrchr(sc->path, '/') + 1 : sc->path;
 	len = strlen(base);
 	if (len > 4 && strcmp(base + len - 4, ".ini") == 0)

@@ -87,6 +87,51 @@ got=$?
 [ "$got" -eq 2 ] && grep -q "$tmp/cpu/linux-6.18.ini:$(grep -n '^pte_zap' "$tmp/cpu/linux-6.18.ini" | cut -d: -f1): pte_zap = -1ns" "$tmp/err"
 check "run: a bad default cost file is refused with exit 2, naming its line (got $got)" $?
 
+# files a scenario or a sweep names are found from where it is, not from the current
+# directory (config/paths.h): run, sweep and explore from another directory
+repo=$(pwd)
+wabs=$(cd "$(dirname "$wpsim")" && pwd)/$(basename "$wpsim")
+mkdir -p "$tmp/elsewhere" "$tmp/tree/configs/sweeps" "$tmp/tree/scenarios"
+"$wpsim" run scenarios/generic-346.ini | grep -v '^wall_time_s=' >"$tmp/here.out"
+(cd "$tmp/elsewhere" && "$wabs" run "$repo/scenarios/generic-346.ini") >"$tmp/there.raw" 2>"$tmp/err"
+got=$?
+grep -v '^wall_time_s=' "$tmp/there.raw" >"$tmp/there.out"
+[ "$got" -eq 0 ] && [ -s "$tmp/here.out" ] && cmp -s "$tmp/here.out" "$tmp/there.out"
+check "run from another directory: the same outcomes as from the repository (exit $got)" $?
+cp scenarios/generic-346.ini "$tmp/tree/scenarios/g.ini"
+ln -s "$repo/configs/devices" "$repo/configs/cpu" "$tmp/tree/configs/"
+printf '[sweep]\nscenario = scenarios/g.ini\nseeds = 1-2\n[vary]\nglobal.kernel = 6.1, 6.18\n' \
+	>"$tmp/tree/configs/sweeps/tiny.ini"
+(cd "$tmp/elsewhere" && "$wabs" sweep "$tmp/tree/configs/sweeps/tiny.ini" --jobs 1 \
+	--db "$tmp/elsewhere/tiny.db") >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 0 ] && grep -q "4 runs: 4 ok" "$tmp/out"
+check "sweep from another directory: its scenario found from the sweep file (exit $got)" $?
+(cd "$tmp/elsewhere" && "$wabs" explore "$tmp/tree/scenarios/g.ini" --runs 2 --jobs 1 \
+	-s global.file_size=8k -s pwriter.size=8k -s mmapper.size=8k \
+	--db "$tmp/elsewhere/x.db") >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 0 ] && grep -q "^explore: " "$tmp/out"
+check "explore from another directory (exit $got)" $?
+# the scenario's own configs/ comes before the current directory's
+mkdir -p "$tmp/own/scenarios" "$tmp/own/configs/devices"
+cp scenarios/generic-346.ini "$tmp/own/scenarios/"
+sed 's/^queue_depth *=.*/queue_depth = 0/' configs/devices/nvme.ini >"$tmp/own/configs/devices/nvme.ini"
+expect_exit "run: the device file next to the scenario is the one read" 2 \
+	"$wabs" run "$tmp/own/scenarios/generic-346.ini"
+grep -q "$tmp/own/configs/devices/nvme.ini:.*queue_depth = 0" "$tmp/err"
+check "run: the scenario's own device file is named in the error" $?
+(cd "$tmp/elsewhere" && "$wabs" run "$tmp/nodev.ini") >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 2 ] && grep -q "nodev.ini:2: device = floppy: no such device file" "$tmp/err" &&
+	grep -q "looked for: $tmp/configs/devices/floppy.ini, .*[^.]configs/devices/floppy.ini, .*/share/wpsim/configs/devices/floppy.ini)" "$tmp/err"
+check "run: a missing device file names every place looked (exit $got)" $?
+printf '[sweep]\nscenario = nowhere.ini\n' >"$tmp/tree/configs/sweeps/lost.ini"
+expect_exit "sweep: a missing scenario" 2 "$wabs" sweep "$tmp/tree/configs/sweeps/lost.ini" \
+	--db "$tmp/elsewhere/lost.db"
+grep -q "lost.ini:2: scenario = nowhere.ini: No such file .*looked for: $tmp/tree/configs/sweeps/nowhere.ini, " "$tmp/err"
+check "sweep: a missing scenario names the places looked" $?
+
 # a good script runs and is deterministic
 expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
 "$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/a" 2>&1
