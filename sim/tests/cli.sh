@@ -113,6 +113,19 @@ check "sweep from another directory: its scenario found from the sweep file (exi
 got=$?
 [ "$got" -eq 0 ] && grep -q "^explore: " "$tmp/out"
 check "explore from another directory (exit $got)" $?
+# the sweep's bar on a terminal of 80 columns (a pty from script(1)): every redraw
+# fits in 79 characters, whatever $COLUMNS says (the terminal's size comes first)
+if command -v script >/dev/null 2>&1; then
+	script -qec "stty cols 80 rows 24; COLUMNS=200 '$wabs' sweep '$tmp/tree/configs/sweeps/tiny.ini' --jobs 1 --db '$tmp/elsewhere/pty.db'" \
+		/dev/null >"$tmp/pty.out" 2>&1 </dev/null
+	got=$?
+	# the draws: what follows each carriage return, the erase-to-end-of-line removed
+	tr '\r' '\n' <"$tmp/pty.out" | sed 's/\x1b\[K//g' | grep '^sweep: .*runs' >"$tmp/draws"
+	longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$tmp/draws")
+	[ "$got" -eq 0 ] && grep -q '^sweep: \[' "$tmp/draws" && [ "$longest" -le 79 ] &&
+		[ "$longest" -ge 60 ]
+	check "sweep on an 80-column terminal: a bar, no draw over 79 characters (longest $longest, exit $got)" $?
+fi
 # the scenario's own configs/ comes before the current directory's
 mkdir -p "$tmp/own/scenarios" "$tmp/own/configs/devices"
 cp scenarios/generic-346.ini "$tmp/own/scenarios/"
