@@ -23,7 +23,7 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: wpsim io [-k VERSION] [-c CMD]... [SCRIPT]\n"
 		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
-		"                 [--schedule SPEC]\n"
+		"                 [--schedule SPEC] [--json]\n"
 		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N]\n"
 		"       wpsim explore SCENARIO [-s section.key=value]... [--strategy "
 		"pct|delay|bounded]\n"
@@ -200,6 +200,7 @@ static int cmd_run(int argc, char **argv)
 	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
 	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
 	const char *scenario = NULL, *trace = NULL, *db = NULL, *spec = NULL;
+	bool json = false;
 	char *canon = NULL;
 	struct xs_scenario *sc = calloc(1, sizeof(*sc));
 	struct xs_run_result res;
@@ -220,6 +221,8 @@ static int cmd_run(int argc, char **argv)
 			db = argv[++i];
 		} else if (strcmp(argv[i], "--schedule") == 0 && i + 1 < argc) {
 			spec = argv[++i];
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = true;
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "wpsim run: unknown option %s\n", argv[i]);
 			goto out;
@@ -259,8 +262,12 @@ static int cmd_run(int argc, char **argv)
 			run_db_store(db, sc, ov, nov, canon, NULL, err);
 		goto out;
 	}
-	print_anomalies(stdout, &res);
-	xs_run_print_outcomes(stdout, &res);
+	if (json) {
+		xs_sweep_run_json(stdout, sc, &res);
+	} else {
+		print_anomalies(stdout, &res);
+		xs_run_print_outcomes(stdout, &res);
+	}
 	ret = db ? run_db_store(db, sc, ov, nov, canon, &res, NULL) : 0;
 	xs_run_result_free(&res);
 out:

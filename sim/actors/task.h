@@ -31,7 +31,8 @@ void xs_task_exit(struct xs_task *t);
 uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
 		     uint64_t len);
 void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done);
-void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds);
+/* A latency sample of kind k by t: the run's, and its group's when it has one. */
+void xs_sample(struct xs_run *run, const struct xs_task *t, enum xs_lat_kind k, double seconds);
 /* Check the invariants now; a violation is recorded as an anomaly. */
 void xs_run_check(struct xs_run *run);
 /* Record an anomaly at simulated time t (s); the result owns detail (malloc'd or NULL). */

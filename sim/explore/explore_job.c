@@ -240,6 +240,8 @@ static int job_store(struct xp *ex, struct xp_job *j, const struct xs_outcome_wi
 	if (j->ok && w) {
 		r.latency = w->latency;
 		r.nlatency = (size_t)w->nlatency;
+		r.group_latency = w->group_latency;
+		r.ngroup_latency = w->ngroup_latency;
 		r.anomalies = w->anomalies;
 		r.nanomalies = w->nanomalies;
 		r.sim_time_s = xs_store_kvlist_get(&metrics, "sim_time_s")

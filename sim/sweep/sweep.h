@@ -135,6 +135,13 @@ int xs_sweep_execute(const struct xs_sweep *sw, const struct xs_sweep_opts *o);
 unsigned xs_sweep_default_jobs(void);
 
 /*
+ * wpsim run --json: res (a run of sc) as one JSON object on out: scenario, seed,
+ * outcomes, latency per kind and per group, anomalies, and params (section.key: value,
+ * as the param table stores them). Strings escaped, numbers finite.
+ */
+void xs_sweep_run_json(FILE *out, const struct xs_scenario *sc, const struct xs_run_result *res);
+
+/*
  * wpsim run --db: store one run made in this process as a sweep of one, keyed like a
  * sweep of sc's scenario file varying the overridden keys (global.seed is the seed).
  * run_error: NULL if xs_run() succeeded and res holds its result, else its message

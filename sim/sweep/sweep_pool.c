@@ -109,6 +109,8 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 		r.nmetrics = metrics->n;
 		r.latency = cr->latency;
 		r.nlatency = (size_t)cr->nlatency;
+		r.group_latency = cr->group_latency;
+		r.ngroup_latency = cr->ngroup_latency;
 		r.anomalies = cr->anomalies;
 		r.nanomalies = cr->nanomalies;
 		if ((v = xs_store_kvlist_get(metrics, XS_OUTCOME_SIM_TIME_S)) != NULL) {

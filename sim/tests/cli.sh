@@ -145,6 +145,56 @@ expect_exit "sweep: a missing scenario" 2 "$wabs" sweep "$tmp/tree/configs/sweep
 grep -q "lost.ini:2: scenario = nowhere.ini: No such file .*looked for: $tmp/tree/configs/sweeps/nowhere.ini, " "$tmp/err"
 check "sweep: a missing scenario names the places looked" $?
 
+# wpsim run --json: one JSON object saying what the name=value lines say, plus the
+# latency per group and the parameters the database stores
+if command -v python3 >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1; then
+	s=scenarios/no-punch-leak.ini
+	"$wpsim" run "$s" -s global.seed=3 >"$tmp/lines" 2>"$tmp/err"
+	"$wpsim" run "$s" -s global.seed=3 --json --db "$tmp/json.db" >"$tmp/run.json" 2>"$tmp/err"
+	got=$?
+	sqlite3 "$tmp/json.db" "SELECT name || '=' || value FROM param ORDER BY name" >"$tmp/params"
+	python3 - "$tmp/run.json" "$tmp/lines" "$tmp/params" >"$tmp/jsoncheck" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+vals = dict(l.split("=", 1) for l in lines if not l.startswith("anomaly "))
+anomalies = [l for l in lines if l.startswith("anomaly ")]
+bad = []
+o = d["outcomes"]
+if sorted(o) != sorted(vals):
+    bad.append("outcome names differ")
+for k, v in vals.items():
+    if k != "wall_time_s" and float(o.get(k, "nan")) != float(v):
+        bad.append("%s: %s in JSON, %s in the lines" % (k, o.get(k), v))
+if len(d["anomalies"]) != len(anomalies) or not anomalies:
+    bad.append("%d anomalies in JSON, %d lines" % (len(d["anomalies"]), len(anomalies)))
+for a, l in zip(d["anomalies"], anomalies):
+    if "anomaly %s offset=%d length=%d " % (a["kind"], a["offset"], a["length"]) not in l + " ":
+        bad.append("anomaly differs: " + l)
+w = d["latency"]["write"]
+if w["count"] != int(vals["writes"]) or abs(w["p99_us"] - float(vals["write_lat_p99_us"])) > 5e-4:
+    bad.append("write latency differs from the lines")
+groups = d["latency_by_group"]
+if sum(g.get("write", {"count": 0})["count"] for g in groups.values()) != w["count"]:
+    bad.append("the groups' writes do not add up to the run's")
+for g in groups.values():
+    for l in g.values():
+        if not (0 <= l["p50_us"] <= l["p90_us"] <= l["p99_us"] <= l["max_us"]):
+            bad.append("a group's percentiles out of order")
+params = dict(l.split("=", 1) for l in open(sys.argv[3]).read().splitlines())
+if d["params"] != params:
+    bad.append("params differ from the param table")
+if d["seed"] != 3 or d["scenario"] != "scenarios/no-punch-leak.ini":
+    bad.append("seed or scenario")
+print("\n".join(bad) if bad else "ok")
+PY
+	[ "$got" -eq 0 ] && [ "$(cat "$tmp/jsoncheck")" = ok ]
+	check "run --json: valid JSON, the same figures as the name=value lines ($(head -c 300 "$tmp/jsoncheck"))" $?
+	n=$(sqlite3 "$tmp/json.db" "SELECT count(*) FROM latency_group WHERE grp = 'pwriter' AND op = 'write'")
+	[ "$n" = 1 ]
+	check "run --db: the latency of each group in latency_group ($n rows)" $?
+fi
+
 # a good script runs and is deterministic
 expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
 "$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/a" 2>&1
