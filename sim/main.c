@@ -10,6 +10,7 @@
 #include "io/io.h"
 #include "store/store.h"
 #include "sweep/sweep.h"
+#include "report/export.h"
 #include "report/report.h"
 
 #include <errno.h>
@@ -31,7 +32,8 @@ static int usage(FILE *f)
 		"section.key=V1,V2,...]...\n"
 		"                 [--jobs N] [--shard K/N] [--db PATH]\n"
 		"       wpsim merge OUT IN...\n"
-		"       wpsim report [--db PATH] [--out DIR]\n");
+		"       wpsim report [--db PATH] [--out DIR]\n"
+		"       wpsim export --db PATH [--format csv|json] [--out FILE]\n");
 	return 2;
 }
 
@@ -297,6 +299,34 @@ static int cmd_report(int argc, char **argv)
 		}
 	}
 	return xs_report_main(db, out, stdout, stderr);
+}
+
+/* wpsim export --db PATH [--format csv|json] [--out FILE] (report/export.h) */
+static int cmd_export(int argc, char **argv)
+{
+	const char *db = NULL, *format = "csv", *out = NULL;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			format = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			fprintf(stderr, "wpsim export: %s %s\n",
+				argv[i][0] == '-' ? "unknown option or missing value:"
+						  : "unexpected",
+				argv[i]);
+			return usage(stderr);
+		}
+	}
+	if (!db) {
+		fprintf(stderr, "wpsim export: --db PATH is required\n");
+		return usage(stderr);
+	}
+	return xs_export_main(db, format, out, stdout, stderr);
 }
 
 /* A whole number lo..hi, all of s. */
@@ -597,6 +627,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 2, argv + 2);
 	if (strcmp(argv[1], "sweep") == 0)
 		return cmd_sweep(argc - 2, argv + 2);
+	if (strcmp(argv[1], "export") == 0)
+		return cmd_export(argc - 2, argv + 2);
 	if (strcmp(argv[1], "merge") == 0)
 		return cmd_merge(argc - 2, argv + 2);
 	if (strcmp(argv[1], "explore") == 0)

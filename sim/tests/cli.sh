@@ -195,6 +195,63 @@ PY
 	check "run --db: the latency of each group in latency_group ($n rows)" $?
 fi
 
+# wpsim export: one row per run, the cells as the database holds them (the sweep
+# above, plus a run whose scenario's name needs CSV quoting)
+if command -v python3 >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1; then
+	q='we"ird, name.ini'
+	cp scenarios/generic-346.ini "$tmp/$q"
+	"$wpsim" run "$tmp/$q" --db "$tmp/elsewhere/tiny.db" >/dev/null 2>"$tmp/err"
+	"$wpsim" export --db "$tmp/elsewhere/tiny.db" --out "$tmp/export.csv" 2>"$tmp/err"
+	got=$?
+	"$wpsim" export --db "$tmp/elsewhere/tiny.db" --format json >"$tmp/export.json" 2>>"$tmp/err"
+	got=$((got + $?))
+	sqlite3 -separator '|' "$tmp/elsewhere/tiny.db" \
+		"SELECT 'm', run_id, name, value FROM metric; SELECT 'p', run_id, name, value FROM param;
+		 SELECT 'r', r.run_id, s.name, r.scenario || '|' || r.seed || '|' || r.status
+		 FROM run r JOIN sweep s USING (sweep_id)" >"$tmp/rows"
+	python3 - "$tmp/export.csv" "$tmp/export.json" "$tmp/rows" >"$tmp/exportcheck" 2>&1 <<'PY'
+import csv, json, sys
+raw = open(sys.argv[1], newline="").read()
+rows = list(csv.DictReader(raw.splitlines(True)))
+js = json.load(open(sys.argv[2]))
+bad = []
+if not raw.endswith("\r\n") or "\n" in raw.replace("\r\n", ""):
+    bad.append("lines not ended by CRLF")
+want = {}
+for line in open(sys.argv[3]).read().splitlines():
+    kind, run, rest = line.split("|", 2)
+    if kind == "r":
+        sweep, scen, seed, status = [rest.split("|", 1)[0]] + rest.split("|", 1)[1].rsplit("|", 2)
+        want.setdefault(run, {}).update(sweep=sweep, scenario=scen, seed=seed, status=status)
+    else:
+        name, value = rest.split("|", 1)
+        want.setdefault(run, {})[(kind, name)] = value
+if len(rows) != len(want) or len(js) != len(want) or len(want) < 5:
+    bad.append("%d CSV rows, %d JSON rows, %d runs" % (len(rows), len(js), len(want)))
+for row, obj in zip(rows, js):
+    w = want.get(row["run_id"], {})
+    for k in ("sweep", "scenario", "seed", "status"):
+        if row[k] != w.get(k) or str(obj[k]) != w.get(k):
+            bad.append("run %s: %s %r / %r, want %r" % (row["run_id"], k, row[k], obj[k], w.get(k)))
+    for (kind, name), value in ((k, v) for k, v in w.items() if isinstance(k, tuple)):
+        if kind == "p" and (row[name] != value or obj[name] != value):
+            bad.append("run %s: param %s" % (row["run_id"], name))
+        if kind == "m" and (float(row[name]) != float(value) or float(obj[name]) != float(value)):
+            bad.append("run %s: metric %s %s, want %s" % (row["run_id"], name, row[name], value))
+if not any('"' in r["scenario"] and "," in r["scenario"] for r in rows):
+    bad.append("the quoted scenario did not come back")
+print("\n".join(bad[:5]) if bad else "ok")
+PY
+	[ "$got" -eq 0 ] && [ "$(cat "$tmp/exportcheck")" = ok ]
+	check "export: one row per run, CSV and JSON cells equal to the database's ($(head -c 300 "$tmp/exportcheck"))" $?
+	expect_exit "export: unknown format" 2 "$wpsim" export --db "$tmp/elsewhere/tiny.db" --format xml
+	grep -q -- "--format xml: unknown format (accepted: csv, json)" "$tmp/err"
+	check "export: the bad format is named" $?
+	expect_exit "export: no such database" 2 "$wpsim" export --db "$tmp/none.db"
+	expect_exit "export: not a database" 2 "$wpsim" export --db "$tmp/lines"
+	expect_exit "export: no --db" 2 "$wpsim" export --format csv
+fi
+
 # a good script runs and is deterministic
 expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
 "$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/a" 2>&1
