@@ -77,12 +77,17 @@ size_t xs_progress_render(const struct xs_progress *pg, double now, unsigned wid
 			  size_t len)
 {
 	size_t max = width > 1 ? width - 1 : 0, n, cells;
+	struct xs_progress widest = *pg;
 	int level;
 
 	if (!len)
 		return 0;
-	/* the text around a bar of no cells: the bar takes what is left, up to BAR_MAX */
-	n = compose(pg, now, 0, 0, buf, len);
+	/*
+	 * The text around a bar of no cells, with done as wide as total so that the bar
+	 * keeps its width while the count grows: the bar takes what is left, up to BAR_MAX.
+	 */
+	widest.done = pg->total;
+	n = compose(&widest, now, 0, 0, buf, len);
 	cells = max > n ? max - n : 0;
 	if (cells > BAR_MAX)
 		cells = BAR_MAX;

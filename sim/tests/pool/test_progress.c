@@ -69,7 +69,18 @@ XS_TEST_SUITE(test_progress_drops)
 	xs_progress_render(&pg, 110, 80, line, sizeof(line));
 	test_cond("80 columns: the bar narrows, everything else stays",
 		  strstr(line, "sweep: [") == line && strstr(line, "] 45/450 runs, 4.5 runs/s") &&
-			  strstr(line, ", with loss: 10") && strlen(line) == 79);
+			  strstr(line, ", with loss: 10") && strlen(line) <= 79 &&
+			  strchr(line, ']') - strchr(line, '[') - 1 >= 10);
+	{
+		char later[1024];
+		struct xs_progress more = pg;
+
+		more.done = 449;
+		xs_progress_render(&more, 110, 80, later, sizeof(later));
+		test_cond("80 columns: the bar keeps its width as the count grows (45 -> 449)",
+			  strchr(later, ']') - later == strchr(line, ']') - line &&
+				  strlen(later) <= 79);
+	}
 	xs_progress_render(&pg, 110, 40, line, sizeof(line));
 	test_cond("40 columns: no bar, no rate; the counts and the hits stay",
 		  !strchr(line, '[') && !strstr(line, "runs/s") && strstr(line, "45/450 runs") &&
