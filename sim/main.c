@@ -206,7 +206,7 @@ static int cmd_run(int argc, char **argv)
 	char *canon = NULL;
 	struct xs_scenario *sc = calloc(1, sizeof(*sc));
 	struct xs_run_result res;
-	char err[1024];
+	char err[4096];
 	int i, nov = 0, ret = 2;
 
 	if (!ov || !owned || !sc)

@@ -39,9 +39,9 @@
 
 #define XS_VAL_MAX 256 /* longest value text kept for messages */
 #define XS_ACC_MAX 512 /* longest "(accepted: ...)" text */
-#define XS_DEVICES_DIR \
-	"configs/devices"	 /* found as paths.h says, unless the caller names a directory */
-#define XS_CPU_DIR "configs/cpu" /* found likewise, unless $WPSIM_CPU names a directory */
+/* found as paths.h says, unless the caller or $WPSIM_CPU names a directory */
+#define XS_DEVICES_DIR "configs/devices"
+#define XS_CPU_DIR     "configs/cpu"
 
 /* Where a key's value came from. */
 struct xs_slot {
@@ -465,7 +465,7 @@ static int find_named(const struct xs_load *ld, const char *dir, const char *sub
 		      char *out, size_t len, char *acc, size_t acclen)
 {
 	struct xs_paths *p = malloc(sizeof(*p));
-	char rel[XS_SCN_PATH_MAX + 64], *looked = malloc(XS_ACC_MAX);
+	char rel[XS_SCN_PATH_MAX + 64], *looked = malloc(XS_ACC_MAX * 2);
 	size_t used;
 	int rc = 0;
 
@@ -483,7 +483,7 @@ static int find_named(const struct xs_load *ld, const char *dir, const char *sub
 		xs_paths_init(p, ld->path);
 	}
 	xs_paths_join(sub, name, rel, sizeof(rel));
-	if (!xs_paths_find(p, rel, looked, XS_ACC_MAX)) {
+	if (!xs_paths_find(p, rel, looked, XS_ACC_MAX * 2)) {
 		ini_names_list(p, sub, acc, acclen);
 		used = strlen(acc);
 		/* a directory the user named is the only place, and the message names it */
@@ -504,7 +504,7 @@ static int find_named(const struct xs_load *ld, const char *dir, const char *sub
 static void resolve_global(struct xs_load *ld)
 {
 	struct xs_scenario *sc = ld->sc;
-	char acc[XS_ACC_MAX + XS_ACC_MAX], name[XS_SCN_NAME_MAX + 8];
+	char acc[XS_ACC_MAX * 3], name[XS_SCN_NAME_MAX + 8];
 	int s, k, error;
 
 	for (s = 0; s < XS_NSPECIAL; s++)
@@ -558,7 +558,7 @@ static void resolve_cpu(struct xs_load *ld)
 {
 	struct xs_scenario *sc = ld->sc;
 	const char *dir = getenv("WPSIM_CPU");
-	char acc[XS_ACC_MAX + XS_ACC_MAX], path[XS_SCN_PATH_MAX], name[XS_SCN_NAME_MAX + 8];
+	char acc[XS_ACC_MAX * 3], path[XS_SCN_PATH_MAX], name[XS_SCN_NAME_MAX + 8];
 	int k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "cpu"), i, error;
 	struct xs_scenario *file;
 
