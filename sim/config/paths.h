@@ -16,7 +16,9 @@
 #define XS_DATADIR "/usr/local/share/wpsim"
 #endif
 
-#define XS_PATHS_MAX 5 /* places looked at most */
+#define XS_PATHS_MAX	    5	 /* places looked at most */
+#define XS_PATHS_NAME_MAX   64	 /* a NAME.ini's NAME, as a scenario's names */
+#define XS_PATHS_LOOKED_MAX 1024 /* the text of the places looked */
 
 /* The places a name is looked for, in order, without duplicates. */
 struct xs_paths {
@@ -35,5 +37,15 @@ bool xs_paths_find(const struct xs_paths *p, const char *name, char *out, size_t
 
 /* dir/name, or name alone when dir is "" or name is absolute, into out. */
 void xs_paths_join(const char *dir, const char *name, char *out, size_t len);
+
+/*
+ * The file sub/name (NAME.ini) that the file at from names (a device or cost file of a
+ * scenario): in dir alone when the user named a directory ($WPSIM_DEVICES,
+ * $WPSIM_CPU; then sub is not used), else where xs_paths_init() looks. Into out (len
+ * bytes) and 0; or -ENOENT and, in acc, the NAMEs found there ("a, b", or "none
+ * found") and, when searched, "; looked for: " every place looked; or -ENAMETOOLONG.
+ */
+int xs_paths_find_ini(const char *from, const char *dir, const char *sub, const char *name,
+		      char *out, size_t len, char *acc, size_t acclen);
 
 #endif /* XS_PATHS_H */

@@ -27,7 +27,6 @@
 #include "config/scenario_keys.h"
 #include "config/units.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -407,100 +406,6 @@ static void sect_defaults(struct xs_load *ld, int s)
 	}
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/*
- * The NAME.ini files in sub/ of every directory of p, sorted and without duplicates,
- * as "a, b"; or that there are none.
- */
-static void ini_names_list(const struct xs_paths *p, const char *sub, char *buf, size_t len)
-{
-	char names[64][XS_SCN_NAME_MAX], dir[2048];
-	const char *sorted[64];
-	struct dirent *de;
-	size_t n = 0, used = 0, i, j;
-	int k;
-
-	for (k = 0; k < p->n; k++) {
-		DIR *d;
-
-		xs_paths_join(p->dir[k], sub, dir, sizeof(dir));
-		d = opendir(dir[0] ? dir : ".");
-		while (d && (de = readdir(d)) != NULL && n < 64) {
-			size_t l = strlen(de->d_name);
-
-			if (l <= 4 || l - 4 >= XS_SCN_NAME_MAX ||
-			    strcmp(de->d_name + l - 4, ".ini") || de->d_name[0] == '.')
-				continue;
-			snprintf(names[n], sizeof(names[n]), "%.*s", (int)(l - 4), de->d_name);
-			for (j = 0; j < n && strcmp(sorted[j], names[n]); j++)
-				;
-			if (j == n) {
-				sorted[n] = names[n];
-				n++;
-			}
-		}
-		if (d)
-			closedir(d);
-	}
-	qsort(sorted, n, sizeof(sorted[0]), name_cmp);
-	buf[0] = '\0';
-	for (i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", sorted[i]);
-	if (n == 0 && p->n == 1)
-		snprintf(buf, len, "none found in %.400s", p->dir[0]);
-	else if (n == 0)
-		snprintf(buf, len, "none found");
-}
-
-/*
- * The file sub/NAME.ini of a scenario (a device or cost file): in dir alone when the
- * user named one ($WPSIM_DEVICES, $WPSIM_CPU), else where paths.h looks. Into out and
- * 0; or -ENOENT and, in acc, the names found and (when searched) every place looked.
- */
-static int find_named(const struct xs_load *ld, const char *dir, const char *sub, const char *name,
-		      char *out, size_t len, char *acc, size_t acclen)
-{
-	struct xs_paths *p = malloc(sizeof(*p));
-	char rel[XS_SCN_PATH_MAX + 64], *looked = malloc(XS_ACC_MAX * 2);
-	size_t used;
-	int rc = 0;
-
-	if (!p || !looked) {
-		free(p);
-		free(looked);
-		snprintf(acc, acclen, "%s", strerror(ENOMEM));
-		return -ENOENT;
-	}
-	if (dir) {
-		p->n = 1;
-		snprintf(p->dir[0], sizeof(p->dir[0]), "%s", dir);
-		sub = "";
-	} else {
-		xs_paths_init(p, ld->path);
-	}
-	xs_paths_join(sub, name, rel, sizeof(rel));
-	if (!xs_paths_find(p, rel, looked, XS_ACC_MAX * 2)) {
-		ini_names_list(p, sub, acc, acclen);
-		used = strlen(acc);
-		/* a directory the user named is the only place, and the message names it */
-		if (!dir)
-			snprintf(acc + used, acclen - used, "; looked for: %s", looked);
-		rc = -ENOENT;
-	} else if (strlen(looked) >= len) {
-		snprintf(acc, acclen, "a path shorter than %zu characters", len);
-		rc = -ENAMETOOLONG;
-	} else {
-		snprintf(out, len, "%s", looked);
-	}
-	free(p);
-	free(looked);
-	return rc;
-}
-
 static void resolve_global(struct xs_load *ld)
 {
 	struct xs_scenario *sc = ld->sc;
@@ -540,8 +445,8 @@ static void resolve_global(struct xs_load *ld)
 
 	snprintf(name, sizeof(name), "%s.ini", sc->device);
 	k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "device");
-	error = find_named(ld, ld->devices_dir, XS_DEVICES_DIR, name, sc->device_path,
-			   sizeof(sc->device_path), acc, sizeof(acc));
+	error = xs_paths_find_ini(ld->path, ld->devices_dir, XS_DEVICES_DIR, name, sc->device_path,
+				  sizeof(sc->device_path), acc, sizeof(acc));
 	if (error == -ENAMETOOLONG)
 		fail_key(ld, SEC_GLOBAL, k, acc, "device file path too long");
 	else if (error)
@@ -563,8 +468,8 @@ static void resolve_cpu(struct xs_load *ld)
 	struct xs_scenario *file;
 
 	snprintf(name, sizeof(name), "%s.ini", sc->cpu_name);
-	error = find_named(ld, dir && dir[0] ? dir : NULL, XS_CPU_DIR, name, path, sizeof(path),
-			   acc, sizeof(acc));
+	error = xs_paths_find_ini(ld->path, dir && dir[0] ? dir : NULL, XS_CPU_DIR, name, path,
+				  sizeof(path), acc, sizeof(acc));
 	if (error) {
 		fail_key(ld, SEC_GLOBAL, k, acc, "no such cost file %s/%s",
 			 dir && dir[0] ? dir : XS_CPU_DIR, name);
