@@ -10,6 +10,7 @@
 #include "io/io.h"
 #include "store/store.h"
 #include "sweep/sweep.h"
+#include "report/export.h"
 #include "report/report.h"
 
 #include <errno.h>
@@ -23,7 +24,7 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: wpsim io [-k VERSION] [-c CMD]... [SCRIPT]\n"
 		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
-		"                 [--schedule SPEC]\n"
+		"                 [--schedule SPEC] [--json]\n"
 		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N]\n"
 		"       wpsim explore SCENARIO [-s section.key=value]... [--strategy "
 		"pct|delay|bounded]\n"
@@ -31,7 +32,8 @@ static int usage(FILE *f)
 		"section.key=V1,V2,...]...\n"
 		"                 [--jobs N] [--shard K/N] [--db PATH]\n"
 		"       wpsim merge OUT IN...\n"
-		"       wpsim report [--db PATH] [--out DIR] [--metric NAME]...\n");
+		"       wpsim report [--db PATH] [--out DIR] [--metric NAME]...\n"
+		"       wpsim export --db PATH [--format csv|json] [--out FILE]\n");
 	return 2;
 }
 
@@ -94,12 +96,12 @@ static int cmd_io(int argc, char **argv)
 	return ret;
 }
 
-/* Where device files live: $WPSIM_DEVICES, else configs/devices. */
+/* Where device files live: $WPSIM_DEVICES, else NULL (found from the scenario). */
 static const char *devices_dir(void)
 {
 	const char *d = getenv("WPSIM_DEVICES");
 
-	return d && *d ? d : "configs/devices";
+	return d && *d ? d : NULL;
 }
 
 static void print_anomalies(FILE *out, const struct xs_run_result *res)
@@ -200,10 +202,11 @@ static int cmd_run(int argc, char **argv)
 	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
 	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
 	const char *scenario = NULL, *trace = NULL, *db = NULL, *spec = NULL;
+	bool json = false;
 	char *canon = NULL;
 	struct xs_scenario *sc = calloc(1, sizeof(*sc));
 	struct xs_run_result res;
-	char err[1024];
+	char err[4096];
 	int i, nov = 0, ret = 2;
 
 	if (!ov || !owned || !sc)
@@ -220,6 +223,8 @@ static int cmd_run(int argc, char **argv)
 			db = argv[++i];
 		} else if (strcmp(argv[i], "--schedule") == 0 && i + 1 < argc) {
 			spec = argv[++i];
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = true;
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "wpsim run: unknown option %s\n", argv[i]);
 			goto out;
@@ -259,8 +264,12 @@ static int cmd_run(int argc, char **argv)
 			run_db_store(db, sc, ov, nov, canon, NULL, err);
 		goto out;
 	}
-	print_anomalies(stdout, &res);
-	xs_run_print_outcomes(stdout, &res);
+	if (json) {
+		xs_sweep_run_json(stdout, sc, &res);
+	} else {
+		print_anomalies(stdout, &res);
+		xs_run_print_outcomes(stdout, &res);
+	}
 	ret = db ? run_db_store(db, sc, ov, nov, canon, &res, NULL) : 0;
 	xs_run_result_free(&res);
 out:
@@ -301,6 +310,34 @@ static int cmd_report(int argc, char **argv)
 	ret = xs_report_main_metrics(db, out, metrics, nmetrics, stdout, stderr);
 	free(metrics);
 	return ret;
+}
+
+/* wpsim export --db PATH [--format csv|json] [--out FILE] (report/export.h) */
+static int cmd_export(int argc, char **argv)
+{
+	const char *db = NULL, *format = "csv", *out = NULL;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			format = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			fprintf(stderr, "wpsim export: %s %s\n",
+				argv[i][0] == '-' ? "unknown option or missing value:"
+						  : "unexpected",
+				argv[i]);
+			return usage(stderr);
+		}
+	}
+	if (!db) {
+		fprintf(stderr, "wpsim export: --db PATH is required\n");
+		return usage(stderr);
+	}
+	return xs_export_main(db, format, out, stdout, stderr);
 }
 
 /* A whole number lo..hi, all of s. */
@@ -601,6 +638,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 2, argv + 2);
 	if (strcmp(argv[1], "sweep") == 0)
 		return cmd_sweep(argc - 2, argv + 2);
+	if (strcmp(argv[1], "export") == 0)
+		return cmd_export(argc - 2, argv + 2);
 	if (strcmp(argv[1], "merge") == 0)
 		return cmd_merge(argc - 2, argv + 2);
 	if (strcmp(argv[1], "explore") == 0)

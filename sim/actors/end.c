@@ -220,32 +220,39 @@ static double pct(const double *v, size_t n, double q)
 	return v[k - 1];
 }
 
+/* The summary of the samples s (sorted here) of the kind called name into l. */
+static void summarise(struct xs_samples *s, const char *name, struct xs_latency *l)
+{
+	double sum = 0;
+	size_t i;
+
+	sort_doubles(s->v, s->n);
+	snprintf(l->op, sizeof(l->op), "%s", name);
+	for (i = 0; i < s->n; i++)
+		sum += s->v[i];
+	l->count = s->n;
+	l->mean_us = sum / (double)s->n * 1e6;
+	l->p50_us = pct(s->v, s->n, 0.5) * 1e6;
+	l->p90_us = pct(s->v, s->n, 0.9) * 1e6;
+	l->p99_us = pct(s->v, s->n, 0.99) * 1e6;
+	l->p999_us = pct(s->v, s->n, 0.999) * 1e6;
+	l->max_us = s->v[s->n - 1] * 1e6;
+}
+
 void xs_end_summarise_latency(struct xs_run *run)
 {
 	static const char *const names[XS_LAT_NR] = {"write", "fault", "read", "fsync", "truncate"};
 	struct xs_run_result *res = run->res;
-	int k;
+	int k, g;
 
 	for (k = 0; k < XS_LAT_NR; k++) {
 		struct xs_samples *s = &run->lat[k];
 		struct xs_latency *l;
-		double sum = 0;
-		size_t i;
 
 		if (!s->n)
 			continue;
-		sort_doubles(s->v, s->n);
 		l = &res->latency[res->nlatency++];
-		snprintf(l->op, sizeof(l->op), "%s", names[k]);
-		for (i = 0; i < s->n; i++)
-			sum += s->v[i];
-		l->count = s->n;
-		l->mean_us = sum / (double)s->n * 1e6;
-		l->p50_us = pct(s->v, s->n, 0.5) * 1e6;
-		l->p90_us = pct(s->v, s->n, 0.9) * 1e6;
-		l->p99_us = pct(s->v, s->n, 0.99) * 1e6;
-		l->p999_us = pct(s->v, s->n, 0.999) * 1e6;
-		l->max_us = s->v[s->n - 1] * 1e6;
+		summarise(s, names[k], l);
 		if (k == XS_LAT_WRITE) {
 			res->write_lat_p50_us = l->p50_us;
 			res->write_lat_p99_us = l->p99_us;
@@ -254,6 +261,27 @@ void xs_end_summarise_latency(struct xs_run *run)
 			res->fault_lat_p99_us = l->p99_us;
 		}
 	}
+	if (!run->glat)
+		return;
+	res->group_latency =
+		calloc((size_t)run->sc->ngroups * XS_LAT_NR, sizeof(*res->group_latency));
+	xbt_assert(res->group_latency, "out of memory");
+	for (g = 0; g < run->sc->ngroups; g++)
+		for (k = 0; k < XS_LAT_NR; k++) {
+			struct xs_group_latency *gl = &res->group_latency[res->ngroup_latency];
+
+			if (!run->glat[g][k].n)
+				continue;
+			snprintf(gl->group, sizeof(gl->group), "%s", run->sc->groups[g].name);
+			if (run->sc->ngroups > 1) {
+				summarise(&run->glat[g][k], names[k], &gl->lat);
+			} else {
+				/* every sample is the one group's (xs_sample() keeps no copy) */
+				XS_ASSERT(run->glat[g][k].n == run->lat[k].n);
+				summarise(&run->lat[k], names[k], &gl->lat);
+			}
+			res->ngroup_latency++;
+		}
 }
 
 void xs_end_run(struct xs_run *run, struct xs_task *self)

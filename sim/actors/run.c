@@ -172,6 +172,12 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	run->ctl = ctl;
 	run->ctl_low = INT64_MAX;
 	xs_sched_init(&run->sched);
+	run->glat = calloc(sc->ngroups > 0 ? (size_t)sc->ngroups : 1, sizeof(*run->glat));
+	if (!run->glat) {
+		snprintf(err, errlen, "out of memory");
+		error = -ENOMEM;
+		goto out_free;
+	}
 	error = xs_device_cfg_load(sc->device_path, &run->devcfg, err, errlen);
 	if (error)
 		goto out_free;
@@ -262,6 +268,9 @@ out_fs:
 out_free:
 	for (i = 0; i < XS_LAT_NR; i++)
 		free(run->lat[i].v);
+	for (i = 0; run->glat && i < run->sc->ngroups * XS_LAT_NR; i++)
+		free(run->glat[i / XS_LAT_NR][i % XS_LAT_NR].v);
+	free(run->glat);
 	for (i = 0; i < run->ntasks; i++) {
 		gsl_rng_free(run->tasks[i]->rng);
 		free(run->tasks[i]->opbuf); /* a worker killed by a deadlock */

@@ -161,6 +161,7 @@ struct xs_run {
 	struct xs_evrec *evs;
 	size_t nevs, capevs;
 	struct xs_samples lat[XS_LAT_NR];
+	struct xs_samples (*glat)[XS_LAT_NR]; /* per actor group (sc->ngroups) */
 	struct xs_run_result *res;
 	char last_violation[256];
 	struct xs_trace trace;

@@ -152,16 +152,25 @@ void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done)
 	o->ended = true;
 }
 
-void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds)
+static void samples_add(struct xs_samples *s, double seconds)
 {
-	struct xs_samples *s = &run->lat[k];
-
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 1024;
 		s->v = realloc(s->v, s->cap * sizeof(*s->v));
 		xbt_assert(s->v, "out of memory");
 	}
 	s->v[s->n++] = seconds;
+}
+
+void xs_sample(struct xs_run *run, const struct xs_task *t, enum xs_lat_kind k, double seconds)
+{
+	samples_add(&run->lat[k], seconds);
+	if (!t->grp || !run->glat)
+		return;
+	if (run->sc->ngroups > 1)
+		samples_add(&run->glat[t->grp - run->sc->groups][k], seconds);
+	else
+		run->glat[0][k].n++; /* one group: its samples are the run's, not kept twice */
 }
 
 void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,

@@ -33,7 +33,8 @@ uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind,
 /* The record of operation id (> 0, as xs_op_begin() returned it). */
 struct xs_oprec *xs_oprec_get(const struct xs_run *run, uint64_t id);
 void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done);
-void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds);
+/* A latency sample of kind k by t: the run's, and its group's when it has one. */
+void xs_sample(struct xs_run *run, const struct xs_task *t, enum xs_lat_kind k, double seconds);
 /*
  * Check the invariants, amortised (every so many calls, in proportion to the state's
  * size); a violation is recorded as an anomaly.

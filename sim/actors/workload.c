@@ -113,7 +113,7 @@ static void do_write(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	r = xs_file_write(&run->fs.inode, off, len, &src);
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_WRITE, xs_task_now(t) - t0);
+	xs_sample(run, t, XS_LAT_WRITE, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pwrite", t0, xs_task_now(t), off, len);
 	run->res->writes++;
 	run->res->enospc += r == -ENOSPC;
@@ -144,7 +144,7 @@ static int store_page(struct xs_run *run, struct xs_task *t, uint64_t off, uint6
 	xs_cpu_pay(t);
 	if (t->faulted) {
 		run->res->faults++;
-		xs_sample(run, XS_LAT_FAULT, xs_task_now(t) - t0);
+		xs_sample(run, t, XS_LAT_FAULT, xs_task_now(t) - t0);
 		xs_trace_span(&run->trace, t->id, "fault", "page_mkwrite", t0, xs_task_now(t), off,
 			      n);
 	}
@@ -210,7 +210,7 @@ static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_
 	got = xs_file_read_user(&run->fs.inode, off, len, buf, t->grp->dest_map ? &dst : NULL);
 	xs_cpu_pay(t);
 	xs_readcheck_end(run, t, &rc, buf, got);
-	xs_sample(run, XS_LAT_READ, xs_task_now(t) - t0);
+	xs_sample(run, t, XS_LAT_READ, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
 }
 
@@ -246,7 +246,7 @@ static void do_truncator(struct xs_run *run, struct xs_task *t, uint64_t off, ui
 	xs_cpu_pay(t);
 	run->res->enospc += error == -ENOSPC;
 	xs_op_end(run, id, error ? 0 : len);
-	xs_sample(run, XS_LAT_TRUNCATE, xs_task_now(t) - t0);
+	xs_sample(run, t, XS_LAT_TRUNCATE, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "truncate", t0, xs_task_now(t), off, len);
 }
 
@@ -263,7 +263,7 @@ static void do_fsync(struct xs_run *run, struct xs_task *t, uint64_t off, uint64
 		xs_device_flush(run->dev);
 	}
 	xs_cpu_pay(t);
-	xs_sample(run, XS_LAT_FSYNC, xs_task_now(t) - t0);
+	xs_sample(run, t, XS_LAT_FSYNC, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "fsync", t0, xs_task_now(t), 0, 0);
 }
 

@@ -22,11 +22,11 @@
 
 #include "config/cpu_file.h"
 #include "config/device_file.h"
+#include "config/paths.h"
 #include "config/ini.h"
 #include "config/scenario_keys.h"
 #include "config/units.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -36,10 +36,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define XS_VAL_MAX     256		 /* longest value text kept for messages */
-#define XS_ACC_MAX     512		 /* longest "(accepted: ...)" text */
-#define XS_DEVICES_DIR "configs/devices" /* when the caller passes NULL */
-#define XS_CPU_DIR     "configs/cpu"	 /* cost files, unless $WPSIM_CPU names another */
+#define XS_VAL_MAX 256 /* longest value text kept for messages */
+#define XS_ACC_MAX 512 /* longest "(accepted: ...)" text */
+/* found as paths.h says, unless the caller or $WPSIM_CPU names a directory */
+#define XS_DEVICES_DIR "configs/devices"
+#define XS_CPU_DIR     "configs/cpu"
 
 /* Where a key's value came from. */
 struct xs_slot {
@@ -405,48 +406,10 @@ static void sect_defaults(struct xs_load *ld, int s)
 	}
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The NAME.ini files in dir, sorted, as "a, b"; or why there are none. */
-static void ini_names_list(const char *dir, char *buf, size_t len)
-{
-	char names[64][XS_SCN_NAME_MAX];
-	const char *sorted[64];
-	struct dirent *de;
-	size_t n = 0, used = 0, i;
-	DIR *d = opendir(dir);
-
-	if (!d) {
-		snprintf(buf, len, "none: cannot open %s", dir);
-		return;
-	}
-	while ((de = readdir(d)) != NULL && n < 64) {
-		size_t l = strlen(de->d_name);
-
-		if (l > 4 && l - 4 < XS_SCN_NAME_MAX && strcmp(de->d_name + l - 4, ".ini") == 0 &&
-		    de->d_name[0] != '.') {
-			snprintf(names[n], sizeof(names[n]), "%.*s", (int)(l - 4), de->d_name);
-			sorted[n] = names[n];
-			n++;
-		}
-	}
-	closedir(d);
-	qsort(sorted, n, sizeof(sorted[0]), name_cmp);
-	buf[0] = '\0';
-	for (i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", sorted[i]);
-	if (n == 0)
-		snprintf(buf, len, "none found in %s", dir);
-}
-
 static void resolve_global(struct xs_load *ld)
 {
 	struct xs_scenario *sc = ld->sc;
-	char acc[XS_ACC_MAX], path[XS_SCN_PATH_MAX + 64];
-	struct stat st;
+	char acc[XS_ACC_MAX * 3], name[XS_SCN_NAME_MAX + 8];
 	int s, k, error;
 
 	for (s = 0; s < XS_NSPECIAL; s++)
@@ -480,17 +443,15 @@ static void resolve_global(struct xs_load *ld)
 			 acc, "below background_ratio");
 	}
 
-	snprintf(path, sizeof(path), "%s/%s.ini", ld->devices_dir, sc->device);
+	snprintf(name, sizeof(name), "%s.ini", sc->device);
 	k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "device");
-	if (strlen(path) >= sizeof(sc->device_path)) {
-		fail_key(ld, SEC_GLOBAL, k, "a shorter devices directory",
-			 "device file path %s too long", path);
-	} else if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-		ini_names_list(ld->devices_dir, acc, sizeof(acc));
-		fail_key(ld, SEC_GLOBAL, k, acc, "no such device file %s", path);
-	} else {
-		memcpy(sc->device_path, path, strlen(path) + 1);
-	}
+	error = xs_paths_find_ini(ld->path, ld->devices_dir, XS_DEVICES_DIR, name, sc->device_path,
+				  sizeof(sc->device_path), acc, sizeof(acc));
+	if (error == -ENAMETOOLONG)
+		fail_key(ld, SEC_GLOBAL, k, acc, "device file path too long");
+	else if (error)
+		fail_key(ld, SEC_GLOBAL, k, acc, "no such device file %s/%s",
+			 ld->devices_dir ? ld->devices_dir : XS_DEVICES_DIR, name);
 }
 
 /*
@@ -502,17 +463,16 @@ static void resolve_cpu(struct xs_load *ld)
 {
 	struct xs_scenario *sc = ld->sc;
 	const char *dir = getenv("WPSIM_CPU");
-	char acc[XS_ACC_MAX], path[XS_SCN_PATH_MAX + 64];
-	int k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "cpu"), i;
+	char acc[XS_ACC_MAX * 3], path[XS_SCN_PATH_MAX], name[XS_SCN_NAME_MAX + 8];
+	int k = xs_keytab_find(xs_scn_keys, XS_SCN_NKEYS, SEC_GLOBAL, "cpu"), i, error;
 	struct xs_scenario *file;
-	struct stat st;
 
-	if (!dir || !dir[0])
-		dir = XS_CPU_DIR;
-	snprintf(path, sizeof(path), "%s/%s.ini", dir, sc->cpu_name);
-	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-		ini_names_list(dir, acc, sizeof(acc));
-		fail_key(ld, SEC_GLOBAL, k, acc, "no such cost file %s", path);
+	snprintf(name, sizeof(name), "%s.ini", sc->cpu_name);
+	error = xs_paths_find_ini(ld->path, dir && dir[0] ? dir : NULL, XS_CPU_DIR, name, path,
+				  sizeof(path), acc, sizeof(acc));
+	if (error) {
+		fail_key(ld, SEC_GLOBAL, k, acc, "no such cost file %s/%s",
+			 dir && dir[0] ? dir : XS_CPU_DIR, name);
 		return;
 	}
 	file = calloc(1, sizeof(*file));
@@ -701,7 +661,7 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 	ld->e.msg = err;
 	ld->e.len = errlen;
 	ld->cur = -1;
-	ld->devices_dir = devices_dir ? devices_dir : XS_DEVICES_DIR;
+	ld->devices_dir = devices_dir;
 	for (s = 0; s < XS_NSPECIAL; s++)
 		sect_init(ld, s, xs_scn_sec_names[s], (enum xs_scn_sec)s);
 	ld->nsect = XS_NSPECIAL;

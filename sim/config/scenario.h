@@ -117,8 +117,9 @@ struct xs_override {
 
 /*
  * Load path, apply the overrides (as if they were the last lines of the file), fill
- * defaults, validate. devices_dir is where NAME.ini device files live (the device file
- * must exist). Returns 0, or -EINVAL / -ENOENT with one line in err ("FILE:LINE: key =
+ * defaults, validate. devices_dir, when not NULL, is where NAME.ini device files live;
+ * NULL: configs/devices/NAME.ini is found as config/paths.h says. The device file must
+ * exist. Returns 0, or -EINVAL / -ENOENT with one line in err ("FILE:LINE: key =
  * value: problem (accepted: ...)"; overrides are reported as "-s section.key=value:
  * problem (accepted: ...)").
  */

@@ -8,6 +8,7 @@
 #include "explore/explore.h"
 #include "actors/run.h"
 #include "explore/xctl.h"
+#include "pool/progress.h"
 #include "store/store.h"
 
 #include <stdbool.h>
@@ -85,6 +86,7 @@ struct xp {
 	const char *phase;
 	char phase_buf[80]; /* a phase that names a count */
 	uint64_t done, total, failing;
+	struct xs_progress pg;
 };
 
 /* Run jobs[0..n) in child processes, --jobs at a time; store each when j->store.

@@ -240,6 +240,8 @@ static int job_store(struct xp *ex, struct xp_job *j, const struct xs_outcome_wi
 	if (j->ok && w) {
 		r.latency = w->latency;
 		r.nlatency = (size_t)w->nlatency;
+		r.group_latency = w->group_latency;
+		r.ngroup_latency = w->ngroup_latency;
 		r.anomalies = w->anomalies;
 		r.nanomalies = w->nanomalies;
 		r.sim_time_s = xs_store_kvlist_get(&metrics, "sim_time_s")
@@ -306,12 +308,9 @@ static int job_done(void *arg, const struct xs_pool_result *pr)
 	}
 	b->ex->done++;
 	b->ex->failing += b->jobs[pr->job].ok && b->jobs[pr->job].failing;
-	if (b->ex->o->progress && b->ex->total == 1) /* a replay: the phase says which */
-		fprintf(b->ex->o->log, "\r\033[Kexplore: %s", b->ex->phase);
-	else if (b->ex->o->progress)
-		fprintf(b->ex->o->log,
-			"\r\033[Kexplore: %s: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failing",
-			b->ex->phase, b->ex->done, b->ex->total, b->ex->failing);
+	b->ex->pg.done = b->ex->done;
+	b->ex->pg.hits = b->ex->failing;
+	xs_progress_show(&b->ex->pg, false);
 	return 0;
 }
 
@@ -333,7 +332,7 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 	struct xp_batch b = {ex, jobs, NULL, NULL, NULL, n, 0};
 	struct xs_pool_opts po = {.jobs = ex->o->jobs ? ex->o->jobs : 1,
 				  .timeout_s = ex->o->timeout_s};
-	char err[1024];
+	char err[1024], label[128];
 	size_t i;
 	int r;
 
@@ -349,9 +348,18 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 	fflush(ex->o->log);
 	ex->done = ex->failing = 0;
 	ex->total = n;
+	snprintf(label, sizeof(label), "explore: %s", ex->phase);
+	/* a replay (one run): the phase says which */
+	ex->pg = (struct xs_progress){.mode = ex->o->progress && n ? 1 : -1,
+				      .f = ex->o->log,
+				      .label = label,
+				      .hits_name = "failing",
+				      .label_only = n == 1,
+				      .total = n,
+				      .t0 = xs_pool_mono_s()};
+	xs_progress_show(&ex->pg, false);
 	r = xs_pool_run(&po, n, &ops, &b, err, sizeof(err));
-	if (ex->o->progress && n)
-		fprintf(ex->o->log, "\r\033[K");
+	xs_progress_clear(&ex->pg);
 	for (i = b.next; i < n; i++) /* a batch cut short */
 		if (b.done[i])
 			xs_outcome_wire_free(&b.w[i]);

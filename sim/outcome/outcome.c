@@ -82,6 +82,9 @@ void xs_run_result_free(struct xs_run_result *res)
 	free(res->anomalies);
 	res->anomalies = NULL;
 	res->nanomalies = 0;
+	free(res->group_latency);
+	res->group_latency = NULL;
+	res->ngroup_latency = 0;
 }
 
 /* The value of d in the struct at base (a result, or one of its locks), as printed. */

@@ -17,6 +17,12 @@ struct xs_latency {
 	double mean_us, p50_us, p90_us, p99_us, p999_us, max_us;
 };
 
+/* Latency of one operation kind in one actor group (the section's name). */
+struct xs_group_latency {
+	char group[64];
+	struct xs_latency lat;
+};
+
 /* One anomaly: a loss, a leak, or an invariant violation (docs/design.md, "Results database"). */
 struct xs_anomaly {
 	char kind[16]; /* lost | leak | leak_unmount | invariant | lock_order | deadlock |
@@ -48,6 +54,9 @@ struct xs_run_result {
 	uint64_t events;
 	struct xs_latency latency[XS_MAX_LATENCY_KINDS];
 	int nlatency;
+	/* per actor group and kind, groups in scenario order (malloc'd) */
+	struct xs_group_latency *group_latency;
+	size_t ngroup_latency;
 	struct xs_anomaly *anomalies;
 	size_t nanomalies;
 	/* per lock: i_rwsem, invalidate_lock, ILOCK, folio, mmap_lock (all processes) */

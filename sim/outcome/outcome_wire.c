@@ -46,6 +46,16 @@ void xs_outcome_wire_write(FILE *m, const char *error, const struct xs_run_resul
 			(unsigned long long)x->count, x->mean_us, x->p50_us, x->p90_us, x->p99_us,
 			x->p999_us, x->max_us);
 	}
+	/* a group's name may hold blanks: its length first */
+	fprintf(m, "glatency %zu\n", res->ngroup_latency);
+	for (i = 0; i < res->ngroup_latency; i++) {
+		const struct xs_group_latency *g = &res->group_latency[i];
+		const struct xs_latency *x = &g->lat;
+
+		fprintf(m, "%zu %s %s %llu %a %a %a %a %a %a\n", strlen(g->group), g->group,
+			x->op[0] ? x->op : "-", (unsigned long long)x->count, x->mean_us, x->p50_us,
+			x->p90_us, x->p99_us, x->p999_us, x->max_us);
+	}
 	fprintf(m, "anomalies %zu\n", res->nanomalies);
 	for (i = 0; i < res->nanomalies; i++) {
 		const struct xs_anomaly *a = &res->anomalies[i];
@@ -68,6 +78,7 @@ void xs_outcome_wire_free(struct xs_outcome_wire *w)
 		free(w->anomalies[i].detail);
 	free(w->anomalies);
 	free(w->extra);
+	free(w->group_latency);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -119,6 +130,27 @@ static bool cur_end(struct cursor *c, struct xs_outcome_wire *w)
 	return strcmp(line, "end") == 0 && c->p == c->end;
 }
 
+/* One "LEN GROUP op count mean p50 p90 p99 p999 max" line. */
+static bool cur_group_latency(struct cursor *c, struct xs_group_latency *g)
+{
+	struct xs_latency *x = &g->lat;
+	char line[512];
+	unsigned long long u;
+	size_t n;
+	int at;
+
+	if (!cur_line(c, line, sizeof(line)) || sscanf(line, "%zu %n", &n, &at) != 1 ||
+	    n >= sizeof(g->group) || strlen(line + at) < n)
+		return false;
+	memcpy(g->group, line + at, n);
+	g->group[n] = '\0';
+	if (sscanf(line + at + n, " %31s %llu %lf %lf %lf %lf %lf %lf", x->op, &u, &x->mean_us,
+		   &x->p50_us, &x->p90_us, &x->p99_us, &x->p999_us, &x->max_us) != 8)
+		return false;
+	x->count = u;
+	return true;
+}
+
 bool xs_outcome_wire_parse(const char *buf, size_t len, struct xs_outcome_wire *w)
 {
 	struct cursor c = {buf, buf + len};
@@ -149,6 +181,12 @@ bool xs_outcome_wire_parse(const char *buf, size_t len, struct xs_outcome_wire *
 			return false;
 		x->count = u1;
 	}
+	if (!cur_line(&c, line, sizeof(line)) || sscanf(line, "glatency %zu", &n) != 1 || n > len ||
+	    !(w->group_latency = calloc(n ? n : 1, sizeof(*w->group_latency))))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!cur_group_latency(&c, &w->group_latency[w->ngroup_latency++]))
+			return false;
 	if (!cur_line(&c, line, sizeof(line)) || sscanf(line, "anomalies %zu", &n) != 1 || n > len)
 		return false;
 	w->anomalies = calloc(n ? n : 1, sizeof(*w->anomalies));

@@ -3,8 +3,9 @@
  * parent that stores it: a struct xs_run_result, or why the run failed, as text.
  *
  * "XSR1\n", then either "error LEN\n<text>\n" or "outcomes LEN\n<text>\n",
- * "latency N\n" and N lines, "anomalies N\n" and N × (a line, "LEN\n"-counted detail),
- * then optionally "extra LEN\n<text>\n" (text the caller attaches, opaque here), then
+ * "latency N\n" and N lines, "glatency N\n" and N lines (per actor group: the group's
+ * name after its length, as it may hold blanks), "anomalies N\n" and N × (a line, "LEN\n"-counted
+ * detail), then optionally "extra LEN\n<text>\n" (text the caller attaches, opaque here), then
  * "end\n". Reals are hexadecimal (%a): exact. A message without its "end" line (the
  * child died while writing) does not parse.
  */
@@ -23,6 +24,8 @@ struct xs_outcome_wire {
 	char *outcomes; /* the name=value lines of xs_run_print_outcomes() */
 	struct xs_latency latency[XS_MAX_LATENCY_KINDS];
 	int nlatency;
+	struct xs_group_latency *group_latency; /* malloc'd */
+	size_t ngroup_latency;
 	struct xs_anomaly *anomalies;
 	size_t nanomalies;
 	char *extra; /* the extra section's text, or NULL when there is none */

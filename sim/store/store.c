@@ -87,6 +87,20 @@ static const char *const xs_schema =
 	"CREATE INDEX anomaly_kind ON anomaly(kind, run_id);\n";
 
 /*
+ * Latency per actor group and operation kind, as latency's rows per kind. Added to a
+ * database of any version when it is opened for writing: not in a version of its own,
+ * as a reader that does not know it loses nothing.
+ */
+static const char *const xs_latency_group_schema =
+	"CREATE TABLE IF NOT EXISTS latency_group(\n"
+	"  run_id INTEGER NOT NULL REFERENCES run(run_id),\n"
+	"  grp TEXT NOT NULL,\n"
+	"  op TEXT NOT NULL,\n"
+	"  count INTEGER NOT NULL,\n"
+	"  mean_us REAL, p50_us REAL, p90_us REAL, p99_us REAL, p999_us REAL, max_us REAL,\n"
+	"  PRIMARY KEY (run_id, grp, op)) WITHOUT ROWID;\n";
+
+/*
  * Tables of schema version 3, for wpsim explore (store.h). A run follows at most one
  * schedule: run_id is the key (the index of run_schedule(run_id)). A schedule's text
  * is its identity, as run_key is a run's, so merge matches schedules by spec.
@@ -178,6 +192,11 @@ static int64_t count_in(sqlite3 *db, const char *schema, const char *list)
 int64_t xs_store_count_tables(sqlite3 *db, const char *schema)
 {
 	return count_in(db, schema, "'sweep', 'run', 'param', 'metric', 'latency', 'anomaly'");
+}
+
+bool xs_store_has_latency_group(sqlite3 *db, const char *schema)
+{
+	return count_in(db, schema, "'latency_group'") == 1;
 }
 
 int64_t xs_store_count_schedule_tables(sqlite3 *db, const char *schema)
@@ -364,7 +383,8 @@ static int init_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 	 * ours). Not xs_store_check_file(): its close() of the file would drop this
 	 * process's POSIX locks, the SHARED lock that WAL mode holds included.
 	 */
-	if ((ret && ret != -ENOENT) || (!ret && ver == XS_STORE_SCHEMA_VERSION)) {
+	if ((ret && ret != -ENOENT) ||
+	    (!ret && ver == XS_STORE_SCHEMA_VERSION && xs_store_has_latency_group(db, "main"))) {
 		xs_store_rollback(db);
 		return ret;
 	}
@@ -376,6 +396,8 @@ static int init_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 		ret = xs_store_exec(db, path, xs_views, err, errlen);
 	if (!ret && ver < 3)
 		ret = xs_store_exec(db, path, xs_schedule_schema, err, errlen);
+	if (!ret)
+		ret = xs_store_exec(db, path, xs_latency_group_schema, err, errlen);
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA user_version = %d",
 		 XS_STORE_APP_ID, XS_STORE_SCHEMA_VERSION);
 	if (!ret)

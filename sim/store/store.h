@@ -94,6 +94,8 @@ struct xs_store_run {
 	size_t nmetrics;
 	const struct xs_latency *latency;
 	size_t nlatency;
+	const struct xs_group_latency *group_latency; /* the latency_group rows */
+	size_t ngroup_latency;
 	const struct xs_anomaly *anomalies;
 	size_t nanomalies;
 	const char *schedule_spec;     /* NULL: a plain run */

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define XS_STORE_NTABLES 6  /* sweep, run, param, metric, latency, anomaly */
-#define XS_STORE_NSTMT	 13 /* the prepared statements of store_run.c */
+#define XS_STORE_NSTMT	 14 /* the prepared statements of store_run.c */
 
 struct xs_store {
 	sqlite3 *db;
@@ -46,6 +46,8 @@ int64_t xs_store_query_int(sqlite3 *db, const char *sql);
  */
 int64_t xs_store_count_tables(sqlite3 *db, const char *schema);
 int64_t xs_store_count_schedule_tables(sqlite3 *db, const char *schema);
+/* Whether the schema "main" or an attached one has the latency_group table. */
+bool xs_store_has_latency_group(sqlite3 *db, const char *schema);
 
 /* store_run.c */
 

@@ -139,6 +139,13 @@ static const char *const xs_merge_sql =
 	"  SELECT rmap.new, a.kind, a.\"offset\", a.length, a.sim_time_s, a.detail\n"
 	"  FROM src.anomaly a JOIN temp.rmap ON rmap.old = a.run_id ORDER BY a.anomaly_id;\n";
 
+/* Then, when the input has it, its latency per actor group. */
+static const char *const xs_merge_latency_group_sql =
+	"INSERT INTO main.latency_group(run_id, grp, op, count, mean_us, p50_us, p90_us,\n"
+	"    p99_us, p999_us, max_us)\n"
+	"  SELECT rmap.new, l.grp, l.op, l.count, l.mean_us, l.p50_us, l.p90_us, l.p99_us,\n"
+	"    l.p999_us, l.max_us FROM src.latency_group l JOIN temp.rmap ON rmap.old = l.run_id;\n";
+
 /*
  * Then, in the same transaction, the schedules of an input of version 3, matched by
  * spec: the rows out lacks, in the input's order; minimal_of where out has none yet,
@@ -254,6 +261,8 @@ int xs_store_merge(const char *out, const char *const *in, int nin, uint64_t *co
 			nsrc = xs_store_query_int(st->db, "SELECT count(*) FROM src.run");
 			ret = xs_store_exec(st->db, in[i], xs_merge_sql, err, errlen);
 		}
+		if (!ret && xs_store_has_latency_group(st->db, "src"))
+			ret = xs_store_exec(st->db, in[i], xs_merge_latency_group_sql, err, errlen);
 		if (!ret && xs_store_count_schedule_tables(st->db, "src") == 2)
 			ret = xs_store_exec(st->db, in[i], xs_merge_schedule_sql, err, errlen);
 		if (!ret) {

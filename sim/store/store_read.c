@@ -142,6 +142,25 @@ static const char *text_or_null(sqlite3_stmt *st, int col)
 		       : (const char *)sqlite3_column_text(st, col);
 }
 
+int xs_store_read_run_sweeps(struct xs_store_reader *rd,
+			     int (*fn)(void *arg, int64_t run_id, const char *sweep), void *arg,
+			     char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	ret = prepare(rd,
+		      "SELECT r.run_id, s.name FROM run r LEFT JOIN sweep s "
+		      "ON s.sweep_id = r.sweep_id ORDER BY r.run_id",
+		      &st, err, errlen);
+	if (ret)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((ret = fn(arg, sqlite3_column_int64(st, 0), text_or_null(st, 1))))
+			break;
+	return walk_end(rd, st, rc, ret, err, errlen);
+}
+
 int xs_store_read_runs(struct xs_store_reader *rd,
 		       int (*fn)(void *arg, const struct xs_store_read_run *run), void *arg,
 		       char *err, size_t errlen)

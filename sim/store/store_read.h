@@ -53,6 +53,14 @@ int xs_store_read_runs(struct xs_store_reader *rd,
 		       char *err, size_t errlen);
 
 /*
+ * The name of every run's sweep, in run_id order (NULL when the sweep row is missing).
+ * -EINVAL when there is no sweep table (a file the tests made by hand).
+ */
+int xs_store_read_run_sweeps(struct xs_store_reader *rd,
+			     int (*fn)(void *arg, int64_t run_id, const char *sweep), void *arg,
+			     char *err, size_t errlen);
+
+/*
  * Every param name with a non-NULL value, in name order (bytewise), with nvalues the
  * number of its distinct values as text and nruns the number of runs that have it,
  * both counted over the params of the runs with status 'ok' (of every run when

@@ -21,6 +21,7 @@ enum xs_stmt {
 	ST_PARAM,
 	ST_METRIC,
 	ST_LATENCY,
+	ST_LATENCY_GROUP,
 	ST_ANOMALY,
 	ST_SCHED_ADD,
 	ST_SCHED_GET,
@@ -42,6 +43,9 @@ static const char *const xs_stmt_sql[ST_NR] = {
 	[ST_METRIC] = "INSERT INTO metric(run_id, name, value) VALUES (?1, ?2, ?3)",
 	[ST_LATENCY] = "INSERT INTO latency(run_id, op, count, mean_us, p50_us, p90_us, "
 		       "p99_us, p999_us, max_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_LATENCY_GROUP] = "INSERT INTO latency_group(run_id, grp, op, count, mean_us, p50_us, "
+			     "p90_us, p99_us, p999_us, max_us) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[ST_ANOMALY] = "INSERT INTO anomaly(run_id, kind, \"offset\", length, sim_time_s, "
 		       "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_SCHED_ADD] = "INSERT OR IGNORE INTO schedule(scenario, strategy, spec) "
@@ -203,6 +207,20 @@ static void bind_number(sqlite3_stmt *s, int i, const char *v)
 		bind_text(s, i, v);
 }
 
+/* A latency summary from parameter i on (count, mean, p50 ... max), then the step. */
+static int bind_latency(sqlite3_stmt *s, int i, const struct xs_latency *l)
+{
+	sqlite3_bind_text(s, i, l->op, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, i + 1, (sqlite3_int64)l->count);
+	sqlite3_bind_double(s, i + 2, l->mean_us);
+	sqlite3_bind_double(s, i + 3, l->p50_us);
+	sqlite3_bind_double(s, i + 4, l->p90_us);
+	sqlite3_bind_double(s, i + 5, l->p99_us);
+	sqlite3_bind_double(s, i + 6, l->p999_us);
+	sqlite3_bind_double(s, i + 7, l->max_us);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -EIO;
+}
+
 static int put_rows(struct xs_store *st, const struct xs_store_run *r, int64_t id)
 {
 	sqlite3_stmt *s;
@@ -225,19 +243,16 @@ static int put_rows(struct xs_store *st, const struct xs_store_run *r, int64_t i
 			return -EIO;
 	}
 	for (i = 0; i < r->nlatency; i++) {
-		const struct xs_latency *l = &r->latency[i];
-
 		s = stmt(st, ST_LATENCY);
 		sqlite3_bind_int64(s, 1, id);
-		bind_text(s, 2, l->op);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)l->count);
-		sqlite3_bind_double(s, 4, l->mean_us);
-		sqlite3_bind_double(s, 5, l->p50_us);
-		sqlite3_bind_double(s, 6, l->p90_us);
-		sqlite3_bind_double(s, 7, l->p99_us);
-		sqlite3_bind_double(s, 8, l->p999_us);
-		sqlite3_bind_double(s, 9, l->max_us);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		if (bind_latency(s, 2, &r->latency[i]))
+			return -EIO;
+	}
+	for (i = 0; i < r->ngroup_latency; i++) {
+		s = stmt(st, ST_LATENCY_GROUP);
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, r->group_latency[i].group);
+		if (bind_latency(s, 3, &r->group_latency[i].lat))
 			return -EIO;
 	}
 	for (i = 0; i < r->nanomalies; i++) {
@@ -343,8 +358,8 @@ int xs_store_put_run(struct xs_store *st, const struct xs_store_run *r, int64_t 
 	*run_id = id;
 	st->stats.runs++;
 	st->stats.metric_rows += r->nmetrics;
-	st->stats.rows += 1 + r->nparams + r->nmetrics + r->nlatency + r->nanomalies +
-			  (r->schedule_spec != NULL);
+	st->stats.rows += 1 + r->nparams + r->nmetrics + r->nlatency + r->ngroup_latency +
+			  r->nanomalies + (r->schedule_spec != NULL);
 	st->stats.put_s += xs_store_mono_s() - t0;
 	return 0;
 out_fail:

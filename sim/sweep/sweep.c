@@ -7,7 +7,6 @@
  */
 #include "sweep/sweep_internal.h"
 #include "sweep/sweep_pool.h"
-#include "sweep/sweep_progress.h"
 #include "store/store.h"
 #include "pool/pool.h"
 

@@ -5,7 +5,7 @@
  * time, and stores each run in the results database (store.h) in one transaction.
  *
  *   [sweep]
- *   scenario = scenarios/generic-346.ini   ; relative to the current directory
+ *   scenario = scenarios/generic-346.ini   ; found as config/paths.h says
  *   seeds = 1-200, 500                     ; ranges and lists; default: the scenario's seed
  *   name = g346-presets                    ; optional: see "identity" below
  *   timeout = 10m                          ; per run, ns/us/ms/s/m/h; 0 = none; default 1h
@@ -66,8 +66,10 @@ struct xs_seed_range {
 
 struct xs_sweep {
 	char path[XS_SCN_PATH_MAX];	/* the sweep file */
-	char scenario[XS_SCN_PATH_MAX]; /* as written: relative to the current directory */
-	char name[XS_SCN_NAME_MAX];	/* name, else the sweep file's base name */
+	char scenario[XS_SCN_PATH_MAX]; /* as written (the run table's scenario) */
+	/* where it was found: relative to the sweep file first (config/paths.h) */
+	char scenario_file[XS_SCN_PATH_MAX];
+	char name[XS_SCN_NAME_MAX]; /* name, else the sweep file's base name */
 	char sweep_key[XS_SCN_NAME_MAX + 8];
 	char spec_hash[17];
 	bool named;
@@ -131,6 +133,13 @@ int xs_sweep_execute(const struct xs_sweep *sw, const struct xs_sweep_opts *o);
 
 /* The number of CPUs this process may run on (the --jobs default). */
 unsigned xs_sweep_default_jobs(void);
+
+/*
+ * wpsim run --json: res (a run of sc) as one JSON object on out: scenario, seed,
+ * outcomes, latency per kind and per group, anomalies, and params (section.key: value,
+ * as the param table stores them). Strings escaped, numbers finite.
+ */
+void xs_sweep_run_json(FILE *out, const struct xs_scenario *sc, const struct xs_run_result *res);
 
 /*
  * wpsim run --db: store one run made in this process as a sweep of one, keyed like a

@@ -12,6 +12,7 @@
 
 #include "config/ini.h"
 #include "config/keytab.h"
+#include "config/paths.h"
 #include "config/units.h"
 
 #include <errno.h>
@@ -21,7 +22,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Whole file into a NUL-terminated buffer of at most max bytes. */
 int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len)
@@ -278,7 +278,7 @@ static const struct xs_kt_key sweep_keys[SWEEP_NKEYS] = {
 			    .type = XS_KT_PATH,
 			    SW(scenario, XS_KS_STR),
 			    .flags = XS_KT_REQUIRED,
-			    .accepted = "a scenario file, relative to the current directory"},
+			    .accepted = "a scenario file, relative to the sweep file's directory"},
 	[SWEEP_SEEDS] = {.name = "seeds",
 			 .type = XS_KT_LIST,
 			 .store = XS_KS_NONE,
@@ -438,7 +438,7 @@ static bool alone_ok(const struct xs_sweep *sw, int a, const size_t *val, struct
 	char prefix[3 * XS_SCN_NAME_MAX + XS_SCN_PATH_MAX];
 	size_t n;
 
-	if (xs_scenario_load(sw->scenario, &ov, 1, sw->devices_dir, sc, msg, len) == 0)
+	if (xs_scenario_load(sw->scenario_file, &ov, 1, sw->devices_dir, sc, msg, len) == 0)
 		return true;
 	n = (size_t)snprintf(prefix, sizeof(prefix), "-s %s=%s: ", ax->key, ax->vals[val[a]]);
 	if (strncmp(msg, prefix, n) == 0)
@@ -518,7 +518,7 @@ static void check_combos(struct sweep_load *ld, uint64_t *scn_seed)
 		struct canon_arg ca = {sw, val, false};
 
 		xs_sweep_overrides(sw, val, ov);
-		if (xs_scenario_load(sw->scenario, ov, sw->naxes, sw->devices_dir, sc, err,
+		if (xs_scenario_load(sw->scenario_file, ov, sw->naxes, sw->devices_dir, sc, err,
 				     sizeof(err))) {
 			combo_error(ld, val, err, sc);
 			break;
@@ -551,28 +551,48 @@ static int range_cmp(const void *x, const void *y)
 	return a->lo < b->lo ? -1 : a->lo > b->lo;
 }
 
+/* The scenario file, found from the sweep file (config/paths.h): false after a message. */
+static bool scenario_find(struct sweep_load *ld)
+{
+	struct xs_sweep *sw = ld->sw;
+	struct xs_paths *p = malloc(sizeof(*p));
+	char looked[2048];
+	bool found;
+
+	if (!p) {
+		fail(ld, 0, "out of memory");
+		return false;
+	}
+	xs_paths_init(p, sw->path);
+	found = xs_paths_find(p, sw->scenario, looked, sizeof(looked));
+	free(p);
+	if (found && strlen(looked) < sizeof(sw->scenario_file)) {
+		memcpy(sw->scenario_file, looked, strlen(looked) + 1);
+		return true;
+	}
+	fail(ld, ld->key_line[SWEEP_SCENARIO],
+	     "scenario = %s: %s (accepted: a scenario file, relative to the sweep file's "
+	     "directory; looked for: %s)",
+	     sw->scenario, found ? strerror(ENAMETOOLONG) : strerror(ENOENT), looked);
+	return false;
+}
+
 /* After the file: defaults, the scenario, every combination, the identity. */
 static void sweep_resolve(struct sweep_load *ld)
 {
 	struct xs_sweep *sw = ld->sw;
 	uint64_t scn_seed = 0, n;
-	struct stat st;
 	size_t i, j;
 	int a;
 
 	if (!ld->key_line[SWEEP_SCENARIO]) {
 		fail(ld, 0,
-		     "no scenario (accepted: [sweep] scenario = PATH, relative to the current "
-		     "directory)");
+		     "no scenario (accepted: [sweep] scenario = PATH, relative to the sweep "
+		     "file's directory)");
 		return;
 	}
-	if (stat(sw->scenario, &st) || !S_ISREG(st.st_mode)) {
-		fail(ld, ld->key_line[SWEEP_SCENARIO],
-		     "scenario = %s: %s (accepted: a scenario file, relative to the current "
-		     "directory)",
-		     sw->scenario, errno ? strerror(errno) : "not a regular file");
+	if (!scenario_find(ld))
 		return;
-	}
 	sw->ncombos = 1;
 	for (a = 0; a < sw->naxes; a++) {
 		if (sw->axes[a].nvals > XS_SWEEP_MAX_RUNS / sw->ncombos) {

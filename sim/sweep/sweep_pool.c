@@ -12,7 +12,7 @@
 #include "sweep/sweep_pool.h"
 #include "sweep/sweep_internal.h"
 #include "store/store_kv.h"
-#include "sweep/sweep_progress.h"
+#include "pool/progress.h"
 #include "outcome/outcome.h"
 #include "outcome/outcome_wire.h"
 #include "pool/pool.h"
@@ -40,7 +40,7 @@ struct pool {
 	const uint64_t *todo;
 	char host[256];
 	struct slot *slots;
-	struct xs_sweep_progress pg;
+	struct xs_progress pg;
 	struct xs_sweep_tally t;
 	bool fatal; /* the database or the system failed: stop */
 	struct xs_scenario *sc;
@@ -109,6 +109,8 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 		r.nmetrics = metrics->n;
 		r.latency = cr->latency;
 		r.nlatency = (size_t)cr->nlatency;
+		r.group_latency = cr->group_latency;
+		r.ngroup_latency = cr->ngroup_latency;
 		r.anomalies = cr->anomalies;
 		r.nanomalies = cr->nanomalies;
 		if ((v = xs_store_kvlist_get(metrics, XS_OUTCOME_SIM_TIME_S)) != NULL) {
@@ -132,7 +134,7 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 		v = xs_store_kvlist_get(metrics, XS_OUTCOME_LOST_BYTES);
 		if (v && strcmp(v, "0") != 0) {
 			pl->t.loss++;
-			pl->pg.loss++;
+			pl->pg.hits++;
 		}
 	} else {
 		pl->t.failed++;
@@ -141,7 +143,7 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 			pl->t.status = 1;
 	}
 	pl->pg.done++;
-	xs_sweep_progress_show(&pl->pg, false);
+	xs_progress_show(&pl->pg, false);
 }
 
 /* A run has ended (r from the pool): store it, ok or failed. */
@@ -197,7 +199,7 @@ static int run_prepare(void *arg, uint64_t job, unsigned slot)
 	xs_sweep_overrides(sw, s->pt.val, ov);
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->pt.seed);
 	ov[sw->naxes] = (struct xs_override){"global", "seed", seed};
-	if (xs_scenario_load(sw->scenario, ov, sw->naxes + 1, sw->devices_dir, pl->sc, err,
+	if (xs_scenario_load(sw->scenario_file, ov, sw->naxes + 1, sw->devices_dir, pl->sc, err,
 			     sizeof(err))) {
 		/* checked at load time: the scenario file changed since */
 		slot_store(pl, s, false, err, NULL, NULL);
@@ -219,7 +221,7 @@ static void run_tick(void *arg)
 {
 	struct pool *pl = arg;
 
-	xs_sweep_progress_show(&pl->pg, false);
+	xs_progress_show(&pl->pg, false);
 }
 
 int xs_sweep_pool_run(const struct xs_sweep *sw, const struct xs_sweep_opts *o, struct xs_store *st,
@@ -243,8 +245,12 @@ int xs_sweep_pool_run(const struct xs_sweep *sw, const struct xs_sweep_opts *o, 
 		ret = -ENOMEM;
 		goto out;
 	}
-	pl.pg = (struct xs_sweep_progress){
-		.mode = o->progress, .f = o->log, .total = ntodo, .t0 = t0};
+	pl.pg = (struct xs_progress){.mode = o->progress,
+				     .f = o->log,
+				     .label = "sweep",
+				     .hits_name = "with loss",
+				     .total = ntodo,
+				     .t0 = t0};
 	pl.pg.last = t0;
 	pl.pg.next_mark = ntodo / 10 ? ntodo / 10 : 1;
 	if (ntodo && xs_pool_run(&po, ntodo, &ops, &pl, err, sizeof(err)) < 0) {
@@ -252,7 +258,7 @@ int xs_sweep_pool_run(const struct xs_sweep *sw, const struct xs_sweep_opts *o, 
 		pl.t.status = 1;
 	}
 	if (ntodo && o->progress >= 0)
-		xs_sweep_progress_show(&pl.pg, true);
+		xs_progress_show(&pl.pg, true);
 	*t = pl.t;
 out:
 	if (pl.slots)

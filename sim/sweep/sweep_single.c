@@ -27,6 +27,7 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 	memset(sw, 0, sizeof(*sw));
 	snprintf(sw->path, sizeof(sw->path), "%s", sc->path);
 	snprintf(sw->scenario, sizeof(sw->scenario), "%s", sc->path);
+	snprintf(sw->scenario_file, sizeof(sw->scenario_file), "%s", sc->path);
 	base = strrchr(sc->path, '/') ? strrchr(sc->path, '/') + 1 : sc->path;
 	len = strlen(base);
 	if (len > 4 && strcmp(base + len - 4, ".ini") == 0)
@@ -179,6 +180,8 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 		.nmetrics = metrics.n,
 		.latency = run_error ? NULL : res->latency,
 		.nlatency = run_error ? 0 : (size_t)res->nlatency,
+		.group_latency = run_error ? NULL : res->group_latency,
+		.ngroup_latency = run_error ? 0 : res->ngroup_latency,
 		.anomalies = run_error ? NULL : res->anomalies,
 		.nanomalies = run_error ? 0 : res->nanomalies,
 		.schedule_spec = schedule,

@@ -113,6 +113,171 @@ got=$?
 [ "$got" -eq 2 ] && grep -q "$tmp/cpu/linux-6.18.ini:$(grep -n '^pte_zap' "$tmp/cpu/linux-6.18.ini" | cut -d: -f1): pte_zap = -1ns" "$tmp/err"
 check "run: a bad default cost file is refused with exit 2, naming its line (got $got)" $?
 
+# files a scenario or a sweep names are found from where it is, not from the current
+# directory (config/paths.h): run, sweep and explore from another directory
+repo=$(pwd)
+wabs=$(cd "$(dirname "$wpsim")" && pwd)/$(basename "$wpsim")
+mkdir -p "$tmp/elsewhere" "$tmp/tree/configs/sweeps" "$tmp/tree/scenarios"
+"$wpsim" run scenarios/generic-346.ini | grep -v '^wall_time_s=' >"$tmp/here.out"
+(cd "$tmp/elsewhere" && "$wabs" run "$repo/scenarios/generic-346.ini") >"$tmp/there.raw" 2>"$tmp/err"
+got=$?
+grep -v '^wall_time_s=' "$tmp/there.raw" >"$tmp/there.out"
+[ "$got" -eq 0 ] && [ -s "$tmp/here.out" ] && cmp -s "$tmp/here.out" "$tmp/there.out"
+check "run from another directory: the same outcomes as from the repository (exit $got)" $?
+cp scenarios/generic-346.ini "$tmp/tree/scenarios/g.ini"
+ln -s "$repo/configs/devices" "$repo/configs/cpu" "$tmp/tree/configs/"
+printf '[sweep]\nscenario = scenarios/g.ini\nseeds = 1-2\n[vary]\nglobal.kernel = 6.1, 6.18\n' \
+	>"$tmp/tree/configs/sweeps/tiny.ini"
+(cd "$tmp/elsewhere" && "$wabs" sweep "$tmp/tree/configs/sweeps/tiny.ini" --jobs 1 \
+	--db "$tmp/elsewhere/tiny.db") >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 0 ] && grep -q "4 runs: 4 ok" "$tmp/out"
+check "sweep from another directory: its scenario found from the sweep file (exit $got)" $?
+(cd "$tmp/elsewhere" && "$wabs" explore "$tmp/tree/scenarios/g.ini" --runs 2 --jobs 1 \
+	-s global.file_size=8k -s pwriter.size=8k -s mmapper.size=8k \
+	--db "$tmp/elsewhere/x.db") >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 0 ] && grep -q "^explore: " "$tmp/out"
+check "explore from another directory (exit $got)" $?
+# the sweep's bar on a terminal of 80 columns (a pty from script(1)): every redraw
+# fits in 79 characters, whatever $COLUMNS says (the terminal's size comes first)
+if command -v script >/dev/null 2>&1; then
+	script -qec "stty cols 80 rows 24; COLUMNS=200 '$wabs' sweep '$tmp/tree/configs/sweeps/tiny.ini' --jobs 1 --db '$tmp/elsewhere/pty.db'" \
+		/dev/null >"$tmp/pty.out" 2>&1 </dev/null
+	got=$?
+	# the draws: what follows each carriage return, the erase-to-end-of-line removed
+	tr '\r' '\n' <"$tmp/pty.out" | sed 's/\x1b\[K//g' | grep '^sweep: .*runs' >"$tmp/draws"
+	longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$tmp/draws")
+	[ "$got" -eq 0 ] && grep -q '^sweep: \[' "$tmp/draws" && [ "$longest" -le 79 ] &&
+		[ "$longest" -ge 60 ]
+	check "sweep on an 80-column terminal: a bar, no draw over 79 characters (longest $longest, exit $got)" $?
+fi
+# the scenario's own configs/ comes before the current directory's
+mkdir -p "$tmp/own/scenarios" "$tmp/own/configs/devices"
+cp scenarios/generic-346.ini "$tmp/own/scenarios/"
+sed 's/^queue_depth *=.*/queue_depth = 0/' configs/devices/nvme.ini >"$tmp/own/configs/devices/nvme.ini"
+expect_exit "run: the device file next to the scenario is the one read" 2 \
+	"$wabs" run "$tmp/own/scenarios/generic-346.ini"
+grep -q "$tmp/own/configs/devices/nvme.ini:.*queue_depth = 0" "$tmp/err"
+check "run: the scenario's own device file is named in the error" $?
+(cd "$tmp/elsewhere" && "$wabs" run "$tmp/nodev.ini") >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 2 ] && grep -q "nodev.ini:2: device = floppy: no such device file" "$tmp/err" &&
+	grep -q "looked for: $tmp/configs/devices/floppy.ini, .*[^.]configs/devices/floppy.ini, .*/share/wpsim/configs/devices/floppy.ini)" "$tmp/err"
+check "run: a missing device file names every place looked (exit $got)" $?
+printf '[sweep]\nscenario = nowhere.ini\n' >"$tmp/tree/configs/sweeps/lost.ini"
+expect_exit "sweep: a missing scenario" 2 "$wabs" sweep "$tmp/tree/configs/sweeps/lost.ini" \
+	--db "$tmp/elsewhere/lost.db"
+grep -q "lost.ini:2: scenario = nowhere.ini: No such file .*looked for: $tmp/tree/configs/sweeps/nowhere.ini, " "$tmp/err"
+check "sweep: a missing scenario names the places looked" $?
+
+# wpsim run --json: one JSON object saying what the name=value lines say, plus the
+# latency per group and the parameters the database stores
+if command -v python3 >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1; then
+	s=scenarios/no-punch-leak.ini
+	"$wpsim" run "$s" -s global.seed=3 >"$tmp/lines" 2>"$tmp/err"
+	"$wpsim" run "$s" -s global.seed=3 --json --db "$tmp/json.db" >"$tmp/run.json" 2>"$tmp/err"
+	got=$?
+	sqlite3 "$tmp/json.db" "SELECT name || '=' || value FROM param ORDER BY name" >"$tmp/params"
+	python3 - "$tmp/run.json" "$tmp/lines" "$tmp/params" >"$tmp/jsoncheck" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+vals = dict(l.split("=", 1) for l in lines if not l.startswith("anomaly "))
+anomalies = [l for l in lines if l.startswith("anomaly ")]
+bad = []
+o = d["outcomes"]
+if sorted(o) != sorted(vals):
+    bad.append("outcome names differ")
+for k, v in vals.items():
+    if k != "wall_time_s" and float(o.get(k, "nan")) != float(v):
+        bad.append("%s: %s in JSON, %s in the lines" % (k, o.get(k), v))
+if len(d["anomalies"]) != len(anomalies) or not anomalies:
+    bad.append("%d anomalies in JSON, %d lines" % (len(d["anomalies"]), len(anomalies)))
+for a, l in zip(d["anomalies"], anomalies):
+    if "anomaly %s offset=%d length=%d " % (a["kind"], a["offset"], a["length"]) not in l + " ":
+        bad.append("anomaly differs: " + l)
+w = d["latency"]["write"]
+if w["count"] != int(vals["writes"]) or abs(w["p99_us"] - float(vals["write_lat_p99_us"])) > 5e-4:
+    bad.append("write latency differs from the lines")
+groups = d["latency_by_group"]
+if sum(g.get("write", {"count": 0})["count"] for g in groups.values()) != w["count"]:
+    bad.append("the groups' writes do not add up to the run's")
+for g in groups.values():
+    for l in g.values():
+        if not (0 <= l["p50_us"] <= l["p90_us"] <= l["p99_us"] <= l["max_us"]):
+            bad.append("a group's percentiles out of order")
+params = dict(l.split("=", 1) for l in open(sys.argv[3]).read().splitlines())
+if d["params"] != params:
+    bad.append("params differ from the param table")
+if d["seed"] != 3 or d["scenario"] != "scenarios/no-punch-leak.ini":
+    bad.append("seed or scenario")
+print("\n".join(bad) if bad else "ok")
+PY
+	[ "$got" -eq 0 ] && [ "$(cat "$tmp/jsoncheck")" = ok ]
+	check "run --json: valid JSON, the same figures as the name=value lines ($(head -c 300 "$tmp/jsoncheck"))" $?
+	n=$(sqlite3 "$tmp/json.db" "SELECT count(*) FROM latency_group WHERE grp = 'pwriter' AND op = 'write'")
+	[ "$n" = 1 ]
+	check "run --db: the latency of each group in latency_group ($n rows)" $?
+fi
+
+# wpsim export: one row per run, the cells as the database holds them (the sweep
+# above, plus a run whose scenario's name needs CSV quoting)
+if command -v python3 >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1; then
+	q='we"ird, name.ini'
+	cp scenarios/generic-346.ini "$tmp/$q"
+	"$wpsim" run "$tmp/$q" --db "$tmp/elsewhere/tiny.db" >/dev/null 2>"$tmp/err"
+	"$wpsim" export --db "$tmp/elsewhere/tiny.db" --out "$tmp/export.csv" 2>"$tmp/err"
+	got=$?
+	"$wpsim" export --db "$tmp/elsewhere/tiny.db" --format json >"$tmp/export.json" 2>>"$tmp/err"
+	got=$((got + $?))
+	sqlite3 -separator '|' "$tmp/elsewhere/tiny.db" \
+		"SELECT 'm', run_id, name, value FROM metric; SELECT 'p', run_id, name, value FROM param;
+		 SELECT 'r', r.run_id, s.name, r.scenario || '|' || r.seed || '|' || r.status
+		 FROM run r JOIN sweep s USING (sweep_id)" >"$tmp/rows"
+	python3 - "$tmp/export.csv" "$tmp/export.json" "$tmp/rows" >"$tmp/exportcheck" 2>&1 <<'PY'
+import csv, json, sys
+raw = open(sys.argv[1], newline="").read()
+rows = list(csv.DictReader(raw.splitlines(True)))
+js = json.load(open(sys.argv[2]))
+bad = []
+if not raw.endswith("\r\n") or "\n" in raw.replace("\r\n", ""):
+    bad.append("lines not ended by CRLF")
+want = {}
+for line in open(sys.argv[3]).read().splitlines():
+    kind, run, rest = line.split("|", 2)
+    if kind == "r":
+        sweep, scen, seed, status = [rest.split("|", 1)[0]] + rest.split("|", 1)[1].rsplit("|", 2)
+        want.setdefault(run, {}).update(sweep=sweep, scenario=scen, seed=seed, status=status)
+    else:
+        name, value = rest.split("|", 1)
+        want.setdefault(run, {})[(kind, name)] = value
+if len(rows) != len(want) or len(js) != len(want) or len(want) < 5:
+    bad.append("%d CSV rows, %d JSON rows, %d runs" % (len(rows), len(js), len(want)))
+for row, obj in zip(rows, js):
+    w = want.get(row["run_id"], {})
+    for k in ("sweep", "scenario", "seed", "status"):
+        if row[k] != w.get(k) or str(obj[k]) != w.get(k):
+            bad.append("run %s: %s %r / %r, want %r" % (row["run_id"], k, row[k], obj[k], w.get(k)))
+    for (kind, name), value in ((k, v) for k, v in w.items() if isinstance(k, tuple)):
+        if kind == "p" and (row[name] != value or obj[name] != value):
+            bad.append("run %s: param %s" % (row["run_id"], name))
+        if kind == "m" and (float(row[name]) != float(value) or float(obj[name]) != float(value)):
+            bad.append("run %s: metric %s %s, want %s" % (row["run_id"], name, row[name], value))
+if not any('"' in r["scenario"] and "," in r["scenario"] for r in rows):
+    bad.append("the quoted scenario did not come back")
+print("\n".join(bad[:5]) if bad else "ok")
+PY
+	[ "$got" -eq 0 ] && [ "$(cat "$tmp/exportcheck")" = ok ]
+	check "export: one row per run, CSV and JSON cells equal to the database's ($(head -c 300 "$tmp/exportcheck"))" $?
+	expect_exit "export: unknown format" 2 "$wpsim" export --db "$tmp/elsewhere/tiny.db" --format xml
+	grep -q -- "--format xml: unknown format (accepted: csv, json)" "$tmp/err"
+	check "export: the bad format is named" $?
+	expect_exit "export: no such database" 2 "$wpsim" export --db "$tmp/none.db"
+	expect_exit "export: not a database" 2 "$wpsim" export --db "$tmp/lines"
+	expect_exit "export: no --db" 2 "$wpsim" export --format csv
+fi
+
 # a good script runs and is deterministic
 expect_exit "good script" 0 "$wpsim" io data/kernel/scripts/mmap-hole.xfsio
 "$wpsim" io data/kernel/scripts/extents-append-gaps.xfsio >"$tmp/a" 2>&1

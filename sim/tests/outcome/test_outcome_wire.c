@@ -27,6 +27,13 @@ static void fill(struct xs_run_result *r)
 	r->nlatency = 2;
 	r->latency[0] = (struct xs_latency){"pwrite", 1024, 1.0 / 3, 0.5, 0.9, 0.99, 0.999, 12.75};
 	r->latency[1] = (struct xs_latency){"fault", 1023, 2.0 / 3, 1.5, 1.9, 1.99, 1.999, 1e-9};
+	/* per group: a name with blanks and digits, as a section name may be */
+	r->ngroup_latency = 2;
+	r->group_latency = calloc(2, sizeof(*r->group_latency));
+	test_assert(r->group_latency);
+	r->group_latency[0] = (struct xs_group_latency){
+		"my writers 2", {"write", 7, 1.0 / 7, 0.25, 0.5, 0.75, 0.875, 1e300}};
+	r->group_latency[1] = (struct xs_group_latency){"f", {"fault", 0, 0, 0, 0, 0, 0, 5e-324}};
 	r->nanomalies = 2;
 	r->anomalies = calloc(2, sizeof(*r->anomalies));
 	test_assert(r->anomalies);
@@ -69,6 +76,10 @@ static bool same(const struct xs_outcome_wire *w, const struct xs_run_result *r)
 	free(want);
 	for (int i = 0; ok && i < r->nlatency; i++)
 		ok = memcmp(&w->latency[i], &r->latency[i], sizeof(r->latency[i])) == 0;
+	ok = ok && w->ngroup_latency == r->ngroup_latency;
+	for (size_t i = 0; ok && i < r->ngroup_latency; i++)
+		ok = memcmp(&w->group_latency[i], &r->group_latency[i],
+			    sizeof(r->group_latency[i])) == 0;
 	for (size_t i = 0; ok && i < r->nanomalies; i++) {
 		const struct xs_anomaly *a = &w->anomalies[i], *b = &r->anomalies[i];
 
