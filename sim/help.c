@@ -73,6 +73,9 @@ static const struct xs_help_opt keys_opts[] = {
 	{"--names", NULL,
 	 "only the keys' names, one a line, as -s takes them (an actor group's keys as "
 	 "NAME.key)"},
+	{"--table", NULL,
+	 "one key a line, tab-separated: section.key, unit, default, accepted values, the "
+	 "kinds of actor that take it, meaning (a default given as a value, or empty)"},
 	{NULL, NULL, NULL},
 };
 
@@ -375,14 +378,20 @@ int xs_help_keys(int argc, char **argv, FILE *out, FILE *err)
 		xs_help_print_keys(out, WIDTH);
 		return 0;
 	}
-	if (argc == 1 && strcmp(argv[0], "--names") == 0) {
+	if (argc == 1 && (strcmp(argv[0], "--names") == 0 || strcmp(argv[0], "--table") == 0)) {
 		for (i = 0; xs_scenario_keyref(i, &r) == 0; i++) {
 			key_name(&r, name, sizeof(name));
-			fprintf(out, "%s\n", name);
+			if (argv[0][2] == 'n')
+				fprintf(out, "%s\n", name);
+			else
+				fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", name, r.unit ? r.unit : "",
+					r.def ? r.def : "", r.accepted, r.kinds,
+					r.doc ? r.doc : "");
 		}
 		return 0;
 	}
-	fprintf(err, "wpsim keys: unknown argument %s (accepted: --names, --help)\n", argv[0]);
+	fprintf(err, "wpsim keys: unknown argument %s (accepted: --names, --table, --help)\n",
+		argv[0]);
 	return 2;
 }
 
