@@ -105,8 +105,9 @@ const struct xs_help_cmd xs_help_cmds[] = {
 	 "(docs/explore.md).",
 	 explore_opts},
 	{"merge", "OUT IN...", "merge results databases (shards) into one",
-	 "Copies the runs of each IN database into OUT (created if missing); a run OUT "
-	 "already holds is skipped.",
+	 "Copies into OUT (created if missing) every run of the IN databases that OUT does "
+	 "not hold yet, with its sweep and schedules, one transaction per input; every "
+	 "input is checked before anything is written (docs/sweeps.md).",
 	 none_opts},
 	{"report", "", "statistics, tables and plots of a results database",
 	 "Reads a results database and prints, per scenario and policy, the probability of "
@@ -119,8 +120,9 @@ const struct xs_help_cmd xs_help_cmds[] = {
 	 "loader checks scenarios against.",
 	 keys_opts},
 	{"help", "[TOPIC]", "this overview, or the help of a command or topic",
-	 "Prints the overview, or the help of TOPIC: a command's name or one of the topics "
-	 "below.",
+	 "Prints the overview, or the help of TOPIC: a command's name (as COMMAND --help; "
+	 "keys lists the keys, as `wpsim keys`), or one of the topics outcomes, policy, "
+	 "schedules.",
 	 none_opts},
 	{NULL, NULL, NULL, NULL, NULL},
 };

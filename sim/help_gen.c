@@ -178,9 +178,11 @@ void xs_help_man(FILE *out)
 	fputs(".SH ENVIRONMENT\n"
 	      ".TP\n.B WPSIM_DEVICES\nthe folder of device files NAME.ini (global.device)\n"
 	      ".TP\n.B WPSIM_CPU\nthe folder of cost files NAME.ini (global.cpu)\n"
-	      ".TP\n.B WPSIM_NO_DEFER\n1: sleep at every preemption point rather than deferring "
+	      ".TP\n.B WPSIM_NO_DEFER\nset, and not 0: sleep at every preemption point rather than "
+	      "deferring "
 	      "a sleep no other actor could use (the same output, slower)\n"
-	      ".TP\n.B WPSIM_DEBUG\nset: print counts of the run's events on stderr\n"
+	      ".TP\n.B WPSIM_DEBUG\nset: print the count of each kind of model event of a run on "
+	      "stderr\n"
 	      ".SH FILES\n.TP\n.I " XS_DATADIR "/configs\n"
 	      "device files (devices/), cost files (cpu/), kernel presets (kernels/) and the "
 	      "default sweeps (sweeps/)\n"
@@ -218,8 +220,12 @@ void xs_help_completion(FILE *out)
 	fputs("--version --help'\n_wpsim_topics='", out);
 	for (t = xs_help_topics; t->name; t++)
 		fprintf(out, "%s ", t->name);
-	for (c = xs_help_cmds; c->name; c++)
-		fprintf(out, "%s%s", c->name, c[1].name ? " " : "");
+	for (c = xs_help_cmds; c->name; c++) {
+		for (t = xs_help_topics; t->name && strcmp(t->name, c->name) != 0; t++)
+			;
+		if (!t->name) /* a command that is not also a topic (keys) */
+			fprintf(out, "%s ", c->name);
+	}
 	fputs("'\n_wpsim_keys='", out);
 	for (i = 0; xs_scenario_keyref(i, &r) == 0; i++)
 		if (r.section)

@@ -109,6 +109,10 @@ for s in global writeback reclaim blockgc cpu g; do
 	[ -s "$tmp/loader" ] && cmp -s "$tmp/loader" "$tmp/listed"
 	check "wpsim keys lists the keys the loader accepts in [$s]" $?
 done
+awk -F '\t' 'NF != 6 || $6 == "" { print "  no meaning: " $1; bad = 1 } END { exit bad }' "$tmp/table"
+check "every key of wpsim keys --table has six fields and a meaning" $?
+[ "$(wc -l <"$tmp/table")" -eq "$(wc -l <"$tmp/names")" ]
+check "wpsim keys --table and --names list as many keys" $?
 "$wpsim" run "$tmp/min.ini" -s writeback.jobs=1 >/dev/null 2>&1
 [ $? -eq 2 ]
 check "loader refuses an actor key in [writeback]" $?
