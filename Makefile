@@ -16,7 +16,22 @@ WERROR   ?= -Werror
 endif
 OPT      ?= -O2 -g
 CFLAGS_BASE = $(WARN) $(WERROR) $(OPT) -D_GNU_SOURCE -Isim
-APP_CFLAGS  = $(CFLAGS_BASE)
+APP_CFLAGS  = $(CFLAGS_BASE) -DXS_DATADIR='"$(DATADIR)"'
+
+# ---- installation (make install) ----
+# The data files a run needs (configs/, scenarios/) go to DATADIR, which the program
+# knows as XS_DATADIR; every object is rebuilt when it changes (the stamp below).
+PREFIX  ?= /usr/local
+DATADIR ?= $(PREFIX)/share/wpsim
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# `wpsim --version` and run.version: sim/store/version.c alone is rebuilt when it changes.
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# A stamp holding a value, rewritten only when the value changes: stamp FILE,VALUE
+stamp = $(shell mkdir -p $(dir $(1)); [ "$$(cat $(1) 2>/dev/null)" = '$(2)' ] || printf '%s\n' '$(2)' >$(1))
+$(call stamp,$(BUILD)/version.stamp,$(VERSION))
+$(call stamp,$(BUILD)/datadir.stamp,$(DATADIR))
 
 # ---- layers ----
 # Each folder of sim/ is a layer (docs/design.md, "Layers"): compiled with the flags of
@@ -55,7 +70,7 @@ pkg_cflags  = $(if $(1),$(shell pkg-config --cflags $(1) 2>/dev/null))
 pkg_libs    = $(if $(1),$(shell pkg-config --libs $(1) 2>/dev/null)) -lm
 
 define LAYER_RULES
-$(BUILD)/sim/$(1)/%.o: sim/$(1)/%.c | $(BUILD)/.deps-ok
+$(BUILD)/sim/$(1)/%.o: sim/$(1)/%.c $(BUILD)/datadir.stamp | $(BUILD)/.deps-ok
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(APP_CFLAGS) $(if $(filter core,$(1)),-Wconversion) $$(call pkg_cflags,$$($(1)_PKGS)) -MMD -MP -c $$< -o $$@
 
@@ -86,11 +101,11 @@ ALL_PKGS = $(sort $(foreach L,$(LAYERS),$($(L)_PKGS)))
 
 BENCH_SRC = $(filter-out sim/bench/sim_bench.c,$(wildcard sim/bench/*.c))
 BENCH_OBJ = $(BENCH_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ  = $(BUILD)/sim/main.o
+MAIN_OBJ  = $(BUILD)/sim/main.o $(BUILD)/sim/help.o $(BUILD)/sim/help_gen.o
 SIM_CFLAGS = $(APP_CFLAGS) $(call pkg_cflags,$(ALL_PKGS))
 SIM_LIBS   = $(call pkg_libs,$(ALL_PKGS))
 
-all: $(BUILD)/wpsim layers
+all: $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash layers
 
 # A fresh machine: install the packages first (make deps needs root).
 $(BUILD)/.deps-ok:
@@ -102,9 +117,27 @@ $(BUILD)/sim/bench/%.o: sim/bench/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/sim/main.o: sim/main.c | $(BUILD)/.deps-ok
+$(BUILD)/sim/%.o: sim/%.c $(BUILD)/datadir.stamp | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/sim/store/version.o: $(BUILD)/version.stamp
+$(BUILD)/sim/store/version.o: APP_CFLAGS += -DXS_VERSION='"$(VERSION)"'
+
+# The man page and the bash completion, printed by the program from the tables its
+# help, `wpsim keys` and its loader read.
+$(BUILD)/wpsim.1: $(BUILD)/wpsim
+	$(BUILD)/wpsim help --man >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/wpsim.bash: $(BUILD)/wpsim
+	$(BUILD)/wpsim help --completion >$@.tmp && mv $@.tmp $@
+
+install: $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 $(BUILD)/wpsim $(DESTDIR)$(BINDIR)/wpsim
+	install -m 644 $(BUILD)/wpsim.1 $(DESTDIR)$(MANDIR)/wpsim.1
+	install -m 644 $(BUILD)/wpsim.bash $(DESTDIR)$(BASHCOMPDIR)/wpsim
+	cp -R configs scenarios $(DESTDIR)$(DATADIR)/
 
 $(BUILD)/wpsim: $(MAIN_OBJ) $(ALL_LAYER_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
@@ -261,6 +294,6 @@ format:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps test test-quick test-layout run bench asan asan-quick kernel-capture kernel-calibrate \
+.PHONY: all install deps test test-quick test-layout run bench asan asan-quick kernel-capture kernel-calibrate \
 	format-check format clean
 -include $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

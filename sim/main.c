@@ -1,6 +1,8 @@
 /*
  * wpsim: the subcommands (docs/design.md, "Commands").
  */
+#include "help.h"
+
 #include "actors/run.h"
 #include "config/scenario.h"
 #include "core/inode.h"
@@ -21,19 +23,7 @@
 
 static int usage(FILE *f)
 {
-	fprintf(f,
-		"usage: wpsim io [-k VERSION] [-c CMD]... [SCRIPT]\n"
-		"       wpsim run SCENARIO [-s section.key=value]... [--db PATH] [--trace PATH]\n"
-		"                 [--schedule SPEC] [--json]\n"
-		"       wpsim sweep SWEEP [--jobs N] [--db PATH] [--resume] [--shard K/N]\n"
-		"       wpsim explore SCENARIO [-s section.key=value]... [--strategy "
-		"pct|delay|bounded]\n"
-		"                 [--depth D] [--runs N] [--seed S] [--compare "
-		"section.key=V1,V2,...]...\n"
-		"                 [--jobs N] [--shard K/N] [--db PATH]\n"
-		"       wpsim merge OUT IN...\n"
-		"       wpsim report [--db PATH] [--out DIR] [--metric NAME]...\n"
-		"       wpsim export --db PATH [--format csv|json] [--out FILE]\n");
+	xs_help_usage(f);
 	return 2;
 }
 
@@ -624,14 +614,27 @@ static int cmd_merge(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	const struct xs_help_cmd *help;
+
 	if (argc < 2)
 		return usage(stderr);
-	if (strcmp(argv[1], "io") == 0)
-		return cmd_io(argc - 2, argv + 2);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		return xs_help_main(0, NULL, stdout, stderr);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("wpsim %s\n", xs_store_version());
 		return 0;
 	}
+	help = xs_help_find(argv[1]);
+	if (help && xs_help_asked(argc - 2, argv + 2)) {
+		xs_help_command(help, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0)
+		return xs_help_main(argc - 2, argv + 2, stdout, stderr);
+	if (strcmp(argv[1], "keys") == 0)
+		return xs_help_keys(argc - 2, argv + 2, stdout, stderr);
+	if (strcmp(argv[1], "io") == 0)
+		return cmd_io(argc - 2, argv + 2);
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "report") == 0)

@@ -82,6 +82,7 @@ struct xs_kt_key {
 	const char *def_text;	    /* for a reference when def is NULL: how it is computed */
 	const char *unit;	    /* "bytes", "s", "bytes/s"; NULL: none */
 	const char *accepted;	    /* NULL: xs_keytab_accepted() words it from the type */
+	const char *doc;	    /* one line of meaning, for a reference; NULL: none */
 };
 
 /*

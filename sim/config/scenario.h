@@ -134,4 +134,30 @@ void xs_scenario_foreach_param(const struct xs_scenario *sc,
 			       void (*fn)(void *arg, const char *name, const char *value),
 			       void *arg);
 
+/*
+ * One scenario key as a reference shows it (`wpsim keys`, `wpsim help policy`, the man
+ * page, shell completion), read from the table the loader checks every file against,
+ * so that the reference and the loader cannot disagree.
+ */
+struct xs_scenario_keyref {
+	const char *section; /* "global", "writeback", "reclaim", "blockgc", "cpu"; NULL: an
+				actor group's key (the section is the group's name) */
+	const char *name;
+	const char *unit;     /* NULL: none */
+	const char *def;      /* the default, written as a scenario would write it; NULL: none */
+	const char *def_text; /* when def is NULL: how the default is had; NULL: required */
+	const char *doc;      /* one line of meaning */
+	const char *type;     /* "a size", "one of", ...: what a value is */
+	bool policy;	      /* a policy knob: global.kernel's preset gives its default */
+	bool one_of;	      /* accepted is a list of words, ", " apart */
+	char kinds[96];	      /* an actor key: the kinds that take it ("writer"); "": all */
+	char accepted[512];
+};
+
+/* Entry i (0..) of the key reference, in the loader's order: 0, or -ENOENT past the end. */
+int xs_scenario_keyref(int i, struct xs_scenario_keyref *r);
+
+/* The value of policy key i (xs_scenario_keyref() says policy) in pol, as a scenario writes it. */
+void xs_scenario_keyref_policy(int i, const struct xs_policy *pol, char *buf, size_t len);
+
 #endif /* XS_SCENARIO_H */

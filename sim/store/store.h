@@ -40,13 +40,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XS_WPSIM_VERSION	"0.1"	   /* run.version */
 #define XS_STORE_SCHEMA_VERSION 3	   /* PRAGMA user_version */
 #define XS_STORE_SCHEMA_OLDEST	1	   /* read, and upgraded when opened for writing */
 #define XS_STORE_APP_ID		0x77707369 /* PRAGMA application_id, "wpsi" */
 #define XS_STORE_BUSY_MS	600000	   /* wait up to 10 min for another writer */
 
+/* run.version: `git describe --always --dirty` of the build ("unknown" outside git). */
+#define XS_WPSIM_VERSION xs_store_version()
+
 struct xs_store;
+
+const char *xs_store_version(void);
 
 /* A name/value pair of the param and metric tables. */
 struct xs_store_kv {

@@ -35,7 +35,7 @@ for spec in "$@"; do
 		if [ $bad -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 	done
 done
-for f in sim/main.c; do
+for f in sim/*.c sim/*.h; do
 	if grep -q '^#include <\(simgrid\|xbt\)/\|^#include <sqlite3.h>' "$f"; then
 		echo "$f: includes SimGrid or SQLite directly"
 		fail=$((fail + 1))
