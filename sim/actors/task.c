@@ -12,6 +12,7 @@
 #include "actors/task.h"
 
 #include "actors/trace.h"
+#include "actors/tracestory.h"
 #include "core/hashtab.h"
 
 #include <simgrid/actor.h>
@@ -154,6 +155,12 @@ void xs_sample(struct xs_run *run, enum xs_lat_kind k, double seconds)
 void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
 		    char *detail)
 {
+	xs_anomaly_add_op(run, kind, off, len, t, 0, detail);
+}
+
+void xs_anomaly_add_op(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
+		       uint64_t op, char *detail)
+{
 	struct xs_run_result *res = run->res;
 	struct xs_anomaly *a;
 
@@ -165,6 +172,7 @@ void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t
 	a->length = len;
 	a->sim_time_s = t;
 	a->detail = detail;
+	xs_tracestory_anomaly(run, a, op);
 }
 
 void xs_anomaly_addf(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
