@@ -36,7 +36,8 @@ static const char *const ev_names[XS_EV_NR] = {
 
 static bool ev_relevant(enum xs_event_kind k)
 {
-	return k != XS_EV_CONVERT && k != XS_EV_RESERVE;
+	return k != XS_EV_CONVERT && k != XS_EV_RESERVE && k != XS_EV_WB_DELALLOC &&
+	       k != XS_EV_WB_UNWRITTEN && k != XS_EV_END_UNWRITTEN;
 }
 
 struct loss_ctx {

@@ -277,12 +277,6 @@ static void host_event(void *host, const struct xs_event *ev)
 	struct xs_task *t = xs_self();
 	struct xs_evrec *e;
 
-	if (ev->kind == XS_EV_WB_DELALLOC || ev->kind == XS_EV_WB_UNWRITTEN ||
-	    ev->kind == XS_EV_END_UNWRITTEN) {
-		/* for the trace only: no story or controller looks at them */
-		xs_tracestory_step(run, t, ev, 0);
-		return;
-	}
 	if (run->nevs == run->capevs) {
 		run->capevs = run->capevs ? run->capevs * 2 : 4096;
 		run->evs = realloc(run->evs, run->capevs * sizeof(*run->evs));
@@ -298,6 +292,10 @@ static void host_event(void *host, const struct xs_event *ev)
 	xs_tracestory_step(run, t, ev, run->nevs);
 	if (t && ev->kind == XS_EV_SHORT_COPY)
 		run->res->short_copies++;
+	/* writeback's mappings and the completion's conversion are for the trace only */
+	if (ev->kind == XS_EV_WB_DELALLOC || ev->kind == XS_EV_WB_UNWRITTEN ||
+	    ev->kind == XS_EV_END_UNWRITTEN)
+		return;
 	if (t && run->ctl && run->ctl->ops->event && t->park.ctl && run->sched.ctl_on)
 		ctl_event(run, t, ev);
 }

@@ -159,13 +159,13 @@ static void flow(struct xs_trace *tr, char ph, int tid, int64_t t, uint64_t id)
 }
 
 void xs_trace_instant(struct xs_trace *tr, int tid, const char *cat, const char *name, double t,
-		      uint64_t off, uint64_t len, const char *note, uint64_t id)
+		      uint64_t off, uint64_t len, const char *note, uint64_t flow_id)
 {
 	if (!tr->f)
 		return;
 	instant(tr, tid, cat, name, ns(t), off, len, "note", note);
-	if (id)
-		flow(tr, 's', tid, ns(t), id);
+	if (flow_id)
+		flow(tr, 's', tid, ns(t), flow_id);
 }
 
 void xs_trace_flows_in(struct xs_trace *tr, int tid, const char *cat, const char *name, double t,

@@ -37,10 +37,10 @@ void xs_trace_async(struct xs_trace *tr, int tid, const char *cat, const char *n
 		    double t1, uint64_t off, uint64_t len);
 /*
  * An instant of thread tid at t on [off, +len) bytes; note (may be NULL) says what it
- * found. flow (not 0) starts a story arrow of that id from it, for xs_trace_flows_in().
+ * found. flow_id (not 0) starts a story arrow of that id from it (xs_trace_flows_in()).
  */
 void xs_trace_instant(struct xs_trace *tr, int tid, const char *cat, const char *name, double t,
-		      uint64_t off, uint64_t len, const char *note, uint64_t flow);
+		      uint64_t off, uint64_t len, const char *note, uint64_t flow_id);
 /*
  * An instant of thread tid at t (an anomaly) with detail, ending the n arrows of ids
  * flows started by xs_trace_instant().

@@ -10,6 +10,12 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/check.sh"
 check_py="python3 $(dirname "$0")/tracecheck.py"
 
+# loses DESCRIPTION OUTPUT: the run that printed OUTPUT lost data
+loses() {
+	lost=$(sed -n 's/^lost_bytes=//p' "$2")
+	check "$1 (lost_bytes=${lost:-?})" "$([ "${lost:-0}" -gt 0 ] 2>/dev/null && echo 0 || echo 1)"
+}
+
 # --- the checker finds what it is for: a crossing, 1/10 ns, a flow without a start, an
 # async span that never ends
 cat >"$tmp/bad.json" <<'JSON'
@@ -64,9 +70,7 @@ for k in 6.1 6.13; do
 	"$wpsim" run scenarios/generic-346.ini $small $work -s global.kernel=$k \
 		--schedule "${spec:-none}" --trace "$tmp/r$k.json" >"$tmp/r$k.out" 2>&1
 done
-lost=$(sed -n 's/^lost_bytes=//p' "$tmp/r6.1.out")
-check "generic-346 6.1: the explored schedule loses data (lost_bytes=${lost:-?})" \
-	"$([ "${lost:-0}" -gt 0 ] 2>/dev/null && echo 0 || echo 1)"
+loses "generic-346 6.1: the explored schedule loses data" "$tmp/r6.1.out"
 $check_py "$tmp/r6.1.json" --story lost xfs_bmap_punch_delalloc_range iomap_page_mkwrite \
 	>"$tmp/r6.1.check"
 check "generic-346 6.1: nests; the loss has arrows from the punch and the fault ($(tail -n 1 "$tmp/r6.1.check"))" $?
@@ -86,12 +90,25 @@ check "generic-346 6.13: no loss, no loss event" $?
 spec_b="pwriter.0@0:write_copy:fail=0,pwriter.0@0:punch:lower"
 "$wpsim" run scenarios/generic-346.ini $small -s pwriter.ops=1 -s mmapper.ops=1 \
 	-s global.kernel=6.1 --schedule "$spec_b" --trace "$tmp/b.json" >"$tmp/b.out" 2>&1
-lost=$(sed -n 's/^lost_bytes=//p' "$tmp/b.out")
-check "generic-346 6.1, interleaving B: loses data (lost_bytes=${lost:-?})" \
-	"$([ "${lost:-0}" -gt 0 ] 2>/dev/null && echo 0 || echo 1)"
+loses "generic-346 6.1, interleaving B: loses data" "$tmp/b.out"
 $check_py "$tmp/b.json" --story lost iomap_page_mkwrite xfs_bmap_punch_delalloc_range \
 	xfs_map_blocks >"$tmp/b.check"
 check "interleaving B: the loss has arrows from the fault, the punch and writeback's hole" $?
+
+# --- xfs-559 with the syncer at 200 us (its header): under 6.1 the stale iomap zeroes
+# the small write's block after sync_file_range wrote and converted it; 6.2 revalidates
+for k in 6.1 6.2; do
+	"$wpsim" run scenarios/xfs-559.ini -s global.kernel=$k -s rangesync.start=200us \
+		--trace "$tmp/x559_$k.json" >"$tmp/x559_$k.out" 2>&1
+done
+loses "xfs-559 6.1: loses data" "$tmp/x559_6.1.out"
+$check_py "$tmp/x559_6.1.json" --story lost xfs_map_blocks xfs_iomap_write_unwritten \
+	__iomap_write_begin >"$tmp/x559.check"
+check "xfs-559 6.1: the loss has arrows from writeback's mapping, the conversion, the zeroing" $?
+$check_py "$tmp/x559_6.2.json" --names >"$tmp/x559_6.2.names"
+grep -q ' i kernel xfs_buffered_write_iomap_valid$' "$tmp/x559_6.2.names" &&
+	! grep -q ' i anomaly lost$' "$tmp/x559_6.2.names" && grep -q '^lost_bytes=0$' "$tmp/x559_6.2.out"
+check "xfs-559 6.2: the validity check fails in the trace, and nothing is lost" $?
 
 # --- same input, same bytes
 "$wpsim" run scenarios/generic-346.ini $small $work -s global.kernel=6.1 \
