@@ -25,6 +25,12 @@
 #include <inttypes.h>
 #include <math.h>
 
+/*
+ * The thread id written for task tid: Perfetto reads a tid of 0 as "none" and puts the
+ * event on the thread whose tid is the pid (task 1), so every id is shifted by one.
+ */
+#define TID(tid) ((tid) + 1)
+
 void xs_trace_open(struct xs_trace *tr, const char *path)
 {
 	if (!path)
@@ -88,7 +94,7 @@ void xs_trace_thread_name(struct xs_trace *tr, int tid, const char *name)
 	sep(tr);
 	fprintf(tr->f,
 		"{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":",
-		tid);
+		TID(tid));
 	put_str(tr->f, name);
 	fputs("}}", tr->f);
 }
@@ -102,7 +108,7 @@ void xs_trace_span(struct xs_trace *tr, int tid, const char *cat, const char *na
 		return;
 	sep(tr);
 	fprintf(tr->f, "{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,", name,
-		cat, tid);
+		cat, TID(tid));
 	put_us(tr->f, "ts", a);
 	fputc(',', tr->f);
 	put_us(tr->f, "dur", b > a ? b - a : 0);
@@ -123,7 +129,7 @@ void xs_trace_async(struct xs_trace *tr, int tid, const char *cat, const char *n
 		fprintf(tr->f,
 			"{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"%c\",\"id\":%" PRIu64
 			",\"pid\":1,\"tid\":%d,",
-			name, cat, i ? 'e' : 'b', tr->async, tid);
+			name, cat, i ? 'e' : 'b', tr->async, TID(tid));
 		put_us(tr->f, "ts", i ? (b > a ? b : a) : a);
 		fprintf(tr->f, ",\"args\":{\"off\":%" PRIu64 ",\"len\":%" PRIu64 "}}", off, len);
 	}
@@ -136,7 +142,7 @@ static void instant(struct xs_trace *tr, int tid, const char *cat, const char *n
 	sep(tr);
 	fprintf(tr->f,
 		"{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,",
-		name, cat, tid);
+		name, cat, TID(tid));
 	put_us(tr->f, "ts", t);
 	fprintf(tr->f, ",\"args\":{\"off\":%" PRIu64 ",\"len\":%" PRIu64, off, len);
 	if (text) {
@@ -153,7 +159,7 @@ static void flow(struct xs_trace *tr, char ph, int tid, int64_t t, uint64_t id)
 	fprintf(tr->f,
 		"{\"name\":\"story\",\"cat\":\"story\",\"ph\":\"%c\",%s\"id\":%" PRIu64
 		",\"pid\":1,\"tid\":%d,",
-		ph, ph == 'f' ? "\"bp\":\"e\"," : "", id, tid);
+		ph, ph == 'f' ? "\"bp\":\"e\"," : "", id, TID(tid));
 	put_us(tr->f, "ts", t);
 	fputc('}', tr->f);
 }

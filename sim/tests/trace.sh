@@ -17,22 +17,25 @@ loses() {
 }
 
 # --- the checker finds what it is for: a crossing, 1/10 ns, a flow without a start, an
-# async span that never ends
+# async span that never ends, a span written before a longer one of the same start
 cat >"$tmp/bad.json" <<'JSON'
 {"traceEvents":[
 {"name":"a","cat":"x","ph":"X","pid":1,"tid":1,"ts":1.000,"dur":5.000},
 {"name":"b","cat":"x","ph":"X","pid":1,"tid":1,"ts":3.000,"dur":5.000},
 {"name":"c","cat":"x","ph":"X","pid":1,"tid":2,"ts":1.0005,"dur":1.000},
 {"name":"story","cat":"story","ph":"f","bp":"e","id":7,"pid":1,"tid":2,"ts":1.500},
-{"name":"w","cat":"io","ph":"b","id":1,"pid":1,"tid":2,"ts":1.500}
+{"name":"w","cat":"io","ph":"b","id":1,"pid":1,"tid":2,"ts":1.500},
+{"name":"child","cat":"x","ph":"X","pid":1,"tid":3,"ts":1.000,"dur":1.000},
+{"name":"parent","cat":"x","ph":"X","pid":1,"tid":3,"ts":1.000,"dur":3.000}
 ]}
 JSON
 $check_py "$tmp/bad.json" >"$tmp/bad.out"
 check "tracecheck: a bad trace fails" $([ $? -eq 1 ]; echo $?)
 grep -q 'b \[3000,8000) ns crosses the end of a \[1000,6000) ns' "$tmp/bad.out" &&
 	grep -q '"ts":1.0005 is not integer nanoseconds' "$tmp/bad.out" &&
-	grep -q 'flow end 7 has no start' "$tmp/bad.out" && grep -q 'async io 1 never ends' "$tmp/bad.out"
-check "tracecheck: names the crossing, the 1/10 ns, the flow and the async span" $?
+	grep -q 'flow end 7 has no start' "$tmp/bad.out" && grep -q 'async io 1 never ends' "$tmp/bad.out" &&
+	grep -q 'parent at 1000 ns is written after child' "$tmp/bad.out"
+check "tracecheck: names the crossing, the 1/10 ns, the flow, the async span, the order" $?
 
 # --- a run whose spans mis-nested by 1 ns when ts and dur were rounded apart
 "$wpsim" run scenarios/generic-346.ini -s global.file_size=256k -s pwriter.size=256k \

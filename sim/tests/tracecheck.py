@@ -8,6 +8,8 @@ Prints one line per problem and exits 1 if there is any:
   (integer nanoseconds);
 - on every thread the complete ("X") and begin/end ("B"/"E") slices nest: each one
   lies inside the one enclosing it or starts at or after its end, never across it;
+  and no "X" of non-zero length comes before a longer one of the same start in the
+  file (a viewer keeps the file's order at equal times);
 - every async begin ("b") has one end ("e") of the same category and id, no earlier;
 - every flow end ("f") has a start ("s") of the same id, no later than it, and every
   flow end and start lies on its thread at the time of an instant or inside a slice
@@ -64,11 +66,20 @@ def main():
     points = collections.defaultdict(set)  # tid -> instants' times
     open_b = collections.defaultdict(list)
     async_open = {}
+    first_at = {}  # (tid, start) -> (end, name) of the longest span written so far
     for ev in events:
         ph, tid = ev.get("ph"), ev.get("tid")
         if ph == "X":
             s = t(ev)
             slices[tid].append((s, s + t(ev, "dur"), ev["name"]))
+            # a viewer sorting by time keeps the file's order at equal times: a longer
+            # span after a shorter one of the same start would cross it and be dropped
+            prev = first_at.get((tid, s))
+            if prev and prev[0] > s and s + t(ev, "dur") > prev[0]:
+                problems.append(f"tid {tid}: {ev['name']} at {s} ns is written after {prev[1]},"
+                                " shorter and of the same start")
+            if not prev or s + t(ev, "dur") > prev[0]:
+                first_at[(tid, s)] = (s + t(ev, "dur"), ev["name"])
         elif ph == "B":
             open_b[tid].append((t(ev), ev["name"]))
         elif ph == "E":
