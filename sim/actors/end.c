@@ -7,6 +7,7 @@
 #include "actors/end.h"
 #include "actors/spacecheck.h"
 #include "actors/task.h"
+#include "actors/trace.h"
 #include "core/bmap.h"
 #include "core/mmap.h"
 
@@ -28,11 +29,15 @@ static const char *const ev_names[XS_EV_NR] = {
 	"converted delalloc",
 	"wrote",
 	"zeroed the block around its write (mapping: not written)",
+	"writeback mapped delalloc",
+	"writeback mapped unwritten",
+	"converted unwritten to written",
 };
 
 static bool ev_relevant(enum xs_event_kind k)
 {
-	return k != XS_EV_CONVERT && k != XS_EV_RESERVE;
+	return k != XS_EV_CONVERT && k != XS_EV_RESERVE && k != XS_EV_WB_DELALLOC &&
+	       k != XS_EV_WB_UNWRITTEN && k != XS_EV_END_UNWRITTEN;
 }
 
 struct loss_ctx {
@@ -87,8 +92,9 @@ static void on_loss(void *arg, const struct xs_oracle_loss *loss)
 	struct xs_run *run = lc->run;
 	size_t i;
 
-	xs_anomaly_add(run, "lost", loss->off, loss->len,
-		       loss->id ? xs_oprec_get(run, loss->id)->t1 : 0, loss_detail(run, loss));
+	xs_anomaly_add_op(run, "lost", loss->off, loss->len,
+			  loss->id ? xs_oprec_get(run, loss->id)->t1 : 0, loss->id,
+			  loss_detail(run, loss));
 	for (i = 0; i < lc->nlost_ids; i++)
 		if (lc->lost_ids[i] == loss->id)
 			return;
@@ -150,7 +156,12 @@ static void record_leaks(struct xs_run *run)
 	struct xs_inode *ip = &run->fs.inode;
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got;
+	struct xs_task *self = xs_self();
 
+	/* the canary runs whether or not it finds anything: the trace shows it ran */
+	xs_trace_instant(&run->trace, self->id, "kernel", "xfs_check_delalloc", xs_task_now(self),
+			 0, xs_fsb_to_b(&run->fs.mount, run->res->leaked_delalloc_blocks),
+			 "eviction: len = delalloc bytes left", 0);
 	xs_iext_first(&ip->i_df, &icur);
 	while (xs_iext_get_extent(&ip->i_df, &icur, &got)) {
 		if (xs_isnullstartblock(got.br_startblock))

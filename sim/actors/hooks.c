@@ -15,6 +15,7 @@
 #include "actors/lockwatch.h"
 #include "actors/task.h"
 #include "actors/trace.h"
+#include "actors/tracestory.h"
 
 #include "core/bmap.h"
 #include "core/iext.h"
@@ -37,6 +38,11 @@
  */
 static const char *const lock_name[XS_LD_NCLASSES] = {"i_rwsem", "invalidate_lock", "ILOCK",
 						      "mmap_lock", "folio"};
+/* their spans in the trace: a wait and a hold of a class read apart */
+static const char *const wait_name[XS_LD_NCLASSES] = {"wait i_rwsem", "wait invalidate_lock",
+						      "wait ILOCK", "wait mmap_lock", "wait folio"};
+static const char *const hold_name[XS_LD_NCLASSES] = {"hold i_rwsem", "hold invalidate_lock",
+						      "hold ILOCK", "hold mmap_lock", "hold folio"};
 static const enum xs_ctl_point lock_point[XS_LOCK_NR] = {XS_CP_LOCK_I_RWSEM, XS_CP_LOCK_INVALIDATE,
 							 XS_CP_LOCK_ILOCK, XS_CP_LOCK_MMAP};
 static const enum xs_ctl_point unlock_point[XS_LOCK_NR] = {
@@ -86,8 +92,10 @@ static void host_lock(void *host, enum xs_lock_id id, enum xs_lock_mode mode, co
 	xbt_assert(!xs_lockdep_push(&t->ld, id, write, sem, 0, fn), "%s holds too many locks",
 		   t->name);
 	t->shared_since[id] = xs_task_now(t);
+	/* the wait ends where the hold starts, on the same clock */
 	if (waited > 0)
-		xs_trace_span(&run->trace, t->id, "lock", lock_name[id], t0, t0 + waited, 0, 0);
+		xs_trace_span(&run->trace, t->id, "lock_wait", wait_name[id], t0,
+			      t->shared_since[id], 0, 0);
 	xs_run_tick(run);
 }
 
@@ -102,7 +110,7 @@ static void host_unlock(void *host, enum xs_lock_id id, enum xs_lock_mode mode)
 		xs_sched_sync(); /* the wake-up happens where the task is */
 	if (mode == XS_LOCK_EXCL) {
 		if (id != XS_LOCK_ILOCK)
-			xs_trace_span(&run->trace, t->id, "hold", lock_name[id],
+			xs_trace_span(&run->trace, t->id, "lock_hold", hold_name[id],
 				      t->shared_since[id], xs_task_now(t), 0, 0);
 		xs_up_write(sem);
 	} else {
@@ -131,8 +139,8 @@ static void host_folio_lock(void *host, uint64_t index, const char *fn)
 	xbt_assert(!xs_lockdep_push(&t->ld, XS_LD_FOLIO, true, &run->folios, index, fn),
 		   "%s holds too many locks", t->name);
 	if (waited > 0)
-		xs_trace_span(&run->trace, t->id, "lock", "folio", t0, t0 + waited,
-			      index * run->fs.inode.i_mapping.page_bytes,
+		xs_trace_span(&run->trace, t->id, "lock_wait", wait_name[XS_LD_FOLIO], t0,
+			      xs_task_now(t), index * run->fs.inode.i_mapping.page_bytes,
 			      run->fs.inode.i_mapping.page_bytes);
 	xs_run_tick(run);
 }
@@ -284,8 +292,13 @@ static void host_event(void *host, const struct xs_event *ev)
 	e->kind = ev->kind;
 	e->off = ev->off_bytes;
 	e->len = ev->len_bytes;
+	xs_tracestory_step(run, t, ev, run->nevs);
 	if (t && ev->kind == XS_EV_SHORT_COPY)
 		run->res->short_copies++;
+	/* writeback's mappings and the completion's conversion are for the trace only */
+	if (ev->kind == XS_EV_WB_DELALLOC || ev->kind == XS_EV_WB_UNWRITTEN ||
+	    ev->kind == XS_EV_END_UNWRITTEN)
+		return;
 	if (t && run->ctl && run->ctl->ops->event && t->park.ctl && run->sched.ctl_on)
 		ctl_event(run, t, ev);
 }
@@ -300,8 +313,8 @@ static void host_end_bio(void *arg)
 	struct xs_run *run = ioend->io_inode->i_fs->host;
 	uint64_t byte_off = ioend->io_bno * run->fs.mount.m_geo.blocksize;
 
-	xs_trace_span(&run->trace, ioend->io_task, "io", "write", ioend->io_start_s,
-		      simgrid_get_clock(), byte_off, ioend->io_bio_size);
+	xs_trace_async(&run->trace, ioend->io_task, "io", "write", ioend->io_start_s,
+		       simgrid_get_clock(), byte_off, ioend->io_bio_size);
 	if (xs_end_bio(ioend)) {
 		xs_sched_sync();
 		if (sg_sem_would_block(run->endio_wake)) {

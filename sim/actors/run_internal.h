@@ -9,12 +9,13 @@
  *   workload.c -> background.c (balance_dirty_pages), control.c, readcheck.c,
  *                 spacecheck.c, task.c, trace.c
  *   background.c -> control.c, lockwatch.c, task.c
- *   end.c -> spacecheck.c, task.c
+ *   end.c -> spacecheck.c, task.c, trace.c
  *   readcheck.c -> task.c
- *   hooks.c -> control.c, lockwatch.c, task.c, trace.c
+ *   hooks.c -> control.c, lockwatch.c, task.c, tracestory.c, trace.c
  *   lockwatch.c -> task.c
  *   control.c -> task.c
- *   task.c -> trace.c
+ *   task.c -> tracestory.c, trace.c
+ *   tracestory.c -> trace.c
  * and below them sched.c, locks.c, device.c (locks.c, device.c -> sched.c) and
  * lockdep.c, which call none of the above.
  */

@@ -12,6 +12,7 @@
 #include "actors/task.h"
 
 #include "actors/trace.h"
+#include "actors/tracestory.h"
 #include "core/hashtab.h"
 
 #include <simgrid/actor.h>
@@ -176,6 +177,12 @@ void xs_sample(struct xs_run *run, const struct xs_task *t, enum xs_lat_kind k, 
 void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
 		    char *detail)
 {
+	xs_anomaly_add_op(run, kind, off, len, t, 0, detail);
+}
+
+void xs_anomaly_add_op(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
+		       uint64_t op, char *detail)
+{
 	struct xs_run_result *res = run->res;
 	struct xs_anomaly *a;
 
@@ -187,6 +194,7 @@ void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t
 	a->length = len;
 	a->sim_time_s = t;
 	a->detail = detail;
+	xs_tracestory_anomaly(run, a, op);
 }
 
 void xs_anomaly_addf(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,

@@ -45,6 +45,12 @@ void xs_run_check_full(struct xs_run *run);
 /* Record an anomaly at simulated time t (s); the result owns detail (malloc'd or NULL). */
 void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
 		    char *detail);
+/*
+ * ... about the bytes stored by operation op (0: none), whose steps from then on are
+ * the anomaly's story in the trace (tracestory.h).
+ */
+void xs_anomaly_add_op(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
+		       uint64_t op, char *detail);
 /* ... with the detail formatted (NULL if out of memory). */
 void xs_anomaly_addf(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
 		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -135,6 +135,9 @@ enum xs_event_kind {
 	XS_EV_CONVERT,	     /* delalloc converted to unwritten */
 	XS_EV_IO,	     /* data I/O submitted: off/len bytes */
 	XS_EV_ZEROED,	     /* write_begin zeroed the unwritten part of a block */
+	XS_EV_WB_DELALLOC,   /* writeback mapped delalloc (it converts it next) */
+	XS_EV_WB_UNWRITTEN,  /* writeback mapped an unwritten extent */
+	XS_EV_END_UNWRITTEN, /* I/O completion converts unwritten to written */
 	XS_EV_NR,
 };
 

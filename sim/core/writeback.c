@@ -50,6 +50,12 @@ static int xs_map_blocks(struct xs_inode *ip, struct xs_wpc *wpc, xs_fileoff_t o
 	}
 	wpc->data_seq = ip->i_df.if_seq;
 	xs_fs_unlock(ip->i_fs, XS_LOCK_ILOCK, XS_LOCK_SHARED);
+	if (xs_bmap_is_delalloc_extent(&imap) || imap.br_state == XS_EXT_UNWRITTEN)
+		xs_fs_event(ip->i_fs,
+			    xs_bmap_is_delalloc_extent(&imap) ? XS_EV_WB_DELALLOC
+							      : XS_EV_WB_UNWRITTEN,
+			    xs_fsb_to_b(ip->i_mount, imap.br_startoff),
+			    xs_fsb_to_b(ip->i_mount, imap.br_blockcount));
 	if (xs_bmap_is_delalloc_extent(&imap)) {
 		uint32_t seq;
 
@@ -146,8 +152,10 @@ static void xs_end_ioend(struct xs_ioend *ioend, xs_off_t size)
 	struct xs_ioend *next;
 
 	if (!ioend->io_error) {
-		if (ioend->io_unwritten)
+		if (ioend->io_unwritten) {
+			xs_fs_event(ip->i_fs, XS_EV_END_UNWRITTEN, ioend->io_offset, size);
 			xs_iomap_write_unwritten(ip, ioend->io_offset, size);
+		}
 		if (ioend->io_offset + size > ip->i_disk_size)
 			xs_setfilesize(ip, ioend->io_offset, size);
 	}

@@ -488,6 +488,11 @@ printf '[global]\nkernel = 6.13\n[w]\nkind = writer\noffset = 0\nbs = 64k\nsize 
 "$wpsim" run "$tmp/fsync.ini" --trace "$tmp/fsync.json" >"$tmp/fsync.out"
 sed -n 's/.*"name":"\([^"]*\)","cat":"\([^"]*\)","ph":"X","pid":1,"tid":\([0-9]*\),"ts":\([0-9.]*\),"dur":\([0-9.]*\).*/\1 \2 \3 \4 \5/p' \
 	"$tmp/fsync.json" >"$tmp/fsync.spans"
+# the I/O spans are async (begin, end by id): as a span of the thread that submitted it
+sed -n 's/.*"name":"write","cat":"io","ph":"\([be]\)","id":\([0-9]*\),"pid":1,"tid":\([0-9]*\),"ts":\([0-9.]*\).*/\1 \2 \3 \4/p' \
+	"$tmp/fsync.json" | awk '$1 == "b" { s[$2] = $4; u[$2] = $3 }
+	$1 == "e" && ($2 in s) { printf "write io %s %s %.3f\n", u[$2], s[$2], $4 - s[$2] }' \
+	>>"$tmp/fsync.spans"
 # fields: name cat tid ts dur (microseconds, 3 decimals)
 awk '$1 == "fsync" && $2 == "syscall" { n++; a[n] = $4; b[n] = $4 + $5; t[n] = $3 }
 	$1 == "write" && $2 == "io" { m++; s[m] = $4; e[m] = $4 + $5; u[m] = $3 }
