@@ -150,6 +150,45 @@ static int close_file(FILE *f)
 	return fclose(f) || bad ? -EIO : 0;
 }
 
+/*
+ * A group's tick label: the values of the parameters shown, scenario aside, joined by
+ * " / " (the names go once in the x label, xtick_names()), so labels stay short.
+ */
+static void xtick_values(const struct xs_report *rp, size_t g, char *buf, size_t len)
+{
+	size_t s, used = 0;
+
+	buf[0] = '\0';
+	for (s = 0; s < rp->nshown && used < len; s++) {
+		const char *v = xs_rp_gval(rp, g, rp->shown[s]);
+
+		if (rp->shown[s] == 0)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " / " : "",
+					 v ? v : "-");
+	}
+	if (!buf[0])
+		snprintf(buf, len, "all");
+}
+
+/* The x label of xtick_values()' labels: "set xlabel" with the names, scenario aside. */
+static void xtick_names(struct rp_plot *pl)
+{
+	const struct xs_report *rp = pl->rp;
+	char buf[512];
+	size_t s, used = 0;
+
+	buf[0] = '\0';
+	for (s = 0; s < rp->nshown && used < sizeof(buf); s++)
+		if (rp->shown[s] != 0)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+						 used ? " / " : "",
+						 xs_rp_short_name(rp->keys[rp->shown[s]].name));
+	fprintf(pl->gp, "set xlabel ");
+	gp_str(pl->gp, buf);
+	fprintf(pl->gp, "\nset xtics rotate by -30\n");
+}
+
 /* Bars: P(loss) per group, one block of loss.dat per scenario. */
 static int loss_bars(struct rp_plot *pl, FILE *f)
 {
@@ -159,15 +198,15 @@ static int loss_bars(struct rp_plot *pl, FILE *f)
 
 	gp_begin(pl, "loss.png", "Probability of data loss per group");
 	fprintf(pl->gp, "set ylabel \"P(lost_bytes > 0), 95%% Wilson interval\"\n"
-			"set yrange [0:1.05]\nset xlabel \"\"\nset xtics rotate by -30\n"
-			"set style fill solid 0.5\nset boxwidth 0.6\n");
+			"set yrange [0:1.05]\nset style fill solid 0.5\nset boxwidth 0.6\n");
+	xtick_names(pl);
 	for (sc = 0; sc < pl->nscen; sc++) {
 		fprintf(f, "# bar label p lo hi\n");
 		for (g = pl->scen_first[sc], bar = 0; g < pl->scen_first[sc] + pl->scen_n[sc];
 		     g++) {
 			if (!rp->groups[g].loss_n)
 				continue;
-			xs_rp_group_label(rp, g, RP_NONE, 0, 0, title, sizeof(title));
+			xtick_values(rp, g, title, sizeof(title));
 			fprintf(f, "%zu ", bar++);
 			gp_str(f, title);
 			fprintf(f, " %.10g %.10g %.10g\n", rp->groups[g].loss.est,
@@ -365,14 +404,14 @@ static double metric_axis(const struct xs_report *rp, size_t m, char *label, siz
 	const char *unit = xs_rp_metric_unit(rp->sel[m]);
 
 	if (rp->sel_binary[m]) {
-		snprintf(label, len, "share of runs with %s > 0, 95%% Wilson interval", rp->sel[m]);
+		snprintf(label, len, "share of runs with %s > 0", rp->sel[m]);
 		return 1;
 	}
 	if (strcmp(unit, "bytes") == 0) {
-		snprintf(label, len, "%s, median over runs (MiB), 95%% bootstrap", rp->sel[m]);
+		snprintf(label, len, "%s (MiB)", rp->sel[m]);
 		return 1.0 / (1024 * 1024);
 	}
-	snprintf(label, len, "%s, median over runs (%s), 95%% bootstrap", rp->sel[m],
+	snprintf(label, len, "%s (%s)", rp->sel[m],
 		 strcmp(unit, "us") == 0 ? "simulated µs" : unit);
 	return 1;
 }
@@ -423,11 +462,14 @@ static int write_metric_plot(struct rp_plot *pl, size_t m)
 	snprintf(png, sizeof(png), "metric-%s.png", file);
 	if (!(f = fopen(path, "w")))
 		return -errno;
-	snprintf(title, sizeof(title), "%s per group", rp->sel[m]);
+	snprintf(title, sizeof(title), "%s per group: %s", rp->sel[m],
+		 rp->sel_binary[m] ? "share of runs with it > 0, 95% Wilson interval"
+				   : "median over runs, 95% bootstrap interval");
 	gp_begin(pl, png, title);
 	fprintf(pl->gp, "set ylabel ");
 	gp_str(pl->gp, label);
-	fprintf(pl->gp, "\nset xlabel \"\"\nset xtics rotate by -30\n");
+	fprintf(pl->gp, "\n");
+	xtick_names(pl);
 	for (sc = 0; sc < pl->nscen; sc++) {
 		fprintf(f, "# %s: bar label estimate lo hi\n", rp->sel[m]);
 		for (g = pl->scen_first[sc], bar = 0; g < pl->scen_first[sc] + pl->scen_n[sc];
@@ -438,7 +480,7 @@ static int write_metric_plot(struct rp_plot *pl, size_t m)
 			}
 			if (ret)
 				continue;
-			xs_rp_group_label(rp, g, RP_NONE, 0, 0, title, sizeof(title));
+			xtick_values(rp, g, title, sizeof(title));
 			fprintf(f, "%zu ", bar++);
 			gp_str(f, title);
 			fprintf(f, " %.10g %.10g %.10g\n", ci.est * scale, ci.lo * scale,
