@@ -247,8 +247,8 @@ void xs_run_check(struct xs_run *run)
 	run_check(run, false);
 }
 
-void xs_run_check_full(struct xs_run *run)
+void xs_run_check_now(struct xs_run *run, bool structures)
 {
 	run->checks = 0;
-	run_check(run, true);
+	run_check(run, structures);
 }

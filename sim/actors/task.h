@@ -40,8 +40,8 @@ void xs_sample(struct xs_run *run, const struct xs_task *t, enum xs_lat_kind k, 
  * size); a violation is recorded as an anomaly.
  */
 void xs_run_check(struct xs_run *run);
-/* Check now, the self-checks of the model's data structures included. */
-void xs_run_check_full(struct xs_run *run);
+/* Check now; with structures, the self-checks of the model's data structures too. */
+void xs_run_check_now(struct xs_run *run, bool structures);
 /* Record an anomaly at simulated time t (s); the result owns detail (malloc'd or NULL). */
 void xs_anomaly_add(struct xs_run *run, const char *kind, uint64_t off, uint64_t len, double t,
 		    char *detail);
