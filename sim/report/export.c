@@ -4,6 +4,7 @@
  * every param and metric row has been read.
  */
 #include "report/export.h"
+#include "report/report_internal.h"
 #include "outcome/outcome_json.h"
 #include "store/store_read.h"
 
@@ -223,23 +224,6 @@ static void real_text(double v, char *buf, size_t len)
 	snprintf(buf, len, "%.17g", v);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void write_csv(FILE *f, const struct table *t)
 {
 	char num[64];
@@ -248,28 +232,28 @@ static void write_csv(FILE *f, const struct table *t)
 	fputs("run_id,sweep,scenario,seed,status", f);
 	for (c = 0; c < t->params.n; c++) {
 		fputc(',', f);
-		csv_field(f, t->params.v[c]);
+		xs_rp_csv_field(f, t->params.v[c]);
 	}
 	for (c = 0; c < t->metrics.n; c++) {
 		fputc(',', f);
-		csv_field(f, t->metrics.v[c]);
+		xs_rp_csv_field(f, t->metrics.v[c]);
 	}
 	fputs("\r\n", f);
 	for (r = 0; r < t->nruns; r++) {
 		const struct run_row *row = &t->runs[r];
 
 		fprintf(f, "%" PRId64 ",", row->run_id);
-		csv_field(f, row->sweep);
+		xs_rp_csv_field(f, row->sweep);
 		fputc(',', f);
-		csv_field(f, row->scenario);
+		xs_rp_csv_field(f, row->scenario);
 		fputc(',', f);
 		if (row->has_seed)
 			fprintf(f, "%" PRId64, row->seed);
 		fputc(',', f);
-		csv_field(f, row->status);
+		xs_rp_csv_field(f, row->status);
 		for (c = 0; c < t->params.n; c++) {
 			fputc(',', f);
-			csv_field(f, t->pcell[r * t->params.n + c]);
+			xs_rp_csv_field(f, t->pcell[r * t->params.n + c]);
 		}
 		for (c = 0; c < t->metrics.n; c++) {
 			size_t i = r * t->metrics.n + c;

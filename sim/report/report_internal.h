@@ -181,6 +181,8 @@ int xs_rp_print_glat(struct xs_report *rp);
 int xs_rp_write_tests_csv(struct xs_report *rp, const char *path);
 void xs_rp_metrics_free(struct xs_report *rp);
 const char *xs_rp_metric_unit(const char *name);
+/* One CSV field (RFC 4180): s as it is, or quoted with its quotes doubled; NULL empty. */
+void xs_rp_csv_field(FILE *f, const char *s);
 void xs_rp_group_label(const struct xs_report *rp, size_t g, size_t skip, int policy_only,
 		       int with_scenario, char *buf, size_t len);
 

@@ -237,17 +237,7 @@ void xs_rp_print_failed(struct xs_report *rp)
 /* A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
 static void csv_str(FILE *f, const char *s, int last)
 {
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
+	xs_rp_csv_field(f, s);
 	fputc(last ? '\n' : ',', f);
 }
 

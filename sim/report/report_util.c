@@ -208,3 +208,20 @@ void xs_rp_table_free(struct xs_report_table *t)
 	t->cells = NULL;
 	t->nrows = t->cap = 0;
 }
+
+void xs_rp_csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
