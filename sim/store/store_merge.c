@@ -210,7 +210,7 @@ int xs_store_merge(const char *out, const char *const *in, int nin, uint64_t *co
 	struct xs_store *st = NULL;
 	struct stat so, si;
 	bool out_exists;
-	int64_t before, nsrc, after;
+	int64_t before = 0, nsrc = 0, after = 0;
 	int ret, i;
 
 	*copied = *skipped = 0;
