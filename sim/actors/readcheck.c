@@ -118,3 +118,12 @@ void xs_readcheck_end(struct xs_run *run, struct xs_task *t, struct xs_readcheck
 	rc->before = NULL;
 	rc->inflight = NULL;
 }
+
+void xs_readcheck_free(struct xs_readcheck *rc)
+{
+	if (!rc)
+		return;
+	free(rc->before);
+	free(rc->inflight);
+	free(rc);
+}

@@ -24,4 +24,7 @@ void xs_readcheck_begin(struct xs_run *run, struct xs_readcheck *rc, uint64_t of
 void xs_readcheck_end(struct xs_run *run, struct xs_task *t, struct xs_readcheck *rc,
 		      const uint8_t *buf, int64_t got);
 
+/* Free rc (may be NULL) and what a read killed before its end left in it. */
+void xs_readcheck_free(struct xs_readcheck *rc);
+
 #endif /* XS_READCHECK_H */

@@ -13,6 +13,7 @@
 #include "actors/end.h"
 #include "actors/hooks.h"
 #include "actors/lockwatch.h"
+#include "actors/readcheck.h"
 #include "actors/run_internal.h"
 #include "actors/task.h"
 #include "actors/trace.h"
@@ -274,6 +275,7 @@ out_free:
 	for (i = 0; i < run->ntasks; i++) {
 		gsl_rng_free(run->tasks[i]->rng);
 		free(run->tasks[i]->opbuf); /* a worker killed by a deadlock */
+		xs_readcheck_free(run->tasks[i]->rc);
 		free(run->tasks[i]);
 	}
 	free(run->tasks);

@@ -63,6 +63,8 @@ struct xs_task {
 	bool copy_failed;
 	uint8_t *wbuf;	/* the user buffer of the current write or read */
 	uint8_t *opbuf; /* a worker's buffer for its operations (freed when it ends) */
+	/* the read in progress (readcheck.h): freed with the task, even if a deadlock ends it */
+	struct xs_readcheck *rc;
 	/* controlled mode (control.c) */
 	uint32_t job;	    /* its number in its group; 0 for a daemon */
 	int ctl_index;	    /* among the controlled actors */

@@ -92,13 +92,13 @@ void xs_tracestory_anomaly(struct xs_run *run, const struct xs_anomaly *a, uint6
 	uint64_t flows[XS_EV_NR];
 	bool seen[XS_EV_NR] = {false};
 	size_t n = 0, i, left = XS_EV_NR;
-	uint64_t page = run->fs.inode.i_mapping.page_bytes;
-	uint64_t lo = a->offset / page * page,
-		 hi = (a->offset + a->length + page - 1) / page * page;
+	uint64_t page = run->fs.inode.i_mapping.page_bytes, lo, hi;
 	double now = xs_now(), since;
 
 	if (!run->trace.f)
 		return;
+	lo = a->offset / page * page;
+	hi = (a->offset + a->length + page - 1) / page * page;
 	if (run->res->nanomalies == 1)
 		xs_trace_thread_name(&run->trace, XS_ANOMALY_TID, "anomalies");
 	if (!a->length || run->res->nanomalies > XS_STORY_ANOMALIES)

@@ -201,15 +201,17 @@ static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_
 {
 	struct xs_user_dst dst = {r_copy_out, t};
 	double t0 = xs_task_now(t);
-	struct xs_readcheck rc;
 	int64_t got;
 
-	xs_readcheck_begin(run, &rc, off, len);
+	if (!t->rc)
+		t->rc = calloc(1, sizeof(*t->rc));
+	xbt_assert(t->rc, "out of memory");
+	xs_readcheck_begin(run, t->rc, off, len);
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	t->wbuf = buf;
 	got = xs_file_read_user(&run->fs.inode, off, len, buf, t->grp->dest_map ? &dst : NULL);
 	xs_cpu_pay(t);
-	xs_readcheck_end(run, t, &rc, buf, got);
+	xs_readcheck_end(run, t, t->rc, buf, got);
 	xs_sample(run, t, XS_LAT_READ, xs_task_now(t) - t0);
 	xs_trace_span(&run->trace, t->id, "syscall", "pread", t0, xs_task_now(t), off, len);
 }

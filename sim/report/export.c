@@ -176,7 +176,8 @@ static void names_unique(struct names *l)
 {
 	size_t i, n = 0;
 
-	qsort(l->v, l->n, sizeof(*l->v), name_cmp);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), name_cmp);
 	for (i = 0; i < l->n; i++) {
 		if (n && strcmp(l->v[n - 1], l->v[i]) == 0)
 			free(l->v[i]);

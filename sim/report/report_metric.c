@@ -460,7 +460,8 @@ int xs_rp_print_glat(struct xs_report *rp)
 				 "latency_group table)\n");
 		return 0;
 	}
-	qsort(rp->glat, rp->nglat, sizeof(*rp->glat), glat_cmp);
+	if (rp->nglat)
+		qsort(rp->glat, rp->nglat, sizeof(*rp->glat), glat_cmp);
 	grp_of = malloc((rp->nglat + 1) * sizeof(*grp_of));
 	p50 = malloc((rp->nglat + 1) * sizeof(*p50));
 	p99 = malloc((rp->nglat + 1) * sizeof(*p99));
