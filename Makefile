@@ -202,13 +202,13 @@ deps:
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
 		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel python3
 
-test: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/calibrate layers
+test: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash $(BUILD)/calibrate layers
 	@sh sim/tests/run-all.sh $(BUILD)
 
 # For work in progress: every layer's tests, the differential, CLI and analysis suites,
 # scenarios.sh with 200 explored schedules where it explores 2000 and without its
 # bounded enumeration, no sweep.sh.
-test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/calibrate layers
+test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash $(BUILD)/calibrate layers
 	@sh sim/tests/run-all.sh --quick $(BUILD)
 
 # The main job: the default sweeps into data/results.db (runs already stored are
