@@ -254,8 +254,20 @@ void xs_end_summarise_latency(struct xs_run *run)
 {
 	static const char *const names[XS_LAT_NR] = {"write", "fault", "read", "fsync", "truncate"};
 	struct xs_run_result *res = run->res;
+	uint64_t id;
 	int k, g;
 
+	/*
+	 * A write()'s latency is its record's t1 - t0 (nothing passes between its end and
+	 * its sample), so the records keep it until now rather than an array the size of
+	 * the run beside them; the summaries sort, so the order is the same.
+	 */
+	for (id = 1; id <= run->nops; id++) {
+		const struct xs_oprec *o = xs_oprec_get(run, id);
+
+		if (o->kind == XS_OP_WRITE && o->ended)
+			xs_sample(run, run->tasks[o->task], XS_LAT_WRITE, o->t1 - o->t0);
+	}
 	for (k = 0; k < XS_LAT_NR; k++) {
 		struct xs_samples *s = &run->lat[k];
 		struct xs_latency *l;

@@ -29,6 +29,7 @@
 #include <simgrid/host.h>
 #include <simgrid/mutex.h>
 #include <simgrid/semaphore.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -257,15 +258,19 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	sg_cond_destroy(run->stop_cond);
 	sg_mutex_destroy(run->stop_mutex);
 	xs_trace_close(&run->trace);
-	xs_end_summarise_latency(run);
 	res->events = run->events;
-	clock_gettime(CLOCK_MONOTONIC, &w1);
-	res->wall_time_s =
-		(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
 	error = 0;
 out_fs:
 	xs_oracle_destroy(&run->oracle);
 	xs_fs_destroy(&run->fs);
+	if (!error) {
+		/* the model's memory handed back first: the samples made here do not add to it */
+		malloc_trim(0);
+		xs_end_summarise_latency(run);
+		clock_gettime(CLOCK_MONOTONIC, &w1);
+		res->wall_time_s =
+			(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
+	}
 out_free:
 	for (i = 0; i < XS_LAT_NR; i++)
 		free(run->lat[i].v);

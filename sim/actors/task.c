@@ -118,6 +118,8 @@ struct xs_oprec *xs_oprec_get(const struct xs_run *run, uint64_t id)
 	return &run->opblocks[(id - 1) / XS_OPS_BLOCK][(id - 1) % XS_OPS_BLOCK];
 }
 
+_Static_assert(sizeof(struct xs_oprec) == 40, "an operation record is 40 bytes");
+
 uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind, uint64_t off,
 		     uint64_t len)
 {
@@ -132,12 +134,13 @@ uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind,
 		run->nopblocks++;
 	}
 	o = xs_oprec_get(run, ++run->nops);
-	o->task = t->id;
-	o->kind = (uint8_t)kind;
+	XS_ASSERT(t->id >= 0 && t->id <= UINT16_MAX);
+	o->task = (unsigned)t->id;
+	o->kind = kind;
 	o->off = off;
-	o->len = len;
+	o->len = xs_min_u64(len, (1ULL << 55) - 1);
 	o->done = 0;
-	o->ended = false;
+	o->ended = 0;
 	o->t0 = xs_task_now(t);
 	o->t1 = o->t0;
 	t->op = run->nops; /* ids start at 1 */
@@ -148,9 +151,9 @@ void xs_op_end(struct xs_run *run, uint64_t id, uint64_t done)
 {
 	struct xs_oprec *o = xs_oprec_get(run, id);
 
-	o->done = done;
+	o->done = xs_min_u64(done, (1ULL << 48) - 1);
 	o->t1 = xs_now();
-	o->ended = true;
+	o->ended = 1;
 }
 
 static void samples_add(struct xs_samples *s, double seconds)

@@ -37,7 +37,7 @@ static void pte_set(struct xs_mm *mm, const struct xs_folio *folio, xs_pgoff_t i
 {
 	struct xs_pte *pte = xs_hashtab_insert(&mm->ptes, index, NULL);
 
-	pte->serial = folio->serial;
+	pte->serial = xs_folio_serial(folio);
 	pte->wp_gen = folio->wp_gen;
 	pte->write = write;
 }
@@ -193,7 +193,7 @@ struct xs_folio *xs_mm_pte_folio(struct xs_mm *mm, struct xs_pagecache *pc, xs_p
 	if (!pte)
 		return NULL;
 	folio = xs_pagecache_lookup(pc, index);
-	if (!folio || folio->serial != pte->serial) {
+	if (!folio || xs_folio_serial(folio) != pte->serial) {
 		/* its folio went (reclaim, truncate): the rmap walk zapped it then */
 		xs_hashtab_remove(&mm->ptes, index);
 		return NULL;
@@ -363,5 +363,6 @@ void xs_mmap_unmap_all(struct xs_inode *ip)
 
 	xs_mm_unmap(&ip->i_fs->mm);
 	for (i = 0; i < ip->i_mapping.nr; i++)
-		ip->i_mapping.folios[i]->flags &= ~(XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE);
+		xs_folio_clear_flags(ip->i_mapping.folios[i],
+				     XS_FOLIO_PTE_MAPPED | XS_FOLIO_PTE_WRITE);
 }

@@ -49,17 +49,18 @@ static struct xs_folio *folio_alloc(struct xs_pagecache *pc)
 	return folio;
 }
 
-static void folio_free(struct xs_pagecache *pc, struct xs_folio *folio)
-{
-	free(folio->ext_bits);
-	folio->next_free = pc->free_folios;
-	pc->free_folios = folio;
-}
-
 /* Words of per-block bits of each kind a folio has. */
 static uint32_t folio_words(const struct xs_pagecache *pc, const struct xs_folio *folio)
 {
 	return (xs_folio_nr_blocks(pc, folio) + 63) / 64;
+}
+
+static void folio_free(struct xs_pagecache *pc, struct xs_folio *folio)
+{
+	if (folio_words(pc, folio) > 1)
+		free(folio->ext_bits);
+	folio->next_free = pc->free_folios;
+	pc->free_folios = folio;
 }
 
 /* Word w of the uptodate (dirty false) or dirty bits. */
@@ -68,9 +69,11 @@ static uint64_t *bits_word(const struct xs_pagecache *pc, const struct xs_folio 
 {
 	struct xs_folio *f = (struct xs_folio *)folio;
 
-	if (w == 0)
+	uint32_t words = folio_words(pc, folio);
+
+	if (words == 1)
 		return dirty ? &f->dirty_bits : &f->uptodate_bits;
-	return &f->ext_bits[(dirty ? folio_words(pc, folio) - 1 : 0) + w - 1];
+	return &f->ext_bits[(dirty ? words : 0) + w];
 }
 
 void xs_pagecache_destroy(struct xs_pagecache *pc)
@@ -78,7 +81,8 @@ void xs_pagecache_destroy(struct xs_pagecache *pc)
 	size_t i;
 
 	for (i = 0; i < pc->nr; i++)
-		free(pc->folios[i]->ext_bits);
+		if (folio_words(pc, pc->folios[i]) > 1)
+			free(pc->folios[i]->ext_bits);
 	for (i = 0; i < pc->nslabs; i++)
 		free(pc->slabs[i]);
 	free(pc->slabs);
@@ -201,10 +205,10 @@ struct xs_folio *xs_pagecache_get_order(struct xs_pagecache *pc, xs_pgoff_t inde
 	folio->order = (uint8_t)order;
 	words = folio_words(pc, folio);
 	if (words > 1) {
-		folio->ext_bits = calloc(2 * (words - 1), sizeof(*folio->ext_bits));
+		folio->ext_bits = calloc(2 * words, sizeof(*folio->ext_bits));
 		XS_ASSERT(folio->ext_bits);
 	}
-	folio->serial = ++pc->next_serial;
+	xs_folio_set_serial(folio, ++pc->next_serial);
 	folio->lru_tick = ++pc->tick;
 	if (pc->nr == pc->cap) {
 		pc->cap = pc->cap ? pc->cap * 2 : 64;
@@ -298,11 +302,12 @@ void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio)
 		uint32_t b;
 
 		t->index = folio->index + p;
-		t->flags = folio->flags & ~XS_FOLIO_UPTODATE;
+		t->flags = folio->flags;
+		xs_folio_clear_flags(t, XS_FOLIO_UPTODATE);
 		t->lru_tick = folio->lru_tick;
 		t->dirtied_ns = folio->dirtied_ns;
 		/* a PTE of this page keeps mapping it (the split remaps it to the page) */
-		t->serial = folio->serial;
+		xs_folio_set_serial(t, xs_folio_serial(folio));
 		t->wp_gen = folio->wp_gen;
 		for (b = 0; b < bpp; b++) {
 			if (bit_get(pc, folio, false, p * bpp + b))
@@ -318,15 +323,21 @@ void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio)
 			pc->nr_writeback++;
 		tail[p] = t;
 	}
+	if (folio_words(pc, folio) > 1) {
+		/* the head page's blocks are the first word of each kind */
+		uint64_t *ext = folio->ext_bits, dirty = ext[folio_words(pc, folio)];
+
+		folio->uptodate_bits = ext[0];
+		folio->dirty_bits = dirty;
+		free(ext);
+	}
 	folio->order = 0;
-	free(folio->ext_bits);
-	folio->ext_bits = NULL;
 	if (bpp < 64) {
 		folio->uptodate_bits &= (1ULL << bpp) - 1;
 		folio->dirty_bits &= (1ULL << bpp) - 1;
 	}
 	if (folio->uptodate_bits != (bpp >= 64 ? ~0ULL : (1ULL << bpp) - 1))
-		folio->flags &= ~XS_FOLIO_UPTODATE;
+		xs_folio_clear_flags(folio, XS_FOLIO_UPTODATE);
 	else
 		folio->flags |= XS_FOLIO_UPTODATE;
 	while (pc->nr + nr - 1 > pc->cap) {
@@ -419,7 +430,7 @@ void xs_folio_clear_dirty_bits(struct xs_pagecache *pc, struct xs_folio *folio)
 void xs_folio_clear_dirty_for_io(struct xs_pagecache *pc, struct xs_folio *folio)
 {
 	if (folio->flags & XS_FOLIO_DIRTY) {
-		folio->flags &= ~XS_FOLIO_DIRTY;
+		xs_folio_clear_flags(folio, XS_FOLIO_DIRTY);
 		pc->nr_dirty--;
 	}
 	/* folio_mkclean(): the next store through a mapping faults again */
@@ -428,7 +439,7 @@ void xs_folio_clear_dirty_for_io(struct xs_pagecache *pc, struct xs_folio *folio
 
 void xs_folio_wrprotect(struct xs_folio *folio)
 {
-	folio->flags &= ~XS_FOLIO_PTE_WRITE;
+	xs_folio_clear_flags(folio, XS_FOLIO_PTE_WRITE);
 	folio->wp_gen++;
 }
 
@@ -442,14 +453,14 @@ void xs_folio_start_writeback(struct xs_pagecache *pc, struct xs_folio *folio)
 void xs_folio_end_writeback(struct xs_pagecache *pc, struct xs_folio *folio)
 {
 	XS_ASSERT(folio->flags & XS_FOLIO_WRITEBACK);
-	folio->flags &= ~XS_FOLIO_WRITEBACK;
+	xs_folio_clear_flags(folio, XS_FOLIO_WRITEBACK);
 	pc->nr_writeback--;
 }
 
 void xs_folio_cancel_dirty(struct xs_pagecache *pc, struct xs_folio *folio)
 {
 	if (folio->flags & XS_FOLIO_DIRTY) {
-		folio->flags &= ~XS_FOLIO_DIRTY;
+		xs_folio_clear_flags(folio, XS_FOLIO_DIRTY);
 		pc->nr_dirty--;
 	}
 	xs_folio_clear_dirty_bits(pc, folio);
@@ -577,3 +588,4 @@ int xs_pagecache_check(const struct xs_pagecache *pc, struct xs_err *err)
 				  (unsigned long long)pc->nr_writeback, (unsigned long long)wb);
 	return 0;
 }
+_Static_assert(sizeof(struct xs_folio) == 56, "a folio is 56 bytes (see pagecache.h)");

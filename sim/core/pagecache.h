@@ -40,12 +40,19 @@
 #define XS_FOLIO_PTE_MAPPED (1u << 4) /* mapped by a user mapping */
 #define XS_FOLIO_READAHEAD  (1u << 5) /* PG_readahead: reading it starts async readahead */
 
+/*
+ * 56 bytes: an 800 MiB file cached in 4 KiB pages is 204800 of them, and what the
+ * model holds per page is most of a large run's memory.
+ */
 struct xs_folio {
-	xs_pgoff_t index;	/* page index in the file */
-	uint64_t uptodate_bits; /* per block (bit i = block i of the folio), blocks 0..63 */
-	uint64_t dirty_bits;	/* per block; kept in sync with DIRTY when unused */
+	xs_pgoff_t index; /* page index in the file */
 	union {
-		uint64_t *ext_bits; /* blocks 64..: nwords - 1 uptodate words, then as many dirty */
+		/* per block (bit i = block i of the folio), a folio of at most 64 blocks */
+		struct {
+			uint64_t uptodate_bits;
+			uint64_t dirty_bits;
+		};
+		uint64_t *ext_bits; /* more blocks: nwords uptodate words, then as many dirty */
 		struct xs_folio *next_free; /* on the page cache's free list */
 	};
 	uint64_t lru_tick;   /* last use, for eviction order */
@@ -54,14 +61,33 @@ struct xs_folio {
 	 * Who a PTE maps (core/mmap.h): a PTE names the folio by serial, so one that
 	 * outlives its folio (reclaim, truncate) maps nothing; wp_gen counts the
 	 * folio_mkclean()-style write-protections that every writable PTE must not predate.
+	 * A serial counts folio allocations modulo 2^40 (xs_folio_serial()), in two parts
+	 * that keep the struct at 56 bytes.
 	 */
-	uint64_t serial;
+	uint32_t serial_lo;
 	uint32_t wp_gen;
 	/* ifs->write_bytes_pending: bytes in ioends not finished, + 1 while being mapped */
 	uint32_t wb_pending;
-	uint32_t flags;
+	uint16_t flags;
 	uint8_t order; /* the folio spans 1 << order pages */
+	uint8_t serial_hi;
 };
+
+static inline uint64_t xs_folio_serial(const struct xs_folio *folio)
+{
+	return (uint64_t)folio->serial_hi << 32 | folio->serial_lo;
+}
+
+static inline void xs_folio_clear_flags(struct xs_folio *folio, unsigned int mask)
+{
+	folio->flags = (uint16_t)(folio->flags & ~mask);
+}
+
+static inline void xs_folio_set_serial(struct xs_folio *folio, uint64_t serial)
+{
+	folio->serial_lo = (uint32_t)serial;
+	folio->serial_hi = (uint8_t)(serial >> 32);
+}
 
 /*
  * struct file_ra_state of mm/readahead.c, in pages.

@@ -9,21 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DENSE	   UINT32_MAX
-#define INLINE_TAG 0x80000000u
+#define DENSE	    UINT32_MAX
+#define UNIT_INLINE (1ULL << 63)
+#define UNIT_DENSE  1ULL
+#define BLOB_HDR    4u /* a sparse unit's blob starts with its segments' length */
 
 static bool unit_inline(const struct xs_pagestore_unit *u)
 {
-	return u->blen != DENSE && (u->blen & INLINE_TAG);
+	return u->w & UNIT_INLINE;
+}
+
+static bool unit_dense(const struct xs_pagestore_unit *u)
+{
+	return (u->w & (UNIT_INLINE | UNIT_DENSE)) == UNIT_DENSE;
+}
+
+/* A dense unit's bytes, or a sparse unit's blob (NULL when it has no segments). */
+static uint8_t *unit_ptr(const struct xs_pagestore_unit *u)
+{
+	return (uint8_t *)(uintptr_t)(u->w & ~UNIT_DENSE);
 }
 
 /* Free what u points to (nothing for an inline unit). */
 static void unit_release(struct xs_pagestore_unit *u)
 {
 	if (!unit_inline(u))
-		free(u->bytes);
-	u->bytes = NULL;
-	u->blen = 0;
+		free(unit_ptr(u));
+	u->w = 0;
 }
 
 void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
@@ -87,20 +99,28 @@ static uint32_t seg_at(const uint8_t *blob, uint32_t p, struct seg *s)
 	return p + SEG_HDR + s->len;
 }
 
-uint32_t xs_pagestore_unit_segs(const struct xs_pagestore_unit *u, uint8_t buf[12],
-				const uint8_t **blob)
+uint32_t xs_pagestore_unit_segs(const struct xs_pagestore *ps, const struct xs_pagestore_unit *u,
+				uint8_t buf[12], const uint8_t **blob)
 {
-	uint16_t off, lenf;
-	uint32_t id, pos;
+	uint16_t off = 0, lenf;
+	uint32_t id, pos, blen;
 
-	if (!unit_inline(u)) {
-		*blob = u->bytes;
-		return u->blen;
+	if (unit_dense(u)) {
+		*blob = unit_ptr(u);
+		return DENSE;
 	}
-	off = (uint16_t)((u->blen >> 15) & 0xffffu);
-	lenf = (uint16_t)((u->blen & SEG_MAX_LEN) | XS_SEG_MARKER);
-	id = (uint32_t)u->inl;
-	pos = (uint32_t)(u->inl >> 32);
+	if (!unit_inline(u)) {
+		const uint8_t *b = unit_ptr(u);
+
+		*blob = b ? b + BLOB_HDR : NULL;
+		if (!b)
+			return 0;
+		memcpy(&blen, b, BLOB_HDR);
+		return blen;
+	}
+	lenf = (uint16_t)(ps->unit_bytes | XS_SEG_MARKER);
+	id = (uint32_t)u->w;
+	pos = (uint32_t)((u->w & ~UNIT_INLINE) >> 32);
 	memcpy(buf, &off, 2);
 	memcpy(buf + 2, &lenf, 2);
 	memcpy(buf + SEG_HDR, &id, 4);
@@ -134,13 +154,13 @@ static void segs_copy(const uint8_t *blob, uint32_t blen, uint32_t in, uint32_t 
 static void unit_materialize(const struct xs_pagestore *ps, const struct xs_pagestore_unit *u,
 			     uint8_t *out)
 {
-	if (u->blen == DENSE) {
-		memcpy(out, u->bytes, ps->unit_bytes);
+	if (unit_dense(u)) {
+		memcpy(out, unit_ptr(u), ps->unit_bytes);
 		return;
 	}
 	uint8_t buf[SEG_MARKER];
 	const uint8_t *blob;
-	uint32_t blen = xs_pagestore_unit_segs(u, buf, &blob);
+	uint32_t blen = xs_pagestore_unit_segs(ps, u, buf, &blob);
 
 	memset(out, 0, ps->unit_bytes);
 	segs_copy(blob, blen, 0, ps->unit_bytes, out);
@@ -384,47 +404,48 @@ static bool encode(const uint8_t *data, uint32_t n, uint32_t base, struct enc *e
 }
 
 /* Make u sparse with the blen bytes of segments at segs (copied). */
-static void unit_set_sparse(struct xs_pagestore_unit *u, const uint8_t *segs, uint32_t blen)
+static void unit_set_sparse(const struct xs_pagestore *ps, struct xs_pagestore_unit *u,
+			    const uint8_t *segs, uint32_t blen)
 {
 	uint8_t *blob = NULL;
 	uint16_t off, lenf;
 	uint32_t id, pos;
 
 	if (blen == SEG_MARKER) {
+		memcpy(&off, segs, 2);
 		memcpy(&lenf, segs + 2, 2);
-		if (lenf & XS_SEG_MARKER) {
-			/* one marker segment: inline */
-			memcpy(&off, segs, 2);
+		if (off == 0 && lenf == (ps->unit_bytes | XS_SEG_MARKER)) {
+			/* the whole unit is one marker segment: inline */
 			memcpy(&id, segs + SEG_HDR, 4);
 			memcpy(&pos, segs + SEG_HDR + 4, 4);
 			unit_release(u);
-			u->inl = (uint64_t)id | (uint64_t)pos << 32;
-			u->blen = INLINE_TAG | (uint32_t)off << 15 | (lenf & SEG_MAX_LEN);
+			u->w = UNIT_INLINE | (uint64_t)pos << 32 | id;
 			return;
 		}
 	}
 	if (blen) {
-		blob = malloc(blen);
+		blob = malloc(BLOB_HDR + blen);
 		XS_ASSERT(blob);
-		memcpy(blob, segs, blen);
+		memcpy(blob, &blen, BLOB_HDR);
+		memcpy(blob + BLOB_HDR, segs, blen);
 	}
 	unit_release(u);
-	u->bytes = blob;
-	u->blen = blen;
+	u->w = (uintptr_t)blob;
 }
 
 /* Make u dense, its bytes those of page (which may be its own dense bytes). */
 static void unit_set_dense(const struct xs_pagestore *ps, struct xs_pagestore_unit *u,
 			   const uint8_t *page)
 {
-	if (u->blen != DENSE) {
+	if (!unit_dense(u)) {
+		uint8_t *bytes = malloc(ps->unit_bytes);
+
+		XS_ASSERT(bytes);
 		unit_release(u);
-		u->bytes = malloc(ps->unit_bytes);
-		XS_ASSERT(u->bytes);
-		u->blen = DENSE;
+		u->w = (uintptr_t)bytes | UNIT_DENSE;
 	}
-	if (u->bytes != page)
-		memcpy(u->bytes, page, ps->unit_bytes);
+	if (unit_ptr(u) != page)
+		memcpy(unit_ptr(u), page, ps->unit_bytes);
 }
 
 /* Store page (unit_bytes) as u's new contents: sparse if it encodes in unit/8 bytes. */
@@ -435,7 +456,7 @@ static void unit_store(const struct xs_pagestore *ps, struct xs_pagestore_unit *
 
 	enc_init(&e, ps);
 	if (encode(page, ps->unit_bytes, 0, &e))
-		unit_set_sparse(u, e.out, e.blen);
+		unit_set_sparse(ps, u, e.out, e.blen);
 	else
 		unit_set_dense(ps, u, page);
 }
@@ -451,7 +472,7 @@ static bool unit_store_marker(const struct xs_pagestore *ps, struct xs_pagestore
 	if (!xs_marker_find(buf, ps->unit_bytes, &id, &pos) ||
 	    !enc_marker(&e, 0, ps->unit_bytes, id, pos))
 		return false;
-	unit_set_sparse(u, e.out, e.blen);
+	unit_set_sparse(ps, u, e.out, e.blen);
 	return true;
 }
 
@@ -465,7 +486,7 @@ static bool unit_splice(const struct xs_pagestore *ps, struct xs_pagestore_unit 
 {
 	uint8_t buf1[SEG_MARKER];
 	const uint8_t *blob;
-	uint32_t blen = xs_pagestore_unit_segs(u, buf1, &blob), p;
+	uint32_t blen = xs_pagestore_unit_segs(ps, u, buf1, &blob), p;
 	struct seg s;
 	struct enc e;
 
@@ -485,7 +506,7 @@ static bool unit_splice(const struct xs_pagestore *ps, struct xs_pagestore_unit 
 		    !enc_seg_part(&e, &s, s.off > in + n ? s.off : in + n, s.off + s.len))
 			return false;
 	}
-	unit_set_sparse(u, e.out, e.blen);
+	unit_set_sparse(ps, u, e.out, e.blen);
 	return true;
 }
 
@@ -510,8 +531,8 @@ const uint8_t *xs_pagestore_peek(const struct xs_pagestore *ps, uint64_t idx)
 
 	if (!u)
 		return NULL;
-	if (u->blen == DENSE)
-		return u->bytes;
+	if (unit_dense(u))
+		return unit_ptr(u);
 	unit_materialize(ps, u, ps->scratch);
 	return ps->scratch;
 }
@@ -520,11 +541,11 @@ uint8_t *xs_pagestore_get(struct xs_pagestore *ps, uint64_t idx)
 {
 	struct xs_pagestore_unit *u = unit_make(ps, idx);
 
-	if (u->blen != DENSE) {
+	if (!unit_dense(u)) {
 		unit_materialize(ps, u, ps->scratch);
 		unit_set_dense(ps, u, ps->scratch);
 	}
-	return u->bytes;
+	return unit_ptr(u);
 }
 
 void xs_pagestore_drop(struct xs_pagestore *ps, uint64_t idx)
@@ -545,14 +566,14 @@ void xs_pagestore_read(const struct xs_pagestore *ps, xs_off_t off, xs_off_t len
 		uint32_t n = (uint32_t)xs_min_u64(len, ps->unit_bytes - in);
 		const struct xs_pagestore_unit *u = unit_get(ps, idx);
 
-		if (u && u->blen == DENSE) {
-			memcpy(buf, u->bytes + in, n);
+		if (u && unit_dense(u)) {
+			memcpy(buf, unit_ptr(u) + in, n);
 		} else {
 			memset(buf, 0, n);
 			if (u) {
 				uint8_t one[SEG_MARKER];
 				const uint8_t *blob;
-				uint32_t blen = xs_pagestore_unit_segs(u, one, &blob);
+				uint32_t blen = xs_pagestore_unit_segs(ps, u, one, &blob);
 
 				segs_copy(blob, blen, in, n, buf);
 			}
@@ -574,10 +595,10 @@ static void unit_change(const struct xs_pagestore *ps, struct xs_pagestore_unit 
 {
 	uint8_t *page = ps->scratch;
 
-	if (u->blen != DENSE && unit_splice(ps, u, in, n, buf))
+	if (!unit_dense(u) && unit_splice(ps, u, in, n, buf))
 		return;
-	if (u->blen == DENSE)
-		page = u->bytes;
+	if (unit_dense(u))
+		page = unit_ptr(u);
 	else
 		unit_materialize(ps, u, page);
 	if (buf)
@@ -621,7 +642,7 @@ void xs_pagestore_write_marker(struct xs_pagestore *ps, xs_off_t off, xs_off_t l
 		if (n == ps->unit_bytes &&
 		    enc_marker(&e, 0, n, (uint32_t)id, (uint32_t)(pos & (XS_MARKER_PERIOD - 1)))) {
 			/* a whole unit: its one marker run, as unit_store_marker() finds it */
-			unit_set_sparse(unit_make(ps, idx), e.out, e.blen);
+			unit_set_sparse(ps, unit_make(ps, idx), e.out, e.blen);
 		} else {
 			uint8_t *b = malloc(n);
 
@@ -663,14 +684,17 @@ void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct 
 				continue;
 			}
 			d = unit_make(dst, dst_off / unit);
-			if (s->blen == DENSE) {
-				unit_set_dense(dst, d, s->bytes);
+			if (unit_dense(s)) {
+				unit_set_dense(dst, d, unit_ptr(s));
 			} else if (unit_inline(s)) {
 				unit_release(d);
-				d->inl = s->inl;
-				d->blen = s->blen;
+				d->w = s->w;
 			} else {
-				unit_set_sparse(d, s->bytes, s->blen);
+				uint8_t one[SEG_MARKER];
+				const uint8_t *blob;
+				uint32_t blen = xs_pagestore_unit_segs(src, s, one, &blob);
+
+				unit_set_sparse(dst, d, blob, blen);
 			}
 		}
 		return;
@@ -699,13 +723,14 @@ bool xs_pagestore_same(const struct xs_pagestore *a, xs_off_t aoff, const struct
 	for (; len; len -= unit, aoff += unit, boff += unit) {
 		const struct xs_pagestore_unit *ua = unit_get(a, aoff / unit);
 		const struct xs_pagestore_unit *ub = unit_get(b, boff / unit);
-		uint32_t al = ua ? ua->blen : 0, bl = ub ? ub->blen : 0;
+		uint8_t onea[SEG_MARKER], oneb[SEG_MARKER];
+		const uint8_t *pa = NULL, *pb = NULL;
+		uint32_t al = ua ? xs_pagestore_unit_segs(a, ua, onea, &pa) : 0,
+			 bl = ub ? xs_pagestore_unit_segs(b, ub, oneb, &pb) : 0;
 
-		if (al != bl)
+		if (al != bl || (ua && ub && unit_inline(ua) != unit_inline(ub)))
 			return false;
-		if (al == DENSE	      ? memcmp(ua->bytes, ub->bytes, unit) != 0
-		    : al & INLINE_TAG ? ua->inl != ub->inl
-				      : al && memcmp(ua->bytes, ub->bytes, al) != 0)
+		if (al == DENSE ? memcmp(pa, pb, unit) != 0 : al && memcmp(pa, pb, al) != 0)
 			return false;
 	}
 	return true;
@@ -721,7 +746,7 @@ void xs_pagestore_zero(struct xs_pagestore *ps, xs_off_t off, xs_off_t len)
 
 		if (n == ps->unit_bytes)
 			xs_pagestore_drop(ps, idx);
-		else if (u && u->blen)
+		else if (u && u->w)
 			unit_change(ps, u, in, n, NULL);
 		off += n;
 		len -= n;
@@ -738,7 +763,13 @@ size_t xs_pagestore_mem_bytes(const struct xs_pagestore *ps)
 	     it = xs_chunkmap_next(&ps->units, it, &idx, &v)) {
 		const struct xs_pagestore_unit *u = v;
 
-		bytes += u->blen == DENSE ? ps->unit_bytes : unit_inline(u) ? 0 : u->blen;
+		uint8_t one[SEG_MARKER];
+		const uint8_t *blob;
+		uint32_t blen = xs_pagestore_unit_segs(ps, u, one, &blob);
+
+		bytes += unit_dense(u)		   ? ps->unit_bytes
+			 : unit_inline(u) || !blen ? 0
+						   : BLOB_HDR + blen;
 	}
 	return bytes;
 }
@@ -794,7 +825,7 @@ int xs_pagestore_check(const struct xs_pagestore *ps, struct xs_err *err)
 		const char *why = NULL;
 		uint8_t one[SEG_MARKER];
 		const uint8_t *blob;
-		uint32_t blen = xs_pagestore_unit_segs(u, one, &blob);
+		uint32_t blen = xs_pagestore_unit_segs(ps, u, one, &blob);
 
 		if (blen == DENSE ? !blob : blen > ps->unit_bytes / 8 || (blen && !blob))
 			return xs_err_set(err, -EUCLEAN, "pagestore unit %llu has bad data",

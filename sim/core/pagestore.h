@@ -4,7 +4,7 @@
  *
  * Used for the modelled disk (indexed by disk block), the oracle's shadow copy and
  * read-back (indexed by page). A chunked map of units (chunkmap.h): O(1) expected per
- * access, some 12 bytes per unit when a file's units come in runs.
+ * access, some 8 bytes per unit when a file's units come in runs.
  *
  * A unit holding little data is kept sparse: as segments, in increasing offset order,
  * not overlapping, at most unit/8 bytes of them; anything larger is a plain unit_bytes
@@ -14,8 +14,9 @@
  *  - marker (lenf bit 15 set): len = lenf & 0x7fff, then uint32_t id and uint32_t pos
  *    (12 bytes): the bytes are operation id's marker stream from position pos
  *    (< XS_MARKER_PERIOD), see marker.h; a longer run takes several segments.
- * len >= 1 and off + len <= unit_bytes. So a page of one write's marker data costs a
- * 12-byte segment, and a few markers in a page (as holetest writes) a few raw ones.
+ * len >= 1 and off + len <= unit_bytes. So a page of one write's marker data is one
+ * segment (held in the unit's own word, below), part of a page a 12-byte segment, and
+ * a few markers in a page (as holetest writes) a few raw ones.
  * Encoding bytes: zero runs cost nothing, runs of marker data of 16 bytes or more
  * become marker segments, the rest raw segments (gaps under 8 zero bytes joined), a
  * run that continues the previous segment lengthens it; more than unit/8 bytes of
@@ -37,30 +38,28 @@
 #define XS_SEG_MARKER 0x8000u /* lenf flag of a marker segment */
 
 /*
- * One unit held by the store (the value of its index in the map). Packed, so that a
- * unit costs 12 bytes rather than 16: an 800 MiB append's three stores hold some 600000
- * units. Members are only read and assigned, never addressed, so the compiler handles
- * their misalignment.
+ * One unit held by the store (the value of its index in the map): one word, as an
+ * 800 MiB append's three stores hold some 600000 units.
+ *  - 0: sparse, no segments;
+ *  - bit 63 set: the whole unit is one marker segment (the commonest unit, a page of
+ *    one write's data), held inline with no allocation: its id in bits 0-31 and its
+ *    pos in bits 32-50;
+ *  - bit 0 set: dense, the rest of the word points to its unit_bytes;
+ *  - else it points to a blob: a host-order uint32_t, the bytes of segments, then
+ *    the segments.
  */
-struct __attribute__((packed)) xs_pagestore_unit {
-	union {
-		uint8_t *bytes; /* dense: unit_bytes; sparse: blen bytes of segments (or NULL) */
-		uint64_t inl;	/* inline: the marker segment's id (low half) and pos */
-	};
-	/*
-	 * Sparse: bytes of segments; UINT32_MAX: dense. With bit 31 set (and not dense) the
-	 * unit is one marker segment held inline, its off in bits 15-30 and its len in bits
-	 * 0-14: the commonest unit (a page of one write's data) costs no allocation.
-	 */
-	uint32_t blen;
+struct xs_pagestore_unit {
+	uint64_t w;
 };
+
+struct xs_pagestore;
 
 /*
  * The segments of a sparse unit (an inline one is written out in buf): their bytes in
  * *blob and their length returned; UINT32_MAX for a dense unit (*blob its bytes).
  */
-uint32_t xs_pagestore_unit_segs(const struct xs_pagestore_unit *u, uint8_t buf[12],
-				const uint8_t **blob);
+uint32_t xs_pagestore_unit_segs(const struct xs_pagestore *ps, const struct xs_pagestore_unit *u,
+				uint8_t buf[12], const uint8_t **blob);
 
 struct xs_pagestore {
 	uint32_t unit_bytes;	  /* at most 65536 */

@@ -186,7 +186,7 @@ void xs_page_cache_async_ra(struct xs_inode *ip, struct xs_folio *folio, uint64_
 	(void)req;
 	if (!ra->ra_pages || (folio->flags & XS_FOLIO_WRITEBACK))
 		return;
-	folio->flags &= ~XS_FOLIO_READAHEAD;
+	xs_folio_clear_flags(folio, XS_FOLIO_READAHEAD);
 	/* 6.16+ rounds the mark down to the folio, before it up */
 	expected = ra_async_policy(ip) ? mark / align * align : (mark + align - 1) / align * align;
 	if (folio->index != expected && folio->index != ra->start + ra->size)

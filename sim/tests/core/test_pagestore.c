@@ -112,7 +112,7 @@ XS_TEST_SUITE(test_pagestore_check_catches)
 	struct xs_pagestore ps;
 	struct xs_err err = {0};
 	struct xs_pagestore_unit *unit;
-	uint8_t *saved = NULL;
+	uint64_t saved;
 	uint64_t idx;
 	size_t i;
 	void *v;
@@ -126,10 +126,10 @@ XS_TEST_SUITE(test_pagestore_check_catches)
 	ps.units.count--;
 	test_cond("a unit to spoil", xs_chunkmap_next(&ps.units, 0, &idx, &v) != 0);
 	unit = v;
-	saved = unit->bytes;
-	unit->bytes = NULL;
+	saved = unit->w;
+	unit->w = 1; /* dense (bit 0), with no bytes */
 	test_cond("used slot without data: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	unit->bytes = saved;
+	unit->w = saved;
 	test_cond("restored", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
 }
@@ -268,7 +268,7 @@ static uint32_t unit_blen(const struct xs_pagestore *ps, uint64_t idx)
 	uint8_t one[12];
 	const uint8_t *blob;
 
-	return u ? xs_pagestore_unit_segs(u, one, &blob) : UINT32_MAX;
+	return u ? xs_pagestore_unit_segs(ps, u, one, &blob) : UINT32_MAX;
 }
 
 /* Whether store bytes [off, off + len) are op id's marker stream from pos. */
@@ -518,7 +518,7 @@ static void marker_vs_flat(uint32_t unit, uint32_t units, unsigned int ops, unsi
 		     s = xs_chunkmap_next(&ps.units, s, &idx, &v)) {
 			uint8_t one[12];
 			const uint8_t *blob;
-			uint32_t p = 0, blen = xs_pagestore_unit_segs(v, one, &blob);
+			uint32_t p = 0, blen = xs_pagestore_unit_segs(&ps, v, one, &blob);
 
 			if (blen == UINT32_MAX)
 				continue;
@@ -565,6 +565,7 @@ XS_TEST_SUITE(test_pagestore_check_segments)
 	uint16_t v16;
 	uint32_t v32;
 	struct xs_pagestore_unit *un;
+	uint8_t *blob, *segs;
 
 	xs_pagestore_init(&ps, 4096);
 	/* marker [0, 1000), raw [1000, 1010), marker [1010, 4096): 12 + 14 + 12 bytes */
@@ -572,31 +573,37 @@ XS_TEST_SUITE(test_pagestore_check_segments)
 	memset(page + 1000, 0x01, 10);
 	xs_pagestore_write(&ps, 0, 4096, page);
 	un = unit_of(&ps, 0);
-	test_cond("a marker, raw, marker unit passes", un->blen == 38 && ps_ok(&ps));
-	memcpy(saved, un->bytes, 38);
+	/* a sparse unit's word points to its blob: the segments' length, then them */
+	blob = (uint8_t *)(uintptr_t)un->w;
+	memcpy(&v32, blob, 4);
+	segs = blob + 4;
+	test_cond("a marker, raw, marker unit passes", v32 == 38 && ps_ok(&ps));
+	memcpy(saved, segs, 38);
 
 	v16 = 999; /* the raw segment starts inside the first marker segment */
-	memcpy(un->bytes + 12, &v16, 2);
+	memcpy(segs + 12, &v16, 2);
 	test_cond("overlapping segments: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(un->bytes, saved, 38);
+	memcpy(segs, saved, 38);
 	v16 = 0x8000 | 3087; /* the last marker segment past the unit's end */
-	memcpy(un->bytes + 26 + 2, &v16, 2);
+	memcpy(segs + 26 + 2, &v16, 2);
 	test_cond("a segment past the unit: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(un->bytes, saved, 38);
+	memcpy(segs, saved, 38);
 	v16 = 0x8000; /* an empty marker segment */
-	memcpy(un->bytes + 2, &v16, 2);
+	memcpy(segs + 2, &v16, 2);
 	test_cond("an empty segment: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(un->bytes, saved, 38);
+	memcpy(segs, saved, 38);
 	v32 = XS_MARKER_PERIOD; /* a position outside the stream's period */
-	memcpy(un->bytes + 8, &v32, 4);
+	memcpy(segs + 8, &v32, 4);
 	test_cond("a marker position >= 2^19: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	memcpy(un->bytes, saved, 38);
+	memcpy(segs, saved, 38);
 	v16 = 11; /* the raw segment one byte longer than the data */
-	memcpy(un->bytes + 12 + 2, &v16, 2);
-	un->blen = 26; /* and the data ends with it */
+	memcpy(segs + 12 + 2, &v16, 2);
+	v32 = 26; /* and the data ends with it */
+	memcpy(blob, &v32, 4);
 	test_cond("a segment past its data: -EUCLEAN", xs_pagestore_check(&ps, &err) == -EUCLEAN);
-	un->blen = 38;
-	memcpy(un->bytes, saved, 38);
+	v32 = 38;
+	memcpy(blob, &v32, 4);
+	memcpy(segs, saved, 38);
 	test_cond("restored", ps_ok(&ps));
 	xs_pagestore_destroy(&ps);
 }
