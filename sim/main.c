@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int usage(FILE *f)
@@ -107,11 +108,65 @@ static void print_anomalies(FILE *out, const struct xs_run_result *res)
 	}
 }
 
+/*
+ * A path an option writes (--trace, --db, --out), checked before the work, which
+ * would otherwise be made for nothing: an existing file must be writable and not a
+ * directory, a new one needs a writable directory. Returns 0, or the exit status after
+ * a message naming the option and the path: 2 for a path that cannot be (no such
+ * directory, a directory), 1 for the environment (permission, read-only).
+ */
+static int out_path_check(const char *cmd, const char *opt, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096] = "";
+	struct stat st;
+	int e;
+
+	if (stat(path, &st) == 0) {
+		e = S_ISDIR(st.st_mode) ? EISDIR : access(path, W_OK) ? errno : 0;
+	} else if (errno != ENOENT) {
+		e = errno;
+	} else {
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else
+			snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path),
+				 path);
+		e = access(dir, W_OK | X_OK) ? errno : 0;
+	}
+	if (!e)
+		return 0;
+	fprintf(stderr, "wpsim %s: %s %s: %s%s%s%s\n", cmd, opt, path, dir[0] ? "directory " : "",
+		dir, dir[0] ? ": " : "", strerror(e));
+	return e == EACCES || e == EPERM || e == EROFS ? 1 : 2;
+}
+
+/*
+ * wpsim run --db: the database opened (created when new) before the run, so that a
+ * run is never made for a database that then refuses it.
+ */
+static int run_db_open(const char *db)
+{
+	struct xs_store *st;
+	char err[1024];
+	int error = xs_store_open(db, &st, err, sizeof(err));
+	if (!error) {
+		xs_store_close(st);
+		return 0;
+	}
+	fprintf(stderr, "wpsim run: %s\n", err);
+	return error == -EINVAL ? 2 : 1;
+}
+
 /* wpsim run --db: refuse a file that is not a wpsim database before the run. */
 static int run_db_check(const char *db)
 {
 	char err[1024];
-	int error = xs_store_check_file(db, err, sizeof(err));
+	int error = out_path_check("run", "--db", db);
+
+	if (error)
+		return error;
+	error = xs_store_check_file(db, err, sizeof(err));
 
 	if (error == 0 || error == -ENOENT)
 		return 0;
@@ -240,6 +295,12 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
+	/* where the results go, before the run that makes them */
+	if (trace && (ret = out_path_check("run", "--trace", trace)))
+		goto out;
+	if (db && (ret = run_db_open(db)))
+		goto out;
+	ret = 2;
 	if (spec) {
 		ret = run_scheduled(sc, spec, trace, &canon, &res, err, sizeof(err));
 		if (ret == 2)
@@ -327,6 +388,8 @@ static int cmd_export(int argc, char **argv)
 		fprintf(stderr, "wpsim export: --db PATH is required\n");
 		return usage(stderr);
 	}
+	if (out && (i = out_path_check("export", "--out", out)))
+		return i;
 	return xs_export_main(db, format, out, stdout, stderr);
 }
 
@@ -408,6 +471,8 @@ static int cmd_sweep(int argc, char **argv)
 	if (xs_sweep_load(path, devices_dir(), sw, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		ret = 2;
+	} else if ((ret = out_path_check("sweep", "--db", o.db))) {
+		;
 	} else {
 		ret = xs_sweep_execute(sw, &o);
 	}
@@ -577,7 +642,9 @@ static int cmd_explore(int argc, char **argv)
 	}
 	if (o.strategy == XS_STRAT_BOUNDED && !runs_given)
 		o.runs = 0; /* every schedule */
-	ret = xs_explore_main(&o);
+	ret = out_path_check("explore", "--db", o.db);
+	if (!ret)
+		ret = xs_explore_main(&o);
 out:
 	for (i = 0; i < nowned; i++)
 		free(owned[i]);
@@ -612,6 +679,31 @@ static int cmd_merge(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * An option that takes a value given last, with none: "OPTION needs a value" rather
+ * than the command's "unknown option", from the help table's options (io words its
+ * own).
+ */
+static bool option_value_missing(const struct xs_help_cmd *c, int argc, char **argv)
+{
+	const struct xs_help_opt *o;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		for (o = c->opts; o && o->name && strcmp(argv[i], o->name); o++)
+			;
+		if (!o || !o->name || !o->arg)
+			continue;
+		if (i + 1 == argc) {
+			fprintf(stderr, "wpsim %s: %s needs a value (accepted: %s %s)\n", c->name,
+				o->name, o->name, o->arg);
+			return true;
+		}
+		i++;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	const struct xs_help_cmd *help;
@@ -629,6 +721,8 @@ int main(int argc, char **argv)
 		xs_help_command(help, stdout);
 		return 0;
 	}
+	if (help && strcmp(argv[1], "io") && option_value_missing(help, argc - 2, argv + 2))
+		return 2;
 	if (strcmp(argv[1], "help") == 0)
 		return xs_help_main(argc - 2, argv + 2, stdout, stderr);
 	if (strcmp(argv[1], "keys") == 0)

@@ -85,7 +85,7 @@ int xs_cpu_file_load(const char *path, struct xs_cpu_costs *cpu, char *err, size
 {
 	struct xs_cpu_parse *p = calloc(1, sizeof(*p));
 	char acc[512], text[XS_CPU_MAX_LINE];
-	FILE *f;
+	struct xs_textfile tf = {0};
 	int ret, k;
 
 	if (p)
@@ -99,18 +99,14 @@ int xs_cpu_file_load(const char *path, struct xs_cpu_costs *cpu, char *err, size
 	p->e.path = path;
 	p->e.msg = err;
 	p->e.len = errlen;
-	f = fopen(path, "r");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	ret = xs_ini_read(path, &tf, err, errlen);
+	if (ret)
 		goto out;
-	}
-	ret = xs_ini_parse(f, &cpu_ini, p);
-	fclose(f);
+	ret = xs_ini_parse(&tf, &cpu_ini, p);
 	/* inih reports a syntax error only at the end: keep the first line at fault */
 	if (ret > 0 && (!p->e.rc || ret < p->e.line)) {
 		p->e.rc = 0;
-		xs_ini_line_text(path, ret, text, sizeof(text));
+		xs_ini_line_text(&tf, ret, text, sizeof(text));
 		cpu_error(p, ret,
 			  "%s: syntax error (accepted: key = value, [cpu], ; or # comments)", text);
 	} else if (ret < 0 && !p->e.rc) {
@@ -133,6 +129,7 @@ int xs_cpu_file_load(const char *path, struct xs_cpu_costs *cpu, char *err, size
 	if (!ret)
 		*cpu = p->sc->cpu;
 out:
+	xs_textfile_free(&tf);
 	free(p->sc);
 	free(p);
 	return ret;

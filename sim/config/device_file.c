@@ -284,7 +284,7 @@ int xs_device_cfg_load(const char *path, struct xs_device_cfg *cfg, char *err, s
 {
 	struct xs_dev_parse p;
 	const char *base, *dot;
-	FILE *f;
+	struct xs_textfile tf;
 	char text[XS_DEV_MAX_LINE];
 	size_t n;
 	int ret;
@@ -296,25 +296,23 @@ int xs_device_cfg_load(const char *path, struct xs_device_cfg *cfg, char *err, s
 	p.cfg = cfg;
 	p.err = err;
 	p.errlen = errlen;
-	f = fopen(path, "r");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	ret = xs_ini_read(path, &tf, err, errlen);
+	if (ret)
 		return ret;
-	}
-	ret = xs_ini_parse(f, &dev_ini, &p);
-	fclose(f);
+	ret = xs_ini_parse(&tf, &dev_ini, &p);
 	/* The handler never fails, so a positive return is inih's syntax error line. */
 	if (ret > 0 && (!p.error_rank || ret < p.error_rank)) {
-		xs_ini_line_text(path, ret, text, sizeof(text));
+		xs_ini_line_text(&tf, ret, text, sizeof(text));
 		dev_error(&p, ret,
 			  "%s: syntax error (accepted: key = value, [device], "
 			  "; or # comments)",
 			  text);
 	} else if (ret < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		xs_textfile_free(&tf);
 		return -ENOMEM;
 	}
+	xs_textfile_free(&tf);
 	if (!p.error_rank)
 		dev_check_keys(&p);
 	if (p.error_rank)

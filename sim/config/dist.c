@@ -79,6 +79,70 @@ static void lognormal_params(const struct xs_dist *d, double *zeta, double *sigm
 	*sigma = sqrt(sigma2);
 }
 
+/*
+ * Every parameter within the range where its sampler gives finite, meaningful draws
+ * (dist.h): "NAME ARG = TEXT: out of range (LO..HI)" when one is not.
+ */
+static int dist_check(const struct xs_dist_name *dn, char arg[2][XS_DIST_TEXT_MAX],
+		      const double v[2], char *why, size_t whylen)
+{
+	static const char *const names[][2] = {
+		[XS_DIST_CONST] = {"T", NULL},	      [XS_DIST_UNIFORM] = {"A", "B"},
+		[XS_DIST_EXP] = {"MEAN", NULL},	      [XS_DIST_NORMAL] = {"MEAN", "SD"},
+		[XS_DIST_LOGNORMAL] = {"MEAN", "CV"}, [XS_DIST_GAMMA] = {"MEAN", "CV"},
+	};
+	bool cv = dn->kind == XS_DIST_LOGNORMAL || dn->kind == XS_DIST_GAMMA;
+	int i;
+
+	switch (dn->kind) {
+	case XS_DIST_CONST:
+		break;
+	case XS_DIST_UNIFORM:
+		if (!(v[0] < v[1])) {
+			xs_why_set(why, whylen, "uniform(A, B) needs A < B");
+			return -EINVAL;
+		}
+		break;
+	case XS_DIST_EXP:
+		if (v[0] <= 0) {
+			xs_why_set(why, whylen, "exp mean must be > 0");
+			return -EINVAL;
+		}
+		break;
+	case XS_DIST_NORMAL:
+		if (v[1] <= 0) {
+			xs_why_set(why, whylen, "normal sd must be > 0");
+			return -EINVAL;
+		}
+		break;
+	case XS_DIST_LOGNORMAL:
+	case XS_DIST_GAMMA:
+		if (v[0] <= 0) {
+			xs_why_set(why, whylen, "%s mean must be > 0", dn->name);
+			return -EINVAL;
+		}
+		if (v[1] <= 0) {
+			xs_why_set(why, whylen, "%s CV must be > 0", dn->name);
+			return -EINVAL;
+		}
+		break;
+	}
+	for (i = 0; i < dn->nargs; i++) {
+		bool is_cv = i == 1 && cv;
+		double lo = is_cv ? XS_DIST_CV_MIN : 0,
+		       hi = is_cv ? XS_DIST_CV_MAX : XS_DIST_TIME_MAX;
+
+		if (v[i] >= lo && v[i] <= hi)
+			continue;
+		xs_why_set(why, whylen, "%s %s = %s: out of range (%s)", dn->name,
+			   names[dn->kind][i], arg[i],
+			   is_cv ? XS_DIST_STR(XS_DIST_CV_MIN) ".." XS_DIST_STR(XS_DIST_CV_MAX)
+				 : "0.." XS_DIST_STR(XS_DIST_TIME_MAX) " s");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 {
 	char buf[XS_DIST_TEXT_MAX], name[XS_DIST_TEXT_MAX], arg[2][XS_DIST_TEXT_MAX];
@@ -146,39 +210,8 @@ int xs_dist_parse(const char *text, struct xs_dist *d, char *why, size_t whylen)
 			return -EINVAL;
 		}
 	}
-	switch (dn->kind) {
-	case XS_DIST_CONST:
-		break;
-	case XS_DIST_UNIFORM:
-		if (!(v[0] < v[1])) {
-			xs_why_set(why, whylen, "uniform(A, B) needs A < B");
-			return -EINVAL;
-		}
-		break;
-	case XS_DIST_EXP:
-		if (v[0] <= 0) {
-			xs_why_set(why, whylen, "exp mean must be > 0");
-			return -EINVAL;
-		}
-		break;
-	case XS_DIST_NORMAL:
-		if (v[1] <= 0) {
-			xs_why_set(why, whylen, "normal sd must be > 0");
-			return -EINVAL;
-		}
-		break;
-	case XS_DIST_LOGNORMAL:
-	case XS_DIST_GAMMA:
-		if (v[0] <= 0) {
-			xs_why_set(why, whylen, "%s mean must be > 0", dn->name);
-			return -EINVAL;
-		}
-		if (v[1] <= 0) {
-			xs_why_set(why, whylen, "%s CV must be > 0", dn->name);
-			return -EINVAL;
-		}
-		break;
-	}
+	if (dist_check(dn, arg, v, why, whylen))
+		return -EINVAL;
 	memset(d, 0, sizeof(*d));
 	d->kind = dn->kind;
 	d->a = v[0];

@@ -19,6 +19,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * The parameters' ranges, refused outside them: a time parameter (T, A, B, MEAN, SD)
+ * from 0 (above 0 for MEAN and SD, normal's MEAN excepted) to XS_DIST_TIME_MAX
+ * seconds, where draws stay far from overflow and a run's clock keeps sub-microsecond
+ * resolution; a CV from XS_DIST_CV_MIN to XS_DIST_CV_MAX: above 10 gamma's shape 1/CV^2
+ * falls below 0.01 and a growing share of its draws underflow to exactly 0, and
+ * lognormal's CV^2 overflows long before 1e308 (its draws were then all 0); below 1e-6
+ * the spread is under a microsecond in a second, which const() says plainly.
+ */
+#define XS_DIST_TIME_MAX 1e9
+#define XS_DIST_CV_MIN	 1e-6
+#define XS_DIST_CV_MAX	 10
+#define XS_DIST_STR_(x)	 #x
+#define XS_DIST_STR(x)	 XS_DIST_STR_(x)
+/* The ranges as the key reference and every "(accepted: ...)" state them. */
+#define XS_DIST_RANGES                                                                 \
+	"times with ns, us, ms, s, 0.." XS_DIST_STR(                                   \
+		XS_DIST_TIME_MAX) " s (MEAN above 0 "                                  \
+				  "but normal's, SD above 0, A < B); CV " XS_DIST_STR( \
+					  XS_DIST_CV_MIN) ".." XS_DIST_STR(XS_DIST_CV_MAX)
+
 enum xs_dist_kind {
 	XS_DIST_CONST = 0,
 	XS_DIST_UNIFORM,

@@ -4,62 +4,48 @@
 #include "config/ini.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 #include <ini.h>
 #include <stdbool.h>
 #include <string.h>
 
-int xs_ini_line(FILE *f, char *str, int num, int *lineno)
+int xs_ini_read(const char *path, struct xs_textfile *tf, char *err, size_t errlen)
 {
-	size_t n, skip;
-
-	if (!fgets(str, num, f))
-		return 0;
-	(*lineno)++;
-	n = strlen(str);
-	if (n == 0 || str[n - 1] != '\n') {
-		int c = getc(f);
-
-		if (c != EOF) {
-			ungetc(c, f); /* the rest of the line stays for the caller to skip */
-			return -1;
-		}
-	}
-	skip = *lineno == 1 && n >= 3 && memcmp(str, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	memmove(str, str + skip, n - skip + 1);
-	return 1;
+	return xs_textfile_read(path, XS_INI_FILE_MAX, XS_INI_LINE_MAX, tf, err, errlen);
 }
 
 struct xs_ini_reader {
-	FILE *f;
+	const struct xs_textfile *tf;
 	const struct xs_ini_ops *ops;
 	void *arg;
 	int lineno;
 	bool stopped;
 };
 
-/* A device file's line: no byte order mark handling, a full buffer is too long. */
-static int device_line(FILE *f, char *str, int num, int *lineno)
+/*
+ * The next line of the file into str (num bytes, as inih passes them), counted in
+ * r->lineno. Returns 1, 0 at the end of the file, or -1 when the line does not fit in
+ * num - 2 characters (the room fgets() into inih's buffer left for a newline).
+ */
+static int next_line(struct xs_ini_reader *r, char *str, int num)
 {
-	size_t n;
+	const char *line;
+	size_t n, skip;
 
-	if (!fgets(str, num, f))
+	if ((size_t)r->lineno >= r->tf->nlines)
 		return 0;
-	(*lineno)++;
-	n = strlen(str);
-	return n > 0 && str[n - 1] != '\n' && !feof(f) ? -1 : 1;
-}
-
-/* The rest of an overlong line, up to its newline. */
-static void skip_rest(FILE *f, const char *str)
-{
-	size_t n = strlen(str);
-	int c;
-
-	if (n > 0 && str[n - 1] == '\n')
-		return;
-	while ((c = getc(f)) != EOF && c != '\n')
-		;
+	line = r->tf->lines[r->lineno++];
+	n = strlen(line);
+	/* a byte order mark on line 1 is dropped, except in device files (inih's own) */
+	skip = !(r->ops->flags & XS_INI_DEVICE_LINES) && r->lineno == 1 && n >= 3 &&
+			       memcmp(line, "\xef\xbb\xbf", 3) == 0
+		       ? 3
+		       : 0;
+	if (n - skip > (size_t)num - 2)
+		return -1;
+	memcpy(str, line + skip, n - skip + 1);
+	return 1;
 }
 
 static char *reader(char *str, int num, void *stream)
@@ -72,16 +58,14 @@ static char *reader(char *str, int num, void *stream)
 
 	if (r->stopped)
 		return NULL;
-	if (ops->flags & XS_INI_DEVICE_LINES)
-		got = device_line(r->f, str, num, &r->lineno);
-	else
-		got = xs_ini_line(r->f, str, num, &r->lineno);
+	got = next_line(r, str, num);
 	if (got < 0) {
 		if (ops->too_long(r->arg, r->lineno, num - 2)) {
 			r->stopped = true;
 			return NULL;
 		}
-		skip_rest(r->f, str);
+		/* the caller goes on: its first part is parsed */
+		snprintf(str, (size_t)num, "%s", r->tf->lines[r->lineno - 1]);
 		got = 1;
 	}
 	if (got == 0)
@@ -115,33 +99,22 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
-int xs_ini_parse(FILE *f, const struct xs_ini_ops *ops, void *arg)
+int xs_ini_parse(const struct xs_textfile *tf, const struct xs_ini_ops *ops, void *arg)
 {
-	struct xs_ini_reader r = {.f = f, .ops = ops, .arg = arg};
+	struct xs_ini_reader r = {.tf = tf, .ops = ops, .arg = arg};
 
 	return ini_parse_stream(reader, &r, handler, &r);
 }
 
-void xs_ini_line_text(const char *path, int n, char *buf, size_t len)
+void xs_ini_line_text(const struct xs_textfile *tf, int n, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	int line = 1, c;
+	const char *line = n >= 1 && (size_t)n <= tf->nlines ? tf->lines[n - 1] : "";
 	size_t i = 0;
 
-	buf[0] = '\0';
-	if (!f)
-		return;
-	while ((c = getc(f)) != EOF) {
-		if (c == '\n') {
-			if (line++ == n)
-				break;
-			continue;
-		}
-		if (line == n && c != '\r' && i + 1 < len)
-			buf[i++] = (char)c;
-	}
+	for (; *line && i + 1 < len; line++)
+		if (*line != '\r')
+			buf[i++] = *line;
 	buf[i] = '\0';
-	fclose(f);
 }
 
 void xs_ini_verror(char *err, size_t errlen, const char *path, int line, const char *fmt,

@@ -1,6 +1,7 @@
 /*
- * The one INI reader of scenario, device and sweep files: libinih's stream parser fed
- * one line at a time by xs_ini_line(), so that every file kind counts lines the same
+ * The one INI reader of scenario, device and sweep files: the file read whole first
+ * (xs_ini_read()), then libinih's stream parser fed one line at a time from memory, so
+ * that every file kind counts lines the same
  * way, refuses lines longer than inih's buffer, drops a UTF-8 byte order mark, and
  * reports errors in the FILE:LINE form of xs_ini_verror().
  *
@@ -15,12 +16,22 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/textfile.h"
+
+/* The bounds of a file read whole before it is parsed (xs_ini_read()). */
+#define XS_INI_FILE_MAX (16u << 20)
 /*
- * Read the next line of f into str (num bytes, as inih passes them) and count it in
- * *lineno. Returns 1 with the line (its byte order mark removed on line 1), 0 at the
- * end of the file, or -1 when the line does not fit in num - 2 characters.
+ * Lines longer than inih's buffer are each file kind's error (too_long below, with
+ * its line); this bound only spares splitting a huge unbroken file into lines.
  */
-int xs_ini_line(FILE *f, char *str, int num, int *lineno);
+#define XS_INI_LINE_MAX (1u << 20)
+
+/*
+ * Read path whole into tf (xs_textfile_read()): a FIFO, a directory, a device, a NUL
+ * byte or a file over XS_INI_FILE_MAX is refused at once, with "PATH[:LINE]: why" in
+ * err. Returns 0 or -errno; free tf with xs_textfile_free().
+ */
+int xs_ini_read(const char *path, struct xs_textfile *tf, char *err, size_t errlen);
 
 /* Options of xs_ini_parse(): each keeps what one file kind has always read. */
 enum {
@@ -30,8 +41,7 @@ enum {
 	 */
 	XS_INI_STRIP_INDENT = 1u << 0,
 	/*
-	 * Device files: leave a byte order mark to inih, and call a line that fills
-	 * inih's buffer without its newline too long, even the last line of the file.
+	 * Device files: leave a byte order mark to inih (counted in the line's length).
 	 */
 	XS_INI_DEVICE_LINES = 1u << 1,
 };
@@ -55,14 +65,14 @@ struct xs_ini_ops {
 };
 
 /*
- * Parse f with ini_parse_stream(). A callback returning nonzero stops the parse (the
- * file kind has recorded an error). Returns ini_parse_stream()'s value: 0, the first
+ * Parse tf (from xs_ini_read()) with ini_parse_stream(). A callback returning nonzero stops the
+ * parse (the file kind has recorded an error). Returns ini_parse_stream()'s value: 0, the first
  * line inih found malformed, or < 0 when inih could not allocate.
  */
-int xs_ini_parse(FILE *f, const struct xs_ini_ops *ops, void *arg);
+int xs_ini_parse(const struct xs_textfile *tf, const struct xs_ini_ops *ops, void *arg);
 
-/* Copy line n of path (without its newline and '\r's) into buf; "" if absent. */
-void xs_ini_line_text(const char *path, int n, char *buf, size_t len);
+/* Copy line n of tf (without its '\r's) into buf; "" if absent. */
+void xs_ini_line_text(const struct xs_textfile *tf, int n, char *buf, size_t len);
 
 /* Format "PATH:LINE: message" (or "PATH: message" when line is 0) into err. */
 void xs_ini_verror(char *err, size_t errlen, const char *path, int line, const char *fmt,

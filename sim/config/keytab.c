@@ -175,7 +175,7 @@ void xs_keytab_accepted(const struct xs_kt_key *k, char *buf, size_t len)
 	case XS_KT_DIST:
 		snprintf(buf, len,
 			 "const(T), uniform(A, B), exp(MEAN), normal(MEAN, SD), lognormal(MEAN, "
-			 "CV), gamma(MEAN, CV); times with ns, us, ms, s");
+			 "CV), gamma(MEAN, CV); " XS_DIST_RANGES);
 		break;
 	case XS_KT_NAME:
 		snprintf(buf, len, "letters, digits, '_', '-', '.'");

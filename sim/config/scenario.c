@@ -34,7 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define XS_VAL_MAX 256 /* longest value text kept for messages */
 #define XS_ACC_MAX 512 /* longest "(accepted: ...)" text */
@@ -62,12 +61,12 @@ struct xs_load {
 	const char *path;
 	const struct xs_override *ov;
 	struct xs_scenario *sc;
-	struct xs_policy pol; /* the explicit policy keys, laid over the preset */
-	FILE *f;
-	int lineno;    /* line being parsed */
-	int cur;       /* current section, -1 before the first header */
-	int nsect;     /* XS_NSPECIAL + actor sections */
-	bool nonempty; /* a header or a key was seen */
+	struct xs_policy pol;  /* the explicit policy keys, laid over the preset */
+	struct xs_textfile tf; /* the file's lines */
+	int lineno;	       /* line being parsed */
+	int cur;	       /* current section, -1 before the first header */
+	int nsect;	       /* XS_NSPECIAL + actor sections */
+	bool nonempty;	       /* a header or a key was seen */
 	const char *devices_dir;
 	struct xs_sect sect[XS_NSPECIAL + XS_SCN_MAX_GROUPS];
 	struct xs_ini_err e; /* the first error */
@@ -637,7 +636,6 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 		     const char *devices_dir, struct xs_scenario *sc, char *err, size_t errlen)
 {
 	struct xs_load *ld;
-	struct stat st;
 	int s, rc, error;
 
 	keys_check();
@@ -667,18 +665,10 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 	ld->nsect = XS_NSPECIAL;
 	snprintf(sc->path, sizeof(sc->path), "%s", path);
 
-	ld->f = fopen(path, "r");
-	if (!ld->f) {
-		error = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	error = xs_ini_read(path, &ld->tf, err, errlen);
+	if (error)
 		goto out;
-	}
-	if (fstat(fileno(ld->f), &st) || !S_ISREG(st.st_mode)) {
-		fail(ld, 0, "not a regular file");
-		error = ld->e.rc;
-		goto out;
-	}
-	rc = xs_ini_parse(ld->f, &scn_ini, ld);
+	rc = xs_ini_parse(&ld->tf, &scn_ini, ld);
 	/* inih reports its syntax errors at the end: keep whichever line comes first */
 	if (rc > 0 && ld->e.rc && rc < ld->e.line)
 		ld->e.rc = 0;
@@ -688,8 +678,6 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 		     "or #)");
 	else if (!ld->e.rc && rc < 0)
 		fail(ld, 0, "cannot read the file");
-	if (!ld->e.rc && ferror(ld->f))
-		fail(ld, 0, "read error");
 	if (!ld->e.rc)
 		apply_overrides(ld, nov);
 	if (!ld->e.rc)
@@ -702,8 +690,7 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 		error = xs_device_cfg_load(sc->device_path, &dev, err, errlen);
 	}
 out:
-	if (ld->f)
-		fclose(ld->f);
+	xs_textfile_free(&ld->tf);
 	free(ld);
 	return error;
 }

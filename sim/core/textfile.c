@@ -133,6 +133,7 @@ int xs_textfile_read(const char *path, size_t max_bytes, size_t max_line, struct
 		lineno++;
 	}
 	tf->buf = buf;
+	tf->len = len;
 	if (error)
 		xs_textfile_free(tf);
 	return error;
@@ -143,4 +144,18 @@ void xs_textfile_free(struct xs_textfile *tf)
 	free(tf->buf);
 	free(tf->lines);
 	memset(tf, 0, sizeof(*tf));
+}
+
+char *xs_textfile_bytes(const struct xs_textfile *tf)
+{
+	char *b = malloc(tf->len + 1);
+	size_t i;
+
+	if (!b)
+		return NULL;
+	/* NUL bytes were refused, so each one before the end was a newline */
+	for (i = 0; i < tf->len; i++)
+		b[i] = tf->buf[i] ? tf->buf[i] : '\n';
+	b[tf->len] = '\0';
+	return b;
 }

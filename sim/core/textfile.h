@@ -13,6 +13,7 @@ struct xs_textfile {
 	char *buf;    /* the file's bytes, each line's '\n' replaced by '\0' */
 	char **lines; /* nlines pointers into buf, without their '\n' */
 	size_t nlines;
+	size_t len; /* the file's length in bytes */
 };
 
 /*
@@ -23,5 +24,11 @@ struct xs_textfile {
 int xs_textfile_read(const char *path, size_t max_bytes, size_t max_line, struct xs_textfile *tf,
 		     char *err, size_t errlen);
 void xs_textfile_free(struct xs_textfile *tf);
+
+/*
+ * The file's bytes as read (its newlines back), NUL-terminated, in a new buffer, or
+ * NULL without memory.
+ */
+char *xs_textfile_bytes(const struct xs_textfile *tf);
 
 #endif /* XS_TEXTFILE_H */

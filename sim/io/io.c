@@ -17,6 +17,7 @@
 #include "io/xfsio_cmd.h"
 #include "io/xfsio_print.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,6 +398,34 @@ static int io_line(struct xs_io_state *st, const char *where, int lineno, char *
 #define XS_IO_LINE_MAX 4095
 
 /*
+ * A mkfs-size: xfs_io's number and suffix (k, m, g, t), but a value too large for 64
+ * bits is refused rather than wrapped as xfs_io's own numbers are. Returns the bytes, 0
+ * for no number, or -1 when it does not fit.
+ */
+static int64_t io_size_parse(const char *s)
+{
+	static const char sfx[] = "kmgt";
+	unsigned long long v;
+	const char *k;
+	unsigned shift = 0;
+	char *sp;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &sp, 0);
+	if (*sp) {
+		k = strchr(sfx, tolower((unsigned char)*sp));
+		if (!k || sp[1])
+			return 0;
+		shift = 10 * (unsigned)(k - sfx + 1);
+	}
+	if (errno == ERANGE || v > (unsigned long long)INT64_MAX >> shift)
+		return -1;
+	return (int64_t)(v << shift);
+}
+
+/*
  * "# mkfs-size: 300m" in a script sets the filesystem size; *lineno_out is the line
  * (0 when none), for a size the geometry then refuses.
  */
@@ -418,10 +447,10 @@ static int io_script_size(const char *script, const struct xs_textfile *tf, uint
 			p++;
 		end = p + strcspn(p, " \t\r");
 		snprintf(size, sizeof(size), "%.*s", (int)(end - p), p);
-		v = xs_io_cvtnum(4096, 512, size);
+		v = io_size_parse(size);
 		if (v <= 0) {
-			fprintf(err, "%s:%zu: mkfs-size = %s: not a size (accepted: 300m..4t)\n",
-				script, i + 1, size);
+			fprintf(err, "%s:%zu: mkfs-size = %s: %s (accepted: 300m..4t)\n", script,
+				i + 1, size, v < 0 ? "out of range" : "not a size");
 			return 2;
 		}
 		*fs_bytes = (uint64_t)v;

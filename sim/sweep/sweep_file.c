@@ -23,49 +23,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whole file into a NUL-terminated buffer of at most max bytes. */
-int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len)
+int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
+		       size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	size_t n = 0, cap = 4096;
-	char *b;
-	int ret = 0;
+	struct xs_textfile tf;
+	int ret = xs_textfile_read(path, max, XS_INI_LINE_MAX, &tf, err, errlen);
 
 	*buf = NULL;
-	if (!f)
-		return -errno;
-	b = malloc(cap + 1);
-	while (b) {
-		size_t r = fread(b + n, 1, cap - n, f);
-
-		n += r;
-		if (n < cap)
-			break;
-		if (cap >= max) {
-			ret = -EFBIG;
-			break;
-		}
-		cap *= 2;
-		{
-			char *nb = realloc(b, cap + 1);
-
-			if (!nb)
-				free(b);
-			b = nb;
-		}
-	}
-	if (!b)
-		ret = -ENOMEM;
-	else if (ferror(f))
-		ret = -EIO;
-	fclose(f);
-	if (ret) {
-		free(b);
+	if (ret)
 		return ret;
+	*buf = xs_textfile_bytes(&tf);
+	*len = tf.len;
+	xs_textfile_free(&tf);
+	if (!*buf) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
 	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
 	return 0;
 }
 
@@ -78,10 +51,10 @@ enum { SWEEP_SCENARIO, SWEEP_SEEDS, SWEEP_NAME, SWEEP_TIMEOUT, SWEEP_NKEYS };
 
 struct sweep_load {
 	const char *path;
-	FILE *f;
 	struct xs_sweep *sw;
 	int lineno;
 	int sect;
+	int sect_line[2];	   /* header line of [sweep] and [vary], 0 if not seen */
 	int key_line[SWEEP_NKEYS]; /* of each [sweep] key, 0 if not given */
 	struct xs_ini_err e;	   /* the first error */
 };
@@ -121,6 +94,14 @@ static int sweep_header(void *arg, int line, const char *name, size_t indent)
 		ld->sect = SECT_VARY;
 	else
 		fail(ld, line, "[%s]: unknown section (accepted: [sweep], [vary])", text);
+	if (ld->e.rc)
+		return ld->e.rc;
+	/* as in scenario files: two [vary] sections would silently be one */
+	if (ld->sect_line[ld->sect])
+		fail(ld, line,
+		     "[%s]: section given twice, first at line %d (accepted: each section once)",
+		     text, ld->sect_line[ld->sect]);
+	ld->sect_line[ld->sect] = line;
 	return ld->e.rc;
 }
 
@@ -662,7 +643,7 @@ int xs_sweep_load(const char *path, const char *devices_dir, struct xs_sweep *sw
 		  size_t errlen)
 {
 	struct sweep_load ld = {.path = path, .sw = sw, .sect = SECT_NONE, .e.path = path};
-	size_t len;
+	struct xs_textfile tf;
 	int rc;
 
 	memset(sw, 0, sizeof(*sw));
@@ -677,18 +658,17 @@ int xs_sweep_load(const char *path, const char *devices_dir, struct xs_sweep *sw
 		return -EINVAL;
 	}
 	snprintf(sw->path, sizeof(sw->path), "%s", path);
-	rc = xs_sweep_read_file(path, XS_SWEEP_FILE_MAX, &sw->spec, &len);
-	if (rc) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	rc = xs_textfile_read(path, XS_SWEEP_FILE_MAX, XS_INI_LINE_MAX, &tf, err, errlen);
+	if (rc)
 		return rc == -ENOENT ? -ENOENT : -EINVAL;
-	}
-	ld.f = fmemopen(sw->spec, len ? len : 1, "r");
-	if (!ld.f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	sw->spec = xs_textfile_bytes(&tf);
+	if (!sw->spec) {
+		xs_textfile_free(&tf);
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		return -EINVAL;
 	}
-	rc = xs_ini_parse(ld.f, &sweep_ini, &ld);
-	fclose(ld.f);
+	rc = xs_ini_parse(&tf, &sweep_ini, &ld);
+	xs_textfile_free(&tf);
 	if (rc > 0 && ld.e.rc && rc < ld.e.line)
 		ld.e.rc = 0;
 	if (!ld.e.rc && rc > 0)

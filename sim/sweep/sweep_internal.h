@@ -15,10 +15,12 @@
 #define XS_RUN_KEY_MAX	  4096
 
 /*
- * The whole file at path into a NUL-terminated malloc'd *buf of at most max bytes
- * (*len without the NUL). Returns 0 or -errno (-EFBIG when larger than max).
+ * The whole text file at path (xs_textfile_read(): a regular file without NUL bytes)
+ * into a NUL-terminated malloc'd *buf of at most max bytes (*len without the NUL).
+ * Returns 0, or -errno with "PATH[:LINE]: why" in err.
  */
-int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len);
+int xs_sweep_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
+		       size_t errlen);
 
 /* A decimal number without sign or blanks, at most INT64_MAX. */
 bool xs_sweep_u64_parse(const char *s, uint64_t *v);

@@ -33,11 +33,9 @@ int xs_sweep_identity(struct xs_sweep *sw, char *err, size_t errlen)
 	size_t len;
 	int a, ret;
 
-	ret = xs_sweep_read_file(sw->scenario_file, XS_SCN_FILE_MAX, &text, &len);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", sw->scenario_file, strerror(-ret));
+	ret = xs_sweep_read_file(sw->scenario_file, XS_SCN_FILE_MAX, &text, &len, err, errlen);
+	if (ret)
 		return ret;
-	}
 	h = xs_fnv1a(text, len + 1, h);
 	free(text);
 	/* insertion sort: at most XS_SWEEP_MAX_AXES keys */

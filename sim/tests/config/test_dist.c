@@ -262,3 +262,84 @@ XS_TEST_SUITE(dist_lognormal_prepared)
 	gsl_rng_free(r1);
 	gsl_rng_free(r2);
 }
+
+/*
+ * Every parameter at the edges of its range (dist.h): accepted at the edge, refused
+ * just beyond it with the parameter named, and at the edge every draw finite and >= 0
+ * and the draws' mean near the parameters' (here, from the parameters), so that a
+ * range that let a sampler degenerate (all draws 0, as lognormal(1us, 1e308) gave)
+ * fails.
+ */
+XS_TEST_SUITE(dist_param_ranges)
+{
+	static const struct {
+		const char *text;
+		double mean; /* of the draws: from the parameters; < 0: not checked */
+	} edge[] = {
+		{"const(1e9s)", 1e9},
+		{"const(0)", 0},
+		{"uniform(0, 1e9)", 5e8},
+		{"exp(1e9)", 1e9},
+		{"exp(1ns)", 1e-9},
+		{"normal(1e9, 1e9)", -1},
+		{"normal(0, 1e9)", -1},
+		{"lognormal(1us, 10)", -1},
+		{"lognormal(1us, 1e-6)", 1e-6},
+		{"gamma(1ms, 10)", -1},
+		{"gamma(1ms, 1e-6)", 1e-3},
+		{"lognormal(1e9s, 1)", 1e9},
+	};
+	static const struct {
+		const char *text, *why;
+	} beyond[] = {
+		{"const(1.0001e9)", "const T = 1.0001e9: out of range (0..1e9 s)"},
+		{"uniform(0, 2e9)", "uniform B = 2e9: out of range (0..1e9 s)"},
+		{"exp(1e10s)", "exp MEAN = 1e10s: out of range (0..1e9 s)"},
+		{"normal(2e9, 1s)", "normal MEAN = 2e9: out of range (0..1e9 s)"},
+		{"normal(1s, 2e9)", "normal SD = 2e9: out of range (0..1e9 s)"},
+		{"lognormal(1us, 1e308)", "lognormal CV = 1e308: out of range (1e-6..10)"},
+		{"lognormal(1us, 10.001)", "lognormal CV = 10.001: out of range (1e-6..10)"},
+		{"lognormal(1us, 9e-7)", "lognormal CV = 9e-7: out of range (1e-6..10)"},
+		{"lognormal(2e9, 1)", "lognormal MEAN = 2e9: out of range (0..1e9 s)"},
+		{"gamma(1ms, 11)", "gamma CV = 11: out of range (1e-6..10)"},
+		{"gamma(1ms, 1e-300)", "gamma CV = 1e-300: out of range (1e-6..10)"},
+		{"gamma(1e300, 1)", "gamma MEAN = 1e300: out of range (0..1e9 s)"},
+	};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	char descr[160], why[128];
+	struct xs_dist d;
+	size_t i;
+	int j;
+
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		double sum = 0, x;
+		bool finite = true, positive = false;
+
+		snprintf(descr, sizeof(descr), "'%s' accepted at the edge", edge[i].text);
+		test_cond(descr, xs_dist_parse(edge[i].text, &d, why, sizeof(why)) == 0);
+		gsl_rng_set(r, 1);
+		for (j = 0; j < NDRAWS; j++) {
+			x = xs_dist_sample(&d, r);
+			finite = finite && isfinite(x) && x >= 0;
+			positive = positive || x > 0;
+			sum += x;
+		}
+		snprintf(descr, sizeof(descr), "'%s': every draw finite and >= 0, not all 0",
+			 edge[i].text);
+		test_cond(descr, finite && (positive || edge[i].mean == 0));
+		if (edge[i].mean > 0) {
+			snprintf(descr, sizeof(descr), "'%s': draws' mean within 5%% of %g",
+				 edge[i].text, edge[i].mean);
+			test_cond(descr, fabs(sum / NDRAWS - edge[i].mean) <= 0.05 * edge[i].mean);
+		}
+	}
+	for (i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++) {
+		why[0] = '\0';
+		snprintf(descr, sizeof(descr), "'%s' refused: %s", beyond[i].text, beyond[i].why);
+		test_cond(descr, xs_dist_parse(beyond[i].text, &d, why, sizeof(why)) == -EINVAL &&
+					 strcmp(why, beyond[i].why) == 0);
+		if (strcmp(why, beyond[i].why) != 0)
+			printf("    got: %s\n", why);
+	}
+	gsl_rng_free(r);
+}

@@ -252,15 +252,24 @@ static int log_long(void *arg, int line, int max)
 static int ini_run(const char *text, unsigned flags, int stop_at, struct ini_log *l)
 {
 	struct xs_ini_ops ops = {flags, log_header, log_key, log_long};
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	int rc;
+	char path[] = "/tmp/xs-test-ini-XXXXXX", err[256];
+	struct xs_textfile tf;
+	int fd = mkstemp(path), rc;
+	size_t n = strlen(text);
 
 	memset(l, 0, sizeof(*l));
 	l->stop_at = stop_at;
-	if (!f)
+	if (fd < 0)
 		return -100;
-	rc = xs_ini_parse(f, &ops, l);
-	fclose(f);
+	rc = write(fd, text, n) == (ssize_t)n ? 0 : -100;
+	close(fd);
+	if (!rc)
+		rc = xs_ini_read(path, &tf, err, sizeof(err)) ? -100 : 0;
+	unlink(path);
+	if (rc)
+		return rc;
+	rc = xs_ini_parse(&tf, &ops, l);
+	xs_textfile_free(&tf);
 	return rc;
 }
 

@@ -25,9 +25,10 @@
 	"kernel, punch, fault_end, validity, dirty_tracking, write_lock, fault_lock, "     \
 	"zero_range, fs_size, block_size, file_size, prefill, device, cpu, memory, seed, " \
 	"time_limit"
-#define DIST_ACC                                                                                  \
-	"const(T), uniform(A, B), exp(MEAN), normal(MEAN, SD), lognormal(MEAN, CV), gamma(MEAN, " \
-	"CV); times with ns, us, ms, s"
+#define DIST_ACC                                                                                   \
+	"const(T), uniform(A, B), exp(MEAN), normal(MEAN, SD), lognormal(MEAN, CV), gamma(MEAN, "  \
+	"CV); times with ns, us, ms, s, 0..1e9 s (MEAN above 0 but normal's, SD above 0, A < B); " \
+	"CV 1e-6..10"
 
 /* The temporary devices directories: one with hdd.ini and nvme.ini, one empty. */
 static char devdir[64], emptydir[64];
