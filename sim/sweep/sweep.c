@@ -87,7 +87,8 @@ int xs_sweep_execute(const struct xs_sweep *sw, const struct xs_sweep_opts *o)
 	ret = xs_store_open(o->db, &st, err, sizeof(err));
 	if (ret) {
 		fprintf(o->log, "wpsim sweep: %s\n", err);
-		return ret == -EINVAL ? 2 : 1;
+		/* -ENOENT: a directory that does not exist, a mistyped --db */
+		return ret == -EINVAL || ret == -ENOENT ? 2 : 1;
 	}
 	if (o->shard_n)
 		snprintf(shard, sizeof(shard), " (shard %u/%u)", o->shard_k, o->shard_n);
