@@ -169,9 +169,12 @@ static int run_db_check(const char *db)
 	error = xs_store_check_file(db, err, sizeof(err));
 
 	if (error == 0 || error == -ENOENT)
+		error = xs_store_check_writable(db, err, sizeof(err));
+	if (error == 0)
 		return 0;
-	fprintf(stderr, "wpsim run: %s\n", err);
-	return error == -EINVAL ? 2 : 1;
+	fprintf(stderr, "wpsim run: --db %s\n", err);
+	/* a directory that does not exist is a mistyped path */
+	return error == -EINVAL || error == -ENOENT ? 2 : 1;
 }
 
 /* wpsim run --db: store the run as a sweep of one (sweep/sweep.h). */

@@ -440,7 +440,8 @@ static int open_db(struct xp *ex)
 	r = xs_store_open(o->db, &ex->st, err, sizeof(err));
 	if (r) {
 		fprintf(o->log, "wpsim explore: %s\n", err);
-		return r == -EINVAL ? 2 : 1;
+		/* -ENOENT: a directory that does not exist, a mistyped --db */
+		return r == -EINVAL || r == -ENOENT ? 2 : 1;
 	}
 	/* the explore's sweep row: what was asked, in words */
 	m = open_memstream(&spec, &len);

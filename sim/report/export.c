@@ -360,7 +360,7 @@ int xs_export_main(const char *db_path, const char *format, const char *out_path
 	ret = xs_store_read_open(db_path, &rd, msg, sizeof(msg));
 	if (ret) {
 		fprintf(err, "wpsim export: %s\n", msg);
-		return 2;
+		return xs_store_read_exit(ret);
 	}
 	ret = xs_store_read_begin(rd, msg, sizeof(msg));
 	if (!ret)

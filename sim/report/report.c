@@ -563,7 +563,7 @@ int xs_report_main_metrics(const char *db_path, const char *out_dir, const char 
 	ret = xs_store_read_open(db_path, &rp.rd, msg, sizeof(msg));
 	if (ret) {
 		fprintf(err, "wpsim report: %s\n", msg);
-		ret = 2;
+		ret = xs_store_read_exit(ret);
 		goto out;
 	}
 	/* one snapshot: a sweep may be committing runs while we read */

@@ -204,6 +204,14 @@ int64_t xs_store_count_schedule_tables(sqlite3 *db, const char *schema)
 	return count_in(db, schema, "'schedule', 'run_schedule'");
 }
 
+void xs_store_newer_msg(const char *path, int64_t ver, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s: was written by a newer wpsim (schema version %lld, this one reads up to %d); "
+		 "left untouched",
+		 path, (long long)ver, XS_STORE_SCHEMA_VERSION);
+}
+
 /* Whether this wpsim reads and writes schema version ver (upgrading an older one). */
 static bool version_ok(int64_t ver)
 {
@@ -212,6 +220,10 @@ static bool version_ok(int64_t ver)
 
 static int bad_version(const char *path, int64_t ver, char *err, size_t errlen)
 {
+	if (ver > XS_STORE_SCHEMA_VERSION) {
+		xs_store_newer_msg(path, ver, err, errlen);
+		return -EINVAL;
+	}
 	snprintf(err, errlen,
 		 "%s: a wpsim results database of schema version %lld; this wpsim reads versions "
 		 "%d to %d only; left untouched",
@@ -306,7 +318,7 @@ int xs_store_check_file(const char *path, char *err, size_t errlen)
 	if (n != (ssize_t)sizeof(head) || memcmp(head, magic, sizeof(magic)) != 0) {
 		snprintf(err, errlen,
 			 "%s: not an SQLite database, so not a wpsim results database; left "
-			 "untouched",
+			 "left untouched",
 			 path);
 		return -EINVAL;
 	}
@@ -341,6 +353,15 @@ int xs_store_check_file(const char *path, char *err, size_t errlen)
 	ret = classify(db, path, &ver, err, errlen);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(db);
+	/* SQLite's "unable to open database file" for what the environment refuses */
+	if (ret == -EINVAL && ver < 0) {
+		int why = xs_store_read_why(path, err, errlen);
+
+		if (why)
+			return why;
+		if (!xs_store_dir_writable(path))
+			return xs_store_dir_check(path, "open", err, errlen);
+	}
 	return ret;
 }
 
@@ -444,6 +465,10 @@ int xs_store_open(const char *path, struct xs_store **out, char *err, size_t err
 	int ret;
 
 	*out = NULL;
+	/* before SQLite, which would leave empty -wal and -shm files where it fails */
+	ret = xs_store_check_writable(path, err, errlen);
+	if (ret)
+		return ret;
 	ret = xs_store_check_file(path, err, errlen);
 	if (ret && ret != -ENOENT)
 		return ret;

@@ -126,6 +126,14 @@ struct xs_store_stats {
 int xs_store_check_file(const char *path, char *err, size_t errlen);
 
 /*
+ * Whether the database at path (missing or not) can be written: the file readable and
+ * writable if it exists, its directory writable (WAL mode makes path-wal and path-shm
+ * there). Returns 0, or -errno (-EACCES, -EROFS, -ENOENT for a missing directory...)
+ * with "PATH: cannot write: why" in err. Touches nothing.
+ */
+int xs_store_check_writable(const char *path, char *err, size_t errlen);
+
+/*
  * Open (create when missing or empty) the database at path: schema, WAL, busy timeout;
  * a database of an older schema version is upgraded to this one first.
  * Returns 0 and *out, or -EINVAL (refused, see xs_store_check_file: exit status 2) or

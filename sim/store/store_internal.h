@@ -49,6 +49,26 @@ int64_t xs_store_count_schedule_tables(sqlite3 *db, const char *schema);
 /* Whether the schema "main" or an attached one has the latency_group table. */
 bool xs_store_has_latency_group(sqlite3 *db, const char *schema);
 
+/* "PATH: was written by a newer wpsim (schema version VER, this one reads up to N)..." */
+void xs_store_newer_msg(const char *path, int64_t ver, char *err, size_t errlen);
+
+/* store_access.c */
+
+/* Whether SQLite may create the -wal and -shm files beside path. */
+bool xs_store_dir_writable(const char *path);
+
+/*
+ * 0 when it may, else -errno with "PATH: cannot VERB: the directory D is on a read-only
+ * file system (...)" or "... is read-only for this user (...)" in err.
+ */
+int xs_store_dir_check(const char *path, const char *verb, char *err, size_t errlen);
+
+/*
+ * Why SQLite cannot open path for reading: -errno with err when the file is unreadable
+ * or its non-empty -wal cannot be read (no -shm can be made beside it); 0 when neither.
+ */
+int xs_store_read_why(const char *path, char *err, size_t errlen);
+
 /* store_run.c */
 
 /* Prepare the statements of st->st[]. Returns 0, or -EIO with err. */

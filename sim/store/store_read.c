@@ -4,8 +4,10 @@
  * report reads. Rows with a NULL name are skipped here rather than in every caller.
  */
 #include "store/store_read.h"
+#include "store/store_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +79,95 @@ static int check_tables(struct xs_store_reader *rd, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A database of a newer wpsim is refused, whatever tables it has; one of another
+ * application too. application_id 0 is read by its tables: files from the sqlite3 shell.
+ */
+static int check_version(struct xs_store_reader *rd, char *err, size_t errlen)
+{
+	int64_t app = xs_store_query_int(rd->db, "PRAGMA application_id");
+	int64_t ver = xs_store_query_int(rd->db, "PRAGMA user_version");
+
+	if (app == XS_STORE_APP_ID && ver > XS_STORE_SCHEMA_VERSION) {
+		xs_store_newer_msg(rd->path, ver, err, errlen);
+		return -EINVAL;
+	}
+	if (app > 0 && app != XS_STORE_APP_ID) {
+		snprintf(err, errlen,
+			 "%s: an SQLite database but not a wpsim results database "
+			 "(application_id %lld, want %d)",
+			 rd->path, (long long)app, XS_STORE_APP_ID);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "file:PATH?immutable=1", PATH percent-encoded; false if it does not fit. */
+static bool immutable_uri(const char *path, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = (size_t)snprintf(buf, len, "file:");
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p && n + 4 < len; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p)) {
+			buf[n++] = (char)*p;
+		} else {
+			buf[n++] = '%';
+			buf[n++] = hex[*p >> 4];
+			buf[n++] = hex[*p & 15];
+		}
+	}
+	if (*p || n + sizeof("?immutable=1") > len)
+		return false;
+	memcpy(buf + n, "?immutable=1", sizeof("?immutable=1"));
+	return true;
+}
+
+/*
+ * Open path for reading, leaving the directory as it was. WAL mode reads through
+ * path-wal and path-shm, which SQLite makes if missing: where there is none, a
+ * read-write connection (query_only) is the one whose close removes them again, where
+ * a read-only one would leave them. Where they cannot be made (a read-only directory
+ * or file system), no writer can be at work either (it would need path-wal), so the
+ * file cannot change while read: SQLite reads it as immutable, without them.
+ */
+static int open_db(struct xs_store_reader *rd, char *err, size_t errlen)
+{
+	char side[PATH_MAX + 8], uri[3 * PATH_MAX + 32];
+	bool writable = xs_store_dir_writable(rd->path);
+	struct stat sb;
+	int flags = SQLITE_OPEN_READONLY, ret;
+
+	snprintf(side, sizeof(side), "%s-wal", rd->path);
+	if (writable && stat(side, &sb) != 0)
+		flags = SQLITE_OPEN_READWRITE;
+	if (sqlite3_open_v2(rd->path, &rd->db, flags, NULL) == SQLITE_OK &&
+	    sqlite3_exec(rd->db, "PRAGMA query_only = 1; SELECT count(*) FROM sqlite_master", NULL,
+			 NULL, NULL) == SQLITE_OK)
+		return 0;
+	ret = sqlite3_extended_errcode(rd->db) & 0xff;
+	if ((ret != SQLITE_CANTOPEN && ret != SQLITE_READONLY) || writable) {
+		ret = xs_store_read_why(rd->path, err, errlen);
+		return ret ? ret : 1;
+	}
+	ret = xs_store_read_why(rd->path, err, errlen);
+	if (ret)
+		return ret;
+	sqlite3_close(rd->db);
+	rd->db = NULL;
+	if (!immutable_uri(rd->path, uri, sizeof(uri))) {
+		snprintf(err, errlen, "%s: %s", rd->path, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	if (sqlite3_open_v2(uri, &rd->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) ==
+	    SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "%s: cannot open: %s", rd->path, sqlite3_errmsg(rd->db));
+	return -EIO;
+}
+
 int xs_store_read_open(const char *path, struct xs_store_reader **out, char *err, size_t errlen)
 {
 	struct xs_store_reader *rd;
@@ -95,12 +186,13 @@ int xs_store_read_open(const char *path, struct xs_store_reader **out, char *err
 		return -ENOMEM;
 	}
 	rd->path = path;
-	if (sqlite3_open_v2(path, &rd->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, sqlite3_errmsg(rd->db));
-		ret = -EIO;
+	ret = open_db(rd, err, errlen);
+	if (ret < 0)
 		goto out_close;
-	}
-	ret = check_tables(rd, err, errlen);
+	/* ret 1: SQLite's own complaint, which the checks below put in words */
+	ret = check_version(rd, err, errlen);
+	if (!ret)
+		ret = check_tables(rd, err, errlen);
 	if (ret)
 		goto out_close;
 	*out = rd;
@@ -108,6 +200,11 @@ int xs_store_read_open(const char *path, struct xs_store_reader **out, char *err
 out_close:
 	xs_store_read_close(rd);
 	return ret;
+}
+
+int xs_store_read_exit(int ret)
+{
+	return ret == -EACCES || ret == -EPERM || ret == -EROFS || ret == -ENOMEM ? 1 : 2;
 }
 
 int xs_store_read_begin(struct xs_store_reader *rd, char *err, size_t errlen)

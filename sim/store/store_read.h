@@ -35,11 +35,20 @@ struct xs_store_read_run {
 /*
  * Open path read-only, after the checks of bad input, in this order: path exists
  * (stat), SQLite opens it, it has run, param and metric tables, the run table has a
- * row. Returns 0 and *out; or -errno with "PATH: problem" in err, the file untouched:
- * the stat error, -EIO (SQLite cannot open it), -EINVAL (not a results database),
- * -ENODATA (no runs in the database). Every failure is bad input to the caller.
+ * row; a database of a newer wpsim (user_version) is refused. Returns 0 and *out; or
+ * -errno with "PATH: problem" in err, the file untouched: the stat error, -EACCES or
+ * -EROFS (this user cannot read it, or cannot read its -wal), -EIO (SQLite cannot open
+ * it), -EINVAL (not a results database, or a newer one), -ENODATA (no runs in the
+ * database). A database in a read-only directory or file system is read as immutable
+ * (store_read.c); the directory is left as found: no -wal or -shm made and left.
  */
 int xs_store_read_open(const char *path, struct xs_store_reader **out, char *err, size_t errlen);
+
+/*
+ * The exit status for a failure ret of xs_store_read_open: 1 when the environment
+ * refused (permission, read-only media, memory), 2 for bad input.
+ */
+int xs_store_read_exit(int ret);
 
 /*
  * Start one read transaction, kept until xs_store_read_close(): the walks that follow

@@ -80,14 +80,15 @@ int xs_sweep_execute(const struct xs_sweep *sw, const struct xs_sweep_opts *o)
 	int64_t sweep_id;
 	struct xs_store_stats stats;
 	uint64_t *todo = NULL, ntodo, nshard, stored;
-	char err[1024], hash[64], shard[64] = "";
+	char err[1024], hash[64], shard[64] = "", killed[64] = "";
 	double t0 = xs_pool_mono_s(), el;
 	int ret;
 
 	ret = xs_store_open(o->db, &st, err, sizeof(err));
 	if (ret) {
 		fprintf(o->log, "wpsim sweep: %s\n", err);
-		return ret == -EINVAL ? 2 : 1;
+		/* -ENOENT: a directory that does not exist, a mistyped --db */
+		return ret == -EINVAL || ret == -ENOENT ? 2 : 1;
 	}
 	if (o->shard_n)
 		snprintf(shard, sizeof(shard), " (shard %u/%u)", o->shard_k, o->shard_n);
@@ -123,11 +124,14 @@ int xs_sweep_execute(const struct xs_sweep *sw, const struct xs_sweep_opts *o)
 		goto out;
 	}
 	el = xs_pool_mono_s() - t0;
+	if (t.killed)
+		snprintf(killed, sizeof(killed), ", %llu killed by a signal (not stored)",
+			 (unsigned long long)t.killed);
 	fprintf(o->out,
-		"sweep %s%s: %llu runs: %llu ok, %llu failed, %llu with loss; %llu already "
+		"sweep %s%s: %llu runs: %llu ok, %llu failed%s, %llu with loss; %llu already "
 		"stored; %.2f s, %.2f runs/s -> %s\n",
 		sw->name, shard, (unsigned long long)nshard, (unsigned long long)t.ok,
-		(unsigned long long)t.failed, (unsigned long long)t.loss,
+		(unsigned long long)t.failed, killed, (unsigned long long)t.loss,
 		(unsigned long long)(stored + t.dup), el,
 		el > 0 ? (double)(t.ok + t.failed) / el : 0.0, o->db);
 	xs_store_get_stats(st, &stats);

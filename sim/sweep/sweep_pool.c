@@ -6,6 +6,9 @@
  * database, one transaction per run, keyed by the run's identity, so the order in
  * which children end changes nothing stored.
  *
+ * A run whose child a signal from outside ended (killed_from_outside()) has no verdict:
+ * it is counted as killed and not stored, and --resume makes it again.
+ *
  * Test hooks (tests only, read in the child): WPSIM_TEST_CRASH_SEED=N makes the runs of
  * seed N abort(); WPSIM_TEST_HANG_SEED=N makes them sleep until killed.
  */
@@ -146,7 +149,48 @@ static void slot_store(struct pool *pl, struct slot *s, bool ok, const char *err
 	xs_progress_show(&pl->pg, false);
 }
 
-/* A run has ended (r from the pool): store it, ok or failed. */
+/*
+ * Whether a signal that ended a child came from outside the run: the OOM killer's
+ * SIGKILL, SIGINT or SIGTERM to the process group, a CPU limit. Such a run has no
+ * verdict and is not stored, so that --resume makes it again. The signals a fault of
+ * the simulator raises itself (abort() on a failed assertion, a bad access) are a
+ * verdict: the run is stored as failed. A run the pool killed at its timeout is too.
+ */
+static bool killed_from_outside(const struct xs_pool_result *r)
+{
+	if (!r->signal || r->timed_out)
+		return false;
+	switch (r->signal) {
+	case SIGABRT:
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGSYS:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* Count, not store, a run killed from outside (killed_from_outside()). */
+static void slot_killed(struct pool *pl, const struct slot *s, const struct xs_pool_result *r)
+{
+	char why[2 * XS_POOL_ERR_TAIL + 256];
+
+	xs_pool_failure(r, why, sizeof(why));
+	fprintf(pl->o->log, "%swpsim sweep: run %s %s: not stored (--resume makes it again)\n",
+		pl->pg.mode == 1 ? "\n" : "", s->run_key, why);
+	pl->t.killed++;
+	pl->pg.failed++;
+	pl->pg.done++;
+	if (pl->t.status == 0)
+		pl->t.status = 1;
+	xs_progress_show(&pl->pg, false);
+}
+
+/* A run has ended (r from the pool): store it, ok or failed, unless killed from outside. */
 static int run_done(void *arg, const struct xs_pool_result *r)
 {
 	struct pool *pl = arg;
@@ -154,8 +198,14 @@ static int run_done(void *arg, const struct xs_pool_result *r)
 	struct xs_outcome_wire cr;
 	struct xs_store_kvlist metrics = {0};
 	char error[2 * XS_POOL_ERR_TAIL + 256] = "", tail[XS_POOL_ERR_TAIL + 16];
-	bool parsed = xs_outcome_wire_parse(r->msg, r->len, &cr);
+	bool parsed;
 
+	if (killed_from_outside(r)) {
+		slot_killed(pl, s, r);
+		slot_close(s);
+		return 0;
+	}
+	parsed = xs_outcome_wire_parse(r->msg, r->len, &cr);
 	xs_pool_stderr_note(r, tail, sizeof(tail));
 	if (xs_pool_failure(r, error, sizeof(error)))
 		;

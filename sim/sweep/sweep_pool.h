@@ -14,6 +14,7 @@
 struct xs_sweep_tally {
 	uint64_t ok, failed, loss; /* stored by this pool; loss: ok runs with lost_bytes > 0 */
 	uint64_t dup;		   /* found stored by another writer meanwhile */
+	uint64_t killed;	   /* ended by a signal from outside: not stored */
 	int status;		   /* the exit status so far (xs_sweep_execute()) */
 };
 
