@@ -31,6 +31,7 @@
 static void daemon_wait(struct xs_run *run, sg_sem_t sem, double delay_s)
 {
 	xs_sched_sync();
+	delay_s = xs_sched_timeout(&run->sched, delay_s);
 	if (!run->stopping) {
 		bool block = sg_sem_would_block(sem);
 
@@ -100,8 +101,10 @@ static void flusher_main(int argc, char **argv)
 		if (run->stopping)
 			break;
 		/* the periodic wake-up bounds a run whose jobs can no longer move */
-		if (xs_now() >= sc->time_limit_s)
+		if (xs_now() >= sc->time_limit_s) {
+			run->sched.limit_hit = true;
 			xs_lockwatch_time_limit(run);
+		}
 		now_ns = (uint64_t)(xs_now() * 1e9);
 		expire_ns = (uint64_t)(sc->wb_expire_s * 1e9);
 		if (now_ns >= expire_ns)
@@ -261,7 +264,9 @@ void xs_balance_dirty_pages(struct xs_run *run, struct xs_task *t)
 	(void)t;
 	if (dirty_bytes(run) > bg)
 		daemon_wake(run->flusher_wake);
-	while (!run->stopping && throttled_bytes(run) > freerun && paused < 60) {
+	/* past the time limit no pause can end later, so none is taken */
+	while (!run->stopping && throttled_bytes(run) > freerun && paused < 60 &&
+	       xs_now() < sc->time_limit_s) {
 		uint64_t d = throttled_bytes(run);
 		double pause = d >= limit
 				       ? 0.010

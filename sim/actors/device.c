@@ -269,6 +269,8 @@ static void dev_service(struct xs_device *dev, struct xs_dev_req *req)
 			dev->head_bytes = req->off_bytes + req->len_bytes;
 		}
 	}
+	if (dev->sched) /* no service ends past the run's time limit (sched.h) */
+		t_s = xs_sched_clamp(dev->sched, simgrid_get_clock(), t_s);
 	if (t_s > 0) {
 		dev_park(dev, NULL, simgrid_get_clock() + t_s);
 		sg_actor_sleep_for(t_s);
@@ -284,6 +286,8 @@ static void dev_service(struct xs_device *dev, struct xs_dev_req *req)
 	}
 	/* the transfer: len / bandwidth, slept (exact, where SimGrid's disk action is not) */
 	t_s = (double)req->len_bytes / (req->op == XS_DEV_WRITE ? c->write_bw_Bps : c->read_bw_Bps);
+	if (dev->sched)
+		t_s = xs_sched_clamp(dev->sched, simgrid_get_clock(), t_s);
 	dev_park(dev, NULL, simgrid_get_clock() + t_s);
 	sg_actor_sleep_for(t_s);
 	dev_unpark(dev);

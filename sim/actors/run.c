@@ -173,6 +173,7 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	run->ctl = ctl;
 	run->ctl_low = INT64_MAX;
 	xs_sched_init(&run->sched);
+	run->sched.limit_s = sc->time_limit_s;
 	run->glat = calloc(sc->ngroups > 0 ? (size_t)sc->ngroups : 1, sizeof(*run->glat));
 	if (!run->glat) {
 		snprintf(err, errlen, "out of memory");
@@ -228,6 +229,7 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	sg_actor_set_data(self->actor, self);
 	sg_actor_start(self->actor, main_actor, 0, NULL);
 	simgrid_run();
+	res->time_limit_hit = run->sched.limit_hit;
 	/* after a deadlock, the actors killed before they were joined */
 	while (run->njoined < run->nworkers)
 		sg_actor_unref(run->workers[run->njoined++]);

@@ -24,6 +24,8 @@ void xs_sched_init(struct xs_sched *s)
 	s->susp_seq = 0;
 	s->turn_mx = NULL;
 	s->turn_cond = NULL;
+	s->limit_s = INFINITY;
+	s->limit_hit = false;
 }
 
 void xs_sched_destroy(struct xs_sched *s)
@@ -141,11 +143,31 @@ double xs_now(void)
 	return simgrid_get_clock() + (p ? p->deferred : 0);
 }
 
+double xs_sched_clamp(struct xs_sched *s, double start, double d)
+{
+	if (start + d <= s->limit_s)
+		return d;
+	s->limit_hit = true;
+	return start < s->limit_s ? s->limit_s - start : 0;
+}
+
+double xs_sched_timeout(const struct xs_sched *s, double d)
+{
+	double now = simgrid_get_clock();
+
+	return now < s->limit_s && now + d > s->limit_s ? s->limit_s - now : d;
+}
+
 /* Sleep d seconds: CPU time (the actor still runs, for controlled mode) or not. */
 static void sleep_for(struct xs_park *p, double d, bool cpu)
 {
 	if (d <= 0)
 		return;
+	d = xs_sched_clamp(p->sched, simgrid_get_clock(), d);
+	if (d <= 0) {
+		sg_actor_yield(); /* time stopped at the limit: the others go on */
+		return;
+	}
 	p->oncpu = cpu;
 	xs_park(p, NULL, simgrid_get_clock() + d);
 	sg_actor_sleep_for(d);
@@ -180,6 +202,12 @@ void xs_sched_yield(double d)
 
 	if (d <= 0)
 		return;
+	d = xs_sched_clamp(p->sched, simgrid_get_clock() + p->deferred, d);
+	if (d <= 0) {
+		xs_sched_sync();
+		sg_actor_yield(); /* time stopped at the limit: the others go on */
+		return;
+	}
 	if (!p->sched->no_defer && xs_sched_quiet(p, simgrid_get_clock() + p->deferred + d)) {
 		p->deferred += d;
 		return;

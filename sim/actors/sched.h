@@ -32,6 +32,17 @@
  * Deferral stays safe: a waiting actor wakes only when another blocks, and blocking
  * syncs first.
  *
+ * The time limit. Every timed sleep of a run (CPU time, a start delay, a throttle, a
+ * delay decision, a device's service time) that would end past the run's limit_s ends
+ * there instead (xs_sched_clamp), and notes limit_hit; one that finds the limit passed
+ * sleeps nothing but lets the other actors of the instant run (sg_actor_yield), so that
+ * a loop that waits for time to pass still sees the others' progress. Time stops at
+ * the limit: the jobs see it and start no new operation, and what they were doing, the
+ * daemons and the end of the run finish at that instant. A run that never reaches the
+ * limit sleeps exactly as without it. The daemons' periodic timeouts are cut to the
+ * limit only before it (xs_sched_timeout): past it they keep their period, so that the
+ * flusher's wake-up still bounds a run whose jobs are all blocked (lockwatch.h).
+ *
  * Every actor's data (sg_actor_get_data) starts with its struct xs_park, which leads to
  * the table of the run it belongs to (struct xs_sched, a member of the run): nothing
  * here is global, and the wake-ups and the quiet test of an actor look at its own
@@ -77,6 +88,9 @@ struct xs_sched {
 	uint64_t susp_seq;     /* last suspension */
 	sg_mutex_t turn_mx;    /* (SimGrid's condition needs one) */
 	sg_cond_t turn_cond;   /* broadcast when an actor stops running */
+	/* the time limit (see "The time limit" above); INFINITY: none */
+	double limit_s;
+	bool limit_hit; /* a sleep was cut at the limit, or a job stopped there */
 };
 
 /* An empty table for a new run; reads WPSIM_NO_DEFER from the environment. */
@@ -98,6 +112,11 @@ void xs_wake_all(const void *chan);
 void xs_wake_one(const void *chan);
 /* Can no actor but self run before (and at) until? */
 bool xs_sched_quiet(const struct xs_park *self, double until);
+
+/* The part of a sleep of d seconds from start that ends by the limit (0 past it). */
+double xs_sched_clamp(struct xs_sched *s, double start, double d);
+/* A timeout of d seconds from now: cut to the limit before it, whole past it. */
+double xs_sched_timeout(const struct xs_sched *s, double d);
 
 /* The calling actor's clock: SimGrid's plus what it deferred. */
 double xs_now(void);

@@ -350,8 +350,10 @@ void xs_worker_main(int argc, char **argv)
 		uint64_t off = g->offset_bytes + slot * g->stride_bytes;
 		uint64_t len = xs_min_u64(g->bs_bytes, g->offset_bytes + g->size_bytes - off);
 
-		if (xs_task_now(t) >= run->sc->time_limit_s)
+		if (xs_task_now(t) >= run->sc->time_limit_s) {
+			run->sched.limit_hit = true;
 			break;
+		}
 		xs_ctl_op(t, (uint32_t)i, g->kind == XS_ACTOR_WRITER ? len : 0);
 		/* a point before anything of the operation: an order can hold a job whose
 		 * operation would otherwise pass no point (a sync with nothing dirty yet) */
