@@ -209,6 +209,7 @@ void xs_start_endio(struct xs_run *run)
 	xs_sched_sync(); /* it starts where the main actor is */
 	run->endio = t;
 	xs_task_reseed(t, UINT32_MAX); /* a stream no other task has */
+	xs_sched_stack_take(&run->sched);
 	t->actor = sg_actor_init(t->name, run->host);
 	sg_actor_set_data(t->actor, t);
 	sg_actor_start(t->actor, endio_main, 0, NULL);
@@ -221,6 +222,7 @@ static void start_daemon(struct xs_run *run, const char *name, void (*fn)(int, c
 
 	xs_ctl_register(run, t, 0);
 
+	xs_sched_stack_take(&run->sched);
 	t->actor = sg_actor_init(name, run->host);
 	sg_actor_set_data(t->actor, t);
 	run->daemons_running++;

@@ -3,13 +3,20 @@
  */
 #include "actors/sched.h"
 
+#include "core/xalloc.h"
+
+#include "core/xalloc.h"
+
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/cond.h>
 #include <simgrid/engine.h>
 #include <simgrid/mutex.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <xbt/asserts.h>
+#include <xbt/config.h>
 
 void xs_sched_init(struct xs_sched *s)
 {
@@ -26,21 +33,52 @@ void xs_sched_init(struct xs_sched *s)
 	s->turn_cond = NULL;
 	s->limit_s = INFINITY;
 	s->limit_hit = false;
+	s->stack_reserve = NULL;
+	s->stack_bytes = s->stacks_left = 0;
 }
 
 void xs_sched_destroy(struct xs_sched *s)
 {
+	if (s->stacks_left)
+		munmap(s->stack_reserve, s->stacks_left * s->stack_bytes);
+	s->stacks_left = 0;
 	free(s->parks);
 	s->parks = NULL;
 	s->nparks = s->capparks = 0;
+}
+
+void xs_sched_stacks(struct xs_sched *s, size_t n)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	(void)s; /* threads, not SimGrid's own stacks */
+	(void)n;
+#else
+	size_t bytes;
+
+	s->stack_bytes = (size_t)sg_cfg_get_int("contexts/stack-size") * 1024 +
+			 (size_t)sysconf(_SC_PAGESIZE);
+	bytes = n * s->stack_bytes;
+	s->stack_reserve =
+		mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (s->stack_reserve == MAP_FAILED)
+		xs_xalloc_fail(bytes);
+	s->stacks_left = n;
+#endif
+}
+
+void xs_sched_stack_take(struct xs_sched *s)
+{
+	if (!s->stacks_left)
+		return;
+	s->stacks_left--;
+	munmap((char *)s->stack_reserve + s->stacks_left * s->stack_bytes, s->stack_bytes);
 }
 
 void xs_park_register(struct xs_sched *s, struct xs_park *p)
 {
 	if (s->nparks == s->capparks) {
 		s->capparks = s->capparks ? s->capparks * 2 : 16;
-		s->parks = realloc(s->parks, s->capparks * sizeof(*s->parks));
-		xbt_assert(s->parks, "out of memory");
+		s->parks = xs_xrealloc(s->parks, s->capparks * sizeof(*s->parks));
 	}
 	p->sched = s;
 	p->wake_at = -INFINITY;

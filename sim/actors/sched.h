@@ -91,6 +91,10 @@ struct xs_sched {
 	/* the time limit (see "The time limit" above); INFINITY: none */
 	double limit_s;
 	bool limit_hit; /* a sleep was cut at the limit, or a job stopped there */
+	/* address space held for the actors' stacks not created yet (xs_sched_stacks) */
+	void *stack_reserve;
+	size_t stack_bytes; /* one stack with its guard page */
+	size_t stacks_left;
 };
 
 /* An empty table for a new run; reads WPSIM_NO_DEFER from the environment. */
@@ -117,6 +121,15 @@ bool xs_sched_quiet(const struct xs_park *self, double until);
 double xs_sched_clamp(struct xs_sched *s, double start, double d);
 /* A timeout of d seconds from now: cut to the limit before it, whole past it. */
 double xs_sched_timeout(const struct xs_sched *s, double d);
+
+/*
+ * SimGrid aborts when it cannot map an actor's stack. So a run holds the address space
+ * of the n stacks it will create from the start (a limit such as ulimit -v counts every
+ * mapping), or fails there as out of memory (core/xalloc.h); each actor's creation gives
+ * its piece back just before (xs_sched_stack_take). xs_sched_destroy() frees the rest.
+ */
+void xs_sched_stacks(struct xs_sched *s, size_t n);
+void xs_sched_stack_take(struct xs_sched *s);
 
 /* The calling actor's clock: SimGrid's plus what it deferred. */
 double xs_now(void);

@@ -4,6 +4,7 @@
 #include "core/pagestore.h"
 
 #include "core/marker.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -32,8 +33,8 @@ void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
 	XS_ASSERT(unit_bytes > 0 && unit_bytes <= 65536); /* offsets are uint16_t */
 	ps->unit_bytes = unit_bytes;
 	xs_chunkmap_init(&ps->units, sizeof(struct xs_pagestore_unit));
-	ps->scratch = malloc(unit_bytes);
-	ps->enc = malloc(unit_bytes / 8 + 1);
+	ps->scratch = xs_xmalloc(unit_bytes);
+	ps->enc = xs_xmalloc(unit_bytes / 8 + 1);
 	XS_ASSERT(ps->scratch && ps->enc);
 }
 
@@ -404,7 +405,7 @@ static void unit_set_sparse(struct xs_pagestore_unit *u, const uint8_t *segs, ui
 		}
 	}
 	if (blen) {
-		blob = malloc(blen);
+		blob = xs_xmalloc(blen);
 		XS_ASSERT(blob);
 		memcpy(blob, segs, blen);
 	}
@@ -419,7 +420,7 @@ static void unit_set_dense(const struct xs_pagestore *ps, struct xs_pagestore_un
 {
 	if (u->blen != DENSE) {
 		unit_release(u);
-		u->bytes = malloc(ps->unit_bytes);
+		u->bytes = xs_xmalloc(ps->unit_bytes);
 		XS_ASSERT(u->bytes);
 		u->blen = DENSE;
 	}
@@ -623,7 +624,7 @@ void xs_pagestore_write_marker(struct xs_pagestore *ps, xs_off_t off, xs_off_t l
 			/* a whole unit: its one marker run, as unit_store_marker() finds it */
 			unit_set_sparse(unit_make(ps, idx), e.out, e.blen);
 		} else {
-			uint8_t *b = malloc(n);
+			uint8_t *b = xs_xmalloc(n);
 
 			XS_ASSERT(b);
 			xs_marker_fill(b, n, id, pos);
@@ -675,7 +676,7 @@ void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct 
 		}
 		return;
 	}
-	bounce = malloc(unit);
+	bounce = xs_xmalloc(unit);
 	XS_ASSERT(bounce);
 	while (len) {
 		uint32_t n = (uint32_t)xs_min_u64(len, unit);

@@ -112,5 +112,59 @@ n=$(sqlite3 "$tmp/s.db" "SELECT count(*) FROM run r JOIN metric m ON m.run_id = 
 [ $rc -eq 0 ] && [ "$n" = 2 ]
 check "sweep: both runs stored ok with time_limit_hit = 1 (exit $rc, $n runs)" $?
 
+# Memory. A pwrite asking for 121 GiB on a 300 MiB filesystem stops at the first
+# ENOSPC (as xfs_io does: data/kernel/scripts/enospc-pwrite-stops.xfsio) and holds
+# what fitted: the page cache and the disk's copy of it. Measured: 485 MB of maximum
+# RSS for 121g and for 1g alike (about twice the 229 MB that fit). The bounds: no
+# more than 5/4 of what asking for 1g takes, and under 3 x the filesystem's size.
+if [ -x /usr/bin/time ]; then
+	for s in 1g 121g; do
+		printf '# mkfs-size: 300m\npwrite -q -b 64k 0 %s\n' $s >"$tmp/fill-$s.xfsio"
+		/usr/bin/time -f %M -o "$tmp/rss-$s" "$wpsim" io "$tmp/fill-$s.xfsio" \
+			>"$tmp/fill-$s.out" 2>"$tmp/fill-$s.err"
+		echo $? >"$tmp/fill-$s.rc"
+	done
+	[ "$(cat "$tmp/fill-121g.rc")" = 1 ] &&
+		[ "$(cat "$tmp/fill-121g.err")" = "pwrite: No space left on device" ]
+	check "121g on 300m: exit 1, one 'pwrite: No space left on device'" $?
+	r1=$(tail -n 1 "$tmp/rss-1g")
+	r121=$(tail -n 1 "$tmp/rss-121g")
+	[ "$r121" -le $((r1 * 5 / 4)) ] && [ "$r121" -le $((3 * 300 * 1024)) ]
+	check "121g on 300m: max RSS $r121 KiB within 5/4 of 1g's $r1 KiB and under 900 MiB" $?
+else
+	echo "  (no /usr/bin/time: the RSS bound is not checked; make deps installs it)"
+fi
+
+# Out of memory is a message and exit 1: no assertion, no core dump, no signal.
+oom() { # NAME VM_KIB COMMAND...: run under ulimit -v VM_KIB
+	name=$1
+	vm=$2
+	shift 2
+	(
+		ulimit -c 0
+		ulimit -v "$vm"
+		"$@"
+	) >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	[ $rc -eq 1 ] && grep -q '^wpsim: out of memory' "$tmp/$name.err" &&
+		! grep -q -i 'assert' "$tmp/$name.err"
+	check "$name: out of memory under ulimit -v $vm is exit 1 with the message (exit $rc)" $?
+}
+printf '# mkfs-size: 4t\npwrite -q -b 1m 0 10g\n' >"$tmp/big.xfsio"
+oom io-4t-10g 250000 "$wpsim" io "$tmp/big.xfsio"
+# a run whose model cannot fit (a terabyte of dirty prefill: a folio per page)
+cat >"$tmp/prefill-1t.ini" <<EOF
+[global]
+fs_size = 4t
+memory = 4t
+file_size = 1t
+prefill = dirty
+[w]
+kind = writer
+bs = 4k
+size = 1m
+EOF
+oom run-prefill-1t 350000 "$wpsim" run "$tmp/prefill-1t.ini"
+
 echo "limits: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
