@@ -9,19 +9,9 @@
 #   sim/tests/limits.sh build/wpsim
 set -u
 wpsim=$1
-pass=0
-fail=0
+. "$(dirname "$0")/check.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-check() { # description, status
-	if [ "$2" -eq 0 ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "  FAIL $1"
-	fi
-}
 
 value() { # NAME FILE: the value of NAME=value in FILE
 	sed -n "s/^$1=//p" "$2"
