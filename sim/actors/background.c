@@ -31,7 +31,6 @@
 static void daemon_wait(struct xs_run *run, sg_sem_t sem, double delay_s)
 {
 	xs_sched_sync();
-	delay_s = xs_sched_timeout(&run->sched, delay_s);
 	if (!run->stopping) {
 		bool block = sg_sem_would_block(sem);
 
@@ -97,7 +96,8 @@ static void flusher_main(int argc, char **argv)
 	while (!run->stopping) {
 		uint64_t now_ns, expire_ns;
 
-		daemon_wait(run, run->flusher_wake, sc->wb_interval_s);
+		daemon_wait(run, run->flusher_wake,
+			    xs_sched_timeout(&run->sched, sc->wb_interval_s));
 		if (run->stopping)
 			break;
 		/* the periodic wake-up bounds a run whose jobs can no longer move */

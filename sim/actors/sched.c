@@ -86,6 +86,7 @@ void xs_park_register(struct xs_sched *s, struct xs_park *p)
 	p->seq = 0;
 	p->deferred = 0;
 	p->dead = false;
+	p->at_limit = false;
 	p->ctl = p->oncpu = false;
 	p->waiting = 0;
 	p->prio = 0;
@@ -196,14 +197,26 @@ double xs_sched_timeout(const struct xs_sched *s, double d)
 	return now < s->limit_s && now + d > s->limit_s ? s->limit_s - now : d;
 }
 
+/*
+ * Time stopped at the limit: the others of the instant go on. Not under a controller,
+ * where the order of the actors is the schedule's, which records no such yield.
+ */
+static void limit_yield(const struct xs_sched *s)
+{
+	if (!s->ctl_on)
+		sg_actor_yield();
+}
+
 /* Sleep d seconds: CPU time (the actor still runs, for controlled mode) or not. */
 static void sleep_for(struct xs_park *p, double d, bool cpu)
 {
 	if (d <= 0)
 		return;
+	if (simgrid_get_clock() + d > p->sched->limit_s)
+		p->at_limit = true;
 	d = xs_sched_clamp(p->sched, simgrid_get_clock(), d);
 	if (d <= 0) {
-		sg_actor_yield(); /* time stopped at the limit: the others go on */
+		limit_yield(p->sched);
 		return;
 	}
 	p->oncpu = cpu;
@@ -240,10 +253,12 @@ void xs_sched_yield(double d)
 
 	if (d <= 0)
 		return;
+	if (simgrid_get_clock() + p->deferred + d > p->sched->limit_s)
+		p->at_limit = true;
 	d = xs_sched_clamp(p->sched, simgrid_get_clock() + p->deferred, d);
 	if (d <= 0) {
 		xs_sched_sync();
-		sg_actor_yield(); /* time stopped at the limit: the others go on */
+		limit_yield(p->sched);
 		return;
 	}
 	if (!p->sched->no_defer && xs_sched_quiet(p, simgrid_get_clock() + p->deferred + d)) {

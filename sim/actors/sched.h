@@ -35,13 +35,16 @@
  * The time limit. Every timed sleep of a run (CPU time, a start delay, a throttle, a
  * delay decision, a device's service time) that would end past the run's limit_s ends
  * there instead (xs_sched_clamp), and notes limit_hit; one that finds the limit passed
- * sleeps nothing but lets the other actors of the instant run (sg_actor_yield), so that
- * a loop that waits for time to pass still sees the others' progress. Time stops at
- * the limit: the jobs see it and start no new operation, and what they were doing, the
- * daemons and the end of the run finish at that instant. A run that never reaches the
- * limit sleeps exactly as without it. The daemons' periodic timeouts are cut to the
- * limit only before it (xs_sched_timeout): past it they keep their period, so that the
- * flusher's wake-up still bounds a run whose jobs are all blocked (lockwatch.h).
+ * sleeps nothing but lets the other actors of the instant run (sg_actor_yield; not under
+ * a controller, whose schedule orders them), so that a loop that waits for time to pass
+ * still sees the others' progress. Time stops at
+ * the limit: the jobs see it (their own cut sleep, at_limit, or their clock: a sleep cut
+ * to end at the limit may end a rounding short of it) and start no new operation, and
+ * what they were doing, the daemons and the end of the run finish at that instant. A
+ * run that never reaches the limit sleeps exactly as without it. Only the flusher's
+ * period is cut to the limit, and only before it (xs_sched_timeout): its wake-up there
+ * and past it bounds a run whose jobs are all blocked (lockwatch.h); the other daemons
+ * keep their periods, being woken at the end of the run anyway.
  *
  * Every actor's data (sg_actor_get_data) starts with its struct xs_park, which leads to
  * the table of the run it belongs to (struct xs_sched, a member of the run): nothing
@@ -65,6 +68,7 @@ struct xs_park {
 	uint64_t seq;		/* when it parked, for first-come hand-overs */
 	double deferred;	/* CPU time passed at preemption points, not slept yet (s) */
 	bool dead;
+	bool at_limit; /* a sleep of its own was cut at the run's time limit */
 	/* controlled mode (see "Controlled mode" above) */
 	bool ctl;	   /* an actor the controller schedules: a job or a daemon */
 	bool oncpu;	   /* the timed sleep in progress is CPU time: still running */

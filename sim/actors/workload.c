@@ -349,7 +349,7 @@ void xs_worker_main(int argc, char **argv)
 		uint64_t off = g->offset_bytes + slot * g->stride_bytes;
 		uint64_t len = xs_min_u64(g->bs_bytes, g->offset_bytes + g->size_bytes - off);
 
-		if (xs_task_now(t) >= run->sc->time_limit_s) {
+		if (t->park.at_limit || xs_task_now(t) >= run->sc->time_limit_s) {
 			run->sched.limit_hit = true;
 			break;
 		}
