@@ -200,7 +200,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
-		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel python3
+		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel python3 time
 
 test: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash $(BUILD)/calibrate layers
 	@sh sim/tests/run-all.sh $(BUILD)

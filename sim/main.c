@@ -14,6 +14,7 @@
 #include "sweep/sweep.h"
 #include "report/export.h"
 #include "report/report.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,7 +47,7 @@ static void io_bad_kernel(const char *version)
 
 static int cmd_io(int argc, char **argv)
 {
-	char **cmds = calloc((size_t)argc + 1, sizeof(*cmds));
+	char **cmds = xs_xcalloc((size_t)argc + 1, sizeof(*cmds));
 	const char *script = NULL, *kernel = NULL;
 	int i, n = 0, ret;
 
@@ -212,7 +213,7 @@ static int run_scheduled(const struct xs_scenario *sc, const char *spec, const c
 		xs_schedule_free(&s);
 		return 2;
 	}
-	*canon = malloc(xs_schedule_format(&s, NULL, 0) + 1);
+	*canon = xs_xmalloc(xs_schedule_format(&s, NULL, 0) + 1);
 	if (*canon)
 		xs_schedule_format(&s, *canon, xs_schedule_format(&s, NULL, 0) + 1);
 	r = *canon ? xs_xctl_init(&x, &cfg) : -ENOMEM;
@@ -250,12 +251,12 @@ static bool override_arg(const char *cmd, const char *arg, char *kv, struct xs_o
 
 static int cmd_run(int argc, char **argv)
 {
-	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
-	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
+	struct xs_override *ov = xs_xcalloc((size_t)argc + 1, sizeof(*ov));
+	char **owned = xs_xcalloc((size_t)argc + 1, sizeof(*owned));
 	const char *scenario = NULL, *trace = NULL, *db = NULL, *spec = NULL;
 	bool json = false;
 	char *canon = NULL;
-	struct xs_scenario *sc = calloc(1, sizeof(*sc));
+	struct xs_scenario *sc = xs_xcalloc(1, sizeof(*sc));
 	struct xs_run_result res;
 	char err[4096];
 	int i, nov = 0, ret = 2;
@@ -264,7 +265,7 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
-			owned[nov] = strdup(argv[++i]);
+			owned[nov] = xs_xstrdup(argv[++i]);
 			if (!override_arg("run", argv[i], owned[nov], &ov[nov]))
 				goto out;
 			nov++;
@@ -343,7 +344,7 @@ out:
 static int cmd_report(int argc, char **argv)
 {
 	const char *db = "data/results.db", *out = "data/report";
-	const char **metrics = calloc((size_t)argc + 1, sizeof(*metrics));
+	const char **metrics = xs_xcalloc((size_t)argc + 1, sizeof(*metrics));
 	size_t nmetrics = 0;
 	int i, ret;
 
@@ -471,9 +472,7 @@ static int cmd_sweep(int argc, char **argv)
 	}
 	if (!path)
 		return usage(stderr);
-	sw = calloc(1, sizeof(*sw));
-	if (!sw)
-		return 1;
+	sw = xs_xcalloc(1, sizeof(*sw));
 	if (xs_sweep_load(path, devices_dir(), sw, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		ret = 2;
@@ -545,8 +544,8 @@ static int cmd_explore(int argc, char **argv)
 				    .shard_n = 1,
 				    .db = "data/results.db",
 				    .timeout_s = XS_SWEEP_TIMEOUT};
-	struct xs_override *ov = calloc((size_t)argc + 1, sizeof(*ov));
-	char **owned = calloc((size_t)argc + 1, sizeof(*owned));
+	struct xs_override *ov = xs_xcalloc((size_t)argc + 1, sizeof(*ov));
+	char **owned = xs_xcalloc((size_t)argc + 1, sizeof(*owned));
 	bool runs_given = false;
 	int i, nowned = 0, ret = 2;
 
@@ -564,7 +563,7 @@ static int cmd_explore(int argc, char **argv)
 		bool has = i + 1 < argc;
 
 		if (strcmp(a, "-s") == 0 && has) {
-			owned[nowned] = strdup(argv[++i]);
+			owned[nowned] = xs_xstrdup(argv[++i]);
 			if (!override_arg("explore", argv[i], owned[nowned++], &ov[o.nov]))
 				goto out;
 			o.nov++;
@@ -607,7 +606,7 @@ static int cmd_explore(int argc, char **argv)
 				goto out;
 			}
 		} else if (strcmp(a, "--compare") == 0 && has) {
-			owned[nowned] = strdup(argv[++i]);
+			owned[nowned] = xs_xstrdup(argv[++i]);
 			if (o.naxes == XS_EXPLORE_MAX_AXES || !owned[nowned] ||
 			    !compare_arg(owned[nowned++], &o.axes[o.naxes])) {
 				fprintf(stderr,

@@ -96,12 +96,15 @@ static void flusher_main(int argc, char **argv)
 	while (!run->stopping) {
 		uint64_t now_ns, expire_ns;
 
-		daemon_wait(run, run->flusher_wake, sc->wb_interval_s);
+		daemon_wait(run, run->flusher_wake,
+			    xs_sched_timeout(&run->sched, sc->wb_interval_s));
 		if (run->stopping)
 			break;
 		/* the periodic wake-up bounds a run whose jobs can no longer move */
-		if (xs_now() >= sc->time_limit_s)
+		if (xs_now() >= sc->time_limit_s) {
+			run->sched.limit_hit = true;
 			xs_lockwatch_time_limit(run);
+		}
 		now_ns = (uint64_t)(xs_now() * 1e9);
 		expire_ns = (uint64_t)(sc->wb_expire_s * 1e9);
 		if (now_ns >= expire_ns)
@@ -206,6 +209,7 @@ void xs_start_endio(struct xs_run *run)
 	xs_sched_sync(); /* it starts where the main actor is */
 	run->endio = t;
 	xs_task_reseed(t, UINT32_MAX); /* a stream no other task has */
+	xs_sched_stack_take(&run->sched);
 	t->actor = sg_actor_init(t->name, run->host);
 	sg_actor_set_data(t->actor, t);
 	sg_actor_start(t->actor, endio_main, 0, NULL);
@@ -218,6 +222,7 @@ static void start_daemon(struct xs_run *run, const char *name, void (*fn)(int, c
 
 	xs_ctl_register(run, t, 0);
 
+	xs_sched_stack_take(&run->sched);
 	t->actor = sg_actor_init(name, run->host);
 	sg_actor_set_data(t->actor, t);
 	run->daemons_running++;
@@ -261,7 +266,9 @@ void xs_balance_dirty_pages(struct xs_run *run, struct xs_task *t)
 	(void)t;
 	if (dirty_bytes(run) > bg)
 		daemon_wake(run->flusher_wake);
-	while (!run->stopping && throttled_bytes(run) > freerun && paused < 60) {
+	/* past the time limit no pause can end later, so none is taken */
+	while (!run->stopping && throttled_bytes(run) > freerun && paused < 60 &&
+	       xs_now() < sc->time_limit_s) {
 		uint64_t d = throttled_bytes(run);
 		double pause = d >= limit
 				       ? 0.010

@@ -59,6 +59,7 @@
 #include "actors/device.h"
 
 #include "actors/sched.h"
+#include "core/xalloc.h"
 
 #include <simgrid/actor.h>
 #include <simgrid/disk.h>
@@ -269,6 +270,8 @@ static void dev_service(struct xs_device *dev, struct xs_dev_req *req)
 			dev->head_bytes = req->off_bytes + req->len_bytes;
 		}
 	}
+	if (dev->sched) /* no service ends past the run's time limit (sched.h) */
+		t_s = xs_sched_clamp(dev->sched, simgrid_get_clock(), t_s);
 	if (t_s > 0) {
 		dev_park(dev, NULL, simgrid_get_clock() + t_s);
 		sg_actor_sleep_for(t_s);
@@ -284,6 +287,8 @@ static void dev_service(struct xs_device *dev, struct xs_dev_req *req)
 	}
 	/* the transfer: len / bandwidth, slept (exact, where SimGrid's disk action is not) */
 	t_s = (double)req->len_bytes / (req->op == XS_DEV_WRITE ? c->write_bw_Bps : c->read_bw_Bps);
+	if (dev->sched)
+		t_s = xs_sched_clamp(dev->sched, simgrid_get_clock(), t_s);
 	dev_park(dev, NULL, simgrid_get_clock() + t_s);
 	sg_actor_sleep_for(t_s);
 	dev_unpark(dev);
@@ -345,17 +350,17 @@ static void dev_spawn_workers(struct xs_device *dev)
 	while (dev->nqueued > dev->nworkers - dev->nbusy && dev->nworkers < dev->cfg.queue_depth)
 		dev->nworkers++;
 	last = dev->nworkers;
-	dev->workers = realloc(dev->workers, last * sizeof(*dev->workers));
-	xbt_assert(dev->workers, "out of memory");
+	dev->workers = xs_xrealloc(dev->workers, last * sizeof(*dev->workers));
 	for (i = first; i < last; i++) {
-		struct xs_dev_worker *w = calloc(1, sizeof(*w));
+		struct xs_dev_worker *w = xs_xcalloc(1, sizeof(*w));
 
-		xbt_assert(w, "out of memory");
 		w->dev = dev;
 		if (dev->sched)
 			xs_park_register(dev->sched, &w->park);
 		dev->workers[i] = w;
 		snprintf(name, sizeof(name), "dev-%s-%u", dev->cfg.name, i);
+		if (dev->sched)
+			xs_sched_stack_take(dev->sched);
 		a = sg_actor_init(name, dev->host);
 		sg_actor_set_data(a, w);
 		sg_actor_start(a, dev_worker, 0, NULL);
@@ -365,9 +370,8 @@ static void dev_spawn_workers(struct xs_device *dev)
 
 static void dev_add_waiter(struct xs_dev_req *req, struct xs_dev_io *io)
 {
-	struct xs_dev_waiter *w = malloc(sizeof(*w));
+	struct xs_dev_waiter *w = xs_xmalloc(sizeof(*w));
 
-	xbt_assert(w, "out of memory");
 	w->io = io;
 	w->next = req->waiters;
 	req->waiters = w;
@@ -397,8 +401,7 @@ static void dev_queue(struct xs_device *dev, enum xs_dev_op op, uint64_t off, ui
 	}
 	while (len > 0 || (op == XS_DEV_FLUSH && fresh == 0)) {
 		n = len < max_io ? len : max_io;
-		req = calloc(1, sizeof(*req));
-		xbt_assert(req, "out of memory");
+		req = xs_xcalloc(1, sizeof(*req));
 		req->op = op;
 		req->off_bytes = off;
 		req->len_bytes = n;
@@ -446,9 +449,8 @@ static void dev_submit(struct xs_device *dev, enum xs_dev_op op, uint64_t off, u
  */
 struct xs_device *xs_device_create(const struct xs_device_cfg *cfg, sg_disk_t disk, gsl_rng *rng)
 {
-	struct xs_device *dev = calloc(1, sizeof(*dev));
+	struct xs_device *dev = xs_xcalloc(1, sizeof(*dev));
 
-	xbt_assert(dev, "out of memory");
 	xbt_assert(cfg->queue_depth >= 1 && cfg->max_io_bytes >= 512, "unvalidated device config");
 	dev->cfg = *cfg;
 	dev->disk = disk;
@@ -530,9 +532,9 @@ void xs_device_write(struct xs_device *dev, uint64_t byte_off, uint64_t len_byte
 void xs_device_write_async(struct xs_device *dev, uint64_t byte_off, uint64_t len_bytes,
 			   void (*fn)(void *arg), void *arg)
 {
-	struct xs_dev_io *io = calloc(1, sizeof(*io));
+	struct xs_dev_io *io = xs_xcalloc(1, sizeof(*io));
 
-	xbt_assert(io && len_bytes, "out of memory or empty write");
+	xbt_assert(len_bytes, "an empty write");
 	io->fn = fn;
 	io->arg = arg;
 	io->remaining = 1;

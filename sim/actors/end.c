@@ -10,6 +10,7 @@
 #include "actors/trace.h"
 #include "core/bmap.h"
 #include "core/mmap.h"
+#include "core/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -100,8 +101,7 @@ static void on_loss(void *arg, const struct xs_oracle_loss *loss)
 			return;
 	if (lc->nlost_ids == lc->cap) {
 		lc->cap = lc->cap ? lc->cap * 2 : 64;
-		lc->lost_ids = realloc(lc->lost_ids, lc->cap * sizeof(*lc->lost_ids));
-		xbt_assert(lc->lost_ids, "out of memory");
+		lc->lost_ids = xs_xrealloc(lc->lost_ids, lc->cap * sizeof(*lc->lost_ids));
 	}
 	lc->lost_ids[lc->nlost_ids++] = loss->id;
 }
@@ -112,11 +112,10 @@ static void compare_with_oracle(struct xs_run *run)
 	struct xs_inode *ip = &run->fs.inode;
 	struct xs_mount *mp = &run->fs.mount;
 	uint64_t bs = mp->m_geo.blocksize, size = ip->i_size, off;
-	uint8_t *buf = malloc(bs);
+	uint8_t *buf = xs_xmalloc(bs);
 	struct loss_ctx lc = {run, NULL, 0, 0};
 	uint64_t lost = 0;
 
-	xbt_assert(buf, "out of memory");
 	for (off = 0; off < size && off < run->oracle.size; off += bs) {
 		uint64_t n = xs_min_u64(bs, xs_min_u64(size, run->oracle.size) - off);
 		struct xs_bmbt_irec map;
@@ -287,8 +286,7 @@ void xs_end_summarise_latency(struct xs_run *run)
 	if (!run->glat)
 		return;
 	res->group_latency =
-		calloc((size_t)run->sc->ngroups * XS_LAT_NR, sizeof(*res->group_latency));
-	xbt_assert(res->group_latency, "out of memory");
+		xs_xcalloc((size_t)run->sc->ngroups * XS_LAT_NR, sizeof(*res->group_latency));
 	for (g = 0; g < run->sc->ngroups; g++)
 		for (k = 0; k < XS_LAT_NR; k++) {
 			struct xs_group_latency *gl = &res->group_latency[res->ngroup_latency];

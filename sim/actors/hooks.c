@@ -22,6 +22,7 @@
 #include "core/mmap.h"
 #include "core/pagecache.h"
 #include "core/writeback.h"
+#include "core/xalloc.h"
 
 #include <math.h>
 #include <simgrid/cond.h>
@@ -282,8 +283,7 @@ static void host_event(void *host, const struct xs_event *ev)
 
 	if (run->nevs == run->capevs) {
 		run->capevs = run->capevs ? run->capevs * 2 : 4096;
-		run->evs = realloc(run->evs, run->capevs * sizeof(*run->evs));
-		xbt_assert(run->evs, "out of memory");
+		run->evs = xs_xrealloc(run->evs, run->capevs * sizeof(*run->evs));
 	}
 	e = &run->evs[run->nevs++];
 	e->t = xs_now();
@@ -395,8 +395,7 @@ void xs_hooks_init(struct xs_run *run)
 		xs_rwsem_init(&run->locks[i], lock_name[i]);
 	xs_folio_locks_init(&run->folios);
 	xs_lockdep_init(&run->lockdep, lock_name, XS_LD_NCLASSES, xs_lockwatch_report, run);
-	run->procs = calloc((size_t)n, sizeof(*run->procs));
-	xbt_assert(run->procs, "out of memory");
+	run->procs = xs_xcalloc((size_t)n, sizeof(*run->procs));
 	for (i = 0; i < n; i++) {
 		xs_mm_init(&run->procs[i].mm);
 		xs_rwsem_init(&run->procs[i].mmap_lock, lock_name[XS_LOCK_MMAP]);

@@ -13,6 +13,8 @@
  */
 #include "actors/lockdep.h"
 
+#include "core/xalloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,9 +292,7 @@ int xs_waitfor_cycle(int start, int ntasks, xs_wf_edges_fn edges, void *arg, int
 
 	if (start < 0 || start >= ntasks || max < 1)
 		return 0;
-	s.seen = calloc((size_t)ntasks, 1);
-	if (!s.seen)
-		return 0;
+	s.seen = xs_xcalloc((size_t)ntasks, 1);
 	s.seen[start] = 1;
 	len = wf_dfs(&s, start, 0);
 	free(s.seen);

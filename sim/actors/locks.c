@@ -7,6 +7,7 @@
 #include "actors/locks.h"
 
 #include "actors/sched.h"
+#include "core/xalloc.h"
 
 #include <math.h>
 #include <simgrid/cond.h>
@@ -76,8 +77,7 @@ static void rwsem_take(struct xs_rwsem *sem, bool write, const void *who)
 	if ((size_t)sem->readers == sem->capreaders) {
 		sem->capreaders = sem->capreaders ? sem->capreaders * 2 : 8;
 		sem->reader_who =
-			realloc(sem->reader_who, sem->capreaders * sizeof(*sem->reader_who));
-		xbt_assert(sem->reader_who, "out of memory");
+			xs_xrealloc(sem->reader_who, sem->capreaders * sizeof(*sem->reader_who));
 	}
 	sem->reader_who[sem->readers++] = who;
 }

@@ -15,6 +15,7 @@
 #include "actors/lockwatch.h"
 
 #include "actors/task.h"
+#include "core/xalloc.h"
 
 #include <math.h>
 #include <simgrid/actor.h>
@@ -113,9 +114,8 @@ void xs_lockwatch_wait(struct xs_run *run, struct xs_task *t, int cls, const voi
 	t->wait.lock = lock;
 	t->wait.sub = sub;
 	t->wait.write = write;
-	from = malloc((size_t)run->ntasks * sizeof(*from));
-	out = malloc((size_t)run->ntasks * sizeof(*out));
-	xbt_assert(from && out, "out of memory");
+	from = xs_xmalloc((size_t)run->ntasks * sizeof(*from));
+	out = xs_xmalloc((size_t)run->ntasks * sizeof(*out));
 	n = xs_waitfor_cycle(t->id, run->ntasks, run_edges, run, from, out, run->ntasks);
 	if (n) {
 		char *detail = xs_waitfor_format(from, out, n, task_name, run);

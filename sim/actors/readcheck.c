@@ -15,6 +15,7 @@
 
 #include "actors/task.h"
 #include "core/marker.h"
+#include "core/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,8 @@ void xs_readcheck_begin(struct xs_run *run, struct xs_readcheck *rc, uint64_t of
 	rc->len = len;
 	rc->t0 = xs_now();
 	rc->nops0 = run->nops;
-	rc->before = malloc(len ? len : 1);
-	rc->inflight = malloc((size_t)run->ntasks * sizeof(*rc->inflight) + 1);
-	xbt_assert(rc->before && rc->inflight, "out of memory");
+	rc->before = xs_xmalloc(len ? len : 1);
+	rc->inflight = xs_xmalloc((size_t)run->ntasks * sizeof(*rc->inflight) + 1);
 	xs_pagestore_read(&run->oracle.shadow, off, len, rc->before);
 	/* a task has at most one operation in progress: its t->op */
 	for (i = 0; i < run->ntasks; i++) {
@@ -90,8 +90,7 @@ void xs_readcheck_end(struct xs_run *run, struct xs_task *t, struct xs_readcheck
 	uint8_t *after = NULL;
 
 	if (n && memcmp(buf, rc->before, n) != 0) {
-		after = malloc(n);
-		xbt_assert(after, "out of memory");
+		after = xs_xmalloc(n);
 		xs_pagestore_read(&run->oracle.shadow, rc->off, n, after);
 		for (i = 0; i < n; i++) {
 			if (buf[i] == rc->before[i] || buf[i] == after[i] ||

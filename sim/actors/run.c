@@ -19,6 +19,7 @@
 #include "actors/trace.h"
 #include "actors/workload.h"
 #include "core/hashtab.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -54,8 +55,7 @@ static void main_actor(int argc, char **argv)
 	for (g = 0; g < run->sc->ngroups; g++)
 		nworkers += (int)run->sc->groups[g].jobs;
 	/* in the run, not here: a deadlock kills this actor, and the run's end frees it */
-	run->workers = calloc((size_t)nworkers, sizeof(*run->workers));
-	xbt_assert(run->workers, "out of memory");
+	run->workers = xs_xcalloc((size_t)nworkers, sizeof(*run->workers));
 	xs_sched_sync(); /* they start where the main actor is */
 	for (g = 0; g < run->sc->ngroups; g++) {
 		const struct xs_actor_group *grp = &run->sc->groups[g];
@@ -68,6 +68,7 @@ static void main_actor(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s.%u", grp->name, j);
 			t = xs_task_new(run, name, grp);
 			xs_ctl_register(run, t, j);
+			xs_sched_stack_take(&run->sched);
 			t->actor = sg_actor_init(name, run->host);
 			sg_actor_set_data(t->actor, t);
 			sg_actor_ref(t->actor);
@@ -155,7 +156,7 @@ int xs_engine_start(struct xs_engine *eng, const struct xs_scenario *sc, char *e
 int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struct xs_ctl *ctl,
 	       const struct xs_engine *eng, struct xs_run_result *res, char *err, size_t errlen)
 {
-	struct xs_run *run = calloc(1, sizeof(*run));
+	struct xs_run *run = xs_xcalloc(1, sizeof(*run));
 	struct xs_task *self;
 	struct xs_geometry geo;
 	struct xs_err xerr = {0, ""};
@@ -174,12 +175,8 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	run->ctl = ctl;
 	run->ctl_low = INT64_MAX;
 	xs_sched_init(&run->sched);
-	run->glat = calloc(sc->ngroups > 0 ? (size_t)sc->ngroups : 1, sizeof(*run->glat));
-	if (!run->glat) {
-		snprintf(err, errlen, "out of memory");
-		error = -ENOMEM;
-		goto out_free;
-	}
+	run->sched.limit_s = sc->time_limit_s;
+	run->glat = xs_xcalloc(sc->ngroups > 0 ? (size_t)sc->ngroups : 1, sizeof(*run->glat));
 	error = xs_device_cfg_load(sc->device_path, &run->devcfg, err, errlen);
 	if (error)
 		goto out_free;
@@ -203,6 +200,14 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 		if (error)
 			goto out_fs;
 	}
+	{
+		/* the main actor, the four daemons, the jobs and the device's queue slots */
+		size_t nstacks = 5 + run->devcfg.queue_depth;
+
+		for (i = 0; i < sc->ngroups; i++)
+			nstacks += sc->groups[i].jobs;
+		xs_sched_stacks(&run->sched, nstacks);
+	}
 	run->host = sg_host_by_name("node");
 	sg_host_get_disks(run->host, &ndisks, &disks);
 	xbt_assert(ndisks == 1, "platform has %u disks", ndisks);
@@ -225,10 +230,12 @@ int xs_run_ctl(const struct xs_scenario *sc, const char *trace_path, const struc
 	run->wb_cond = sg_cond_init();
 	xs_trace_open(&run->trace, trace_path);
 	self = xs_task_new(run, "main", NULL);
+	xs_sched_stack_take(&run->sched);
 	self->actor = sg_actor_init("main", run->host);
 	sg_actor_set_data(self->actor, self);
 	sg_actor_start(self->actor, main_actor, 0, NULL);
 	simgrid_run();
+	res->time_limit_hit = run->sched.limit_hit;
 	/* after a deadlock, the actors killed before they were joined */
 	while (run->njoined < run->nworkers)
 		sg_actor_unref(run->workers[run->njoined++]);

@@ -3,13 +3,20 @@
  */
 #include "actors/sched.h"
 
+#include "core/xalloc.h"
+
+#include "core/xalloc.h"
+
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/cond.h>
 #include <simgrid/engine.h>
 #include <simgrid/mutex.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <xbt/asserts.h>
+#include <xbt/config.h>
 
 void xs_sched_init(struct xs_sched *s)
 {
@@ -24,21 +31,54 @@ void xs_sched_init(struct xs_sched *s)
 	s->susp_seq = 0;
 	s->turn_mx = NULL;
 	s->turn_cond = NULL;
+	s->limit_s = INFINITY;
+	s->limit_hit = false;
+	s->stack_reserve = NULL;
+	s->stack_bytes = s->stacks_left = 0;
 }
 
 void xs_sched_destroy(struct xs_sched *s)
 {
+	if (s->stacks_left)
+		munmap(s->stack_reserve, s->stacks_left * s->stack_bytes);
+	s->stacks_left = 0;
 	free(s->parks);
 	s->parks = NULL;
 	s->nparks = s->capparks = 0;
+}
+
+void xs_sched_stacks(struct xs_sched *s, size_t n)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	(void)s; /* threads, not SimGrid's own stacks */
+	(void)n;
+#else
+	size_t bytes;
+
+	s->stack_bytes = (size_t)sg_cfg_get_int("contexts/stack-size") * 1024 +
+			 (size_t)sysconf(_SC_PAGESIZE);
+	bytes = n * s->stack_bytes;
+	s->stack_reserve =
+		mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (s->stack_reserve == MAP_FAILED)
+		xs_xalloc_fail(bytes);
+	s->stacks_left = n;
+#endif
+}
+
+void xs_sched_stack_take(struct xs_sched *s)
+{
+	if (!s->stacks_left)
+		return;
+	s->stacks_left--;
+	munmap((char *)s->stack_reserve + s->stacks_left * s->stack_bytes, s->stack_bytes);
 }
 
 void xs_park_register(struct xs_sched *s, struct xs_park *p)
 {
 	if (s->nparks == s->capparks) {
 		s->capparks = s->capparks ? s->capparks * 2 : 16;
-		s->parks = realloc(s->parks, s->capparks * sizeof(*s->parks));
-		xbt_assert(s->parks, "out of memory");
+		s->parks = xs_xrealloc(s->parks, s->capparks * sizeof(*s->parks));
 	}
 	p->sched = s;
 	p->wake_at = -INFINITY;
@@ -46,6 +86,7 @@ void xs_park_register(struct xs_sched *s, struct xs_park *p)
 	p->seq = 0;
 	p->deferred = 0;
 	p->dead = false;
+	p->at_limit = false;
 	p->ctl = p->oncpu = false;
 	p->waiting = 0;
 	p->prio = 0;
@@ -141,11 +182,43 @@ double xs_now(void)
 	return simgrid_get_clock() + (p ? p->deferred : 0);
 }
 
+double xs_sched_clamp(struct xs_sched *s, double start, double d)
+{
+	if (start + d <= s->limit_s)
+		return d;
+	s->limit_hit = true;
+	return start < s->limit_s ? s->limit_s - start : 0;
+}
+
+double xs_sched_timeout(const struct xs_sched *s, double d)
+{
+	double now = simgrid_get_clock();
+
+	return now < s->limit_s && now + d > s->limit_s ? s->limit_s - now : d;
+}
+
+/*
+ * Time stopped at the limit: the others of the instant go on. Not under a controller,
+ * where the order of the actors is the schedule's, which records no such yield.
+ */
+static void limit_yield(const struct xs_sched *s)
+{
+	if (!s->ctl_on)
+		sg_actor_yield();
+}
+
 /* Sleep d seconds: CPU time (the actor still runs, for controlled mode) or not. */
 static void sleep_for(struct xs_park *p, double d, bool cpu)
 {
 	if (d <= 0)
 		return;
+	if (simgrid_get_clock() + d > p->sched->limit_s)
+		p->at_limit = true;
+	d = xs_sched_clamp(p->sched, simgrid_get_clock(), d);
+	if (d <= 0) {
+		limit_yield(p->sched);
+		return;
+	}
 	p->oncpu = cpu;
 	xs_park(p, NULL, simgrid_get_clock() + d);
 	sg_actor_sleep_for(d);
@@ -180,6 +253,14 @@ void xs_sched_yield(double d)
 
 	if (d <= 0)
 		return;
+	if (simgrid_get_clock() + p->deferred + d > p->sched->limit_s)
+		p->at_limit = true;
+	d = xs_sched_clamp(p->sched, simgrid_get_clock() + p->deferred, d);
+	if (d <= 0) {
+		xs_sched_sync();
+		limit_yield(p->sched);
+		return;
+	}
 	if (!p->sched->no_defer && xs_sched_quiet(p, simgrid_get_clock() + p->deferred + d)) {
 		p->deferred += d;
 		return;

@@ -32,6 +32,20 @@
  * Deferral stays safe: a waiting actor wakes only when another blocks, and blocking
  * syncs first.
  *
+ * The time limit. Every timed sleep of a run (CPU time, a start delay, a throttle, a
+ * delay decision, a device's service time) that would end past the run's limit_s ends
+ * there instead (xs_sched_clamp), and notes limit_hit; one that finds the limit passed
+ * sleeps nothing but lets the other actors of the instant run (sg_actor_yield; not under
+ * a controller, whose schedule orders them), so that a loop that waits for time to pass
+ * still sees the others' progress. Time stops at
+ * the limit: the jobs see it (their own cut sleep, at_limit, or their clock: a sleep cut
+ * to end at the limit may end a rounding short of it) and start no new operation, and
+ * what they were doing, the daemons and the end of the run finish at that instant. A
+ * run that never reaches the limit sleeps exactly as without it. Only the flusher's
+ * period is cut to the limit, and only before it (xs_sched_timeout): its wake-up there
+ * and past it bounds a run whose jobs are all blocked (lockwatch.h); the other daemons
+ * keep their periods, being woken at the end of the run anyway.
+ *
  * Every actor's data (sg_actor_get_data) starts with its struct xs_park, which leads to
  * the table of the run it belongs to (struct xs_sched, a member of the run): nothing
  * here is global, and the wake-ups and the quiet test of an actor look at its own
@@ -54,6 +68,7 @@ struct xs_park {
 	uint64_t seq;		/* when it parked, for first-come hand-overs */
 	double deferred;	/* CPU time passed at preemption points, not slept yet (s) */
 	bool dead;
+	bool at_limit; /* a sleep of its own was cut at the run's time limit */
 	/* controlled mode (see "Controlled mode" above) */
 	bool ctl;	   /* an actor the controller schedules: a job or a daemon */
 	bool oncpu;	   /* the timed sleep in progress is CPU time: still running */
@@ -77,6 +92,13 @@ struct xs_sched {
 	uint64_t susp_seq;     /* last suspension */
 	sg_mutex_t turn_mx;    /* (SimGrid's condition needs one) */
 	sg_cond_t turn_cond;   /* broadcast when an actor stops running */
+	/* the time limit (see "The time limit" above); INFINITY: none */
+	double limit_s;
+	bool limit_hit; /* a sleep was cut at the limit, or a job stopped there */
+	/* address space held for the actors' stacks not created yet (xs_sched_stacks) */
+	void *stack_reserve;
+	size_t stack_bytes; /* one stack with its guard page */
+	size_t stacks_left;
 };
 
 /* An empty table for a new run; reads WPSIM_NO_DEFER from the environment. */
@@ -98,6 +120,20 @@ void xs_wake_all(const void *chan);
 void xs_wake_one(const void *chan);
 /* Can no actor but self run before (and at) until? */
 bool xs_sched_quiet(const struct xs_park *self, double until);
+
+/* The part of a sleep of d seconds from start that ends by the limit (0 past it). */
+double xs_sched_clamp(struct xs_sched *s, double start, double d);
+/* A timeout of d seconds from now: cut to the limit before it, whole past it. */
+double xs_sched_timeout(const struct xs_sched *s, double d);
+
+/*
+ * SimGrid aborts when it cannot map an actor's stack. So a run holds the address space
+ * of the n stacks it will create from the start (a limit such as ulimit -v counts every
+ * mapping), or fails there as out of memory (core/xalloc.h); each actor's creation gives
+ * its piece back just before (xs_sched_stack_take). xs_sched_destroy() frees the rest.
+ */
+void xs_sched_stacks(struct xs_sched *s, size_t n);
+void xs_sched_stack_take(struct xs_sched *s);
 
 /* The calling actor's clock: SimGrid's plus what it deferred. */
 double xs_now(void);

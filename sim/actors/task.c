@@ -14,6 +14,7 @@
 #include "actors/trace.h"
 #include "actors/tracestory.h"
 #include "core/hashtab.h"
+#include "core/xalloc.h"
 
 #include <simgrid/actor.h>
 #include <simgrid/cond.h>
@@ -52,13 +53,11 @@ void xs_task_reseed(struct xs_task *t, uint64_t stream)
 
 struct xs_task *xs_task_new(struct xs_run *run, const char *name, const struct xs_actor_group *grp)
 {
-	struct xs_task *t = calloc(1, sizeof(*t));
+	struct xs_task *t = xs_xcalloc(1, sizeof(*t));
 
-	xbt_assert(t, "out of memory");
 	if (run->ntasks == run->captasks) {
 		run->captasks = run->captasks ? run->captasks * 2 : 16;
-		run->tasks = realloc(run->tasks, (size_t)run->captasks * sizeof(*run->tasks));
-		xbt_assert(run->tasks, "out of memory");
+		run->tasks = xs_xrealloc(run->tasks, (size_t)run->captasks * sizeof(*run->tasks));
 	}
 	t->id = run->ntasks;
 	snprintf(t->name, sizeof(t->name), "%s", name);
@@ -127,10 +126,8 @@ uint64_t xs_op_begin(struct xs_run *run, struct xs_task *t, enum xs_opkind kind,
 
 	if (run->nops == run->nopblocks * XS_OPS_BLOCK) {
 		run->opblocks =
-			realloc(run->opblocks, (run->nopblocks + 1) * sizeof(*run->opblocks));
-		xbt_assert(run->opblocks, "out of memory");
-		run->opblocks[run->nopblocks] = malloc(XS_OPS_BLOCK * sizeof(struct xs_oprec));
-		xbt_assert(run->opblocks[run->nopblocks], "out of memory");
+			xs_xrealloc(run->opblocks, (run->nopblocks + 1) * sizeof(*run->opblocks));
+		run->opblocks[run->nopblocks] = xs_xmalloc(XS_OPS_BLOCK * sizeof(struct xs_oprec));
 		run->nopblocks++;
 	}
 	o = xs_oprec_get(run, ++run->nops);
@@ -160,8 +157,7 @@ static void samples_add(struct xs_samples *s, double seconds)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->v = realloc(s->v, s->cap * sizeof(*s->v));
-		xbt_assert(s->v, "out of memory");
+		s->v = xs_xrealloc(s->v, s->cap * sizeof(*s->v));
 	}
 	s->v[s->n++] = seconds;
 }
@@ -189,8 +185,8 @@ void xs_anomaly_add_op(struct xs_run *run, const char *kind, uint64_t off, uint6
 	struct xs_run_result *res = run->res;
 	struct xs_anomaly *a;
 
-	res->anomalies = realloc(res->anomalies, (res->nanomalies + 1) * sizeof(*res->anomalies));
-	xbt_assert(res->anomalies, "out of memory");
+	res->anomalies =
+		xs_xrealloc(res->anomalies, (res->nanomalies + 1) * sizeof(*res->anomalies));
 	a = &res->anomalies[res->nanomalies++];
 	snprintf(a->kind, sizeof(a->kind), "%s", kind);
 	a->offset = off;

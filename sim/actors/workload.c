@@ -22,6 +22,7 @@
 
 #include "core/writeback.h"
 #include "core/mmap.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -204,8 +205,7 @@ static void do_read(struct xs_run *run, struct xs_task *t, uint64_t off, uint64_
 	int64_t got;
 
 	if (!t->rc)
-		t->rc = calloc(1, sizeof(*t->rc));
-	xbt_assert(t->rc, "out of memory");
+		t->rc = xs_xcalloc(1, sizeof(*t->rc));
 	xs_readcheck_begin(run, t->rc, off, len);
 	xs_cpu(t, &run->sc->cpu.syscall, 1);
 	t->wbuf = buf;
@@ -331,11 +331,10 @@ void xs_worker_main(int argc, char **argv)
 	struct xs_run *run = t->run;
 	const struct xs_actor_group *g = t->grp;
 	uint64_t slots = g->size_bytes / g->stride_bytes, nops, i;
-	uint8_t *buf = t->opbuf = malloc(g->bs_bytes);
+	uint8_t *buf = t->opbuf = xs_xmalloc(g->bs_bytes);
 
 	(void)argc;
 	(void)argv;
-	xbt_assert(buf, "out of memory");
 	if (!slots)
 		slots = 1;
 	nops = g->ops ? g->ops : slots;
@@ -350,8 +349,10 @@ void xs_worker_main(int argc, char **argv)
 		uint64_t off = g->offset_bytes + slot * g->stride_bytes;
 		uint64_t len = xs_min_u64(g->bs_bytes, g->offset_bytes + g->size_bytes - off);
 
-		if (xs_task_now(t) >= run->sc->time_limit_s)
+		if (t->park.at_limit || xs_task_now(t) >= run->sc->time_limit_s) {
+			run->sched.limit_hit = true;
 			break;
+		}
 		xs_ctl_op(t, (uint32_t)i, g->kind == XS_ACTOR_WRITER ? len : 0);
 		/* a point before anything of the operation: an order can hold a job whose
 		 * operation would otherwise pass no point (a sync with nothing dirty yet) */
@@ -438,8 +439,7 @@ void xs_prefill(struct xs_run *run, struct xs_task *t)
 		break;
 	case XS_PREFILL_WRITTEN:
 	case XS_PREFILL_DIRTY:
-		buf = malloc(chunk);
-		xbt_assert(buf, "out of memory");
+		buf = xs_xmalloc(chunk);
 		for (off = 0; off < size; off += chunk) {
 			uint64_t n = xs_min_u64(chunk, size - off);
 			struct xs_user_buf src = {plain_copy, NULL, buf, 0};

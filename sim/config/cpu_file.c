@@ -8,6 +8,7 @@
 #include "config/ini.h"
 #include "config/keytab.h"
 #include "config/scenario_keys.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -83,13 +84,13 @@ static const struct xs_ini_ops cpu_ini = {
 
 int xs_cpu_file_load(const char *path, struct xs_cpu_costs *cpu, char *err, size_t errlen)
 {
-	struct xs_cpu_parse *p = calloc(1, sizeof(*p));
+	struct xs_cpu_parse *p = xs_xcalloc(1, sizeof(*p));
 	char acc[512], text[XS_CPU_MAX_LINE];
 	struct xs_textfile tf = {0};
 	int ret, k;
 
 	if (p)
-		p->sc = calloc(1, sizeof(*p->sc));
+		p->sc = xs_xcalloc(1, sizeof(*p->sc));
 	if (!p || !p->sc) {
 		if (p)
 			free(p);

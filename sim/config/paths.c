@@ -5,6 +5,8 @@
  */
 #include "config/paths.h"
 
+#include "core/xalloc.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -159,8 +161,8 @@ static void ini_names_list(const struct xs_paths *p, const char *sub, char *buf,
 int xs_paths_find_ini(const char *from, const char *dir, const char *sub, const char *name,
 		      char *out, size_t len, char *acc, size_t acclen)
 {
-	struct xs_paths *p = malloc(sizeof(*p));
-	char rel[XS_PATHS_NAME_MAX + 64], *looked = malloc(XS_PATHS_LOOKED_MAX);
+	struct xs_paths *p = xs_xmalloc(sizeof(*p));
+	char rel[XS_PATHS_NAME_MAX + 64], *looked = xs_xmalloc(XS_PATHS_LOOKED_MAX);
 	size_t used;
 	int rc = 0;
 

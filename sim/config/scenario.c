@@ -26,6 +26,7 @@
 #include "config/ini.h"
 #include "config/scenario_keys.h"
 #include "config/units.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -474,11 +475,7 @@ static void resolve_cpu(struct xs_load *ld)
 			 dir && dir[0] ? dir : XS_CPU_DIR, name);
 		return;
 	}
-	file = calloc(1, sizeof(*file));
-	if (!file) {
-		fail(ld, 0, "%s", strerror(ENOMEM));
-		return;
-	}
+	file = xs_xcalloc(1, sizeof(*file));
 	/* a bad cost file is its own error: FILE:LINE: key = value: ... */
 	if (xs_cpu_file_load(path, &file->cpu, ld->e.msg, ld->e.len)) {
 		ld->e.rc = -EINVAL;
@@ -647,11 +644,7 @@ int xs_scenario_load(const char *path, const struct xs_override *ov, int nov,
 			 XS_SCN_PATH_MAX - 1);
 		return -EINVAL;
 	}
-	ld = calloc(1, sizeof(*ld));
-	if (!ld) {
-		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	ld = xs_xcalloc(1, sizeof(*ld));
 	ld->path = path;
 	ld->e.path = path;
 	ld->ov = ov;

@@ -146,7 +146,9 @@ const struct xs_kt_key xs_scn_keys[XS_SCN_NKEYS] = {
 	    .def = "1", DOC("seed of every random stream of the run")),
 	KEY(SEC_GLOBAL, "time_limit", XS_KT_TIME, TIME, SCN(time_limit_s, XS_KS_DOUBLE), .dmin = 0,
 	    .dmin_open = true, .def = "3600",
-	    DOC("simulated time after which a job starts no new operation")),
+	    DOC("simulated time at which the run stops: every sleep, wait and I/O ends there at "
+		"the "
+		"latest, the jobs end, and the outcome time_limit_hit is 1")),
 	/* [NAME]: one actor group */
 	KEY(SEC_ACTOR, "kind", XS_KT_ENUM, GRP(kind, XS_KS_INT), .vals = xs_scn_kind_vals,
 	    .kinds = KINDS_ALL,

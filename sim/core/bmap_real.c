@@ -16,6 +16,7 @@
  */
 #include "core/bmap.h"
 #include "core/bmap_internal.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -48,8 +49,7 @@ static void xs_bmap_update_format(struct xs_inode *ip)
 		error = xs_alloc_vextent_datatype(mp, target, 1, 1, false, &bno, &len);
 		XS_ASSERT(error == 0);
 		ip->i_bmbt_bno =
-			realloc(ip->i_bmbt_bno, (ip->i_bmbt_blocks + 1) * sizeof(uint64_t));
-		XS_ASSERT(ip->i_bmbt_bno);
+			xs_xrealloc(ip->i_bmbt_bno, (ip->i_bmbt_blocks + 1) * sizeof(uint64_t));
 		ip->i_bmbt_bno[ip->i_bmbt_blocks++] = bno;
 		/* from the transaction's (or indlen's) reservation: never fails */
 		mp->m_fdblocks -= 1;

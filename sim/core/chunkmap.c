@@ -3,6 +3,8 @@
  */
 #include "core/chunkmap.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +65,8 @@ void *xs_chunkmap_find(const struct xs_chunkmap *m, uint64_t key)
 
 static struct xs_chunk *chunk_alloc(const struct xs_chunkmap *m, struct xs_chunk *old, uint32_t cap)
 {
-	struct xs_chunk *c = realloc(old, sizeof(*c) + (size_t)cap * m->val_bytes);
+	struct xs_chunk *c = xs_xrealloc(old, sizeof(*c) + (size_t)cap * m->val_bytes);
 
-	XS_ASSERT(c);
 	if (!old)
 		c->mask = 0;
 	c->cap = cap;

@@ -17,6 +17,8 @@
  */
 #include "core/extent_busy.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <stdlib.h>
 
@@ -24,8 +26,7 @@ void xs_extent_busy_insert(struct xs_perag *pag, xs_agblock_t agbno, xs_filblks_
 {
 	if (pag->nbusy == pag->busycap) {
 		pag->busycap = pag->busycap ? pag->busycap * 2 : 8;
-		pag->busy = realloc(pag->busy, pag->busycap * sizeof(*pag->busy));
-		XS_ASSERT(pag->busy);
+		pag->busy = xs_xrealloc(pag->busy, pag->busycap * sizeof(*pag->busy));
 	}
 	pag->busy[pag->nbusy].agbno = agbno;
 	pag->busy[pag->nbusy].len = len;

@@ -3,6 +3,8 @@
  */
 #include "core/hashtab.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +64,8 @@ static void grow(struct xs_hashtab *ht)
 	size_t i;
 
 	ht->cap = old.cap ? old.cap * 2 : FIRST_CAP;
-	ht->keys = calloc(ht->cap, sizeof(*ht->keys));
-	ht->vals = calloc(ht->cap, ht->val_bytes);
-	XS_ASSERT(ht->keys && ht->vals);
+	ht->keys = xs_xcalloc(ht->cap, sizeof(*ht->keys));
+	ht->vals = xs_xcalloc(ht->cap, ht->val_bytes);
 	for (i = 0; i < old.cap; i++) {
 		if (old.keys[i]) {
 			size_t j = probe(ht, old.keys[i]);

@@ -46,6 +46,8 @@
  */
 #include "core/iext.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +153,7 @@ static void xs_iext_rec_get(struct xs_bmbt_irec *irec, const struct xs_iext_rec 
 
 static struct xs_iext_leaf *xs_iext_alloc_leaf(void)
 {
-	struct xs_iext_leaf *leaf = calloc(1, XS_IEXT_NODE_BYTES);
+	struct xs_iext_leaf *leaf = xs_xcalloc(1, XS_IEXT_NODE_BYTES);
 
 	/* The kernel allocates nodes with __GFP_NOFAIL. */
 	XS_ASSERT(leaf != NULL);
@@ -160,7 +162,7 @@ static struct xs_iext_leaf *xs_iext_alloc_leaf(void)
 
 static struct xs_iext_node *xs_iext_alloc_node(void)
 {
-	struct xs_iext_node *node = calloc(1, XS_IEXT_NODE_BYTES);
+	struct xs_iext_node *node = xs_xcalloc(1, XS_IEXT_NODE_BYTES);
 	int i;
 
 	XS_ASSERT(node != NULL);

@@ -3,6 +3,8 @@
  */
 #include "core/pagecache.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +21,7 @@ int xs_pagecache_init(struct xs_pagecache *pc, uint32_t page_bytes, uint32_t blo
 	pc->ra.prev_pos = UINT64_MAX;
 	pc->ra.ra_pages = XS_VM_READAHEAD_PAGES * 4096 / page_bytes;
 	xs_pagestore_init(&pc->data, page_bytes);
-	pc->scratch = malloc(page_bytes);
-	XS_ASSERT(pc->scratch);
+	pc->scratch = xs_xmalloc(page_bytes);
 	return 0;
 }
 
@@ -32,11 +33,10 @@ static struct xs_folio *folio_alloc(struct xs_pagecache *pc)
 	struct xs_folio *folio;
 
 	if (!pc->free_folios) {
-		struct xs_folio *slab = malloc(XS_FOLIO_SLAB * sizeof(*slab));
+		struct xs_folio *slab = xs_xmalloc(XS_FOLIO_SLAB * sizeof(*slab));
 		size_t i;
 
-		pc->slabs = realloc(pc->slabs, (pc->nslabs + 1) * sizeof(*pc->slabs));
-		XS_ASSERT(slab && pc->slabs);
+		pc->slabs = xs_xrealloc(pc->slabs, (pc->nslabs + 1) * sizeof(*pc->slabs));
 		pc->slabs[pc->nslabs++] = slab;
 		for (i = XS_FOLIO_SLAB; i-- > 0;) {
 			slab[i].next_free = pc->free_folios;
@@ -205,15 +205,13 @@ struct xs_folio *xs_pagecache_get_order(struct xs_pagecache *pc, xs_pgoff_t inde
 	folio->order = (uint8_t)order;
 	words = folio_words(pc, folio);
 	if (words > 1) {
-		folio->ext_bits = calloc(2 * words, sizeof(*folio->ext_bits));
-		XS_ASSERT(folio->ext_bits);
+		folio->ext_bits = xs_xcalloc(2 * words, sizeof(*folio->ext_bits));
 	}
 	xs_folio_set_serial(folio, ++pc->next_serial);
 	folio->lru_tick = ++pc->tick;
 	if (pc->nr == pc->cap) {
 		pc->cap = pc->cap ? pc->cap * 2 : 64;
-		pc->folios = realloc(pc->folios, pc->cap * sizeof(*pc->folios));
-		XS_ASSERT(pc->folios);
+		pc->folios = xs_xrealloc(pc->folios, pc->cap * sizeof(*pc->folios));
 	}
 	memmove(&pc->folios[i + 1], &pc->folios[i], (pc->nr - i) * sizeof(*pc->folios));
 	pc->folios[i] = folio;
@@ -295,8 +293,7 @@ void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio)
 
 	if (!folio->order)
 		return;
-	tail = calloc(nr, sizeof(*tail));
-	XS_ASSERT(tail);
+	tail = xs_xcalloc(nr, sizeof(*tail));
 	for (p = 1; p < nr; p++) {
 		struct xs_folio *t = folio_alloc(pc);
 		uint32_t b;
@@ -342,8 +339,7 @@ void xs_folio_split(struct xs_pagecache *pc, struct xs_folio *folio)
 		folio->flags |= XS_FOLIO_UPTODATE;
 	while (pc->nr + nr - 1 > pc->cap) {
 		pc->cap = pc->cap ? pc->cap * 2 : 64;
-		pc->folios = realloc(pc->folios, pc->cap * sizeof(*pc->folios));
-		XS_ASSERT(pc->folios);
+		pc->folios = xs_xrealloc(pc->folios, pc->cap * sizeof(*pc->folios));
 	}
 	memmove(&pc->folios[i + nr], &pc->folios[i + 1], (pc->nr - i - 1) * sizeof(*pc->folios));
 	for (p = 1; p < nr; p++)
@@ -537,8 +533,7 @@ size_t xs_pagecache_lru_clean(const struct xs_pagecache *pc, xs_pgoff_t *out, si
 
 	if (!max)
 		return 0;
-	pairs = malloc(2 * pc->nr * sizeof(*pairs) + 1);
-	XS_ASSERT(pairs);
+	pairs = xs_xmalloc(2 * pc->nr * sizeof(*pairs) + 1);
 	for (i = 0; i < pc->nr; i++) {
 		const struct xs_folio *f = pc->folios[i];
 

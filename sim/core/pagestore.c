@@ -4,6 +4,7 @@
 #include "core/pagestore.h"
 
 #include "core/marker.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,9 +45,8 @@ void xs_pagestore_init(struct xs_pagestore *ps, uint32_t unit_bytes)
 	XS_ASSERT(unit_bytes > 0 && unit_bytes <= 65536); /* offsets are uint16_t */
 	ps->unit_bytes = unit_bytes;
 	xs_chunkmap_init(&ps->units, sizeof(struct xs_pagestore_unit));
-	ps->scratch = malloc(unit_bytes);
-	ps->enc = malloc(unit_bytes / 8 + 1);
-	XS_ASSERT(ps->scratch && ps->enc);
+	ps->scratch = xs_xmalloc(unit_bytes);
+	ps->enc = xs_xmalloc(unit_bytes / 8 + 1);
 }
 
 void xs_pagestore_destroy(struct xs_pagestore *ps)
@@ -424,8 +424,7 @@ static void unit_set_sparse(const struct xs_pagestore *ps, struct xs_pagestore_u
 		}
 	}
 	if (blen) {
-		blob = malloc(BLOB_HDR + blen);
-		XS_ASSERT(blob);
+		blob = xs_xmalloc(BLOB_HDR + blen);
 		memcpy(blob, &blen, BLOB_HDR);
 		memcpy(blob + BLOB_HDR, segs, blen);
 	}
@@ -438,9 +437,8 @@ static void unit_set_dense(const struct xs_pagestore *ps, struct xs_pagestore_un
 			   const uint8_t *page)
 {
 	if (!unit_dense(u)) {
-		uint8_t *bytes = malloc(ps->unit_bytes);
+		uint8_t *bytes = xs_xmalloc(ps->unit_bytes);
 
-		XS_ASSERT(bytes);
 		unit_release(u);
 		u->w = (uintptr_t)bytes | UNIT_DENSE;
 	}
@@ -644,9 +642,8 @@ void xs_pagestore_write_marker(struct xs_pagestore *ps, xs_off_t off, xs_off_t l
 			/* a whole unit: its one marker run, as unit_store_marker() finds it */
 			unit_set_sparse(ps, unit_make(ps, idx), e.out, e.blen);
 		} else {
-			uint8_t *b = malloc(n);
+			uint8_t *b = xs_xmalloc(n);
 
-			XS_ASSERT(b);
 			xs_marker_fill(b, n, id, pos);
 			xs_pagestore_write(ps, off, n, b);
 			free(b);
@@ -699,8 +696,7 @@ void xs_pagestore_copy(struct xs_pagestore *dst, xs_off_t dst_off, const struct 
 		}
 		return;
 	}
-	bounce = malloc(unit);
-	XS_ASSERT(bounce);
+	bounce = xs_xmalloc(unit);
 	while (len) {
 		uint32_t n = (uint32_t)xs_min_u64(len, unit);
 

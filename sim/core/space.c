@@ -5,6 +5,7 @@
 #include "core/space.h"
 
 #include "core/extent_busy.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -162,8 +163,7 @@ static void perag_add(struct xs_perag *pag, xs_agblock_t agbno, uint64_t len)
 {
 	if (pag->nfree == pag->cap) {
 		pag->cap = pag->cap ? pag->cap * 2 : 8;
-		pag->free = realloc(pag->free, pag->cap * sizeof(*pag->free));
-		XS_ASSERT(pag->free);
+		pag->free = xs_xrealloc(pag->free, pag->cap * sizeof(*pag->free));
 	}
 	pag->free[pag->nfree].agbno = agbno;
 	pag->free[pag->nfree].len = len;
@@ -217,9 +217,7 @@ int xs_mount_init(struct xs_mount *mp, const struct xs_geometry *geo, struct xs_
 	mp->m_fdblocks_initial = mp->m_fdblocks;
 
 	mp->m_ag_max_usable = xs_alloc_ag_max_usable(geo);
-	mp->m_perag = calloc(geo->agcount, sizeof(*mp->m_perag));
-	if (!mp->m_perag)
-		return xs_err_set(err, -ENOMEM, "out of memory");
+	mp->m_perag = xs_xcalloc(geo->agcount, sizeof(*mp->m_perag));
 	for (agno = 0; agno < geo->agcount; agno++) {
 		struct xs_perag *pag = &mp->m_perag[agno];
 		uint64_t agblocks = geo->agblocks;

@@ -3,6 +3,8 @@
  */
 #include "core/textfile.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,10 +17,8 @@
 static int read_all(int fd, size_t size, size_t max_bytes, char **bufp, size_t *lenp)
 {
 	size_t cap = size + 1, len = 0;
-	char *buf = malloc(cap);
+	char *buf = xs_xmalloc(cap);
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
 		ssize_t n;
 
@@ -29,11 +29,7 @@ static int read_all(int fd, size_t size, size_t max_bytes, char **bufp, size_t *
 				free(buf);
 				return -EFBIG;
 			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
+			nb = xs_xrealloc(buf, cap * 2);
 			buf = nb;
 			cap *= 2;
 		}
@@ -104,12 +100,7 @@ int xs_textfile_read(const char *path, size_t max_bytes, size_t max_line, struct
 	/* lines, checked for NUL bytes and length as they are split */
 	for (i = 0, n = 0; i < len; i++)
 		n += buf[i] == '\n';
-	tf->lines = malloc((n + 1) * sizeof(*tf->lines));
-	if (!tf->lines) {
-		free(buf);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
+	tf->lines = xs_xmalloc((n + 1) * sizeof(*tf->lines));
 	for (i = 0, lineno = 1, start = 0; i <= len; i++) {
 		if (i < len && buf[i] == '\0') {
 			snprintf(err, errlen, "%s:%zu: a NUL byte (at column %zu): not text", path,

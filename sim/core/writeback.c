@@ -4,6 +4,7 @@
 #include "core/writeback.h"
 
 #include "core/bmap.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -206,7 +207,7 @@ uint64_t xs_end_io(struct xs_inode *ip)
 		n++;
 	if (!n)
 		return 0;
-	v = malloc(n * sizeof(*v));
+	v = xs_xmalloc(n * sizeof(*v));
 	XS_ASSERT(v);
 	for (i = 0, e = ip->i_ioend_list; e; e = e->io_list)
 		v[i++] = e;
@@ -289,7 +290,7 @@ static void xs_add_to_ioend(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 		ioend = NULL;
 	}
 	if (!ioend) {
-		ioend = calloc(1, sizeof(*ioend));
+		ioend = xs_xcalloc(1, sizeof(*ioend));
 		XS_ASSERT(ioend);
 		ioend->io_inode = ip;
 		ioend->io_offset = pos;

@@ -5,6 +5,7 @@
 #include "explore/confidence.h"
 #include "explore/shrink.h"
 #include "core/hashtab.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -46,18 +47,17 @@ static int load_variants(struct xp *ex)
 			n, XS_EXPLORE_MAX_VARIANTS);
 		return 2;
 	}
-	ex->vars = calloc(n, sizeof(*ex->vars));
-	if (!ex->vars)
-		return 1;
+	ex->vars = xs_xcalloc(n, sizeof(*ex->vars));
 	ex->nvars = n;
 	for (i = 0; i < n; i++) {
 		struct xp_variant *v = &ex->vars[i];
-		struct xs_override *ov = calloc((size_t)o->nov + XS_EXPLORE_MAX_AXES, sizeof(*ov));
+		struct xs_override *ov =
+			xs_xcalloc((size_t)o->nov + XS_EXPLORE_MAX_AXES, sizeof(*ov));
 		char err[1024];
 		size_t rest = i, pos = 0;
 
 		v->first_fail = -1;
-		v->sc = calloc(1, sizeof(*v->sc));
+		v->sc = xs_xcalloc(1, sizeof(*v->sc));
 		if (!ov || !v->sc) {
 			free(ov);
 			return 1;
@@ -114,7 +114,7 @@ static bool in_shard(const struct xp *ex, const struct xp_variant *v, uint64_t i
 static int reference_runs(struct xp *ex)
 {
 	size_t n = ex->nvars * XP_REFERENCE_RUNS, i;
-	struct xp_job *jobs = calloc(n, sizeof(*jobs));
+	struct xp_job *jobs = xs_xcalloc(n, sizeof(*jobs));
 	int r;
 
 	if (!jobs)
@@ -188,7 +188,7 @@ static void tally(struct xp *ex, const struct xp_job *j)
 		v->first_fail = key;
 		v->first_fail_kind = kind;
 		free(v->first_fail_spec);
-		v->first_fail_spec = strdup(j->taken);
+		v->first_fail_spec = xs_xstrdup(j->taken);
 	}
 }
 
@@ -228,7 +228,8 @@ static int generate_and_compare(struct xp *ex)
 		if (o->strategy == XS_STRAT_BOUNDED && o->runs && total > o->runs)
 			total = o->runs;
 		{
-			struct xp_job *nj_jobs = realloc(jobs, (nj + total + 1) * sizeof(*jobs));
+			struct xp_job *nj_jobs =
+				xs_xrealloc(jobs, (nj + total + 1) * sizeof(*jobs));
 
 			if (!nj_jobs) {
 				r = 1;
@@ -271,8 +272,8 @@ static int generate_and_compare(struct xp *ex)
 		tally(ex, &jobs[i]);
 	/* comparison: every distinct schedule under every other value */
 	if (ex->nvars > 1) {
-		specs = calloc(nj ? nj : 1, sizeof(*specs));
-		cross = calloc(nj * (ex->nvars - 1) + 1, sizeof(*cross));
+		specs = xs_xcalloc(nj ? nj : 1, sizeof(*specs));
+		cross = xs_xcalloc(nj * (ex->nvars - 1) + 1, sizeof(*cross));
 		if (!specs || !cross) {
 			r = 1;
 			goto out;

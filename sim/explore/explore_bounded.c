@@ -11,6 +11,8 @@
  */
 #include "explore/explore_internal.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -72,7 +74,7 @@ static bool is_job(const struct xs_sched_actor *a, const struct xs_sched_actor *
 static int candidates(const struct xp_job *ref, const struct xs_sched_actor *jobs, size_t njobs,
 		      struct xs_sched_decision **out, size_t *n)
 {
-	struct xs_sched_decision *d = calloc(2 * ref->nvisits + 1, sizeof(*d));
+	struct xs_sched_decision *d = xs_xcalloc(2 * ref->nvisits + 1, sizeof(*d));
 	size_t i;
 
 	if (!d)
@@ -116,10 +118,8 @@ static uint64_t choose(uint64_t n, unsigned k)
 static int add_spec(struct xs_bounded *bd, const struct xs_schedule *s)
 {
 	size_t len = xs_schedule_format(s, NULL, 0);
-	char *t = malloc(len + 1);
+	char *t = xs_xmalloc(len + 1);
 
-	if (!t)
-		return -ENOMEM;
 	xs_schedule_format(s, t, len + 1);
 	bd->specs[bd->nspecs++] = t;
 	return 0;
@@ -191,8 +191,8 @@ int xp_bounded_plan(struct xp *ex, size_t var, struct xs_bounded *bd)
 	/* one reference run per order */
 	for (i = 0; i < njobs; i++)
 		perm[i] = i;
-	refs = calloc(24, sizeof(*refs));
-	orders = calloc(24, sizeof(*orders));
+	refs = xs_xcalloc(24, sizeof(*refs));
+	orders = xs_xcalloc(24, sizeof(*orders));
 	if (!refs || !orders) {
 		r = 1;
 		goto out;
@@ -205,11 +205,7 @@ int xp_bounded_plan(struct xp *ex, size_t var, struct xs_bounded *bd)
 			pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s.%" PRIu32,
 						i ? "/" : "", jobs[perm[i]].group,
 						jobs[perm[i]].job);
-		orders[norders] = strdup(njobs ? buf : "none");
-		if (!orders[norders]) {
-			r = 1;
-			goto out;
-		}
+		orders[norders] = xs_xstrdup(njobs ? buf : "none");
 		refs[norders] = (struct xp_job){.var = var,
 						.gen_var = var,
 						.chose = XS_STRAT_REPLAY,
@@ -257,11 +253,7 @@ int xp_bounded_plan(struct xp *ex, size_t var, struct xs_bounded *bd)
 		r = 2;
 		goto out;
 	}
-	bd->specs = calloc(total ? total : 1, sizeof(*bd->specs));
-	if (!bd->specs) {
-		r = 1;
-		goto out;
-	}
+	bd->specs = xs_xcalloc(total ? total : 1, sizeof(*bd->specs));
 	for (k = 0; k < norders && !r; k++) {
 		struct xs_sched_decision *cand;
 		struct xs_schedule base;

@@ -18,6 +18,7 @@
 #include "pool/pool.h"
 #include "store/store_kv.h"
 #include "core/hashtab.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -102,7 +103,7 @@ static int job_child(void *arg, uint64_t jn, unsigned slot, FILE *m)
 		return 0;
 	}
 	len = xs_xctl_taken(&x, NULL, 0);
-	spec = len >= 0 ? malloc((size_t)len + 1) : NULL;
+	spec = len >= 0 ? xs_xmalloc((size_t)len + 1) : NULL;
 	e = open_memstream(&extra, &extra_len);
 	if (!spec || !e) {
 		xs_outcome_wire_write(m, "explore: out of memory recording the schedule", NULL,
@@ -155,7 +156,7 @@ static bool job_parse_extra(struct xp_job *j, const char *t)
 	j->failing = failing != 0;
 	j->fail_kinds = failing;
 	t += used;
-	j->visits = n ? calloc(n, sizeof(*j->visits)) : NULL;
+	j->visits = n ? xs_xcalloc(n, sizeof(*j->visits)) : NULL;
 	if (n && !j->visits)
 		return false;
 	for (i = 0; i < n; i++) {
@@ -283,13 +284,13 @@ static int job_done(void *arg, const struct xs_pool_result *pr)
 		if (!why[0])
 			snprintf(why, sizeof(why), "the run's message was cut short");
 		j->ok = false;
-		j->error = strdup(why);
+		j->error = xs_xstrdup(why);
 	} else if (w.error) {
 		j->ok = false;
-		j->error = strdup(w.error);
+		j->error = xs_xstrdup(w.error);
 	} else if (!w.extra || !job_parse_extra(j, w.extra)) {
 		j->ok = false;
-		j->error = strdup("the run's schedule record is malformed");
+		j->error = xs_xstrdup("the run's schedule record is malformed");
 	} else {
 		j->ok = true;
 	}
@@ -336,9 +337,9 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 	size_t i;
 	int r;
 
-	b.w = calloc(n ? n : 1, sizeof(*b.w));
-	b.done = calloc(n ? n : 1, sizeof(*b.done));
-	b.parsed = calloc(n ? n : 1, sizeof(*b.parsed));
+	b.w = xs_xcalloc(n ? n : 1, sizeof(*b.w));
+	b.done = xs_xcalloc(n ? n : 1, sizeof(*b.done));
+	b.parsed = xs_xcalloc(n ? n : 1, sizeof(*b.parsed));
 	if (!b.w || !b.done || !b.parsed) {
 		fprintf(ex->o->log, "wpsim explore: out of memory\n");
 		r = -ENOMEM;

@@ -20,6 +20,7 @@
  */
 #include "explore/explore_internal.h"
 #include "explore/shrink.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -69,7 +70,7 @@ static int replay_fails(struct shrinker *sh, const char *spec, unsigned *kinds)
 static char *spec_of(const struct xs_schedule *s)
 {
 	size_t len = xs_schedule_format(s, NULL, 0);
-	char *t = malloc(len + 1);
+	char *t = xs_xmalloc(len + 1);
 
 	if (t)
 		xs_schedule_format(s, t, len + 1);
@@ -146,8 +147,8 @@ static struct xs_scenario *load_with(struct shrinker *sh, const struct xs_overri
 				     int nextra)
 {
 	const struct xp_variant *v = &sh->ex->vars[sh->var];
-	struct xs_override *ov = calloc((size_t)(v->nov + nextra) + 1, sizeof(*ov));
-	struct xs_scenario *sc = calloc(1, sizeof(*sc));
+	struct xs_override *ov = xs_xcalloc((size_t)(v->nov + nextra) + 1, sizeof(*ov));
+	struct xs_scenario *sc = xs_xcalloc(1, sizeof(*sc));
 	char err[1024];
 
 	if (!ov || !sc)
@@ -258,11 +259,7 @@ static int shrink_one(struct xp *ex, size_t var)
 				v->label, v->label[0] ? ": " : "", v->first_fail_spec);
 		return 1;
 	}
-	keep = calloc(s.norder + s.nd + 1, sizeof(*keep));
-	if (!keep) {
-		xs_schedule_free(&s);
-		return 1;
-	}
+	keep = xs_xcalloc(s.norder + s.nd + 1, sizeof(*keep));
 	r = xs_shrink_ddmin(s.norder + s.nd, pred, &sh, XS_EXPLORE_SHRINK_CALLS - sh.calls, keep,
 			    &res);
 	if (!r)

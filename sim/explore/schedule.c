@@ -14,6 +14,7 @@
 #include "actors/control.h"
 #include "core/inode.h"
 #include "core/xs_types.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <float.h>
@@ -221,9 +222,7 @@ static int grow(void **arr, size_t n, size_t elem)
 
 	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
 		return 0;
-	p = realloc(*arr, (n ? 2 * n : 4) * elem);
-	if (!p)
-		return -ENOMEM;
+	p = xs_xrealloc(*arr, (n ? 2 * n : 4) * elem);
 	*arr = p;
 	return 0;
 }
@@ -728,9 +727,7 @@ int xs_schedule_parse(const char *text, struct xs_schedule *s, char *err, size_t
 		return perr(&p, 0, "empty schedule (accepted: %s)", ACCEPT_SCHEDULE);
 	if (strcmp(text, "none") == 0)
 		return 0;
-	p.dpos = malloc(XS_SCHED_DECISIONS_MAX * sizeof(*p.dpos));
-	if (!p.dpos)
-		return -ENOMEM;
+	p.dpos = xs_xmalloc(XS_SCHED_DECISIONS_MAX * sizeof(*p.dpos));
 	for (at = 0; at <= len && ret == 0; at = end + 1) {
 		end = find(&p, at, len, ',');
 		if (end == at)

@@ -5,6 +5,7 @@
 #include "explore/shrink.h"
 
 #include "core/xs_types.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -42,9 +43,7 @@ int xs_shrink_ddmin(size_t nitems, xs_shrink_pred fails, void *arg, unsigned max
 	for (i = 0; i < nitems; i++)
 		out[i] = i;
 	res->n = nitems;
-	trial = malloc((nitems ? nitems : 1) * sizeof(*trial));
-	if (!trial)
-		return -ENOMEM;
+	trial = xs_xmalloc((nitems ? nitems : 1) * sizeof(*trial));
 	r = try_subset(&dd, out, 0);
 	if (r == 1)
 		len = 0;

@@ -3,6 +3,8 @@
  */
 #include "explore/story.h"
 
+#include "core/xalloc.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,7 @@ static struct xs_story_row *row_new(struct xs_story *s)
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		struct xs_story_row *nr;
 
-		if (cap > XS_STORY_MAX_ROWS || !(nr = realloc(s->rows, cap * sizeof(*nr)))) {
+		if (cap > XS_STORY_MAX_ROWS || !(nr = xs_xrealloc(s->rows, cap * sizeof(*nr)))) {
 			s->cut = true;
 			return NULL;
 		}

@@ -3,6 +3,8 @@
  */
 #include "explore/xctl.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -65,11 +67,7 @@ static struct xs_xctl_actor *actor_of(struct xs_xctl *x, const struct xs_ctl_act
 
 		while (cap <= i)
 			cap *= 2;
-		na = realloc(x->actors, cap * sizeof(*na));
-		if (!na) {
-			fail_with(x, -ENOMEM);
-			return NULL;
-		}
+		na = xs_xrealloc(x->actors, cap * sizeof(*na));
 		memset(na + x->capactors, 0, (cap - x->capactors) * sizeof(*na));
 		x->actors = na;
 		x->capactors = cap;
@@ -137,12 +135,8 @@ static void visit(struct xs_xctl *x, const struct xs_ctl_at *at)
 
 	if (x->nvisits == x->capvisits) {
 		size_t cap = x->capvisits ? x->capvisits * 2 : 1024;
-		struct xs_xctl_visit *nv = realloc(x->visits, cap * sizeof(*nv));
+		struct xs_xctl_visit *nv = xs_xrealloc(x->visits, cap * sizeof(*nv));
 
-		if (!nv) {
-			fail_with(x, -ENOMEM);
-			return;
-		}
 		x->visits = nv;
 		x->capvisits = cap;
 	}
@@ -350,7 +344,7 @@ int xs_xctl_init(struct xs_xctl *x, const struct xs_xctl_cfg *cfg)
 	x->ctl.prioritised = cfg->strategy == XS_STRAT_PCT;
 	x->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	x->nchange = cfg->strategy == XS_STRAT_PCT ? cfg->depth - 1 : cfg->depth;
-	x->change = calloc(x->nchange ? x->nchange : 1, sizeof(*x->change));
+	x->change = xs_xcalloc(x->nchange ? x->nchange : 1, sizeof(*x->change));
 	if (!x->rng || !x->change) {
 		xs_xctl_free(x);
 		return -ENOMEM;
@@ -398,7 +392,7 @@ long xs_xctl_taken(struct xs_xctl *x, char *buf, size_t len)
 	if (x->cfg.strategy == XS_STRAT_REPLAY)
 		return (long)xs_schedule_format(x->cfg.replay, buf, len);
 	if (x->cfg.strategy == XS_STRAT_PCT && x->taken.norder == 0 && x->nactors) {
-		struct xs_xctl_actor **by = malloc(x->nactors * sizeof(*by));
+		struct xs_xctl_actor **by = xs_xmalloc(x->nactors * sizeof(*by));
 		size_t i;
 		int r = 0;
 

@@ -16,6 +16,7 @@
 #include "core/textfile.h"
 #include "io/xfsio_cmd.h"
 #include "io/xfsio_print.h"
+#include "core/xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -91,7 +92,7 @@ static void io_pread(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	const struct xs_io_pread_opts *o = &cmd->pread;
 	int64_t offset = cmd->off_bytes, count = cmd->len_bytes, total = 0;
 	int64_t bs = o->bsize_bytes;
-	uint8_t *buf = malloc((size_t)bs);
+	uint8_t *buf = xs_xmalloc((size_t)bs);
 	int ops = 0;
 
 	if (!buf)
@@ -200,7 +201,7 @@ static size_t io_bmap_getbmapx(struct xs_inode *ip, const struct xs_io_bmap_opts
 		uint64_t nextents;
 
 		free(*recsp);
-		*recsp = calloc(map_size - 1, sizeof(**recsp));
+		*recsp = xs_xcalloc(map_size - 1, sizeof(**recsp));
 		if (!*recsp)
 			return 0;
 		n = xs_getbmap(ip, o->eflag, *recsp, map_size - 1);
@@ -228,7 +229,7 @@ static void io_bmap(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 
 	if (!cmd->bmap.aflag) {
 		n = io_bmap_getbmapx(ip, &cmd->bmap, &recs);
-		rows = calloc(n ? n : 1, sizeof(*rows));
+		rows = xs_xcalloc(n ? n : 1, sizeof(*rows));
 		if (!recs || !rows)
 			goto out;
 	}
@@ -461,7 +462,7 @@ static int io_script_size(const char *script, const struct xs_textfile *tf, uint
 
 int xs_io_run(int ncmds, char **cmds, const char *script, const char *kernel, FILE *out, FILE *err)
 {
-	struct xs_io_state *st = calloc(1, sizeof(*st));
+	struct xs_io_state *st = xs_xcalloc(1, sizeof(*st));
 	struct xs_geometry geo;
 	struct xs_policy pol;
 	struct xs_err xerr = {0, ""};

@@ -10,6 +10,8 @@
  */
 #include "io/xfsio_opts.h"
 
+#include "core/xalloc.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,8 +179,8 @@ int xs_io_parse(const struct xs_io_env *env, const char *line, struct xs_io_cmd 
 		errbuf[0] = '\0';
 
 	/* at most len/2 + 1 words; operands are a subset of the words */
-	copy = malloc(len + 1);
-	words = calloc(len / 2 + 2, 2 * sizeof(char *));
+	copy = xs_xmalloc(len + 1);
+	words = xs_xcalloc(len / 2 + 2, 2 * sizeof(char *));
 	if (!copy || !words) {
 		free(copy);
 		free(words);

@@ -47,6 +47,9 @@ const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS] = {
 	 "failed consistency checks of the model during the run"},
 	{XS_OUTCOME_DEADLOCKS, "runs", XS_OUTCOME_U64, 0, 0, RUN(deadlocks),
 	 "1 when the run ended in a deadlock (tasks waiting for each other's locks)"},
+	{XS_OUTCOME_TIME_LIMIT_HIT, "runs", XS_OUTCOME_U64, 0, 0, RUN(time_limit_hit),
+	 "1 when simulated time reached time_limit: every sleep, wait and I/O was cut to end "
+	 "there and the jobs started no new operation (neither a loss nor a deadlock)"},
 	{XS_OUTCOME_LOCK_ORDER_VIOLATIONS, "reports", XS_OUTCOME_U64, 0, 0,
 	 RUN(lock_order_violations),
 	 "lock-class cycles and recursive acquisitions the lock validator saw, deadlock or not"},

@@ -43,6 +43,7 @@ struct xs_run_result {
 	int64_t delalloc_at_unmount;
 	uint64_t invariant_violations;
 	uint64_t deadlocks;		/* 1: the run ended in a deadlock */
+	uint64_t time_limit_hit;	/* 1: the run was cut short at time_limit */
 	uint64_t lock_order_violations; /* the lock validator's reports */
 	uint64_t writes, faults, short_copies, sigbus;
 	uint64_t read_mismatches; /* reads whose bytes the oracle does not allow */
@@ -96,7 +97,7 @@ struct xs_outcome_def {
 	const char *meaning;
 };
 
-#define XS_OUTCOME_NDEFS 25
+#define XS_OUTCOME_NDEFS 26
 extern const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS];
 
 /* The names of the run's figures in the table, for the layers that look one up. */
@@ -107,6 +108,7 @@ extern const struct xs_outcome_def xs_outcome_table[XS_OUTCOME_NDEFS];
 #define XS_OUTCOME_DELALLOC_AT_UNMOUNT	  "delalloc_at_unmount"
 #define XS_OUTCOME_INVARIANT_VIOLATIONS	  "invariant_violations"
 #define XS_OUTCOME_DEADLOCKS		  "deadlocks"
+#define XS_OUTCOME_TIME_LIMIT_HIT	  "time_limit_hit"
 #define XS_OUTCOME_LOCK_ORDER_VIOLATIONS  "lock_order_violations"
 #define XS_OUTCOME_WRITES		  "writes"
 #define XS_OUTCOME_FAULTS		  "faults"

@@ -33,7 +33,7 @@ static const char *const binary_names[] = {
 	XS_OUTCOME_SIGBUS,
 	XS_OUTCOME_READ_MISMATCHES,
 	XS_OUTCOME_ENOSPC,
-	"time_limit_hit",
+	XS_OUTCOME_TIME_LIMIT_HIT,
 };
 
 /* Without --metric: loss, leaks, deadlocks and the two tail latencies, where recorded. */

@@ -9,6 +9,7 @@
 #include "sweep/sweep_pool.h"
 #include "store/store.h"
 #include "pool/pool.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -60,11 +61,7 @@ static int runs_todo(const struct xs_sweep *sw, const struct xs_sweep_opts *o, s
 			uint64_t *nt;
 
 			cap = cap ? 2 * cap : 1024;
-			nt = realloc(*todo, cap * sizeof(*nt));
-			if (!nt) {
-				fprintf(o->log, "wpsim sweep: out of memory\n");
-				return 1;
-			}
+			nt = xs_xrealloc(*todo, cap * sizeof(*nt));
 			*todo = nt;
 		}
 		(*todo)[(*ntodo)++] = i;

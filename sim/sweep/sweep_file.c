@@ -14,6 +14,7 @@
 #include "config/keytab.h"
 #include "config/paths.h"
 #include "config/units.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -199,46 +200,33 @@ static void seed_item(struct sweep_load *ld, const char *key, const char *item, 
 		     key, value, item);
 		return;
 	}
-	nr = realloc(sw->seeds, (sw->nranges + 1) * sizeof(*nr));
-	if (!nr) {
-		fail(ld, ld->lineno, "out of memory");
-		return;
-	}
+	nr = xs_xrealloc(sw->seeds, (sw->nranges + 1) * sizeof(*nr));
 	sw->seeds = nr;
 	sw->seeds[sw->nranges++] = r;
-}
-
-static char *xstrdup(struct sweep_load *ld, const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		fail(ld, ld->lineno, "out of memory");
-	return d;
 }
 
 static void vary_item(struct sweep_load *ld, const char *key, const char *item, void *arg)
 {
 	struct xs_sweep_axis *ax = arg;
 	size_t n = ax->nvals + 1;
-	char **vals = realloc(ax->vals, n * sizeof(*vals));
+	char **vals = xs_xrealloc(ax->vals, n * sizeof(*vals));
 	char **canon;
 	int *lines;
 
 	(void)key;
 	if (vals)
 		ax->vals = vals;
-	canon = vals ? realloc(ax->canon, n * sizeof(*canon)) : NULL;
+	canon = vals ? xs_xrealloc(ax->canon, n * sizeof(*canon)) : NULL;
 	if (canon)
 		ax->canon = canon;
-	lines = canon ? realloc(ax->lines, n * sizeof(*lines)) : NULL;
+	lines = canon ? xs_xrealloc(ax->lines, n * sizeof(*lines)) : NULL;
 	if (lines)
 		ax->lines = lines;
 	if (!lines) {
 		fail(ld, ld->lineno, "out of memory");
 		return;
 	}
-	ax->vals[ax->nvals] = xstrdup(ld, item);
+	ax->vals[ax->nvals] = xs_xstrdup(item);
 	ax->canon[ax->nvals] = NULL;
 	ax->lines[ax->nvals] = ld->lineno;
 	if (ax->vals[ax->nvals])
@@ -401,7 +389,7 @@ static void canon_param(void *arg, const char *name, const char *value)
 		struct xs_sweep_axis *ax = &c->sw->axes[a];
 
 		if (!ax->canon[c->val[a]] && strcmp(ax->key, name) == 0) {
-			ax->canon[c->val[a]] = strdup(value);
+			ax->canon[c->val[a]] = xs_xstrdup(value);
 			c->oom |= !ax->canon[c->val[a]];
 		}
 	}
@@ -486,7 +474,7 @@ static void check_combos(struct sweep_load *ld, uint64_t *scn_seed)
 	struct xs_sweep *sw = ld->sw;
 	struct xs_override ov[XS_SWEEP_MAX_AXES];
 	size_t val[XS_SWEEP_MAX_AXES] = {0};
-	struct xs_scenario *sc = malloc(sizeof(*sc));
+	struct xs_scenario *sc = xs_xmalloc(sizeof(*sc));
 	char err[1024];
 	uint64_t c;
 	int a;
@@ -512,7 +500,7 @@ static void check_combos(struct sweep_load *ld, uint64_t *scn_seed)
 			xs_scenario_foreach_param(sc, canon_param, &ca);
 		for (a = 0; a < sw->naxes; a++)
 			if (!sw->axes[a].canon[val[a]] && !ca.oom)
-				sw->axes[a].canon[val[a]] = strdup(sw->axes[a].vals[val[a]]);
+				sw->axes[a].canon[val[a]] = xs_xstrdup(sw->axes[a].vals[val[a]]);
 		if (ca.oom)
 			fail(ld, 0, "out of memory");
 		/* the odometer: the last axis fastest */
@@ -536,7 +524,7 @@ static int range_cmp(const void *x, const void *y)
 static bool scenario_find(struct sweep_load *ld)
 {
 	struct xs_sweep *sw = ld->sw;
-	struct xs_paths *p = malloc(sizeof(*p));
+	struct xs_paths *p = xs_xmalloc(sizeof(*p));
 	char looked[2048];
 	bool found;
 
@@ -601,11 +589,7 @@ static void sweep_resolve(struct sweep_load *ld)
 				}
 	}
 	if (sw->nranges == 0) {
-		sw->seeds = malloc(sizeof(*sw->seeds));
-		if (!sw->seeds) {
-			fail(ld, 0, "out of memory");
-			return;
-		}
+		sw->seeds = xs_xmalloc(sizeof(*sw->seeds));
 		sw->seeds[0] = (struct xs_seed_range){scn_seed, scn_seed, 0};
 		sw->nranges = 1;
 	}

@@ -19,6 +19,7 @@
 #include "outcome/outcome.h"
 #include "outcome/outcome_wire.h"
 #include "pool/pool.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -288,8 +289,8 @@ int xs_sweep_pool_run(const struct xs_sweep *sw, const struct xs_sweep_opts *o, 
 	int ret = 0;
 
 	gethostname(pl.host, sizeof(pl.host) - 1);
-	pl.slots = calloc(o->jobs, sizeof(*pl.slots));
-	pl.sc = malloc(sizeof(*pl.sc));
+	pl.slots = xs_xcalloc(o->jobs, sizeof(*pl.slots));
+	pl.sc = xs_xmalloc(sizeof(*pl.sc));
 	if (!pl.slots || !pl.sc) {
 		fprintf(o->log, "wpsim sweep: out of memory\n");
 		ret = -ENOMEM;

@@ -8,6 +8,7 @@
 #include "store/store_kv.h"
 #include "store/store.h"
 #include "core/hashtab.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,9 +34,7 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 	if (len > 4 && strcmp(base + len - 4, ".ini") == 0)
 		len -= 4;
 	snprintf(sw->name, sizeof(sw->name), "%.*s", (int)len, base);
-	sw->seeds = malloc(sizeof(*sw->seeds));
-	if (!sw->seeds)
-		return -ENOMEM;
+	sw->seeds = xs_xmalloc(sizeof(*sw->seeds));
 	sw->seeds[0] = (struct xs_seed_range){sc->seed, sc->seed, 0};
 	sw->nranges = 1;
 	sw->nseeds = sw->ncombos = sw->nruns = 1;
@@ -63,9 +62,9 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 			snprintf(sw->axes[a].section, sizeof(sw->axes[a].section), "%s",
 				 ov[i].section);
 			snprintf(sw->axes[a].name, sizeof(sw->axes[a].name), "%s", ov[i].key);
-			sw->axes[a].vals = calloc(1, sizeof(char *));
-			sw->axes[a].canon = calloc(1, sizeof(char *));
-			sw->axes[a].lines = calloc(1, sizeof(int));
+			sw->axes[a].vals = xs_xcalloc(1, sizeof(char *));
+			sw->axes[a].canon = xs_xcalloc(1, sizeof(char *));
+			sw->axes[a].lines = xs_xcalloc(1, sizeof(int));
 			if (!sw->axes[a].vals || !sw->axes[a].canon || !sw->axes[a].lines) {
 				ret = -ENOMEM;
 				break;
@@ -74,8 +73,8 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 		}
 		free(sw->axes[a].vals[0]);
 		free(sw->axes[a].canon[0]);
-		sw->axes[a].vals[0] = strdup(ov[i].value);
-		sw->axes[a].canon[0] = strdup(canon ? canon : ov[i].value);
+		sw->axes[a].vals[0] = xs_xstrdup(ov[i].value);
+		sw->axes[a].canon[0] = xs_xstrdup(canon ? canon : ov[i].value);
 		if (!sw->axes[a].vals[0] || !sw->axes[a].canon[0])
 			ret = -ENOMEM;
 	}
@@ -101,7 +100,7 @@ int xs_sweep_store_single(const char *db, const struct xs_scenario *sc,
 			  const struct xs_run_result *res, const char *run_error, char *err,
 			  size_t errlen)
 {
-	struct xs_sweep *sw = calloc(1, sizeof(*sw));
+	struct xs_sweep *sw = xs_xcalloc(1, sizeof(*sw));
 	struct xs_sweep_point pt = {0};
 	struct xs_store_kvlist params = {0}, metrics = {0};
 	struct xs_store_run r = {0};

@@ -28,6 +28,7 @@ static void fill(struct xs_run_result *r, const bool named[XS_OUTCOME_NLOCKS])
 	r->delalloc_at_unmount = -2;
 	r->invariant_violations = 1;
 	r->deadlocks = 1;
+	r->time_limit_hit = 1;
 	r->lock_order_violations = 2;
 	r->writes = 1000;
 	r->faults = 250;
@@ -184,6 +185,7 @@ XS_TEST_SUITE(outcome_print_bytes)
 				   "delalloc_at_unmount=-2\n"
 				   "invariant_violations=1\n"
 				   "deadlocks=1\n"
+				   "time_limit_hit=1\n"
 				   "lock_order_violations=2\n"
 				   "writes=1000\n"
 				   "faults=250\n"
