@@ -26,6 +26,13 @@ static void xs_blockgc_free_space(struct xs_inode *ip)
 	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, XS_LOCK_EXCL);
 }
 
+/* A buffered write leaves xs_file_write() (see i_write_end). */
+static void write_done(struct xs_inode *ip)
+{
+	if (--ip->i_writers == 0)
+		ip->i_write_end = 0;
+}
+
 int64_t xs_file_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 		      const struct xs_user_buf *src)
 {
@@ -39,6 +46,8 @@ int64_t xs_file_write(struct xs_inode *ip, xs_off_t pos, xs_off_t len,
 		return -EFBIG;
 write_retry:
 	xs_fs_lock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
+	if (ip->i_writers++ == 0 || ip->i_write_end < pos + len)
+		ip->i_write_end = pos + len;
 	/* xfs_file_write_checks(): zero from the old EOF up to the write */
 	if (pos > ip->i_size) {
 		xs_fs_lock(ip->i_fs, XS_LOCK_INVALIDATE, XS_LOCK_EXCL);
@@ -50,10 +59,12 @@ write_retry:
 		cleared_space = true;
 		/* xfs_flush_inodes(): write everything back, returning surplus indlen */
 		xs_filemap_write_and_wait_range(ip, 0, UINT64_MAX);
+		write_done(ip);
 		xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
 		xs_blockgc_free_space(ip);
 		goto write_retry;
 	}
+	write_done(ip);
 	xs_fs_unlock(ip->i_fs, XS_LOCK_IOLOCK, iolock);
 	return ret;
 }

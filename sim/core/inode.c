@@ -212,7 +212,9 @@ int xs_inode_check_invariants(struct xs_inode *ip, struct xs_err *err)
 	struct xs_iext_cursor icur;
 	struct xs_bmbt_irec got;
 	uint64_t delayed = 0, indlen = 0, real = 0, nreal = 0, post_eof_delay = 0;
-	xs_fileoff_t eof_fsb = xs_b_to_fsb(mp, ip->i_size);
+	/* a write in progress has reserved up to its end before moving i_size there */
+	xs_fileoff_t eof_fsb =
+		xs_b_to_fsb(mp, ip->i_write_end > ip->i_size ? ip->i_write_end : ip->i_size);
 	int64_t total;
 	int error;
 

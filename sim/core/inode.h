@@ -201,12 +201,19 @@ struct xs_inode {
 	struct xs_fs *i_fs;
 	struct xs_mount *i_mount;
 	uint64_t i_ino;
-	struct xs_ifork i_df;	     /* incore extent tree: delalloc and real records */
-	uint64_t i_df_nextents;	     /* real extents (the kernel's if_nextents) */
-	xs_filblks_t i_bmbt_blocks;  /* bmap btree blocks; 0 in extents format */
-	xs_fsblock_t *i_bmbt_bno;    /* their disk addresses */
-	xs_off_t i_size;	     /* VFS i_size, bytes */
-	xs_off_t i_disk_size;	     /* on-disk size, bytes */
+	struct xs_ifork i_df;	    /* incore extent tree: delalloc and real records */
+	uint64_t i_df_nextents;	    /* real extents (the kernel's if_nextents) */
+	xs_filblks_t i_bmbt_blocks; /* bmap btree blocks; 0 in extents format */
+	xs_fsblock_t *i_bmbt_bno;   /* their disk addresses */
+	xs_off_t i_size;	    /* VFS i_size, bytes */
+	xs_off_t i_disk_size;	    /* on-disk size, bytes */
+	/*
+	 * Buffered writes in xs_file_write() and the furthest end among them (0 when
+	 * none): a write reserves past i_size before it moves i_size, so delalloc up to
+	 * there is not yet past EOF for invariant I6. Model bookkeeping, not the kernel's.
+	 */
+	unsigned int i_writers;
+	xs_off_t i_write_end;
 	xs_filblks_t i_delayed_blks; /* delalloc data blocks */
 	xs_filblks_t i_nblocks;	     /* real blocks, data and bmbt */
 	unsigned int i_flags;

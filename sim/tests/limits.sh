@@ -156,5 +156,29 @@ size = 1m
 EOF
 oom run-prefill-1t 350000 "$wpsim" run "$tmp/prefill-1t.ini"
 
+# --- a write suspended after reserving past EOF when the limit stops time: the daemon's
+# check at the limit sees the write in progress, whose reservation is not yet past EOF
+# (invariant I6); explore --strategy delay found this schedule
+cat >"$tmp/i6.ini" <<EOF
+[global]
+time_limit = 1
+[w]
+kind = writer
+bs = 4k
+size = 1m
+think = exp(1s)
+jobs = 2
+[s]
+kind = syncer
+ops = 5
+size = 1m
+start = 1e9s
+EOF
+"$wpsim" run "$tmp/i6.ini" --schedule "w.0@2:write_copy:fail=1094,w.0@2:write_end:suspend" \
+	>"$tmp/i6.out" 2>&1
+grep -qx 'time_limit_hit=1' "$tmp/i6.out" && grep -qx 'invariant_violations=0' "$tmp/i6.out" &&
+	grep -qx 'short_copies=1' "$tmp/i6.out"
+check "a write in progress at the limit, past EOF: no invariant violation" $?
+
 echo "limits: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
