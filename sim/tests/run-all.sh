@@ -49,7 +49,7 @@ run_suite() { # NAME COMMAND...
 }
 
 # A shell suite that no line below runs would never be noticed: list them all here.
-suites="badinput.sh cli.sh help.sh scenarios.sh sweep.sh analysis.sh docs.sh explore.sh diff/run.sh calibrate.sh trace.sh"
+suites="badinput.sh fuzz-replay.sh cli.sh help.sh scenarios.sh sweep.sh analysis.sh docs.sh explore.sh diff/run.sh calibrate.sh trace.sh"
 tools="run-all.sh check.sh layers.sh same-output.sh diff/normalize.sh tracecheck.py"
 for f in sim/tests/*.sh sim/tests/*/*.sh; do
 	case " $suites $tools " in
@@ -76,6 +76,7 @@ done
 run_suite diff sh sim/tests/diff/run.sh "$build/wpsim"
 run_suite cli sh sim/tests/cli.sh "$build/wpsim"
 run_suite badinput sh sim/tests/badinput.sh "$build"
+run_suite fuzz-replay sh sim/tests/fuzz-replay.sh "$build"
 run_suite help sh sim/tests/help.sh "$build/wpsim"
 run_suite analysis sh sim/tests/analysis.sh "$build/wpsim"
 run_suite explore sh sim/tests/explore.sh "$build/wpsim" $quick
