@@ -19,26 +19,20 @@ static void count_param(void *arg, const char *name, const char *value)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xs_scenario *sc = malloc(sizeof(*sc));
 	char path[64], err[1024];
+	int fd = xs_fuzz_memfile(data, size, path, sizeof(path));
+	struct xs_scenario *sc = fd < 0 ? NULL : malloc(sizeof(*sc));
 	size_t nparams = 0;
-	int fd, error;
 
-	if (!sc)
-		return 0;
-	fd = xs_fuzz_memfile(data, size, path, sizeof(path));
-	if (fd < 0) {
-		free(sc);
-		return 0;
+	if (sc) {
+		err[0] = '\0';
+		if (xs_scenario_load(path, NULL, 0, NULL, sc, err, sizeof(err)) == 0)
+			xs_scenario_foreach_param(sc, count_param, &nparams);
+		else if (!err[0] || !strstr(err, path))
+			abort(); /* a refusal always says why, naming the file */
 	}
-	err[0] = '\0';
-	error = xs_scenario_load(path, NULL, 0, NULL, sc, err, sizeof(err));
-	/* a refusal always says why, naming the file */
-	if (error && (!err[0] || !strstr(err, path)))
-		abort();
-	if (!error)
-		xs_scenario_foreach_param(sc, count_param, &nparams);
-	close(fd);
 	free(sc);
+	if (fd >= 0)
+		close(fd);
 	return 0;
 }

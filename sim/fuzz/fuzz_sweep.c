@@ -9,36 +9,36 @@
 #include <string.h>
 #include <unistd.h>
 
+/* An accepted sweep has runs, and its first and last runs have keys. */
+static void check_runs(const struct xs_sweep *sw)
+{
+	struct xs_sweep_point pt;
+	char key[4096];
+
+	if (!sw->nruns)
+		abort();
+	xs_sweep_point(sw, 0, &pt);
+	(void)xs_sweep_run_key(sw, &pt, key, sizeof(key));
+	xs_sweep_point(sw, sw->nruns - 1, &pt);
+	(void)xs_sweep_run_key(sw, &pt, key, sizeof(key));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xs_sweep *sw = calloc(1, sizeof(*sw));
-	char path[64], err[1024], key[4096];
-	int fd, error;
+	char path[64], err[1024];
+	int fd = xs_fuzz_memfile(data, size, path, sizeof(path));
+	struct xs_sweep *sw = fd < 0 ? NULL : calloc(1, sizeof(*sw));
 
-	if (!sw)
-		return 0;
-	fd = xs_fuzz_memfile(data, size, path, sizeof(path));
-	if (fd < 0) {
-		free(sw);
-		return 0;
+	if (sw) {
+		err[0] = '\0';
+		if (xs_sweep_load(path, NULL, sw, err, sizeof(err)) == 0)
+			check_runs(sw);
+		else if (!err[0])
+			abort(); /* a refusal always says why */
+		xs_sweep_free(sw);
 	}
-	err[0] = '\0';
-	error = xs_sweep_load(path, NULL, sw, err, sizeof(err));
-	if (error && !err[0])
-		abort();
-	if (!error) {
-		/* the first and the last run exist and have keys */
-		struct xs_sweep_point pt;
-
-		if (!sw->nruns)
-			abort();
-		xs_sweep_point(sw, 0, &pt);
-		(void)xs_sweep_run_key(sw, &pt, key, sizeof(key));
-		xs_sweep_point(sw, sw->nruns - 1, &pt);
-		(void)xs_sweep_run_key(sw, &pt, key, sizeof(key));
-	}
-	xs_sweep_free(sw);
-	close(fd);
 	free(sw);
+	if (fd >= 0)
+		close(fd);
 	return 0;
 }
