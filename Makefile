@@ -94,7 +94,8 @@ $(BUILD)/layers/empty_main.o: | $(BUILD)/.deps-ok
 
 LAYER_CHECKS = $(foreach L,$(LAYERS),$(BUILD)/layers/$(L).ok)
 layers: $(LAYER_CHECKS)
-	@sh sim/tests/layers.sh $(foreach L,$(LAYERS),$(L):$(subst $(eval) ,+,$(strip $($(L)_DEPS))))
+	@sh sim/tests/layers.sh $(foreach L,$(LAYERS),$(L):$(subst $(eval) ,+,$(strip $($(L)_DEPS)))) \
+		fuzz:$(subst $(eval) ,+,$(strip $(FUZZ_USES)))
 
 ALL_LAYER_LIBS = $(foreach L,explore report sweep store actors pool outcome config io core,$(call layer_lib,$(L)))
 ALL_PKGS = $(sort $(foreach L,$(LAYERS),$($(L)_PKGS)))
@@ -202,13 +203,13 @@ deps:
 		build-essential libsimgrid-dev libgsl-dev libsqlite3-dev libinih-dev \
 		pkg-config xfsprogs gnuplot-nox sqlite3 clang-format parallel python3 time
 
-test: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash $(BUILD)/calibrate layers
+test: test-layout $(TEST_BINS) $(FUZZ_REPLAY_BINS) $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash $(BUILD)/calibrate layers
 	@sh sim/tests/run-all.sh $(BUILD)
 
 # For work in progress: every layer's tests, the differential, CLI and analysis suites,
 # scenarios.sh with 200 explored schedules where it explores 2000 and without its
 # bounded enumeration, no sweep.sh.
-test-quick: test-layout $(TEST_BINS) $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash $(BUILD)/calibrate layers
+test-quick: test-layout $(TEST_BINS) $(FUZZ_REPLAY_BINS) $(BUILD)/wpsim $(BUILD)/wpsim.1 $(BUILD)/wpsim.bash $(BUILD)/calibrate layers
 	@sh sim/tests/run-all.sh --quick $(BUILD)
 
 # The main job: the default sweeps into data/results.db (runs already stored are
@@ -264,6 +265,44 @@ asan:
 asan-quick:
 	$(ASAN_MAKE) test-quick
 
+# ---- fuzzing (sim/fuzz/README.md) ----
+# One harness per input parser, each linked with the layer of its parser and the
+# layers that one may use (the LAYERS table), like a layer's tests. sim/fuzz/ is no
+# layer: nothing links against it. `make test` replays every corpus file through every
+# harness built with $(CC) and replay.c (fuzz-replay-NAME); `make fuzz` builds the
+# harnesses with clang and libFuzzer in build-fuzz/ and runs each FUZZ_SECONDS.
+FUZZ_HARNESSES = scenario sweep io schedule
+FUZZ_scenario_LAYER = config
+FUZZ_sweep_LAYER    = sweep
+FUZZ_io_LAYER       = io
+FUZZ_schedule_LAYER = explore
+FUZZ_USES   = $(sort $(foreach H,$(FUZZ_HARNESSES),$(FUZZ_$(H)_LAYER) $($(FUZZ_$(H)_LAYER)_DEPS)))
+fuzz_link   = $(call test_link,$(FUZZ_$(1)_LAYER))
+fuzz_pkgs   = $(call test_pkgs,$(FUZZ_$(1)_LAYER))
+FUZZ_COMMON = $(BUILD)/sim/fuzz/fuzz_memfile.o
+
+define FUZZ_RULES
+$(BUILD)/fuzz-replay-$(1): $(BUILD)/sim/fuzz/fuzz_$(1).o $(BUILD)/sim/fuzz/replay.o $(FUZZ_COMMON) \
+		$(foreach l,$(call fuzz_link,$(1)),$(call layer_lib,$(l)))
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$(call fuzz_pkgs,$(1)))
+
+$(BUILD)/fuzz-$(1): $(BUILD)/sim/fuzz/fuzz_$(1).o $(FUZZ_COMMON) \
+		$(foreach l,$(call fuzz_link,$(1)),$(call layer_lib,$(l)))
+	$$(CC) $$(LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(call pkg_libs,$(call fuzz_pkgs,$(1)))
+endef
+$(foreach H,$(FUZZ_HARNESSES),$(eval $(call FUZZ_RULES,$(H))))
+FUZZ_REPLAY_BINS = $(foreach H,$(FUZZ_HARNESSES),$(BUILD)/fuzz-replay-$(H))
+FUZZ_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/fuzz/*.c))
+
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 8192
+FUZZ_RSS_MB  ?= 2048
+FUZZ_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_FLAGS)" \
+		LDFLAGS="$(FUZZ_FLAGS)" $(foreach H,$(FUZZ_HARNESSES),build-fuzz/fuzz-$(H))
+	sh sim/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_MAX_LEN) $(FUZZ_RSS_MB) $(FUZZ_HARNESSES)
+
 kernel-capture:
 	sh data/kernel/capture.sh
 
@@ -292,8 +331,8 @@ format:
 	clang-format -i $(FORMAT_FILES)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all install deps test test-quick test-layout run bench asan asan-quick kernel-capture kernel-calibrate \
+.PHONY: all install deps test test-quick test-layout run bench asan asan-quick fuzz kernel-capture kernel-calibrate \
 	format-check format clean
--include $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

@@ -718,6 +718,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		return xs_help_main(0, NULL, stdout, stderr);
 	if (strcmp(argv[1], "--version") == 0) {
+		if (argc > 2) {
+			fprintf(stderr, "wpsim --version: unexpected argument %s\n", argv[2]);
+			return 2;
+		}
 		printf("wpsim %s\n", xs_store_version());
 		return 0;
 	}

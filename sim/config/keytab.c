@@ -325,10 +325,16 @@ enum xs_kt_err xs_keytab_parse(const struct xs_kt_key *k, void *base, const char
 		return XS_KT_OK;
 	case XS_KT_SIZE:
 	case XS_KT_COUNT:
+		/* "-1" is a number below the range, not "not a number" */
+		if (text[0] == '-' && parse_uint(k, NULL, text + 1) != XS_KT_ESYNTAX)
+			return XS_KT_ELOW;
 		return parse_uint(k, base, text);
 	case XS_KT_REAL:
 	case XS_KT_RATE:
-	case XS_KT_TIME:
+		if (text[0] == '-' && parse_double(k, NULL, text + 1, NULL, 0) != XS_KT_ESYNTAX)
+			return XS_KT_ELOW;
+		return parse_double(k, base, text, why, whylen);
+	case XS_KT_TIME: /* its parser words a negative time itself */
 		return parse_double(k, base, text, why, whylen);
 	case XS_KT_DIST:
 		if (xs_dist_parse(text, &d, why, whylen))

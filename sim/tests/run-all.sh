@@ -49,7 +49,7 @@ run_suite() { # NAME COMMAND...
 }
 
 # A shell suite that no line below runs would never be noticed: list them all here.
-suites="cli.sh input.sh limits.sh help.sh scenarios.sh sweep.sh dbenv.sh analysis.sh docs.sh explore.sh diff/run.sh calibrate.sh trace.sh"
+suites="badinput.sh fuzz-replay.sh cli.sh input.sh limits.sh help.sh scenarios.sh sweep.sh dbenv.sh analysis.sh docs.sh explore.sh diff/run.sh calibrate.sh trace.sh"
 tools="run-all.sh check.sh layers.sh same-output.sh diff/normalize.sh tracecheck.py"
 for f in sim/tests/*.sh sim/tests/*/*.sh; do
 	case " $suites $tools " in
@@ -77,6 +77,8 @@ run_suite diff sh sim/tests/diff/run.sh "$build/wpsim"
 run_suite cli sh sim/tests/cli.sh "$build/wpsim"
 run_suite input sh sim/tests/input.sh "$build/wpsim"
 run_suite limits sh sim/tests/limits.sh "$build/wpsim"
+run_suite badinput sh sim/tests/badinput.sh "$build"
+run_suite fuzz-replay sh sim/tests/fuzz-replay.sh "$build"
 run_suite help sh sim/tests/help.sh "$build/wpsim"
 run_suite analysis sh sim/tests/analysis.sh "$build/wpsim"
 run_suite dbenv sh sim/tests/dbenv.sh "$build/wpsim"

@@ -124,7 +124,11 @@ XS_TEST_SUITE(keytab_types)
 		{K_COUNT, "4k", XS_KT_ESYNTAX, "0"},
 		{K_REAL, "0.25", XS_KT_OK, "0.25"},
 		{K_REAL, "1.5", XS_KT_EHIGH, "0"},
-		{K_REAL, "-1", XS_KT_ESYNTAX, "0"},
+		{K_REAL, "-1", XS_KT_ELOW, "0"}, /* a number, below the range */
+		{K_REAL, "-x", XS_KT_ESYNTAX, "0"},
+		{K_SIZE, "-4k", XS_KT_ELOW, "0"},
+		{K_COUNT, "-1", XS_KT_ELOW, "0"},
+		{K_COUNT, "--1", XS_KT_ESYNTAX, "0"},
 		{K_REAL, "1e400", XS_KT_EOVERFLOW, "0"},
 		{K_RATE, "1.5k", XS_KT_OK, "1536"},
 		{K_RATE, "1000", XS_KT_ELOW, "0"},
