@@ -180,6 +180,10 @@ int xs_store_read_open(const char *path, struct xs_store_reader **out, char *err
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return ret;
 	}
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: a directory, not a results database", path);
+		return -EISDIR;
+	}
 	rd = calloc(1, sizeof(*rd));
 	if (!rd) {
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
