@@ -421,9 +421,6 @@ static double xs_io_tdiv(double value, int64_t elapsed_us)
 {
 	int64_t sec = elapsed_us / 1000000, usec = elapsed_us % 1000000;
 
-	/* the real tool's elapsed time is never 0: nothing done prints a rate of 0, not nan */
-	if (value == 0)
-		return 0;
 	return value / ((double)sec + ((double)usec / 1000000.0));
 }
 
