@@ -168,6 +168,10 @@ endef
 TEST_LAYER_DIRS = $(filter $(LAYERS),$(TEST_DIRS))
 $(foreach D,$(TEST_LAYER_DIRS),$(eval $(call TEST_RULES,$(D))))
 TEST_BINS = $(foreach D,$(TEST_LAYER_DIRS),$(BUILD)/test-$(D))
+# the fuzz harnesses (see "fuzzing" below), whose corpus replay make test runs: defined
+# here, before the rules that name them as prerequisites
+FUZZ_HARNESSES = scenario sweep io schedule
+FUZZ_REPLAY_BINS = $(foreach H,$(FUZZ_HARNESSES),$(BUILD)/fuzz-replay-$(H))
 # The explore tests make whole runs in forked children, as the actors tests do.
 $(BUILD)/test-explore: $(BUILD)/sim/tests/actors/simfork.o
 TEST_OBJ  = $(foreach D,$(TEST_LAYER_DIRS),$(call test_obj,$(D))) $(BUILD)/sim/tests/runner.o
@@ -271,7 +275,6 @@ asan-quick:
 # layer: nothing links against it. `make test` replays every corpus file through every
 # harness built with $(CC) and replay.c (fuzz-replay-NAME); `make fuzz` builds the
 # harnesses with clang and libFuzzer in build-fuzz/ and runs each FUZZ_SECONDS.
-FUZZ_HARNESSES = scenario sweep io schedule
 FUZZ_scenario_LAYER = config
 FUZZ_sweep_LAYER    = sweep
 FUZZ_io_LAYER       = io
@@ -291,7 +294,6 @@ $(BUILD)/fuzz-$(1): $(BUILD)/sim/fuzz/fuzz_$(1).o $(FUZZ_COMMON) \
 	$$(CC) $$(LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(call pkg_libs,$(call fuzz_pkgs,$(1)))
 endef
 $(foreach H,$(FUZZ_HARNESSES),$(eval $(call FUZZ_RULES,$(H))))
-FUZZ_REPLAY_BINS = $(foreach H,$(FUZZ_HARNESSES),$(BUILD)/fuzz-replay-$(H))
 FUZZ_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/fuzz/*.c))
 
 FUZZ_SECONDS ?= 60
