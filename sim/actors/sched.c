@@ -5,8 +5,6 @@
 
 #include "core/xalloc.h"
 
-#include "core/xalloc.h"
-
 #include <math.h>
 #include <simgrid/actor.h>
 #include <simgrid/cond.h>

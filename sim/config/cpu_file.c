@@ -89,14 +89,7 @@ int xs_cpu_file_load(const char *path, struct xs_cpu_costs *cpu, char *err, size
 	struct xs_textfile tf = {0};
 	int ret, k;
 
-	if (p)
-		p->sc = xs_xcalloc(1, sizeof(*p->sc));
-	if (!p || !p->sc) {
-		if (p)
-			free(p);
-		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	p->sc = xs_xcalloc(1, sizeof(*p->sc));
 	p->e.path = path;
 	p->e.msg = err;
 	p->e.len = errlen;

@@ -208,7 +208,6 @@ uint64_t xs_end_io(struct xs_inode *ip)
 	if (!n)
 		return 0;
 	v = xs_xmalloc(n * sizeof(*v));
-	XS_ASSERT(v);
 	for (i = 0, e = ip->i_ioend_list; e; e = e->io_list)
 		v[i++] = e;
 	ip->i_ioend_list = NULL;
@@ -291,7 +290,6 @@ static void xs_add_to_ioend(struct xs_inode *ip, struct xs_wpc *wpc, struct xs_f
 	}
 	if (!ioend) {
 		ioend = xs_xcalloc(1, sizeof(*ioend));
-		XS_ASSERT(ioend);
 		ioend->io_inode = ip;
 		ioend->io_offset = pos;
 		ioend->io_bno = bno;

@@ -58,10 +58,6 @@ static int load_variants(struct xp *ex)
 
 		v->first_fail = -1;
 		v->sc = xs_xcalloc(1, sizeof(*v->sc));
-		if (!ov || !v->sc) {
-			free(ov);
-			return 1;
-		}
 		memcpy(ov, o->ov, (size_t)o->nov * sizeof(*ov));
 		/* the last axis varies fastest */
 		for (a = o->naxes - 1; a >= 0; a--) {
@@ -274,10 +270,6 @@ static int generate_and_compare(struct xp *ex)
 	if (ex->nvars > 1) {
 		specs = xs_xcalloc(nj ? nj : 1, sizeof(*specs));
 		cross = xs_xcalloc(nj * (ex->nvars - 1) + 1, sizeof(*cross));
-		if (!specs || !cross) {
-			r = 1;
-			goto out;
-		}
 		for (w = 0; w < ex->nvars; w++) {
 			size_t ns = 0;
 

@@ -193,10 +193,6 @@ int xp_bounded_plan(struct xp *ex, size_t var, struct xs_bounded *bd)
 		perm[i] = i;
 	refs = xs_xcalloc(24, sizeof(*refs));
 	orders = xs_xcalloc(24, sizeof(*orders));
-	if (!refs || !orders) {
-		r = 1;
-		goto out;
-	}
 	do {
 		char buf[XS_EXPLORE_BOUNDED_JOBS * (XS_SCHED_GROUP_MAX + 12) + 8];
 		size_t pos = (size_t)snprintf(buf, sizeof(buf), "order=");

@@ -340,11 +340,6 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 	b.w = xs_xcalloc(n ? n : 1, sizeof(*b.w));
 	b.done = xs_xcalloc(n ? n : 1, sizeof(*b.done));
 	b.parsed = xs_xcalloc(n ? n : 1, sizeof(*b.parsed));
-	if (!b.w || !b.done || !b.parsed) {
-		fprintf(ex->o->log, "wpsim explore: out of memory\n");
-		r = -ENOMEM;
-		goto out;
-	}
 	fflush(ex->o->out);
 	fflush(ex->o->log);
 	ex->done = ex->failing = 0;
@@ -364,7 +359,6 @@ int xp_run_jobs(struct xp *ex, struct xp_job *jobs, size_t n)
 	for (i = b.next; i < n; i++) /* a batch cut short */
 		if (b.done[i])
 			xs_outcome_wire_free(&b.w[i]);
-out:
 	free(b.w);
 	free(b.done);
 	free(b.parsed);

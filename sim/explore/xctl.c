@@ -345,7 +345,7 @@ int xs_xctl_init(struct xs_xctl *x, const struct xs_xctl_cfg *cfg)
 	x->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	x->nchange = cfg->strategy == XS_STRAT_PCT ? cfg->depth - 1 : cfg->depth;
 	x->change = xs_xcalloc(x->nchange ? x->nchange : 1, sizeof(*x->change));
-	if (!x->rng || !x->change) {
+	if (!x->rng) {
 		xs_xctl_free(x);
 		return -ENOMEM;
 	}

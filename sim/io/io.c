@@ -202,8 +202,6 @@ static size_t io_bmap_getbmapx(struct xs_inode *ip, const struct xs_io_bmap_opts
 
 		free(*recsp);
 		*recsp = xs_xcalloc(map_size - 1, sizeof(**recsp));
-		if (!*recsp)
-			return 0;
 		n = xs_getbmap(ip, o->eflag, *recsp, map_size - 1);
 		if (o->nflag > 0 || n < map_size - 1)
 			break;
@@ -230,8 +228,6 @@ static void io_bmap(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 	if (!cmd->bmap.aflag) {
 		n = io_bmap_getbmapx(ip, &cmd->bmap, &recs);
 		rows = xs_xcalloc(n ? n : 1, sizeof(*rows));
-		if (!recs || !rows)
-			goto out;
 	}
 	for (i = 0; i < n; i++) {
 		rows[i].off_bb = recs[i].bmv_offset;
@@ -243,7 +239,6 @@ static void io_bmap(struct xs_io_state *st, const struct xs_io_cmd *cmd)
 		rows[i].unwritten = recs[i].unwritten;
 	}
 	xs_io_print_bmap(st->out, XS_IO_PATH, &cmd->bmap, &geom, rows, n);
-out:
 	free(recs);
 	free(rows);
 }

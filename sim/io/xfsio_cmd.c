@@ -181,13 +181,6 @@ int xs_io_parse(const struct xs_io_env *env, const char *line, struct xs_io_cmd 
 	/* at most len/2 + 1 words; operands are a subset of the words */
 	copy = xs_xmalloc(len + 1);
 	words = xs_xcalloc(len / 2 + 2, 2 * sizeof(char *));
-	if (!copy || !words) {
-		free(copy);
-		free(words);
-		if (errlen)
-			snprintf(errbuf, errlen, "wpsim: out of memory parsing an xfs_io line");
-		return -ENOMEM;
-	}
 	memcpy(copy, line, len + 1);
 
 	memset(&ctx, 0, sizeof(ctx));

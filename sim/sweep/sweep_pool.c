@@ -291,11 +291,6 @@ int xs_sweep_pool_run(const struct xs_sweep *sw, const struct xs_sweep_opts *o, 
 	gethostname(pl.host, sizeof(pl.host) - 1);
 	pl.slots = xs_xcalloc(o->jobs, sizeof(*pl.slots));
 	pl.sc = xs_xmalloc(sizeof(*pl.sc));
-	if (!pl.slots || !pl.sc) {
-		fprintf(o->log, "wpsim sweep: out of memory\n");
-		ret = -ENOMEM;
-		goto out;
-	}
 	pl.pg = (struct xs_progress){.mode = o->progress,
 				     .f = o->log,
 				     .label = "sweep",
@@ -311,10 +306,8 @@ int xs_sweep_pool_run(const struct xs_sweep *sw, const struct xs_sweep_opts *o, 
 	if (ntodo && o->progress >= 0)
 		xs_progress_show(&pl.pg, true);
 	*t = pl.t;
-out:
-	if (pl.slots)
-		for (i = 0; i < o->jobs; i++)
-			slot_close(&pl.slots[i]);
+	for (i = 0; i < o->jobs; i++)
+		slot_close(&pl.slots[i]);
 	free(pl.slots);
 	free(pl.sc);
 	return ret;

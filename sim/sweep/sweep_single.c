@@ -65,18 +65,12 @@ static int single_build(struct xs_sweep *sw, const struct xs_scenario *sc,
 			sw->axes[a].vals = xs_xcalloc(1, sizeof(char *));
 			sw->axes[a].canon = xs_xcalloc(1, sizeof(char *));
 			sw->axes[a].lines = xs_xcalloc(1, sizeof(int));
-			if (!sw->axes[a].vals || !sw->axes[a].canon || !sw->axes[a].lines) {
-				ret = -ENOMEM;
-				break;
-			}
 			sw->axes[a].nvals = 1;
 		}
 		free(sw->axes[a].vals[0]);
 		free(sw->axes[a].canon[0]);
 		sw->axes[a].vals[0] = xs_xstrdup(ov[i].value);
 		sw->axes[a].canon[0] = xs_xstrdup(canon ? canon : ov[i].value);
-		if (!sw->axes[a].vals[0] || !sw->axes[a].canon[0])
-			ret = -ENOMEM;
 	}
 	xs_store_kvlist_free(&params);
 	if (!ret)
